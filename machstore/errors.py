@@ -1,0 +1,62 @@
+"""One exception tree for the engine; the server maps each class to its API's error format.
+
+Every error carries a short machine-readable ``code`` (stable, used by the HTTP
+layers) and a human message.  Subclass per condition rather than branching on
+message text.
+"""
+
+
+class MachstoreError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self):
+        return self.message
+
+
+class InvalidArgument(MachstoreError):
+    """A caller passed a value the engine cannot accept (bad precision, bad name...)."""
+
+    code = "invalid"
+
+
+class ParseError(InvalidArgument):
+    """Input text could not be parsed (line protocol, SQL, TICKscript...)."""
+
+    code = "parse"
+
+
+class NotFound(MachstoreError):
+    """A named object (database, retention policy, table, series) does not exist."""
+
+    code = "not_found"
+
+
+class DatabaseNotFound(NotFound):
+    code = "database_not_found"
+
+
+class RetentionPolicyNotFound(NotFound):
+    code = "rp_not_found"
+
+
+class AlreadyExists(MachstoreError):
+    code = "exists"
+
+
+class FieldTypeConflict(MachstoreError):
+    """A field was written with a type other than the one fixed at its first write."""
+
+    code = "field_type_conflict"
+
+
+class StorageFull(MachstoreError):
+    """The LMDB map is full; raise ``map_size`` (``--map-size``) and restart."""
+
+    code = "storage_full"
