@@ -2,8 +2,28 @@
 
 This module knows nothing of HTTP.  One ``Engine`` per process, opened after any
 fork (LMDB environments must never be inherited across ``fork``).
+
+Write path: parse (compiled kernel) and validate outside any lock, then one LMDB
+write transaction resolves series ids and field types and stores the batch as
+one segment; the commit is synced, so a returned call survives ``kill -9``.
+Compaction (run by the engine process, or by calling ``compact``) merges
+segments into per-series time-partitioned blocks.
 """
+import os
+import time
 from dataclasses import dataclass, field
+
+import lmdb
+import numpy as np
+
+from . import blocks, catalog, keys, lineproto, segments
+from . import fieldtypes as ft
+from .errors import InvalidArgument, StorageFull
+from .rows import RowSet, concat, sort_rows
+
+DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
+MAX_BLOCK_ROWS = 8192
+COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 
 
 @dataclass
@@ -12,7 +32,7 @@ class WriteResult:
 
     ``parse_errors`` are 1.x-formatted ``unable to parse '<line>': <reason>`` texts;
     ``drop_errors`` are reasons points were dropped after parsing (field type
-    conflicts, ``time`` tag keys), 1.x-formatted without the ``partial write:`` prefix;
+    conflicts, ``time`` keys), 1.x-formatted without the ``partial write:`` prefix;
     ``dropped`` counts the points dropped for ``drop_errors``.
     """
 
@@ -24,4 +44,505 @@ class WriteResult:
 
 
 class Engine:
-    """An open machstore data directory (implemented below; see README "Python API")."""
+    """An open machstore data directory.
+
+    >>> eng = Engine("./machstore-data")
+    >>> eng.write_lines("mydb", b"cpu,host=a usage=1.5 1600000000000000000")
+    >>> eng.read_series("mydb", "cpu", {"host": "a"}).to_pydict()
+    """
+
+    def __init__(self, path, *, map_size=None, sync=True):
+        os.makedirs(path, exist_ok=True)
+        self.path = path
+        self.env = lmdb.open(path, map_size=map_size or DEFAULT_MAP_SIZE, max_dbs=len(keys.DATABASES) + 4,
+                             sync=sync, metasync=sync, readahead=False, max_readers=512)
+        with self.env.begin(write=True) as txn:
+            self.dbs = {name: self.env.open_db(name, txn=txn) for name in keys.DATABASES}
+        self._series_cache = {}    # (space_id, series key) -> (series id, measurement id, measurement)
+        self._field_cache = {}     # (space_id, measurement, field) -> type
+
+    def close(self):
+        self.env.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _write_txn(self):
+        return self.env.begin(write=True)
+
+    # -- databases ----------------------------------------------------------------------
+
+    def create_database(self, name, *, if_not_exists=True):
+        with self._write_txn() as txn:
+            catalog.create_database(txn, self.dbs, name, if_not_exists=if_not_exists)
+
+    def drop_database(self, name):
+        """Drop a database and every point in it."""
+        with self._write_txn() as txn:
+            space_ids = catalog.drop_database(txn, self.dbs, name)
+            for sid in space_ids:
+                self._delete_space_data(txn, sid)
+
+    def list_databases(self):
+        with self.env.begin() as txn:
+            return catalog.list_databases(txn, self.dbs)
+
+    def database_exists(self, name):
+        with self.env.begin() as txn:
+            return catalog.get_database(txn, self.dbs, name) is not None
+
+    def list_retention_policies(self, db):
+        with self.env.begin() as txn:
+            info = catalog.get_database(txn, self.dbs, db)
+            if info is None:
+                catalog.resolve_space(txn, self.dbs, db)  # raises DatabaseNotFound
+            return [{"name": s["rp"], "duration_ns": s["duration_ns"], "default": s["rp"] == info["default_rp"]}
+                    for s in catalog.list_spaces(txn, self.dbs, db)]
+
+    # -- writes -------------------------------------------------------------------------
+
+    def write_lines(self, db, data, *, rp=None, precision="ns", create_database=True, now_ns=None):
+        """Parse line protocol and durably store its points in ``db``/``rp``; see WriteResult."""
+        lineproto.precision_multiplier(precision)  # raises InvalidArgument before any work
+        batch = lineproto.parse(data, precision=precision, now_ns=now_ns)
+        result = WriteResult(parse_errors=batch.error_messages())
+        try:
+            with self._write_txn() as txn:
+                space = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)
+                if batch.n_points == 0:
+                    return result
+                new_series, new_fields = {}, {}
+                plan = self._plan_batch(txn, space, batch, result, new_series, new_fields)
+                if plan is not None:
+                    self._store_segment(txn, space, *plan)
+        except lmdb.MapFullError as ex:
+            raise StorageFull(f"storage full: {ex}; raise map_size and restart") from ex
+        self._series_cache.update(new_series)
+        self._field_cache.update(new_fields)
+        return result
+
+    def _plan_batch(self, txn, space, batch, result, new_series, new_fields):
+        """Resolve series and fields, apply InfluxDB's drop rules; return segment arrays or None."""
+        sp = space["id"]
+        n_series = len(batch.series_keys)
+        series_ids = np.zeros(n_series, dtype=np.uint64)
+        meas_ids = np.zeros(n_series, dtype=np.uint32)
+        meas_names = [None] * n_series
+        bad_series = np.zeros(n_series, dtype=bool)
+        used = np.zeros(n_series, dtype=bool)
+        used[batch.point_series] = True
+        cache = self._series_cache
+        for i, key in enumerate(batch.series_keys):
+            hit = cache.get((sp, key)) or new_series.get((sp, key))
+            if hit is None:
+                if not used[i]:
+                    continue
+                measurement, tags = lineproto.split_series_key(key)
+                if any(k == b"time" for k, _ in tags):
+                    bad_series[i] = True
+                    meas_names[i] = measurement
+                    continue
+                found = catalog.lookup_series(txn, self.dbs, sp, key)
+                if found is None:
+                    mid = catalog.get_or_create_measurement(txn, self.dbs, sp, measurement)
+                    found = (catalog.create_series(txn, self.dbs, sp, mid, key), mid)
+                hit = (found[0], found[1], measurement)
+                new_series[(sp, key)] = hit
+            series_ids[i], meas_ids[i], meas_names[i] = hit
+
+        point_keep = ~bad_series[batch.point_series]
+        if bad_series.any():
+            first = int(np.flatnonzero(bad_series)[0])
+            result.drop_errors.append(
+                f'invalid tag key: input tag "time" on measurement "{_text(meas_names[first])}" is invalid')
+            result.dropped += int(np.count_nonzero(~point_keep))
+
+        vp, vf, vt = batch.value_point, batch.value_field, batch.value_type
+        value_keep = np.ones(vp.size, dtype=bool)
+        # a field named "time" is stripped; a point left without fields is dropped
+        time_fields = [i for i, k in enumerate(batch.field_keys) if k == b"time"]
+        if time_fields:
+            is_time = np.isin(vf, time_fields)
+            value_keep &= ~is_time
+            has_other = np.zeros(point_keep.size, dtype=bool)
+            has_other[vp[~is_time]] = True
+            lost = point_keep & ~has_other
+            if lost.any():
+                m = meas_names[int(batch.point_series[np.flatnonzero(lost)[0]])]
+                result.drop_errors.append(f'invalid field name: input field "time" on measurement "{_text(m)}" is invalid')
+                result.dropped += int(np.count_nonzero(lost))
+                point_keep &= ~lost
+
+        # field types: fixed at first write per measurement; conflicting points are dropped
+        v_series = batch.point_series[vp]
+        v_meas = meas_ids[v_series].astype(np.int64)
+        combo = (v_meas * (len(batch.field_keys) + 1) + vf) * 8 + vt
+        live = value_keep & point_keep[vp]
+        uniq, first_idx = np.unique(combo[live], return_index=True)
+        first_idx = np.flatnonzero(live)[first_idx]
+        order = np.argsort(first_idx, kind="stable")   # decide in write order: first type seen wins
+        conflict_combos = []
+        for u, fi in zip(uniq[order].tolist(), first_idx[order].tolist()):
+            ftype = u % 8
+            meas = meas_names[int(v_series[fi])]
+            fkey = batch.field_keys[int(vf[fi])]
+            ck = (sp, meas, fkey)
+            known = self._field_cache.get(ck, new_fields.get(ck))
+            if known is None:
+                known = catalog.get_field_type(txn, self.dbs, sp, meas, fkey)
+                if known is None:
+                    catalog.put_field_type(txn, self.dbs, sp, meas, fkey, ftype)
+                    known = ftype
+                new_fields[ck] = known
+            if known != ftype:
+                conflict_combos.append(u)
+                if len(conflict_combos) == 1:
+                    result.drop_errors.append(
+                        f'field type conflict: input field "{_text(fkey)}" on measurement "{_text(meas)}" '
+                        f'is type {ft.TYPE_NAMES[ftype]}, already exists as type {ft.TYPE_NAMES[known]}')
+        if conflict_combos:
+            bad_values = np.isin(combo, conflict_combos) & live
+            bad_points = np.zeros(point_keep.size, dtype=bool)
+            bad_points[vp[bad_values]] = True
+            bad_points &= point_keep
+            result.dropped += int(np.count_nonzero(bad_points))
+            point_keep &= ~bad_points
+
+        value_keep &= point_keep[vp]
+        n_points = int(np.count_nonzero(point_keep))
+        if n_points == 0:
+            return None
+        result.points_written = n_points
+        result.values_written = int(np.count_nonzero(value_keep))
+        return batch, point_keep, value_keep, series_ids, meas_ids
+
+    def _store_segment(self, txn, space, batch, point_keep, value_keep, series_ids, meas_ids):
+        """Write the kept points of a batch as one segment plus its index entry."""
+        new_point = np.cumsum(point_keep) - 1
+        ps = batch.point_series[point_keep]
+        pt = batch.point_time[point_keep]
+        vp = new_point[batch.value_point[value_keep]].astype(np.int32)
+        vf = batch.value_field[value_keep]
+        vt = batch.value_type[value_keep]
+        # local columns are (field, type) pairs
+        col_code = vf.astype(np.int64) * 8 + vt
+        ucodes, vcol = np.unique(col_code, return_inverse=True)
+        columns = [(batch.field_keys[c // 8].decode("utf-8", "replace"), c % 8) for c in ucodes.tolist()]
+        # local series: only those with kept points, renumbered densely
+        useries, pser = np.unique(ps, return_inverse=True)
+        strings = [s.decode("utf-8", "replace") for s in batch.strings] if batch.strings else []
+        seg = segments.Segment(pser.astype(np.int32), pt, vp, vcol.astype(np.int32),
+                               batch.value_bits[value_keep], columns, strings)
+        seq = catalog.next_id(txn, self.dbs, b"segment")
+        txn.put(keys.u64(seq), segments.encode_segment(seg), db=self.dbs[b"seg"])
+        index = segments.encode_index(space["id"], series_ids[useries], meas_ids[useries], int(pt.min()), int(pt.max()))
+        txn.put(keys.u64(seq), index, db=self.dbs[b"segidx"])
+
+    # -- catalog reads ------------------------------------------------------------------
+
+    def list_measurements(self, db, rp=None):
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            return sorted(_text(m) for m, _ in catalog.list_measurements(txn, self.dbs, space["id"]))
+
+    def list_series(self, db, measurement=None, rp=None):
+        """Return ``[{"id", "measurement", "tags", "key"}]`` of a database (or one measurement)."""
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            out = []
+            for m, mid in catalog.list_measurements(txn, self.dbs, space["id"]):
+                if measurement is not None and _text(m) != measurement:
+                    continue
+                for sid, key in catalog.series_of_measurement(txn, self.dbs, space["id"], mid):
+                    meas, tags = lineproto.split_series_key(key)
+                    out.append({"id": sid, "measurement": _text(meas),
+                                "tags": {_text(k): _text(v) for k, v in tags}, "key": _text(key)})
+            return out
+
+    def list_fields(self, db, measurement, rp=None):
+        """Return ``{field: type name}`` of a measurement."""
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            fields = catalog.list_fields(txn, self.dbs, space["id"], measurement.encode("utf-8"))
+            return {k: ft.TYPE_NAMES[v] for k, v in sorted(fields.items())}
+
+    # -- reads --------------------------------------------------------------------------
+
+    def read_series(self, db, measurement, tags=None, start=None, end=None, *, rp=None, fields=None):
+        """Return one series' points with ``start <= time <= end`` as a pyarrow Table.
+
+        Columns: ``time`` (int64 ns) then each field (nullable), time ascending.
+        """
+        key = lineproto.make_series_key(measurement.encode("utf-8"),
+                                        sorted((k.encode("utf-8"), v.encode("utf-8")) for k, v in (tags or {}).items()))
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            found = catalog.lookup_series(txn, self.dbs, space["id"], key)
+            if found is None:
+                return RowSet(np.empty(0, dtype=np.int64)).to_arrow()
+            rows = self._read_series_rows(txn, space, found[0], start, end)
+            names = sorted(catalog.list_fields(txn, self.dbs, space["id"], measurement.encode("utf-8")))
+        rows = rows.select(set(fields) if fields else None)
+        return rows.to_arrow([n for n in names if fields is None or n in fields])
+
+    def _read_series_rows(self, txn, space, series_id, start, end):
+        parts = [rows.between(start, end) for _, rows in self._blocks_of(txn, series_id, start, end)]
+        pending = self._pending_parts(txn, space["id"], start, end, series_id)
+        if pending:
+            for _, rows in segments.rows_by_series(pending, wanted=[series_id]):
+                parts.append(rows.between(start, end))
+        return sort_rows(concat(parts), dedup=space["dedup"])
+
+    def _blocks_of(self, txn, series_id, start=None, end=None):
+        """Yield ``(key, RowSet)`` of the series' blocks overlapping [start, end]."""
+        for key, summary in self._block_summaries(txn, series_id, start, end):
+            yield key, blocks.decode_block(txn.get(key, db=self.dbs[b"blk"]))
+
+    def _block_summaries(self, txn, series_id, start=None, end=None):
+        """Yield ``(key, packed summary)`` of blocks overlapping [start, end], in time order."""
+        prefix = keys.series_prefix(series_id)
+        with txn.cursor(db=self.dbs[b"sum"]) as cur:
+            if start is None:
+                positioned = cur.set_range(prefix)
+            elif cur.set_range(keys.block_key(series_id, start)):
+                # the block holding ``start`` may begin before it: step back one
+                if not cur.prev():                          # the seek landed on the first record
+                    positioned = cur.first()
+                elif not cur.key().startswith(prefix):      # stepped back into another series
+                    positioned = cur.next()
+                else:
+                    positioned = True
+            else:
+                positioned = cur.last()
+            if not positioned:
+                return
+            for k, v in cur:
+                if not k.startswith(prefix):
+                    return
+                _, lo, hi = blocks.summary_time_range(v)
+                if end is not None and lo > end:
+                    return
+                if start is not None and hi < start:
+                    continue
+                yield bytes(k), bytes(v)
+
+    def _pending_parts(self, txn, space_id, start, end, series_id=None):
+        """Decode the pending segments of a space that may hold rows in [start, end]."""
+        out = []
+        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
+            for k, v in cur:
+                idx = segments.decode_index(v)
+                if idx.space_id != space_id:
+                    continue
+                if (start is not None and idx.max_time < start) or (end is not None and idx.min_time > end):
+                    continue
+                if series_id is not None and not (idx.series_ids == series_id).any():
+                    continue
+                out.append((segments.decode_segment(txn.get(k, db=self.dbs[b"seg"])), idx))
+        return out
+
+    def pending_segments(self):
+        """Return how many written segments await compaction."""
+        with self.env.begin() as txn:
+            return txn.stat(self.dbs[b"seg"])["entries"]
+
+    # -- compaction ---------------------------------------------------------------------
+
+    def compact(self, max_points=COMPACT_MAX_POINTS):
+        """Merge the oldest pending segments into blocks; return segments merged (0 = idle).
+
+        Work is prepared under a read snapshot and applied in one short write
+        transaction, which gives up (and returns 0) if a delete changed the data
+        meanwhile or another process already merged those segments.
+        """
+        with self.env.begin() as txn:
+            generation = catalog.read_counter(txn, self.dbs, b"generation")
+            taken, parts, points = [], {}, 0
+            with txn.cursor(db=self.dbs[b"segidx"]) as cur:
+                for k, v in cur:
+                    idx = segments.decode_index(v)
+                    seg = segments.decode_segment(txn.get(k, db=self.dbs[b"seg"]))
+                    taken.append(bytes(k))
+                    parts.setdefault(idx.space_id, []).append((seg, idx))
+                    points += seg.point_series.size
+                    if points >= max_points:
+                        break
+            if not taken:
+                return 0
+            spaces = self._spaces_by_id(txn)
+            puts, deletes = [], []
+            for space_id, space_parts in parts.items():
+                space = spaces.get(space_id)
+                if space is None:
+                    continue  # dropped meanwhile: its segments just go
+                for sid, rows in segments.rows_by_series(space_parts):
+                    self._merge_into_blocks(txn, space, sid, rows, puts, deletes)
+        with self._write_txn() as txn:
+            if catalog.read_counter(txn, self.dbs, b"generation") != generation:
+                txn.abort()
+                return 0
+            for k in taken:
+                if txn.get(k, db=self.dbs[b"segidx"]) is None:
+                    txn.abort()
+                    return 0
+            for k in taken:
+                txn.delete(k, db=self.dbs[b"seg"])
+                txn.delete(k, db=self.dbs[b"segidx"])
+            self._apply_block_changes(txn, puts, deletes)
+        return len(taken)
+
+    def _spaces_by_id(self, txn):
+        out = {}
+        for name in catalog.list_databases(txn, self.dbs):
+            for sp in catalog.list_spaces(txn, self.dbs, name):
+                out[sp["id"]] = sp
+        return out
+
+    def _merge_into_blocks(self, txn, space, series_id, new_rows, puts, deletes):
+        """Plan the block rewrites that add ``new_rows`` to a series (appended to puts/deletes)."""
+        lo, hi = int(new_rows.times[0]), int(new_rows.times[-1])
+        old = list(self._block_summaries(txn, series_id, lo, hi))
+        if not old:
+            # the last block before the new rows, if open and in the same partition, takes them
+            last = self._last_block_before(txn, series_id, lo)
+            if last is not None:
+                key, summary = last
+                n, b_lo, b_hi = blocks.summary_time_range(summary)
+                part = space["partition_ns"]
+                if n < MAX_BLOCK_ROWS and b_lo // part == lo // part:
+                    old = [last]
+        existing = [blocks.decode_block(txn.get(k, db=self.dbs[b"blk"])) for k, _ in old]
+        deletes.extend(k for k, _ in old)
+        merged = sort_rows(concat(existing + [new_rows]), dedup=space["dedup"])
+        for chunk in _split_blocks(merged, space["partition_ns"]):
+            puts.append((series_id, chunk))
+
+    def _last_block_before(self, txn, series_id, t):
+        prefix = keys.series_prefix(series_id)
+        with txn.cursor(db=self.dbs[b"sum"]) as cur:
+            if cur.set_range(keys.block_key(series_id, t)):
+                if not cur.prev():
+                    return None
+            elif not cur.last():
+                return None
+            if not cur.key().startswith(prefix):
+                return None
+            return bytes(cur.key()), bytes(cur.value())
+
+    def _apply_block_changes(self, txn, puts, deletes):
+        blk, summ = self.dbs[b"blk"], self.dbs[b"sum"]
+        for k in deletes:
+            txn.delete(k, db=blk)
+            txn.delete(k, db=summ)
+        for series_id, rows in puts:
+            uniq = 0
+            while True:
+                key = keys.block_key(series_id, int(rows.times[0]), uniq)
+                if txn.put(key, blocks.encode_block(rows), db=blk, overwrite=False):
+                    break
+                uniq += 1
+            txn.put(key, blocks.summarize(rows), db=summ)
+
+    # -- deletion -----------------------------------------------------------------------
+
+    def delete_before(self, db, before_ns, *, rp=None, measurement=None):
+        """Delete points with ``time < before_ns`` (of one measurement, or all); return rows removed.
+
+        Whole blocks are dropped, blocks straddling the cut are rewritten, and pending
+        segments are filtered, all in one transaction.
+        """
+        removed = 0
+        with self._write_txn() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            sp = space["id"]
+            if measurement is None:
+                targets = catalog.series_of_space(txn, self.dbs, sp)
+            else:
+                mids = [mid for m, mid in catalog.list_measurements(txn, self.dbs, sp) if _text(m) == measurement]
+                targets = [s for mid in mids for s, _ in catalog.series_of_measurement(txn, self.dbs, sp, mid)]
+            if not targets:
+                return 0
+            catalog.next_id(txn, self.dbs, b"generation")
+            target_arr = np.array(sorted(targets), dtype=np.uint64)
+            removed += self._delete_from_segments(txn, sp, target_arr, before_ns)
+            puts, deletes = [], []
+            for sid in targets:
+                for key, summary in self._block_summaries(txn, sid, None, before_ns - 1):
+                    n, lo, hi = blocks.summary_time_range(summary)
+                    deletes.append(key)
+                    if hi < before_ns:
+                        removed += n
+                        continue
+                    rows = blocks.decode_block(txn.get(key, db=self.dbs[b"blk"]))
+                    kept = rows.take(rows.times >= before_ns)
+                    removed += n - len(kept)
+                    puts.append((sid, kept))
+            self._apply_block_changes(txn, puts, deletes)
+        return removed
+
+    def _delete_from_segments(self, txn, space_id, targets, before_ns):
+        removed = 0
+        rewrites = []
+        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
+            for k, v in cur:
+                idx = segments.decode_index(v)
+                if idx.space_id != space_id or idx.min_time >= before_ns:
+                    continue
+                seg = segments.decode_segment(txn.get(k, db=self.dbs[b"seg"]))
+                drop = np.isin(idx.series_ids[seg.point_series], targets) & (seg.point_time < before_ns)
+                if drop.any():
+                    removed += int(np.count_nonzero(drop))
+                    rewrites.append((bytes(k), idx, seg, ~drop))
+        for k, idx, seg, keep in rewrites:
+            if not keep.any():
+                txn.delete(k, db=self.dbs[b"seg"])
+                txn.delete(k, db=self.dbs[b"segidx"])
+                continue
+            newpos = np.cumsum(keep) - 1
+            vkeep = keep[seg.value_point]
+            kept = segments.Segment(seg.point_series[keep], seg.point_time[keep],
+                                    newpos[seg.value_point[vkeep]].astype(np.int32), seg.value_col[vkeep],
+                                    seg.value_bits[vkeep], seg.columns, seg.strings)
+            txn.put(k, segments.encode_segment(kept), db=self.dbs[b"seg"])
+            txn.put(k, segments.encode_index(idx.space_id, idx.series_ids, idx.measurement_ids,
+                                             int(kept.point_time.min()), int(kept.point_time.max())),
+                    db=self.dbs[b"segidx"])
+        return removed
+
+    def _delete_space_data(self, txn, space_id):
+        """Remove every block and pending segment of a space (used by drop_database)."""
+        catalog.next_id(txn, self.dbs, b"generation")
+        for sid in catalog.series_of_space(txn, self.dbs, space_id):
+            for key, _ in list(self._block_summaries(txn, sid)):
+                txn.delete(key, db=self.dbs[b"blk"])
+                txn.delete(key, db=self.dbs[b"sum"])
+        dead = []
+        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
+            for k, v in cur:
+                if segments.decode_index(v).space_id == space_id:
+                    dead.append(bytes(k))
+        for k in dead:
+            txn.delete(k, db=self.dbs[b"seg"])
+            txn.delete(k, db=self.dbs[b"segidx"])
+
+
+def _split_blocks(rows, partition_ns):
+    """Cut time-sorted rows at partition boundaries and every MAX_BLOCK_ROWS rows."""
+    n = len(rows)
+    if n == 0:
+        return []
+    part = rows.times // partition_ns
+    cuts = set(np.flatnonzero(part[1:] != part[:-1]) + 1)
+    bounds = sorted(cuts | {0, n})
+    out = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        for s in range(a, b, MAX_BLOCK_ROWS):
+            out.append(rows.take(slice(s, min(b, s + MAX_BLOCK_ROWS))))
+    return out
+
+
+def _text(b):
+    return b.decode("utf-8", "replace") if isinstance(b, (bytes, bytearray)) else b

@@ -1,0 +1,223 @@
+"""Catalog: spaces, measurements, field types and series ids, read and written inside a txn.
+
+A *space* is a namespace of series with its own rules: an InfluxDB database +
+retention policy (``dedup``: same series+time+field overwrites) or, later, a
+Machbase tag table (duplicates kept).  Ids are allocated from counters and never
+reused, so per-process caches keyed by ids can never go stale; only names
+(database -> space) must be re-read, which is one LMDB get per write.
+"""
+import orjson
+
+from . import keys
+from .errors import AlreadyExists, DatabaseNotFound, RetentionPolicyNotFound
+
+DEFAULT_RP = "autogen"
+DAY_NS = 86_400 * 10**9
+
+
+def _get_json(txn, db, key):
+    raw = txn.get(key, db=db)
+    return None if raw is None else orjson.loads(raw)
+
+
+def next_id(txn, dbs, name: bytes) -> int:
+    """Allocate the next value of a named counter (starts at 1)."""
+    key = b"counter:" + name
+    raw = txn.get(key, db=dbs[b"state"])
+    n = 1 if raw is None else keys.read_u64(raw) + 1
+    txn.put(key, keys.u64(n), db=dbs[b"state"])
+    return n
+
+
+def read_counter(txn, dbs, name: bytes) -> int:
+    raw = txn.get(b"counter:" + name, db=dbs[b"state"])
+    return 0 if raw is None else keys.read_u64(raw)
+
+
+# -- databases and spaces ---------------------------------------------------------------
+
+def _db_key(name):
+    return b"db:" + name.encode("utf-8")
+
+
+def _space_key(db, rp):
+    return b"space:" + db.encode("utf-8") + b"\x00" + rp.encode("utf-8")
+
+
+def get_database(txn, dbs, name):
+    return _get_json(txn, dbs[b"catalog"], _db_key(name))
+
+
+def create_database(txn, dbs, name, *, if_not_exists=True):
+    """Create an InfluxDB-model database with its default ``autogen`` retention policy."""
+    info = get_database(txn, dbs, name)
+    if info is not None:
+        if if_not_exists:
+            return info
+        raise AlreadyExists(f"database already exists: {name!r}")
+    if not name:
+        raise DatabaseNotFound("database name required")
+    info = {"name": name, "default_rp": DEFAULT_RP}
+    txn.put(_db_key(name), orjson.dumps(info), db=dbs[b"catalog"])
+    create_space(txn, dbs, name, DEFAULT_RP)
+    return info
+
+
+def create_space(txn, dbs, db, rp, *, duration_ns=0, partition_ns=DAY_NS, dedup=True):
+    space = {"id": next_id(txn, dbs, b"space"), "db": db, "rp": rp, "duration_ns": duration_ns,
+             "partition_ns": partition_ns, "dedup": dedup}
+    txn.put(_space_key(db, rp), orjson.dumps(space), db=dbs[b"catalog"])
+    return space
+
+
+def list_databases(txn, dbs):
+    out = []
+    with txn.cursor(db=dbs[b"catalog"]) as cur:
+        if cur.set_range(b"db:"):
+            for k in cur.iternext(values=False):
+                if not k.startswith(b"db:"):
+                    break
+                out.append(bytes(k[3:]).decode("utf-8"))
+    return out
+
+
+def list_spaces(txn, dbs, db):
+    prefix = b"space:" + db.encode("utf-8") + b"\x00"
+    out = []
+    with txn.cursor(db=dbs[b"catalog"]) as cur:
+        if cur.set_range(prefix):
+            for k, v in cur:
+                if not k.startswith(prefix):
+                    break
+                out.append(orjson.loads(v))
+    return out
+
+
+def resolve_space(txn, dbs, db, rp=None, *, create=False):
+    """Return the space of ``db``/``rp`` (the default rp when None), creating the db if asked."""
+    info = get_database(txn, dbs, db)
+    if info is None:
+        if not create:
+            raise DatabaseNotFound(f'database not found: "{db}"')
+        info = create_database(txn, dbs, db)
+    rp = rp or info["default_rp"]
+    space = _get_json(txn, dbs[b"catalog"], _space_key(db, rp))
+    if space is None:
+        raise RetentionPolicyNotFound(f'retention policy not found: "{rp}"')
+    return space
+
+
+def drop_database(txn, dbs, name):
+    """Remove a database's names from the catalog; returns the space ids it had.
+
+    The caller deletes the data of those spaces.  Ids are never reused.
+    """
+    if get_database(txn, dbs, name) is None:
+        raise DatabaseNotFound(f'database not found: "{name}"')
+    spaces = list_spaces(txn, dbs, name)
+    for sp in spaces:
+        txn.delete(_space_key(name, sp["rp"]), db=dbs[b"catalog"])
+    txn.delete(_db_key(name), db=dbs[b"catalog"])
+    return [sp["id"] for sp in spaces]
+
+
+# -- measurements and fields ------------------------------------------------------------
+
+def _meas_key(space_id, measurement: bytes):
+    return b"meas:" + keys.u32(space_id) + measurement
+
+
+def _field_key(space_id, measurement: bytes, field: bytes):
+    return b"field:" + keys.u32(space_id) + measurement + b"\x00" + field
+
+
+def get_or_create_measurement(txn, dbs, space_id, measurement: bytes) -> int:
+    key = _meas_key(space_id, measurement)
+    raw = txn.get(key, db=dbs[b"catalog"])
+    if raw is not None:
+        return keys.read_u32(raw)
+    mid = next_id(txn, dbs, b"measurement")
+    txn.put(key, keys.u32(mid), db=dbs[b"catalog"])
+    return mid
+
+
+def list_measurements(txn, dbs, space_id):
+    prefix = b"meas:" + keys.u32(space_id)
+    out = []
+    with txn.cursor(db=dbs[b"catalog"]) as cur:
+        if cur.set_range(prefix):
+            for k, v in cur:
+                if not k.startswith(prefix):
+                    break
+                out.append((bytes(k[len(prefix):]), keys.read_u32(v)))
+    return out
+
+
+def get_field_type(txn, dbs, space_id, measurement: bytes, field: bytes):
+    raw = txn.get(_field_key(space_id, measurement, field), db=dbs[b"catalog"])
+    return None if raw is None else raw[0]
+
+
+def put_field_type(txn, dbs, space_id, measurement: bytes, field: bytes, ftype: int):
+    txn.put(_field_key(space_id, measurement, field), bytes([ftype]), db=dbs[b"catalog"])
+
+
+def list_fields(txn, dbs, space_id, measurement: bytes):
+    prefix = b"field:" + keys.u32(space_id) + measurement + b"\x00"
+    out = {}
+    with txn.cursor(db=dbs[b"catalog"]) as cur:
+        if cur.set_range(prefix):
+            for k, v in cur:
+                if not k.startswith(prefix):
+                    break
+                out[bytes(k[len(prefix):]).decode("utf-8", "replace")] = v[0]
+    return out
+
+
+# -- series -------------------------------------------------------------------------------
+
+def lookup_series(txn, dbs, space_id, series_key: bytes):
+    """Return ``(series_id, measurement_id)`` or None."""
+    raw = txn.get(keys.series_digest(space_id, series_key), db=dbs[b"series"])
+    if raw is None:
+        return None
+    sid, mid = keys.read_u64(raw), keys.read_u32(raw, 8)
+    if bytes(raw[12:]) != series_key:
+        raise AssertionError("series digest collision")  # 2^-128: would need a chained index
+    return sid, mid
+
+
+def create_series(txn, dbs, space_id, measurement_id, series_key: bytes) -> int:
+    sid = next_id(txn, dbs, b"series")
+    value = keys.u64(sid) + keys.u32(measurement_id) + series_key
+    txn.put(keys.series_digest(space_id, series_key), value, db=dbs[b"series"])
+    txn.put(keys.u64(sid), keys.u32(space_id) + keys.u32(measurement_id) + series_key, db=dbs[b"series_id"])
+    txn.put(keys.u32(space_id) + keys.u32(measurement_id) + keys.u64(sid), b"", db=dbs[b"meas_series"])
+    return sid
+
+
+def series_of_measurement(txn, dbs, space_id, measurement_id):
+    """Return ``[(series_id, series_key)]`` of one measurement."""
+    prefix = keys.u32(space_id) + keys.u32(measurement_id)
+    out = []
+    with txn.cursor(db=dbs[b"meas_series"]) as cur:
+        if cur.set_range(prefix):
+            for k in cur.iternext(values=False):
+                if not k.startswith(prefix):
+                    break
+                sid = keys.read_u64(k, 8)
+                raw = txn.get(keys.u64(sid), db=dbs[b"series_id"])
+                out.append((sid, bytes(raw[8:])))
+    return out
+
+
+def series_of_space(txn, dbs, space_id):
+    prefix = keys.u32(space_id)
+    out = []
+    with txn.cursor(db=dbs[b"meas_series"]) as cur:
+        if cur.set_range(prefix):
+            for k in cur.iternext(values=False):
+                if not k.startswith(prefix):
+                    break
+                out.append(keys.read_u64(k, 8))
+    return out
