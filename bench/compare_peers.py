@@ -1,0 +1,459 @@
+"""Load the same TSBS cpu-only data into InfluxDB 1.x, VictoriaMetrics and machstore, and compare.
+
+For each peer and each loadgen worker count this starts a fresh server on loopback with a temporary
+data directory, creates the ``benchmark`` database where needed, POSTs the pre-generated batches with
+bench/loadgen.py (gzip, 10,000-line batches by default), checks how many rows were stored (not
+timed), stops the server and finally prints a table of rows/s, values/s and ratios between peers.
+
+    python bench/compare_peers.py                                 # all peers, workers 2 and 4
+    python bench/compare_peers.py --only influxdb,victoria-metrics --workers 2,4
+    python bench/compare_peers.py --only machstore \\
+        --machstore-cmd 'machstore serve --data {dir} --bind 127.0.0.1:5657 --workers 2'
+
+InfluxDB and VictoriaMetrics come from Debian (``apt-get install -y influxdb victoria-metrics``,
+installed when missing unless ``--no-install``). Run as root or with the packages installed.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional
+
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from loadgen import format_result, make_batches, run_load  # noqa: E402
+from tsbs import DEFAULT_START_NS  # noqa: E402
+
+PEERS = ("influxdb", "victoria-metrics", "machstore")
+DEBIAN_PACKAGES = {"influxdb": "influxdb", "victoria-metrics": "victoria-metrics"}
+DEFAULT_MACHSTORE_CMD = "machstore serve --data {dir} --bind 127.0.0.1:5657 --workers 2"
+DEFAULT_MACHSTORE_URL = "http://127.0.0.1:5657/write?db=benchmark"
+
+INFLUX_CONF = """\
+reporting-disabled = true
+bind-address = "127.0.0.1:{rpc_port}"
+
+[meta]
+  dir = "{dir}/meta"
+
+[data]
+  dir = "{dir}/data"
+  wal-dir = "{dir}/wal"
+  query-log-enabled = false
+
+[monitor]
+  store-enabled = false
+
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:8086"
+  log-enabled = false
+"""
+
+
+def log(msg: str) -> None:
+    """Print a progress message on stderr."""
+    print(f"[compare_peers] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Packages
+
+
+def apt_versions(pkg: str) -> Dict[str, str]:
+    """Return the installed and candidate versions of a Debian package (from apt-cache policy)."""
+    out = {"installed": "", "candidate": ""}
+    try:
+        text = subprocess.run(
+            ["apt-cache", "policy", pkg], capture_output=True, text=True, timeout=60
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return out
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("Installed:"):
+            out["installed"] = line.split(":", 1)[1].strip()
+        elif line.startswith("Candidate:"):
+            out["candidate"] = line.split(":", 1)[1].strip()
+    if out["installed"] == "(none)":
+        out["installed"] = ""
+    return out
+
+
+def ensure_packages(peers: List[str], install: bool) -> Dict[str, Dict[str, str]]:
+    """Install the missing Debian peers (without starting their services); return their versions."""
+    wanted = [DEBIAN_PACKAGES[p] for p in peers if p in DEBIAN_PACKAGES]
+    missing = [p for p in wanted if not apt_versions(p)["installed"]]
+    if missing:
+        if not install:
+            log(f"missing packages {missing} and --no-install given")
+        else:
+            log(f"installing {missing} (apt-get install -y)")
+            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive", RUNLEVEL="1")
+            # NOTE: RUNLEVEL=1 keeps invoke-rc.d from starting the packaged services on :8086/:8428.
+            subprocess.run(["apt-get", "install", "-y", *missing], env=env, check=False)
+    return {p: apt_versions(p) for p in wanted}
+
+
+# --------------------------------------------------------------------------------------------------
+# Servers
+
+
+@dataclass
+class Server:
+    """A peer process we started, with its data directory and log."""
+
+    name: str
+    proc: subprocess.Popen
+    data_dir: str
+    log_path: str
+    write_url: str
+    version: str = ""
+
+    def alive(self) -> bool:
+        """Return whether the process is still running."""
+        return self.proc.poll() is None
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the server's process group (SIGTERM, then SIGKILL)."""
+        if self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            log(f"{self.name} did not stop in {timeout:.0f} s; killing")
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=10)
+
+    def log_tail(self, n: int = 20) -> str:
+        """Return the last ``n`` lines of the server log."""
+        try:
+            with open(self.log_path, "rb") as f:
+                return b"\n".join(f.read().splitlines()[-n:]).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+def _spawn(name: str, argv: List[str], data_dir: str, write_url: str) -> Server:
+    log_path = os.path.join(data_dir, f"{name}.log")
+    logf = open(log_path, "wb")
+    try:
+        proc = subprocess.Popen(
+            argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True, cwd=data_dir,
+        )
+    finally:
+        logf.close()
+    return Server(name=name, proc=proc, data_dir=data_dir, log_path=log_path, write_url=write_url)
+
+
+def _wait_ready(srv: Server, probe: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not srv.alive():
+            return False
+        try:
+            if probe():
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex((host, port)) != 0
+
+
+def start_influxdb(data_dir: str) -> Server:
+    """Start influxd 1.x on 127.0.0.1:8086 with its own meta/data/wal dirs and create the db."""
+    if not _port_free("127.0.0.1", 8086):
+        raise RuntimeError("127.0.0.1:8086 is already in use")
+    conf = os.path.join(data_dir, "influxdb.conf")
+    with open(conf, "w") as f:
+        f.write(INFLUX_CONF.format(dir=data_dir, rpc_port=18088))
+    srv = _spawn("influxdb", ["influxd", "run", "-config", conf], data_dir,
+                 "http://127.0.0.1:8086/write?db=benchmark")
+    base = "http://127.0.0.1:8086"
+    if not _wait_ready(srv, lambda: requests.get(base + "/ping", timeout=2).status_code == 204, 60):
+        srv.stop()
+        raise RuntimeError(f"influxd did not become ready:\n{srv.log_tail()}")
+    r = requests.get(base + "/ping", timeout=5)
+    srv.version = r.headers.get("X-Influxdb-Version", "")
+    r = requests.post(base + "/query", data={"q": "CREATE DATABASE benchmark"}, timeout=30)
+    if r.status_code != 200:
+        srv.stop()
+        raise RuntimeError(f"CREATE DATABASE failed: {r.status_code} {r.text}")
+    return srv
+
+
+def start_victoria_metrics(data_dir: str) -> Server:
+    """Start victoria-metrics on 127.0.0.1:8428 with a temporary -storageDataPath."""
+    if not _port_free("127.0.0.1", 8428):
+        raise RuntimeError("127.0.0.1:8428 is already in use")
+    argv = [
+        "victoria-metrics",
+        f"-storageDataPath={data_dir}/vmdata",
+        "-httpListenAddr=127.0.0.1:8428",
+        # NOTE: TSBS data is from 2016; the default 1-month retention would silently drop it.
+        "-retentionPeriod=100y",
+    ]
+    srv = _spawn("victoria-metrics", argv, data_dir, "http://127.0.0.1:8428/write?db=benchmark")
+    base = "http://127.0.0.1:8428"
+    if not _wait_ready(srv, lambda: requests.get(base + "/health", timeout=2).status_code == 200, 60):
+        srv.stop()
+        raise RuntimeError(f"victoria-metrics did not become ready:\n{srv.log_tail()}")
+    try:
+        text = requests.get(base + "/metrics", timeout=5).text
+        for line in text.splitlines():
+            if line.startswith("vm_app_version{"):
+                srv.version = line.split('version="', 1)[1].split('"', 1)[0]
+                break
+    except (requests.RequestException, IndexError):
+        pass
+    return srv
+
+
+def start_machstore(data_dir: str, cmd: str, url: str, timeout: float = 20.0) -> Server:
+    """Start machstore from ``cmd`` (``{dir}`` is replaced by the data dir); fail after ``timeout``."""
+    mdir = os.path.join(data_dir, "machstore")
+    os.makedirs(mdir, exist_ok=True)
+    argv = shlex.split(cmd.format(dir=mdir))
+    try:
+        srv = _spawn("machstore", argv, data_dir, url)
+    except OSError as ex:
+        raise RuntimeError(f"cannot run {argv[0]!r}: {ex}") from ex
+    base = url.split("/write", 1)[0]
+
+    def probe() -> bool:
+        return requests.get(base + "/ping", timeout=2).status_code < 500
+
+    if not _wait_ready(srv, probe, timeout):
+        srv.stop(timeout=10)
+        raise RuntimeError(f"machstore did not answer within {timeout:.0f} s:\n{srv.log_tail()}")
+    try:
+        r = requests.get(base + "/ping", timeout=5)
+        srv.version = r.headers.get("X-Influxdb-Version", "") or r.headers.get("Server", "")
+        # Like tsbs_load_influx; a server that auto-creates databases may refuse this, that's fine.
+        requests.post(base + "/query", data={"q": "CREATE DATABASE benchmark"}, timeout=30)
+    except requests.RequestException:
+        pass
+    return srv
+
+
+# --------------------------------------------------------------------------------------------------
+# Verification (not timed)
+
+
+def stored_rows(srv: Server, rows: int, scale: int, interval_s: int = 10) -> Optional[int]:
+    """Return how many rows the server reports for ``cpu`` (None when unknown)."""
+    try:
+        if srv.name == "influxdb":
+            r = requests.get(
+                "http://127.0.0.1:8086/query",
+                params={"db": "benchmark", "q": "SELECT count(usage_user) FROM cpu"},
+                timeout=120,
+            )
+            return int(r.json()["results"][0]["series"][0]["values"][0][1])
+        if srv.name == "victoria-metrics":
+            base = "http://127.0.0.1:8428"
+            requests.get(base + "/internal/force_flush", timeout=60)
+            epochs = -(-rows // scale)
+            end_s = DEFAULT_START_NS // 10**9 + epochs * interval_s + 1
+            window = max(epochs * interval_s + 60, 60)
+            r = requests.get(
+                base + "/api/v1/query",
+                params={"query": f"sum(count_over_time(cpu_usage_user[{window}s]))", "time": end_s},
+                timeout=120,
+            )
+            res = r.json()["data"]["result"]
+            return int(float(res[0]["value"][1])) if res else 0
+        if srv.name == "machstore":
+            base = srv.write_url.split("/write", 1)[0]
+            r = requests.get(
+                base + "/query",
+                params={"db": "benchmark", "q": "SELECT count(usage_user) FROM cpu"},
+                timeout=120,
+            )
+            return int(r.json()["results"][0]["series"][0]["values"][0][1])
+    except Exception as ex:  # noqa: BLE001 - verification is best effort
+        log(f"could not count rows stored in {srv.name}: {type(ex).__name__}: {ex}")
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Main
+
+
+@dataclass
+class Run:
+    """One (peer, workers) measurement."""
+
+    peer: str
+    version: str
+    workers: int
+    result: dict = field(default_factory=dict)
+    stored: Optional[int] = None
+    error: str = ""
+
+
+def _table(runs: List[Run], peers: List[str]) -> str:
+    ok = {(r.peer, r.workers): r.result["rows_per_s"] for r in runs if r.result}
+    head = ["peer", "version", "workers", "rows/s", "values/s", "MB/s", "p50 ms", "p99 ms",
+            "wall s", "fail", "stored"] + [f"vs {p}" for p in peers]
+    rows = [head]
+    for r in runs:
+        if not r.result:
+            rows.append([r.peer, r.version, str(r.workers), "skipped: " + r.error.splitlines()[0]
+                         if r.error else "skipped"] + [""] * (len(head) - 4))
+            continue
+        res = r.result
+        ratios = []
+        for p in peers:
+            other = ok.get((p, r.workers))
+            ratios.append(f"{res['rows_per_s'] / other:.2f}x" if other else "-")
+        rows.append([
+            r.peer, r.version, str(r.workers), f"{res['rows_per_s']:,.0f}",
+            f"{res['values_per_s']:,.0f}", f"{res['mb_per_s']:.1f}", f"{res['p50_ms']:.0f}",
+            f"{res['p99_ms']:.0f}", f"{res['wall_s']:.2f}", str(res["failures"]),
+            "?" if r.stored is None else f"{r.stored:,}", *ratios,
+        ])
+    full = [row for row in rows if not row[3].startswith("skipped")]
+    widths = [max(len(row[i]) for row in full) for i in range(len(head))]
+    lines = []
+    for j, row in enumerate(rows):
+        if row[3].startswith("skipped"):
+            lines.append("  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3])
+        else:
+            lines.append("  ".join(c.rjust(widths[i]) if i >= 2 else c.ljust(widths[i])
+                                   for i, c in enumerate(row)))
+        if j == 0:
+            lines.append("-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def _parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Compare /write ingest of InfluxDB, VictoriaMetrics "
+                                "and machstore on the same TSBS cpu-only data.")
+    p.add_argument("--only", default=",".join(PEERS),
+                   help=f"comma-separated peers (default: {','.join(PEERS)})")
+    p.add_argument("--rows", type=int, default=500000)
+    p.add_argument("--scale", type=int, default=4000)
+    p.add_argument("--batch", type=int, default=10000, help="lines per request")
+    p.add_argument("--workers", default="2,4", help="comma-separated loadgen worker counts")
+    p.add_argument("--seed", type=int, default=123)
+    p.add_argument("--no-gzip", action="store_true")
+    p.add_argument("--float", dest="as_float", action="store_true")
+    p.add_argument("--machstore-cmd", default=DEFAULT_MACHSTORE_CMD,
+                   help="command that starts machstore; {dir} is its data dir")
+    p.add_argument("--machstore-url", default=DEFAULT_MACHSTORE_URL)
+    p.add_argument("--machstore-timeout", type=float, default=20.0)
+    p.add_argument("--no-install", action="store_true", help="never run apt-get install")
+    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--keep-data", action="store_true", help="keep the temporary data dirs")
+    p.add_argument("--json-out", help="also write all results to this JSON file")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    """Run the comparison; exit 1 if nothing could be measured."""
+    args = _parse_args(argv)
+    peers = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in peers if p not in PEERS]
+    if unknown:
+        log(f"unknown peers {unknown}; choose from {PEERS}")
+        return 2
+    worker_counts = [int(w) for w in args.workers.split(",") if w.strip()]
+
+    versions = ensure_packages(peers, install=not args.no_install)
+    for pkg, v in versions.items():
+        log(f"{pkg}: installed {v['installed'] or '(none)'}, apt candidate {v['candidate']}")
+
+    t0 = time.perf_counter()
+    batches = make_batches(rows=args.rows, scale=args.scale, batch_lines=args.batch,
+                           use_gzip=not args.no_gzip, as_float=args.as_float, seed=args.seed)
+    log(f"pre-generated {len(batches)} batches ({sum(b.lines for b in batches):,} rows, "
+        f"{sum(b.raw_bytes for b in batches) / 1e6:.1f} MB raw, "
+        f"{sum(len(b.body) for b in batches) / 1e6:.1f} MB on the wire) "
+        f"in {time.perf_counter() - t0:.1f} s")
+
+    runs: List[Run] = []
+    for peer in peers:
+        for workers in worker_counts:
+            pkg_ver = versions.get(DEBIAN_PACKAGES.get(peer, ""), {}).get("installed", "")
+            run = Run(peer=peer, version=pkg_ver, workers=workers)
+            runs.append(run)
+            data_dir = tempfile.mkdtemp(prefix=f"bench-{peer}-")
+            srv = None
+            try:
+                log(f"starting {peer} (data in {data_dir})")
+                if peer == "influxdb":
+                    srv = start_influxdb(data_dir)
+                elif peer == "victoria-metrics":
+                    srv = start_victoria_metrics(data_dir)
+                else:
+                    srv = start_machstore(data_dir, args.machstore_cmd, args.machstore_url,
+                                          timeout=args.machstore_timeout)
+                run.version = run.version or srv.version
+                log(f"loading {peer} ({run.version}) with {workers} workers -> {srv.write_url}")
+                run.result = run_load(srv.write_url, batches, workers=workers,
+                                      progress=not args.no_progress)
+                print(format_result(run.result), file=sys.stderr)
+                if not srv.alive():
+                    log(f"{peer} exited during the load:\n{srv.log_tail()}")
+                run.stored = stored_rows(srv, args.rows, args.scale)
+                log(f"{peer}: {run.stored} rows stored")
+            except Exception as ex:  # noqa: BLE001 - one peer failing must not stop the others
+                run.error = f"{type(ex).__name__}: {ex}"
+                log(f"{peer} skipped: {run.error}")
+            finally:
+                if srv is not None:
+                    srv.stop()
+                if args.keep_data:
+                    log(f"kept {data_dir}")
+                else:
+                    shutil.rmtree(data_dir, ignore_errors=True)
+
+    meta = (f"{_dt.date.today().isoformat()}  {platform.node()}  {os.cpu_count()} cores  "
+            f"rows {args.rows:,}  scale {args.scale}  batch {args.batch}  "
+            f"gzip {not args.no_gzip}  {'float' if args.as_float else 'int'} fields")
+    print()
+    print(meta)
+    print(_table(runs, peers))
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump({
+                "date": _dt.datetime.now().isoformat(timespec="seconds"),
+                "cpus": os.cpu_count(),
+                "rows": args.rows, "scale": args.scale, "batch": args.batch,
+                "gzip": not args.no_gzip, "float": args.as_float, "packages": versions,
+                "runs": [{"peer": r.peer, "version": r.version, "workers": r.workers,
+                          "stored": r.stored, "error": r.error, **r.result} for r in runs],
+            }, f, indent=2)
+    return 0 if any(r.result for r in runs) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
