@@ -69,9 +69,8 @@ def encode_block(rows: RowSet) -> bytes:
     meta = []
     for name, col in rows.columns.items():
         values = col.values
-        n_valid = n
-        if col.valid is not None:
-            n_valid = int(np.count_nonzero(col.valid))
+        n_valid = n if col.valid is None else int(np.count_nonzero(col.valid))
+        if n_valid < n:  # a validity bitmap only when something is missing
             parts.append(np.packbits(col.valid).tobytes())
             values = values[col.valid]
         enc, raw = _encode_values(col.type, values)
