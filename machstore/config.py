@@ -1,0 +1,244 @@
+"""Server settings as data: one ``(name, default, help)`` row per setting.
+
+Settings are resolved in three layers, later ones winning:
+defaults (the rows below) < a config file (``--config FILE``) < command-line flags.
+
+The config file is TOML (``data = "/var/lib/machstore"``, ``bind = ["0.0.0.0:5657"]``) or,
+for convenience, plain ``key = value`` lines with unquoted values (lists comma-separated,
+``#`` comments).  Keys may be spelled with ``-`` or ``_``.  Every setting is documented in
+``docs/configuration.md``; ``tests/test_config.py`` checks that each row is.
+"""
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Setting", "SETTINGS", "Settings", "ConfigError", "load_settings", "setting_names"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, its default (which also fixes its type) and a one-line help."""
+
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def flag(self):
+        """Return the command-line flag for this setting (``max_body_size`` -> ``--max-body-size``)."""
+        return "--" + self.name.replace("_", "-")
+
+
+SETTINGS = (
+    Setting("data", "./machstore-data",
+            "Data directory holding the LMDB environment; created on first start."),
+    Setting("bind", ["127.0.0.1:5657", "127.0.0.1:9092"],
+            "HOST:PORT addresses to listen on (repeat --bind for several). Every API answers on "
+            "every address; the defaults are the Machbase REST port and the Kapacitor port."),
+    Setting("workers", 2,
+            "Number of gunicorn worker processes serving HTTP."),
+    Setting("threads", 1,
+            "Threads per worker process. 1 uses gunicorn's sync worker; more uses its gthread "
+            "worker (keep-alive connections, several requests in flight per process)."),
+    Setting("max_body_size", 25_000_000,
+            "Largest request body accepted, in bytes, checked on Content-Length, on the bytes "
+            "read and on the decompressed size of a gzip body; larger gives 413. 0 = no limit."),
+    Setting("strict_databases", False,
+            "Answer InfluxDB writes to a missing database with 404 (InfluxDB behaviour) instead "
+            "of creating the database on first write (Kapacitor behaviour)."),
+    Setting("auth_enabled", False,
+            "Require credentials (u/p query parameters, HTTP Basic, or 'Authorization: Token "
+            "user:pass') on write routes; wrong or missing ones give 401."),
+    Setting("auth_user", "",
+            "User name accepted when auth_enabled is on."),
+    Setting("auth_password", "",
+            "Password accepted when auth_enabled is on."),
+    Setting("map_size", 0,
+            "LMDB map size in bytes (the largest the data file may grow); 0 = the engine's default."),
+    Setting("sync", True,
+            "Flush every committed write to disk before answering (durable across power loss). "
+            "Turning it off trades durability of the last writes for speed."),
+    Setting("timeout", 60,
+            "Seconds a worker may spend on one request before gunicorn kills and replaces it."),
+    Setting("graceful_timeout", 30,
+            "Seconds in-flight requests get to finish on shutdown (SIGTERM) before workers are killed."),
+    Setting("engine_idle_sleep", 0.2,
+            "Seconds the engine process sleeps when a round of background work (compaction) "
+            "found nothing to do."),
+    Setting("log_level", "info",
+            "Log level: debug, info, warning, error or critical."),
+    Setting("access_log", False,
+            "Log one line per HTTP request to stderr."),
+    Setting("influx_version", "1.8.10",
+            "Version reported in X-Influxdb-Version and by /ping?verbose=true; InfluxDB 1.x "
+            "clients look at it to pick their protocol."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+_LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f"}
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or has a value of the wrong type or range."""
+
+
+def setting_names():
+    """Return the names of all settings, in table order."""
+    return [s.name for s in SETTINGS]
+
+
+class Settings:
+    """Resolved settings, read as attributes (``settings.max_body_size``)."""
+
+    def __init__(self, values=None):
+        merged = {s.name: _copy(s.default) for s in SETTINGS}
+        for name, value in (values or {}).items():
+            merged[_normalize_name(name)] = coerce(_normalize_name(name), value)
+        _validate(merged)
+        self.__dict__.update(merged)
+
+    def as_dict(self):
+        """Return every setting as a plain dict (a copy)."""
+        return {s.name: _copy(getattr(self, s.name)) for s in SETTINGS}
+
+    def replace(self, **changes):
+        """Return a copy with some settings changed (validated like any other source)."""
+        values = self.as_dict()
+        values.update(changes)
+        return Settings(values)
+
+    def __repr__(self):
+        shown = {k: ("***" if k == "auth_password" and v else v) for k, v in self.as_dict().items()}
+        return f"Settings({shown!r})"
+
+
+def load_settings(config_file=None, overrides=None):
+    """Resolve settings: defaults < ``config_file`` (a path or None) < ``overrides`` (a dict).
+
+    ``None`` values in ``overrides`` mean "not given" and are skipped, so parsed command-line
+    arguments can be passed straight in.
+    """
+    values = {}
+    if config_file:
+        values.update(read_config_file(config_file))
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[_normalize_name(name)] = coerce(_normalize_name(name), value)
+    return Settings(values)
+
+
+def read_config_file(path):
+    """Read a TOML or ``key = value`` config file into a dict of coerced settings."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as ex:
+        raise ConfigError(f"cannot read config file {path}: {ex.strerror}") from ex
+    text = raw.decode("utf-8")
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        table = _parse_key_values(text, path)
+    values = {}
+    for key, value in table.items():
+        name = _normalize_name(key)
+        if name not in _BY_NAME:
+            raise ConfigError(f"unknown setting {key!r} in {path} (known: {', '.join(setting_names())})")
+        values[name] = coerce(name, value)
+    return values
+
+
+def _parse_key_values(text, path):
+    """Parse plain ``key = value`` lines (values unquoted; ``#`` starts a comment line)."""
+    table = {}
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{path}:{lineno}: expected 'key = value', got {line!r}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        table[key.strip()] = value
+    return table
+
+
+def coerce(name, value):
+    """Convert ``value`` (from TOML, a ``key = value`` file or a flag) to setting ``name``'s type."""
+    setting = _BY_NAME.get(name)
+    if setting is None:
+        raise ConfigError(f"unknown setting {name!r}")
+    default = setting.default
+    try:
+        if isinstance(default, bool):
+            return _to_bool(value)
+        if isinstance(default, int):
+            if isinstance(value, bool) or isinstance(value, float):
+                raise ValueError
+            return int(str(value).replace("_", "")) if isinstance(value, str) else int(value)
+        if isinstance(default, float):
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if isinstance(default, list):
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise ValueError
+            return list(value)
+        if not isinstance(value, str):
+            raise ValueError
+        return value
+    except (TypeError, ValueError):
+        kind = type(default).__name__
+        raise ConfigError(f"setting {name!r}: expected {kind}, got {value!r}") from None
+
+
+def _to_bool(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+    raise ValueError(value)
+
+
+def _validate(values):
+    if values["workers"] < 1:
+        raise ConfigError("setting 'workers' must be at least 1")
+    if values["threads"] < 1:
+        raise ConfigError("setting 'threads' must be at least 1")
+    for name in ("max_body_size", "map_size", "timeout", "graceful_timeout"):
+        if values[name] < 0:
+            raise ConfigError(f"setting {name!r} must not be negative")
+    if values["engine_idle_sleep"] <= 0:
+        raise ConfigError("setting 'engine_idle_sleep' must be positive")
+    if not values["bind"]:
+        raise ConfigError("setting 'bind' needs at least one HOST:PORT address")
+    for address in values["bind"]:
+        if not address.startswith("unix:"):
+            host, sep, port = address.rpartition(":")
+            if not sep or not port.isdigit():
+                raise ConfigError(f"setting 'bind': {address!r} is not HOST:PORT (or unix:PATH)")
+    if values["log_level"].lower() not in _LOG_LEVELS:
+        raise ConfigError(f"setting 'log_level' must be one of {', '.join(_LOG_LEVELS)}")
+    values["log_level"] = values["log_level"].lower()
+    if values["auth_enabled"] and not (values["auth_user"] and values["auth_password"]):
+        raise ConfigError("auth_enabled needs both auth_user and auth_password")
+
+
+def _normalize_name(name):
+    return name.strip().replace("-", "_")
+
+
+def _copy(value):
+    return list(value) if isinstance(value, list) else value

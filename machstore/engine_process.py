@@ -1,0 +1,234 @@
+"""The engine process: the one place background work runs (compaction now; rollups, tasks later).
+
+``machstore serve`` starts it as a child (``python -m machstore.engine_process ...``) next to
+the gunicorn workers.  It opens its own ``Engine`` and loops ``n = engine.compact()``,
+sleeping ``idle_sleep`` seconds whenever a round found nothing to do, until SIGTERM or
+SIGINT asks it to stop (it finishes the current round, closes the engine and exits 0), or
+until its parent disappears (it then exits on its own rather than linger as an orphan).
+Workers and this process share nothing but the LMDB environment.
+"""
+import argparse
+import logging
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+log = logging.getLogger("machstore.engine_process")
+
+_ERROR_BACKOFF = 1.0  # seconds to wait after a failed round before the next one
+
+
+class EngineLoop:
+    """Run background rounds on an open engine until stopped."""
+
+    def __init__(self, engine, *, idle_sleep=0.2, parent_pid=None):
+        self.engine = engine
+        self.idle_sleep = idle_sleep
+        self.parent_pid = parent_pid
+        self.stopping = False
+        self.rounds = 0
+
+    def stop(self, *_args):
+        """Ask the loop to finish its current round and return (safe from a signal handler)."""
+        self.stopping = True
+
+    def run(self):
+        """Loop until stopped or orphaned; return the number of rounds that did work."""
+        while not self.stopping:
+            if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                log.warning("parent process %d is gone; engine process exiting", self.parent_pid)
+                break
+            try:
+                done = self.engine.compact()
+            except Exception:  # noqa: BLE001 - background work must outlive one bad round
+                log.exception("background round failed; retrying in %.1fs", _ERROR_BACKOFF)
+                self._sleep(_ERROR_BACKOFF)
+                continue
+            if done:
+                self.rounds += 1
+            else:
+                self._sleep(self.idle_sleep)
+        return self.rounds
+
+    def _sleep(self, seconds):
+        deadline = time.monotonic() + seconds
+        while not self.stopping:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            time.sleep(min(left, 0.05))
+
+
+def command_line(settings, *, parent_pid=None, ready_fd=None):
+    """Return the argv that starts an engine process for ``settings``."""
+    argv = [sys.executable, "-m", "machstore.engine_process",
+            "--data", settings.data,
+            "--map-size", str(settings.map_size),
+            "--idle-sleep", repr(settings.engine_idle_sleep),
+            "--log-level", settings.log_level]
+    if not settings.sync:
+        argv.append("--no-sync")
+    if parent_pid is not None:
+        argv += ["--parent-pid", str(parent_pid)]
+    if ready_fd is not None:
+        argv += ["--ready-fd", str(ready_fd)]
+    return argv
+
+
+class EngineProcessError(RuntimeError):
+    """The engine process could not be started."""
+
+
+class EngineProcess:
+    """Start, watch and stop the engine process from the server's master process.
+
+    ``start()`` returns once the child has opened the engine (it reports on a pipe), so the
+    data directory is initialised before any worker starts.  A watcher thread restarts the
+    child if it dies unexpectedly; ``stop()`` sends SIGTERM and waits for it.
+
+    NOTE: the child is a ``subprocess.Popen``, not a ``multiprocessing.Process``: gunicorn's
+    master reaps every child with ``waitpid(-1)``, which ``Popen`` tolerates (ECHILD reads as
+    "exited") and ``multiprocessing`` does not (it would think the child still alive).
+    """
+
+    def __init__(self, settings, *, ready_timeout=60.0, restart_delay=1.0):
+        self.settings = settings
+        self.ready_timeout = ready_timeout
+        self.restart_delay = restart_delay
+        self._proc = None
+        self._stopping = False
+        self._lock = threading.Lock()
+        self._watcher = None
+
+    @property
+    def pid(self):
+        """Return the running child's pid, or None."""
+        proc = self._proc
+        return proc.pid if proc is not None else None
+
+    def start(self):
+        """Start the child and wait until it has opened the engine; raise EngineProcessError if not."""
+        with self._lock:
+            self._stopping = False
+            self._proc = self._spawn()
+        if self._watcher is None or not self._watcher.is_alive():
+            self._watcher = threading.Thread(target=self._watch, name="engine-process-watcher", daemon=True)
+            self._watcher.start()
+
+    def stop(self, timeout=10.0):
+        """Ask the child to stop (SIGTERM), wait up to ``timeout`` s, then kill it; return its exit code."""
+        with self._lock:
+            self._stopping = True
+            proc = self._proc
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            try:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("engine process %d did not stop in %.0fs; killing it", proc.pid, timeout)
+                proc.kill()
+                proc.wait()
+            except ProcessLookupError:
+                pass
+        return proc.returncode
+
+    def _spawn(self):
+        read_fd, write_fd = os.pipe()
+        try:
+            argv = command_line(self.settings, parent_pid=os.getpid(), ready_fd=write_fd)
+            proc = subprocess.Popen(argv, pass_fds=(write_fd,))
+        finally:
+            os.close(write_fd)
+        try:
+            ready, _, _ = select.select([read_fd], [], [], self.ready_timeout)
+            message = os.read(read_fd, 64) if ready else b""
+        finally:
+            os.close(read_fd)
+        if message.startswith(b"ready"):
+            log.info("engine process started (pid %d)", proc.pid)
+            return proc
+        if proc.poll() is None:
+            proc.kill()
+        code = proc.wait()
+        raise EngineProcessError(
+            f"the engine process could not open {self.settings.data!r} (exit code {code}); see the log above")
+
+    def _watch(self):
+        while True:
+            proc = self._proc
+            code = proc.wait()
+            with self._lock:
+                if self._stopping or proc is not self._proc:
+                    if self._stopping:
+                        return
+                    continue
+            log.error("engine process %d exited unexpectedly (code %s); restarting in %.1fs",
+                      proc.pid, code, self.restart_delay)
+            time.sleep(self.restart_delay)
+            with self._lock:
+                if self._stopping:
+                    return
+                try:
+                    self._proc = self._spawn()
+                except EngineProcessError as ex:
+                    log.error("%s", ex)
+
+
+def main(argv=None):
+    """Entry point of ``python -m machstore.engine_process``."""
+    parser = argparse.ArgumentParser(prog="machstore-engine", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", required=True, help="data directory")
+    parser.add_argument("--map-size", type=int, default=0, help="LMDB map size in bytes (0 = engine default)")
+    parser.add_argument("--no-sync", action="store_true", help="do not fsync every commit")
+    parser.add_argument("--idle-sleep", type=float, default=0.2, help="seconds to sleep when idle")
+    parser.add_argument("--parent-pid", type=int, default=None, help="exit when this parent goes away")
+    parser.add_argument("--ready-fd", type=int, default=None,
+                        help="file descriptor to write 'ready' to once the engine is open")
+    parser.add_argument("--log-level", default="info", help="log level")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format=f"[%(asctime)s] [{os.getpid()}] [%(levelname)s] engine: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S %z",
+    )
+    loop = None
+
+    def on_signal(signum, _frame):
+        if loop is not None:
+            loop.stop()
+        else:
+            raise SystemExit(0)  # a stop request while the engine is still opening
+
+    signal.signal(signal.SIGTERM, on_signal)
+    if args.parent_pid is not None:
+        # NOTE: Ctrl-C reaches the whole process group; the server's master decides when the
+        # engine process stops (after the workers), so a supervised child ignores SIGINT.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    else:
+        signal.signal(signal.SIGINT, on_signal)
+
+    from machstore.engine import Engine
+
+    engine = Engine(args.data, map_size=args.map_size or None, sync=not args.no_sync)
+    try:
+        loop = EngineLoop(engine, idle_sleep=args.idle_sleep, parent_pid=args.parent_pid)
+        if args.ready_fd is not None:
+            os.write(args.ready_fd, b"ready\n")
+            os.close(args.ready_fd)
+        log.debug("engine process running on %s", args.data)
+        rounds = loop.run()
+        log.info("engine process stopping after %d rounds of work", rounds)
+    finally:
+        engine.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The Falcon app factory: one route table, one error dispatch, the lazily opened engine.
+
+Every API family is a module of thin resources.  A resource names its family (its
+``family`` attribute); the family object renders errors in that API's own format, so an
+engine exception becomes an HTTP response in exactly one place per family
+(``Family.render_error``), reached through the single ``app.add_error_handler`` below.
+"""
+import logging
+import os
+import threading
+import uuid
+
+import falcon
+import orjson
+
+from machstore.config import Settings
+from machstore.server import influx
+
+log = logging.getLogger("machstore.server")
+
+_ENGINES = []  # every LazyEngine made in this process, so a worker can close them on exit
+
+
+class LazyEngine:
+    """Open the engine on first use, in the process that uses it.
+
+    LMDB environments must never cross a ``fork``: gunicorn imports and builds the app,
+    then forks workers, and each worker opens its own environment on its first request.
+    If the holder finds itself in a different process than the one that opened the
+    engine, it opens a fresh one and abandons (never closes) the inherited handle.
+    """
+
+    def __init__(self, factory):
+        self._factory = factory
+        self._engine = None
+        self._pid = None
+        self._lock = threading.Lock()
+        _ENGINES.append(self)
+
+    def get(self):
+        """Return this process's engine, opening it if needed."""
+        engine = self._engine
+        if engine is not None and self._pid == os.getpid():
+            return engine
+        with self._lock:
+            if self._engine is None or self._pid != os.getpid():
+                self._engine = self._factory()
+                self._pid = os.getpid()
+                log.debug("engine opened in pid %d", self._pid)
+            return self._engine
+
+    def close(self):
+        """Close the engine if this process opened it."""
+        with self._lock:
+            if self._engine is not None and self._pid == os.getpid():
+                self._engine.close()
+            self._engine = None
+            self._pid = None
+
+
+def close_engines():
+    """Close every engine this process opened (gunicorn's ``worker_exit`` hook calls this)."""
+    for holder in _ENGINES:
+        try:
+            holder.close()
+        except Exception:  # noqa: BLE001 - closing on the way out must not mask the exit
+            log.exception("closing the engine failed")
+
+
+def create_app(engine_factory, settings=None):
+    """Build the WSGI app.
+
+    ``engine_factory`` is a zero-argument callable returning an open ``Engine``; it is
+    called lazily, once per worker process, on the first request that needs storage.
+    ``settings`` is a :class:`machstore.config.Settings` (defaults if omitted).
+    """
+    settings = settings if settings is not None else Settings()
+    engine = LazyEngine(engine_factory)
+    app = falcon.App(middleware=[_CommonHeaders(settings)])
+    app.req_options.keep_blank_qs_values = True
+    for uri, resource in _routes(engine, settings):
+        app.add_route(uri, resource)
+    app.add_error_handler(Exception, _dispatch_error)
+    app.add_error_handler(falcon.HTTPError, _dispatch_error)
+    return app
+
+
+def _routes(engine, settings):
+    """Return the one route table: ``(uri template, resource)`` pairs for every API family."""
+    kapacitor_write = influx.Write(engine, settings, family=influx.KAPACITOR, default_precision="n")
+    return [
+        # InfluxDB 1.x
+        ("/ping", influx.Ping(settings)),
+        ("/write", influx.Write(engine, settings)),
+        ("/api/v2/write", influx.WriteV2(engine, settings)),
+        # Kapacitor (port 9092 by default; every address serves every route)
+        ("/kapacitor/v1/ping", influx.Ping(settings, family=influx.KAPACITOR)),
+        ("/kapacitor/v1/write", kapacitor_write),
+    ]
+
+
+class _CommonHeaders:
+    """Tag each request with its resource's API family; stamp version and request-id headers."""
+
+    def __init__(self, settings):
+        self._version = settings.influx_version
+
+    def process_resource(self, req, resp, resource, params):
+        req.context.family = getattr(resource, "family", None)
+
+    def process_response(self, req, resp, resource, req_succeeded):
+        rid = req.get_header("X-Request-Id") or req.get_header("Request-Id") or str(uuid.uuid1())
+        resp.set_header("X-Influxdb-Version", self._version)
+        resp.set_header("X-Influxdb-Build", "OSS")
+        resp.set_header("Request-Id", rid)
+        resp.set_header("X-Request-Id", rid)
+        family = getattr(req.context, "family", None)
+        if family is not None:
+            family.decorate(resp)
+
+
+def _dispatch_error(req, resp, ex, params):
+    """Route an exception to its API family's renderer (the single error handler of the app)."""
+    family = getattr(req.context, "family", None)
+    if family is not None:
+        family.render_error(req, resp, ex)
+        return
+    # No family: no route matched, or a failure before routing.  Keep it neutral JSON.
+    if isinstance(ex, falcon.HTTPError):
+        resp.status = ex.status
+        if ex.headers:
+            resp.set_headers(ex.headers)
+        message = ex.description or ex.title
+    else:
+        log.error("unhandled error on %s %s", req.method, req.path, exc_info=ex)
+        resp.status = falcon.HTTP_500
+        message = "internal server error"
+    resp.content_type = falcon.MEDIA_JSON
+    resp.data = orjson.dumps({"error": message})
