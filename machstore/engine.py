@@ -23,6 +23,7 @@ from .rows import RowSet, concat, sort_rows
 
 DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
 MAX_BLOCK_ROWS = 8192
+MERGE_FANIN = 8                     # small blocks per partition before they are merged
 COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 
 
@@ -402,35 +403,43 @@ class Engine:
         return out
 
     def _merge_into_blocks(self, txn, space, series_id, new_rows, puts, deletes):
-        """Plan the block rewrites that add ``new_rows`` to a series (appended to puts/deletes)."""
-        lo, hi = int(new_rows.times[0]), int(new_rows.times[-1])
+        """Plan the block changes that add ``new_rows`` to a series (appended to puts/deletes).
+
+        Rows overlapping existing blocks are merged into them (keeping blocks
+        disjoint, so reads and deletes stay simple).  Rows after the last block
+        become a new block without touching the old ones; once MERGE_FANIN small
+        blocks pile up in a partition they are merged, so each row is rewritten
+        a logarithmic number of times instead of once per compaction round.
+        """
+        lo = int(new_rows.times.min())
+        hi = int(new_rows.times.max())
         old = list(self._block_summaries(txn, series_id, lo, hi))
         if not old:
-            # the last block before the new rows, if open and in the same partition, takes them
-            last = self._last_block_before(txn, series_id, lo)
-            if last is not None:
-                key, summary = last
-                n, b_lo, b_hi = blocks.summary_time_range(summary)
-                part = space["partition_ns"]
-                if n < MAX_BLOCK_ROWS and b_lo // part == lo // part:
-                    old = [last]
-        existing = [blocks.decode_block(txn.get(k, db=self.dbs[b"blk"])) for k, _ in old]
-        deletes.extend(k for k, _ in old)
-        merged = sort_rows(concat(existing + [new_rows]), dedup=space["dedup"])
+            tail = self._small_blocks_before(txn, series_id, lo, space["partition_ns"])
+            if len(tail) + 1 >= MERGE_FANIN:
+                old = tail
+        if old:
+            existing = [blocks.decode_block(txn.get(k, db=self.dbs[b"blk"])) for k, _ in old]
+            deletes.extend(k for k, _ in old)
+            new_rows = concat(existing + [new_rows])
+        merged = sort_rows(new_rows, dedup=space["dedup"])
         for chunk in _split_blocks(merged, space["partition_ns"]):
             puts.append((series_id, chunk))
 
-    def _last_block_before(self, txn, series_id, t):
+    def _small_blocks_before(self, txn, series_id, t, partition_ns):
+        """Return the consecutive non-full blocks right before time ``t`` in its partition."""
         prefix = keys.series_prefix(series_id)
+        out = []
         with txn.cursor(db=self.dbs[b"sum"]) as cur:
-            if cur.set_range(keys.block_key(series_id, t)):
-                if not cur.prev():
-                    return None
-            elif not cur.last():
-                return None
-            if not cur.key().startswith(prefix):
-                return None
-            return bytes(cur.key()), bytes(cur.value())
+            ok = cur.prev() if cur.set_range(keys.block_key(series_id, t)) else cur.last()
+            while ok and cur.key().startswith(prefix) and len(out) < MERGE_FANIN:
+                n, b_lo, _ = blocks.summary_time_range(cur.value())
+                if n >= MAX_BLOCK_ROWS or b_lo // partition_ns != t // partition_ns:
+                    break
+                out.append((bytes(cur.key()), bytes(cur.value())))
+                ok = cur.prev()
+        out.reverse()
+        return out
 
     def _apply_block_changes(self, txn, puts, deletes):
         blk, summ = self.dbs[b"blk"], self.dbs[b"sum"]
