@@ -1,8 +1,8 @@
 """InfluxDB 1.x write family: ``/write``, ``/api/v2/write``, ``/ping``, and Kapacitor's
 ``/kapacitor/v1/write`` and ``/kapacitor/v1/ping``.
 
-Status semantics follow InfluxDB 1.x ``services/httpd/handler.go`` (see
-``docs/influxdb-write.md`` and the shared reference, section 1.5):
+Status semantics follow InfluxDB 1.x ``services/httpd/handler.go`` (reference
+``lineprotocol.md`` section 1.5):
 
 * 204 and an empty body on success (also for an empty body);
 * 400 ``database is required``; 400 ``unable to parse ...`` lines joined by ``\\n`` when no
