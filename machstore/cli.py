@@ -8,6 +8,7 @@ engine process, and exits 0.
 import argparse
 import functools
 import logging
+import os
 import sys
 
 from machstore.config import SETTINGS, ConfigError, load_settings
@@ -89,19 +90,17 @@ def main(argv=None):
 
 def serve(settings):
     """Run gunicorn and the engine process until a stop signal; return the exit code."""
-    from machstore.engine_process import EngineProcessError
-
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
         datefmt="%Y-%m-%d %H:%M:%S %z",
     )
-    server = _server_class()(settings)
-    try:
-        server.run()
-    except EngineProcessError as ex:
-        print(f"machstore serve: error: {ex}", file=sys.stderr)
-        return 1
+    # NOTE: an absolute data path means the same directory for the master, the workers and
+    # the engine process whatever their working directory.
+    settings = settings.replace(data=os.path.abspath(settings.data))
+    # gunicorn prints a RuntimeError raised in a hook (the engine process failing to open the
+    # data directory) as "Error: ..." and exits 1; a stop signal ends run() with exit 0.
+    _server_class()(settings).run()
     return 0
 
 

@@ -216,7 +216,11 @@ def main(argv=None):
 
     from machstore.engine import Engine
 
-    engine = Engine(args.data, map_size=args.map_size or None, sync=not args.no_sync)
+    try:
+        engine = Engine(args.data, map_size=args.map_size or None, sync=not args.no_sync)
+    except Exception as ex:  # noqa: BLE001 - report why in one line; the master explains the rest
+        log.error("cannot open the data directory %r: %s", args.data, ex)
+        return 1
     try:
         loop = EngineLoop(engine, idle_sleep=args.idle_sleep, parent_pid=args.parent_pid)
         if args.ready_fd is not None:
