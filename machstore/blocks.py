@@ -6,194 +6,89 @@ Layout (little-endian)::
     columns  per column: '<H' name length, name (UTF-8), '<BBI' type, enc, n_valid
     payload  zstd( times | per column: [validity bits] values )
 
+    summary  '<Iqqh' n_rows, min_time, max_time, n_cols, then per column:
+             '<H' name length, name, '<BIqq' type, count, first_time, last_time
+             and, for a numeric column with count > 0,
+             '<d8sq8sq8s8s' sum, min, min_time, max, max_time, first, last
+
 Times are delta-of-delta encoded and narrowed (a regular series costs ~0 bytes);
 integers are delta encoded and narrowed; floats are XORed with the previous value
 and byte-transposed; only valid (non-NULL) values are stored, after a validity
 bitmap when some are missing.  The summary (count, min/max with their times,
 first, last, sum per numeric column) is stored separately so that lookups and
 time pruning never decompress a block.
+
+The work is done by the Cython kernels in ``machstore._ext_blockcodec``, one call per
+block (each column encoded and summarised in one C-level pass); string and boolean
+values go through the reference twin ``machstore.blocks_ref``, which also defines the
+bytes (the kernels are tested to match it exactly) and handles any input the kernels
+decline (non-canonical dtypes), so behaviour is the same for every input.
 """
-import struct
-
-import numpy as np
-
+from . import _ext_blockcodec as _kernels
+from . import blocks_ref as _ref
 from . import codec
 from . import fieldtypes as ft
+from .blocks_ref import (_HEAD, _SUM_HEAD, MAGIC, BlockSummary, ColumnSummary, decode_summary,
+                         summary_time_range)
 from .rows import Column, RowSet
 
-MAGIC = b"MSB1"
-_HEAD = struct.Struct("<4sIHIB")
-_NAME = struct.Struct("<H")
-_COL = struct.Struct("<BBI")
+__all__ = ["MAGIC", "BlockSummary", "ColumnSummary", "decode_block", "decode_summary", "encode_block",
+           "encode_block_with_summary", "summarize", "summary_time_range"]
 
 
-def _encode_values(ftype, values):
-    """Return ``(enc_code, raw bytes)`` for the valid values of one column."""
-    if ftype in (ft.INTEGER, ft.UNSIGNED):
-        code, arr = codec.narrow_ints(codec.delta_encode(values.view(np.int64)))
-        return code, arr.tobytes()
-    if ftype == ft.FLOAT:
-        return 0, codec.xor_shuffle_floats(np.ascontiguousarray(values, dtype=np.float64))
-    if ftype == ft.BOOLEAN:
-        return 0, np.packbits(values.astype(np.bool_)).tobytes()
-    encoded = [s.encode("utf-8") for s in values]
-    code, lengths = codec.narrow_ints(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
-    return code, lengths.tobytes() + b"".join(encoded)
+def _encode_parts(rows, *, block, summary):
+    """Run the kernel over ``rows``; None if some input is not in the form it takes."""
+    columns = [(name, col.type, col.values, col.valid) for name, col in rows.columns.items()]
+    return _kernels.encode_block_parts(rows.times, columns, block=block, summary=summary,
+                                       fallback=_ref._encode_values)
 
 
-def _decode_values(ftype, code, raw, count, offset):
-    if ftype in (ft.INTEGER, ft.UNSIGNED):
-        deltas, offset = codec.widen_ints(code, raw, count, offset)
-        values = codec.delta_decode(deltas)
-        return (values.view(np.uint64) if ftype == ft.UNSIGNED else values), offset
-    if ftype == ft.FLOAT:
-        return codec.unxor_unshuffle_floats(raw, count, offset)
-    if ftype == ft.BOOLEAN:
-        nbytes = (count + 7) // 8
-        bits = np.frombuffer(raw, dtype=np.uint8, count=nbytes, offset=offset)
-        return np.unpackbits(bits, count=count).astype(np.bool_), offset + nbytes
-    lengths, offset = codec.widen_ints(code, raw, count, offset)
-    values = np.empty(count, dtype=object)
-    mv = memoryview(raw)
-    for i, n in enumerate(lengths.tolist()):
-        values[i] = str(mv[offset:offset + n], "utf-8")
-        offset += n
-    return values, offset
+def _block_bytes(rows, parts):
+    tcode, meta, raw, _ = parts
+    return b"".join((_HEAD.pack(MAGIC, len(rows), len(rows.columns), len(raw), tcode), meta,
+                     codec.compress(raw)))
+
+
+def _summary_bytes(rows, parts):
+    t = rows.times
+    return _SUM_HEAD.pack(len(rows), int(t[0]), int(t[-1]), len(rows.columns)) + parts[3]
 
 
 def encode_block(rows: RowSet) -> bytes:
     """Encode a time-sorted RowSet as a block."""
-    n = len(rows)
-    tcode, tarr = codec.narrow_ints(codec.delta_encode(codec.delta_encode(rows.times)))
-    parts = [tarr.tobytes()]
-    meta = []
-    for name, col in rows.columns.items():
-        values = col.values
-        n_valid = n if col.valid is None else int(np.count_nonzero(col.valid))
-        if n_valid < n:  # a validity bitmap only when something is missing
-            parts.append(np.packbits(col.valid).tobytes())
-            values = values[col.valid]
-        enc, raw = _encode_values(col.type, values)
-        parts.append(raw)
-        encoded_name = name.encode("utf-8")
-        meta.append(_NAME.pack(len(encoded_name)) + encoded_name + _COL.pack(col.type, enc, n_valid))
-    raw = b"".join(parts)
-    return b"".join([_HEAD.pack(MAGIC, n, len(meta), len(raw), tcode), *meta, codec.compress(raw)])
-
-
-def decode_block(data) -> RowSet:
-    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
-    magic, n, ncols, raw_size, tcode = _HEAD.unpack_from(data, 0)
-    if magic != MAGIC:
-        raise ValueError("not a machstore block")
-    pos = _HEAD.size
-    meta = []
-    for _ in range(ncols):
-        (ln,) = _NAME.unpack_from(data, pos)
-        pos += _NAME.size
-        name = bytes(data[pos:pos + ln]).decode("utf-8")
-        pos += ln
-        ftype, enc, n_valid = _COL.unpack_from(data, pos)
-        pos += _COL.size
-        meta.append((name, ftype, enc, n_valid))
-    raw = codec.decompress(bytes(data[pos:]), raw_size)
-    dods, off = codec.widen_ints(tcode, raw, n, 0)
-    times = codec.delta_decode(codec.delta_decode(dods))
-    columns = {}
-    for name, ftype, enc, n_valid in meta:
-        valid = None
-        if n_valid < n:
-            nbytes = (n + 7) // 8
-            valid = np.unpackbits(np.frombuffer(raw, dtype=np.uint8, count=nbytes, offset=off),
-                                  count=n).astype(np.bool_)
-            off += nbytes
-        values, off = _decode_values(ftype, enc, raw, n_valid, off)
-        if valid is not None:
-            full = ft.empty_values(ftype, n)
-            full[valid] = values
-            values = full
-        columns[name] = Column(ftype, values, valid)
-    return RowSet(times, columns)
-
-
-# -- summaries ---------------------------------------------------------------------------
-
-_SUM_HEAD = struct.Struct("<Iqqh")
-_SUM_COL = struct.Struct("<BIqq")          # type, count, first_time, last_time
-_SUM_NUM = struct.Struct("<d8sq8sq8s8s")   # sum, min, min_time, max, max_time, first, last
-_VALUE_FMT = {ft.FLOAT: "<d", ft.INTEGER: "<q", ft.UNSIGNED: "<Q"}
-
-
-class ColumnSummary:
-    """Per-column statistics of one block (numeric fields carry sum/min/max/first/last)."""
-
-    __slots__ = ("type", "count", "first_time", "last_time", "sum", "min", "min_time",
-                 "max", "max_time", "first", "last")
-
-    def __init__(self, **kw):
-        for k in self.__slots__:
-            setattr(self, k, kw.get(k))
-
-
-class BlockSummary:
-    """Row count and time range of a block, plus a ColumnSummary per column."""
-
-    __slots__ = ("n_rows", "min_time", "max_time", "columns")
-
-    def __init__(self, n_rows, min_time, max_time, columns):
-        self.n_rows, self.min_time, self.max_time, self.columns = n_rows, min_time, max_time, columns
+    parts = _encode_parts(rows, block=True, summary=False)
+    if parts is None:
+        return _ref.encode_block(rows)
+    return _block_bytes(rows, parts)
 
 
 def summarize(rows: RowSet) -> bytes:
     """Compute and pack the summary of a time-sorted RowSet."""
-    t = rows.times
-    parts = [_SUM_HEAD.pack(len(rows), int(t[0]), int(t[-1]), len(rows.columns))]
-    for name, col in rows.columns.items():
-        encoded = name.encode("utf-8")
-        idx = np.arange(len(rows)) if col.valid is None else np.flatnonzero(col.valid)
-        count = int(idx.size)
-        parts.append(_NAME.pack(len(encoded)) + encoded)
-        if count == 0:
-            parts.append(_SUM_COL.pack(col.type, 0, 0, 0))
-            continue
-        parts.append(_SUM_COL.pack(col.type, count, int(t[idx[0]]), int(t[idx[-1]])))
-        if col.type in ft.NUMERIC:
-            v = col.values[idx]
-            fmt = _VALUE_FMT[col.type]
-            imin, imax = int(np.argmin(v)), int(np.argmax(v))
-            parts.append(_SUM_NUM.pack(
-                float(np.sum(v, dtype=np.float64)),
-                struct.pack(fmt, v[imin]), int(t[idx[imin]]),
-                struct.pack(fmt, v[imax]), int(t[idx[imax]]),
-                struct.pack(fmt, v[0]), struct.pack(fmt, v[-1])))
-    return b"".join(parts)
+    parts = _encode_parts(rows, block=False, summary=True)
+    if parts is None:
+        return _ref.summarize(rows)
+    return _summary_bytes(rows, parts)
 
 
-def summary_time_range(data):
-    """Return ``(n_rows, min_time, max_time)`` of a packed summary without decoding the rest."""
-    n, lo, hi, _ = _SUM_HEAD.unpack_from(data, 0)
-    return n, lo, hi
+def encode_block_with_summary(rows: RowSet) -> tuple[bytes, bytes]:
+    """Return ``(encode_block(rows), summarize(rows))``, computed in one pass over the rows."""
+    parts = _encode_parts(rows, block=True, summary=True)
+    if parts is None:
+        return _ref.encode_block(rows), _ref.summarize(rows)
+    return _block_bytes(rows, parts), _summary_bytes(rows, parts)
 
 
-def decode_summary(data) -> BlockSummary:
-    """Unpack a summary written by ``summarize``."""
-    n, lo, hi, ncols = _SUM_HEAD.unpack_from(data, 0)
-    pos = _SUM_HEAD.size
-    columns = {}
-    for _ in range(ncols):
-        (ln,) = _NAME.unpack_from(data, pos)
-        pos += _NAME.size
-        name = bytes(data[pos:pos + ln]).decode("utf-8")
-        pos += ln
-        ftype, count, first_time, last_time = _SUM_COL.unpack_from(data, pos)
-        pos += _SUM_COL.size
-        cs = ColumnSummary(type=ftype, count=count, first_time=first_time, last_time=last_time)
-        if count and ftype in ft.NUMERIC:
-            fmt = _VALUE_FMT[ftype]
-            total, vmin, tmin, vmax, tmax, first, last = _SUM_NUM.unpack_from(data, pos)
-            pos += _SUM_NUM.size
-            cs.sum, cs.min_time, cs.max_time = total, tmin, tmax
-            cs.min, cs.max = struct.unpack(fmt, vmin)[0], struct.unpack(fmt, vmax)[0]
-            cs.first, cs.last = struct.unpack(fmt, first)[0], struct.unpack(fmt, last)[0]
-        columns[name] = cs
-    return BlockSummary(n, lo, hi, columns)
+def _decode_other(ftype, enc, raw, count, offset, valid, n):
+    """Decode a string or boolean column for the kernel, expanded to ``n`` rows if ``valid``."""
+    values, offset = _ref._decode_values(ftype, enc, raw, count, offset)
+    if valid is not None:
+        full = ft.empty_values(ftype, n)
+        full[valid] = values
+        values = full
+    return values, offset
+
+
+def decode_block(data) -> RowSet:
+    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
+    times, columns = _kernels.decode_block_parts(data, decompress=codec.decompress, fallback=_decode_other)
+    return RowSet(times, {name: Column(ftype, values, valid) for name, ftype, values, valid in columns})
