@@ -6,6 +6,7 @@ that need other settings start their own server.
 """
 import base64
 import gzip
+import socket
 import time
 
 import pytest
@@ -320,6 +321,35 @@ def test_413_by_content_length(small_body_server, db):
     body = lines(2000)
     assert len(body) > 10000
     assert_error(write(small_body_server, body, db=db), 413, "Request Entity Too Large")
+    with open_engine(small_body_server.data_dir) as eng:
+        assert not eng.database_exists(db)
+
+
+def test_413_is_decided_on_content_length_before_reading(small_body_server, db):
+    # Announce 20000 bytes, send 10 and close our side: a server that read before checking
+    # would see a truncated body (400 "unexpected EOF"), not 413.
+    with socket.create_connection(("127.0.0.1", small_body_server.port), timeout=10) as sock:
+        sock.sendall(f"POST /write?db={db} HTTP/1.1\r\nHost: x\r\nContent-Length: 20000\r\n\r\n".encode()
+                     + b"m v=1 1\nm ")
+        sock.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 ")
+    assert b'{"error":"Request Entity Too Large"}' in body
+
+
+def test_truncated_body_gives_400(small_body_server, db):
+    with socket.create_connection(("127.0.0.1", small_body_server.port), timeout=10) as sock:
+        sock.sendall(f"POST /write?db={db} HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n".encode()
+                     + b"m v=1 1\nm v=2 2\n")
+        sock.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert b'{"error":"unexpected EOF"}' in reply
     with open_engine(small_body_server.data_dir) as eng:
         assert not eng.database_exists(db)
 
