@@ -238,8 +238,7 @@ def start_victoria_metrics(data_dir: str) -> Server:
 
 def start_machstore(data_dir: str, cmd: str, url: str, timeout: float = 20.0) -> Server:
     """Start machstore from ``cmd`` (``{dir}`` is replaced by the data dir); fail after ``timeout``."""
-    mdir = os.path.join(data_dir, "machstore")
-    os.makedirs(mdir, exist_ok=True)
+    mdir = os.path.join(data_dir, "machstore")  # NOTE: machstore creates it on first start
     argv = shlex.split(cmd.format(dir=mdir))
     try:
         srv = _spawn("machstore", argv, data_dir, url)
@@ -261,6 +260,49 @@ def start_machstore(data_dir: str, cmd: str, url: str, timeout: float = 20.0) ->
     except requests.RequestException:
         pass
     return srv
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """Return user+sys CPU seconds of the live processes in process group ``pgid`` (and reaped kids)."""
+    tck = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        rest = stat[stat.rindex(b")") + 2:].split()
+        # rest[0] is field 3 (state): pgrp is field 5, utime..cstime are fields 14..17.
+        if int(rest[2]) == pgid:
+            total += sum(int(x) for x in rest[11:15])
+    return total / tck
+
+
+def machine_busy_seconds() -> float:
+    """Return the machine's total non-idle CPU seconds so far (all cores, from /proc/stat)."""
+    with open("/proc/stat") as f:
+        vals = [int(x) for x in f.readline().split()[1:]]
+    idle = vals[3] + (vals[4] if len(vals) > 4 else 0)  # idle + iowait
+    busy = sum(vals[:8]) - idle  # user nice system idle iowait irq softirq steal
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_idle(max_wait: float, busy_cores: float = 0.25, window: float = 2.0) -> float:
+    """Wait up to ``max_wait`` s for a ``window`` in which the box uses < ``busy_cores``; return it.
+
+    NOTE: on a shared 2-core machine other people's jobs halve a peer's throughput; this lowers
+    the odds of measuring them instead of the peer. The returned load is what the last window saw.
+    """
+    deadline = time.monotonic() + max_wait
+    while True:
+        b0 = machine_busy_seconds()
+        time.sleep(window)
+        load = (machine_busy_seconds() - b0) / window
+        if load < busy_cores or time.monotonic() >= deadline:
+            return load
 
 
 # --------------------------------------------------------------------------------------------------
@@ -314,15 +356,40 @@ class Run:
     peer: str
     version: str
     workers: int
+    rep: int = 0
     result: dict = field(default_factory=dict)
     stored: Optional[int] = None
+    server_cpu_s: Optional[float] = None
+    other_cpu_s: Optional[float] = None
     error: str = ""
+    spread: str = ""
+
+
+def _representatives(runs: List[Run]) -> List[Run]:
+    """Return one run per (peer, workers): the median by rows/s, with the min-max spread noted."""
+    groups: Dict[tuple, List[Run]] = {}
+    for r in runs:
+        groups.setdefault((r.peer, r.workers), []).append(r)
+    out = []
+    for group in groups.values():
+        good = sorted((r for r in group if r.result), key=lambda r: r.result["rows_per_s"])
+        if not good:
+            out.append(group[0])
+            continue
+        rep = good[(len(good) - 1) // 2]
+        if len(good) > 1:
+            rep.spread = (f"{good[0].result['rows_per_s'] / 1e3:.0f}-"
+                          f"{good[-1].result['rows_per_s'] / 1e3:.0f}k (n={len(good)})")
+        out.append(rep)
+    return out
 
 
 def _table(runs: List[Run], peers: List[str]) -> str:
+    runs = _representatives(runs)
     ok = {(r.peer, r.workers): r.result["rows_per_s"] for r in runs if r.result}
     head = ["peer", "version", "workers", "rows/s", "values/s", "MB/s", "p50 ms", "p99 ms",
-            "wall s", "fail", "stored"] + [f"vs {p}" for p in peers]
+            "wall s", "fail", "stored", "srv CPU s", "rows/srv-CPU-s", "cli CPU s", "other CPU s", "runs"] + [
+            f"vs {p}" for p in peers]
     rows = [head]
     for r in runs:
         if not r.result:
@@ -338,7 +405,11 @@ def _table(runs: List[Run], peers: List[str]) -> str:
             r.peer, r.version, str(r.workers), f"{res['rows_per_s']:,.0f}",
             f"{res['values_per_s']:,.0f}", f"{res['mb_per_s']:.1f}", f"{res['p50_ms']:.0f}",
             f"{res['p99_ms']:.0f}", f"{res['wall_s']:.2f}", str(res["failures"]),
-            "?" if r.stored is None else f"{r.stored:,}", *ratios,
+            "?" if r.stored is None else f"{r.stored:,}",
+            "?" if r.server_cpu_s is None else f"{r.server_cpu_s:.1f}",
+            f"{res['rows_ok'] / r.server_cpu_s:,.0f}" if r.server_cpu_s else "?",
+            f"{res.get('client_cpu_s', 0):.1f}",
+            "?" if r.other_cpu_s is None else f"{r.other_cpu_s:.1f}", r.spread or "1", *ratios,
         ])
     full = [row for row in rows if not row[3].startswith("skipped")]
     widths = [max(len(row[i]) for row in full) for i in range(len(head))]
@@ -363,6 +434,12 @@ def _parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--scale", type=int, default=4000)
     p.add_argument("--batch", type=int, default=10000, help="lines per request")
     p.add_argument("--workers", default="2,4", help="comma-separated loadgen worker counts")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="runs per peer and worker count, each on a fresh server; the table "
+                   "shows the median by rows/s")
+    p.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
+                   help="before each load, wait up to this long for the machine to be idle "
+                   "(other CPU use < 0.25 core over 2 s); for shared boxes")
     p.add_argument("--seed", type=int, default=123)
     p.add_argument("--no-gzip", action="store_true")
     p.add_argument("--float", dest="as_float", action="store_true")
@@ -400,41 +477,55 @@ def main(argv=None) -> int:
         f"in {time.perf_counter() - t0:.1f} s")
 
     runs: List[Run] = []
-    for peer in peers:
-        for workers in worker_counts:
-            pkg_ver = versions.get(DEBIAN_PACKAGES.get(peer, ""), {}).get("installed", "")
-            run = Run(peer=peer, version=pkg_ver, workers=workers)
+    plan = [(peer, w, rep) for peer in peers for w in worker_counts for rep in range(args.repeat)]
+    for peer, workers, rep in plan:
+        pkg_ver = versions.get(DEBIAN_PACKAGES.get(peer, ""), {}).get("installed", "")
+        run = Run(peer=peer, version=pkg_ver, workers=workers, rep=rep)
+        if peer == "machstore" and any(r.peer == peer and r.error.startswith("RuntimeError:")
+                                       for r in runs):
+            run.error = "see the first machstore attempt"
             runs.append(run)
-            data_dir = tempfile.mkdtemp(prefix=f"bench-{peer}-")
-            srv = None
-            try:
-                log(f"starting {peer} (data in {data_dir})")
-                if peer == "influxdb":
-                    srv = start_influxdb(data_dir)
-                elif peer == "victoria-metrics":
-                    srv = start_victoria_metrics(data_dir)
-                else:
-                    srv = start_machstore(data_dir, args.machstore_cmd, args.machstore_url,
-                                          timeout=args.machstore_timeout)
-                run.version = run.version or srv.version
-                log(f"loading {peer} ({run.version}) with {workers} workers -> {srv.write_url}")
-                run.result = run_load(srv.write_url, batches, workers=workers,
-                                      progress=not args.no_progress)
-                print(format_result(run.result), file=sys.stderr)
-                if not srv.alive():
-                    log(f"{peer} exited during the load:\n{srv.log_tail()}")
-                run.stored = stored_rows(srv, args.rows, args.scale)
-                log(f"{peer}: {run.stored} rows stored")
-            except Exception as ex:  # noqa: BLE001 - one peer failing must not stop the others
-                run.error = f"{type(ex).__name__}: {ex}"
-                log(f"{peer} skipped: {run.error}")
-            finally:
-                if srv is not None:
-                    srv.stop()
-                if args.keep_data:
-                    log(f"kept {data_dir}")
-                else:
-                    shutil.rmtree(data_dir, ignore_errors=True)
+            continue
+        runs.append(run)
+        data_dir = tempfile.mkdtemp(prefix=f"bench-{peer}-")
+        srv = None
+        try:
+            log(f"starting {peer} (data in {data_dir})")
+            if peer == "influxdb":
+                srv = start_influxdb(data_dir)
+            elif peer == "victoria-metrics":
+                srv = start_victoria_metrics(data_dir)
+            else:
+                srv = start_machstore(data_dir, args.machstore_cmd, args.machstore_url,
+                                      timeout=args.machstore_timeout)
+            run.version = run.version or srv.version
+            if args.wait_idle > 0:
+                load = wait_for_idle(args.wait_idle)
+                log(f"machine load before the run: {load:.2f} cores")
+            log(f"loading {peer} ({run.version}) with {workers} workers -> {srv.write_url}")
+            cpu0, busy0 = group_cpu_seconds(srv.proc.pid), machine_busy_seconds()
+            run.result = run_load(srv.write_url, batches, workers=workers,
+                                  progress=not args.no_progress)
+            run.server_cpu_s = round(group_cpu_seconds(srv.proc.pid) - cpu0, 2)
+            # NOTE: CPU used by anything else on the box during the load (other jobs, the kernel);
+            # a large value means the run was disturbed.
+            run.other_cpu_s = round(max(0.0, machine_busy_seconds() - busy0 - run.server_cpu_s
+                                        - run.result["client_cpu_s"]), 2)
+            print(format_result(run.result), file=sys.stderr)
+            if not srv.alive():
+                log(f"{peer} exited during the load:\n{srv.log_tail()}")
+            run.stored = stored_rows(srv, args.rows, args.scale)
+            log(f"{peer}: {run.stored} rows stored")
+        except Exception as ex:  # noqa: BLE001 - one peer failing must not stop the others
+            run.error = f"{type(ex).__name__}: {ex}"
+            log(f"{peer} skipped: {run.error}")
+        finally:
+            if srv is not None:
+                srv.stop()
+            if args.keep_data:
+                log(f"kept {data_dir}")
+            else:
+                shutil.rmtree(data_dir, ignore_errors=True)
 
     meta = (f"{_dt.date.today().isoformat()}  {platform.node()}  {os.cpu_count()} cores  "
             f"rows {args.rows:,}  scale {args.scale}  batch {args.batch}  "
@@ -450,7 +541,9 @@ def main(argv=None) -> int:
                 "rows": args.rows, "scale": args.scale, "batch": args.batch,
                 "gzip": not args.no_gzip, "float": args.as_float, "packages": versions,
                 "runs": [{"peer": r.peer, "version": r.version, "workers": r.workers,
-                          "stored": r.stored, "error": r.error, **r.result} for r in runs],
+                          "rep": r.rep, "stored": r.stored, "server_cpu_s": r.server_cpu_s,
+                          "other_cpu_s": r.other_cpu_s,
+                          "error": r.error, **r.result} for r in runs],
             }, f, indent=2)
     return 0 if any(r.result for r in runs) else 1
 

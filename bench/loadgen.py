@@ -25,6 +25,7 @@ import gzip
 import json
 import multiprocessing as mp
 import os
+import resource
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -166,6 +167,8 @@ def run_load(
     latencies = []
     rows_ok = raw_ok = failures = printed = 0
     done = 0
+    ru_self0 = resource.getrusage(resource.RUSAGE_SELF)
+    ru_kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t_start = time.perf_counter()
     start_evt.set()
     try:
@@ -201,6 +204,15 @@ def run_load(
             if p.is_alive():
                 p.terminate()
         _BATCHES = ()
+    ru_self1 = resource.getrusage(resource.RUSAGE_SELF)
+    ru_kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # NOTE: the workers' whole lives (incl. the untimed warm-up) plus the parent during the load;
+    # on a 2-core box this is the CPU the client took away from the server.
+    client_cpu = sum(
+        (getattr(b, f) - getattr(a, f))
+        for a, b in ((ru_self0, ru_self1), (ru_kids0, ru_kids1))
+        for f in ("ru_utime", "ru_stime")
+    )
 
     lat = np.array(latencies) * 1000.0 if latencies else np.zeros(1)
     return {
@@ -221,6 +233,7 @@ def run_load(
         "p50_ms": round(float(np.percentile(lat, 50)), 2),
         "p99_ms": round(float(np.percentile(lat, 99)), 2),
         "max_ms": round(float(lat.max()), 2),
+        "client_cpu_s": round(client_cpu, 2),
     }
 
 
@@ -237,7 +250,8 @@ def format_result(res: dict) -> str:
         f"MB/s         {res['mb_per_s']:.2f} (uncompressed text; {res['raw_mb']:.1f} MB raw, "
         f"{res['wire_mb']:.1f} MB on the wire)\n"
         f"latency      p50 {res['p50_ms']:.1f} ms   p99 {res['p99_ms']:.1f} ms"
-        f"   max {res['max_ms']:.1f} ms"
+        f"   max {res['max_ms']:.1f} ms\n"
+        f"client CPU   {res['client_cpu_s']:.2f} s (loadgen processes, user+sys)"
     )
 
 
