@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _ext_lineproto as _kernel
 from .errors import InvalidArgument
 
 FLOAT, INTEGER, UNSIGNED, STRING, BOOLEAN = 0, 1, 2, 3, 4   # value type codes
@@ -170,7 +171,9 @@ def _as_buffer(data):
     if isinstance(data, (bytes, bytearray)):
         return data
     if isinstance(data, memoryview):
-        return data if data.contiguous and data.itemsize == 1 and data.ndim == 1 else data.tobytes()
+        if data.format == "B" and data.ndim == 1 and data.c_contiguous:
+            return data
+        return data.cast("B") if data.c_contiguous else data.tobytes()
     raise TypeError(f"line protocol must be bytes, bytearray or memoryview, not {type(data).__name__}")
 
 
@@ -184,15 +187,12 @@ def parse(data, *, precision: str = "ns", now_ns: int = None) -> ParsedBatch:
     if now_ns is None:
         now_ns = time.time_ns()
     buf = _as_buffer(data)
-    if _kernel is None:
-        from . import lineproto_ref
-        return lineproto_ref.parse(buf, precision=precision, now_ns=now_ns)
     out = _kernel.parse_body(buf, multiplier=mult, default_time=default_time(int(now_ns), mult))
     (n_lines, series_keys, point_series, point_time, field_keys,
      value_point, value_field, value_type, value_bits, strings, raw_errors) = out
     errors = []
     if raw_errors:
-        view = memoryview(buf).cast("B") if not isinstance(buf, (bytes, bytearray)) else buf
+        view = buf
         for lineno, off, length, code, d_off, d_len, number in raw_errors:
             errors.append(LineError(lineno, bytes(view[off:off + length]),
                                     reason_text(code, bytes(view[d_off:d_off + d_len]), number)))
@@ -370,7 +370,3 @@ def format_line(measurement, tags, fields, time_ns=None) -> bytes:
     return b"".join(out)
 
 
-try:
-    from . import _ext_lineproto as _kernel
-except ImportError:  # TODO: remove once the compiled kernel has landed (it is required in production)
-    _kernel = None
