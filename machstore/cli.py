@@ -2,13 +2,14 @@
 
 ``machstore serve`` embeds gunicorn (master + N workers serving the Falcon app, each worker
 opening the engine lazily after the fork) and starts one engine process for background work
-(:mod:`machstore.engine_process`).  SIGTERM or SIGINT stops the workers gracefully, then the
-engine process, and exits 0.
+(:mod:`machstore.engine_process`).  SIGTERM or SIGINT (also a Ctrl-C sent to the whole process
+group) stops the workers gracefully, then the engine process, and exits 0.
 """
 import argparse
 import functools
 import logging
 import os
+import signal
 import sys
 
 from machstore.config import SETTINGS, ConfigError, load_settings
@@ -98,8 +99,8 @@ def serve(settings):
     # NOTE: an absolute data path means the same directory for the master, the workers and
     # the engine process whatever their working directory.
     settings = settings.replace(data=os.path.abspath(settings.data))
-    # gunicorn prints a RuntimeError raised in a hook (the engine process failing to open the
-    # data directory) as "Error: ..." and exits 1; a stop signal ends run() with exit 0.
+    # A RuntimeError raised in a hook (the engine process failing to open the data directory)
+    # is printed as "Error: ..." with exit code 1; a stop signal ends run() with exit code 0.
     _server_class()(settings).run()
     return 0
 
@@ -108,8 +109,19 @@ def serve(settings):
 def _server_class():
     """Define the gunicorn application class (imported lazily: ``--help`` needs no gunicorn)."""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.arbiter import Arbiter
 
     from machstore.engine_process import EngineProcess
+
+    class MachstoreArbiter(Arbiter):
+        """gunicorn's master, except that SIGINT stops as gracefully as SIGTERM.
+
+        gunicorn treats SIGINT as a quick stop that interrupts in-flight requests; for a
+        database a Ctrl-C should let acknowledged work finish.  SIGQUIT stays the quick stop.
+        """
+
+        def handle_int(self):
+            raise StopIteration
 
     class MachstoreServer(BaseApplication):
         """gunicorn embedded: our settings in, the Falcon app out, the engine process alongside."""
@@ -136,11 +148,19 @@ def _server_class():
                 "control_socket_disable": True,  # gunicorn >= 25: no control socket file
                 "when_ready": self._when_ready,
                 "on_exit": self._on_exit,
+                "post_worker_init": self._post_worker_init,
                 "worker_exit": self._worker_exit,
             }
             for name, value in options.items():
                 if name in self.cfg.settings:
                     self.cfg.set(name, value)
+
+        def run(self):
+            try:
+                MachstoreArbiter(self).run()
+            except RuntimeError as ex:  # as gunicorn's BaseApplication.run reports it
+                print(f"\nError: {ex}\n", file=sys.stderr)
+                sys.exit(1)
 
         def load(self):
             from machstore.engine import Engine
@@ -158,6 +178,11 @@ def _server_class():
         def _on_exit(self, arbiter):
             code = self.engine_process.stop(timeout=max(5.0, float(self.settings.graceful_timeout)))
             arbiter.log.info("engine process stopped (exit code %s)", code)
+
+        def _post_worker_init(self, worker):
+            # NOTE: Ctrl-C signals the whole process group; workers leave the decision to the
+            # master, which then stops them gracefully (SIGTERM) after their current request.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
         def _worker_exit(self, arbiter, worker):
             from machstore.server.app import close_engines

@@ -84,12 +84,17 @@ class ServerProcess:
         self.kill9()
         raise RuntimeError(f"server did not answer /ping in {timeout}s:\n{self.log_tail()}")
 
-    def stop(self, sig=signal.SIGTERM, timeout=STOP_TIMEOUT):
-        """Send ``sig`` to the master, wait for it to exit and return its exit code."""
+    def stop(self, sig=signal.SIGTERM, timeout=STOP_TIMEOUT, *, group=False):
+        """Send ``sig`` to the master (or the whole group, like Ctrl-C); wait; return the exit code."""
+        pgid = self.proc.pid if self.proc else None
         if self.proc is None or self.proc.poll() is not None:
+            if pgid is not None:
+                _wait_group_gone(pgid, timeout=5.0)
             return self.proc.returncode if self.proc else None
-        pgid = self.proc.pid
-        self.proc.send_signal(sig)
+        if group:
+            os.killpg(pgid, sig)
+        else:
+            self.proc.send_signal(sig)
         try:
             self.exit_code = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:

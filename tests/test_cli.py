@@ -3,11 +3,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 import requests
 
+from conftest import open_engine
 from machstore.config import SETTINGS
 from machstore.version import __version__
 
@@ -69,8 +71,9 @@ def test_unusable_data_dir_fails_fast(tmp_path):
     assert "engine process could not open" in out.stderr
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_stop_signal_exits_0_and_stops_every_process(make_server, sig):
+@pytest.mark.parametrize("sig, group", [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGINT, True)],
+                         ids=["SIGTERM", "SIGINT", "Ctrl-C to the group"])
+def test_stop_signal_exits_0_and_stops_every_process(make_server, sig, group):
     srv = make_server()
     deadline = time.monotonic() + 10
     while not srv.engine_pids() and time.monotonic() < deadline:
@@ -78,7 +81,7 @@ def test_stop_signal_exits_0_and_stops_every_process(make_server, sig):
     (engine_pid,) = srv.engine_pids()
     assert len(srv.group_pids()) == 1 + 2 + 1  # master, 2 workers, engine process
     assert requests.post(srv.url + "/write", params={"db": "d"}, data=b"m v=1 1", timeout=10).status_code == 204
-    assert srv.stop(sig) == 0
+    assert srv.stop(sig, group=group) == 0
     assert not os.path.exists(f"/proc/{engine_pid}")
     assert srv.group_pids() == []
     log = srv.log_tail(200)
@@ -123,3 +126,33 @@ def test_toml_config_file(make_server):
     resp = requests.post(srv.url + "/write", params={"db": "nope"}, data=b"m v=1 1", timeout=10)
     assert resp.status_code == 404
     assert "Using worker: gthread" not in srv.log_tail()  # log_level=warning hides gunicorn's info lines
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_lets_an_in_flight_write_finish(make_server, sig):
+    srv = make_server()
+    first_sent, go_on = threading.Event(), threading.Event()
+
+    def body():  # chunked: the worker is mid-request while we signal
+        yield b"m v=1 1\n"
+        first_sent.set()
+        go_on.wait(10)
+        yield b"m v=2 2\n"
+
+    result = {}
+
+    def post():
+        result["resp"] = requests.post(srv.url + "/write", params={"db": "inflight"}, data=body(), timeout=30)
+
+    client = threading.Thread(target=post)
+    client.start()
+    assert first_sent.wait(10)
+    time.sleep(0.3)
+    os.kill(srv.pid, sig)
+    time.sleep(0.5)
+    go_on.set()
+    client.join(30)
+    assert result["resp"].status_code == 204
+    assert srv.stop() == 0
+    with open_engine(srv.data_dir) as eng:
+        assert eng.read_series("inflight", "m").column("time").to_pylist() == [1, 2]
