@@ -9,6 +9,7 @@ import logging
 import os
 import threading
 import uuid
+import weakref
 
 import falcon
 import orjson
@@ -18,7 +19,7 @@ from machstore.server import influx
 
 log = logging.getLogger("machstore.server")
 
-_ENGINES = []  # every LazyEngine made in this process, so a worker can close them on exit
+_ENGINES = weakref.WeakSet()  # the LazyEngines of this process, so a worker can close them on exit
 
 
 class LazyEngine:
@@ -35,7 +36,7 @@ class LazyEngine:
         self._engine = None
         self._pid = None
         self._lock = threading.Lock()
-        _ENGINES.append(self)
+        _ENGINES.add(self)
 
     def get(self):
         """Return this process's engine, opening it if needed."""
@@ -60,7 +61,7 @@ class LazyEngine:
 
 def close_engines():
     """Close every engine this process opened (gunicorn's ``worker_exit`` hook calls this)."""
-    for holder in _ENGINES:
+    for holder in list(_ENGINES):
         try:
             holder.close()
         except Exception:  # noqa: BLE001 - closing on the way out must not mask the exit

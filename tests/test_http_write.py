@@ -292,7 +292,10 @@ def test_wrong_method_and_unknown_route(server):
     resp = requests.get(server.url + "/write", timeout=5)
     assert resp.status_code == 405
     assert "error" in resp.json()
-    assert requests.get(server.url + "/no/such/route", timeout=5).status_code == 404
+    assert resp.headers["X-Influxdb-Version"] == VERSION
+    resp = requests.get(server.url + "/no/such/route", timeout=5)
+    assert resp.status_code == 404
+    assert resp.headers["X-Influxdb-Version"] == VERSION
 
 
 # -- body limits (own server: --max-body-size 10000) ------------------------------------------
@@ -438,3 +441,30 @@ def test_auth_accepts_params_basic_and_token(strict_auth_server, db):
 
 def test_ping_needs_no_credentials(strict_auth_server):
     assert requests.get(strict_auth_server.url + "/ping", timeout=5).status_code == 204
+
+
+# -- the app in-process (no gunicorn): the engine opens lazily, once per process --------------
+
+def test_create_app_opens_the_engine_lazily_once(tmp_path):
+    import falcon.testing
+
+    from machstore.engine import Engine
+    from machstore.server import create_app
+
+    opened = []
+
+    def factory():
+        opened.append(1)
+        return Engine(str(tmp_path / "data"))
+
+    client = falcon.testing.TestClient(create_app(factory))
+    assert client.simulate_get("/ping").status_code == 204
+    assert opened == []  # nothing opened at build time (gunicorn forks after that) or for /ping
+    for i in range(3):
+        assert client.simulate_post("/write", params={"db": "d"}, body=f"m v={i} {i}").status_code == 204
+    assert opened == [1]
+    from machstore.server.app import close_engines
+
+    close_engines()
+    with open_engine(str(tmp_path / "data")) as eng:
+        assert eng.read_series("d", "m").column("time").to_pylist() == [0, 1, 2]
