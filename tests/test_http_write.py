@@ -468,3 +468,18 @@ def test_create_app_opens_the_engine_lazily_once(tmp_path):
     close_engines()
     with open_engine(str(tmp_path / "data")) as eng:
         assert eng.read_series("d", "m").column("time").to_pylist() == [0, 1, 2]
+
+
+def test_gunzip_stops_at_the_limit_and_zero_means_no_limit():
+    from machstore.server.influx import InfluxError, gunzip
+
+    data = b"m v=1 1\n" * 1000
+    packed = gzip.compress(data)
+    assert gunzip(packed, len(data)) == data
+    assert gunzip(packed, 0) == data
+    with pytest.raises(InfluxError) as info:
+        gunzip(packed, len(data) - 1)
+    assert info.value.status == 413
+    with pytest.raises(InfluxError) as info:
+        gunzip(packed + b"garbage", 0)
+    assert (info.value.status, info.value.message) == (400, "Error -3 while decompressing data: incorrect header check")
