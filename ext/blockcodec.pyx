@@ -84,13 +84,22 @@ cdef inline double _bits_to_f64(uint64_t x) noexcept nogil:
     return d
 
 
-cdef inline int _narrow_code(int64_t lo, int64_t hi) noexcept nogil:
-    """Return the narrow_ints code (0..3: int8/16/32/64) of the range [lo, hi]."""
-    if lo >= -128 and hi <= 127:
+cdef inline uint64_t _magnitude(int64_t d) noexcept nogil:
+    """``d`` for d >= 0, ``-d - 1`` for d < 0: d fits a signed w-bit int iff this is < 2**(w-1).
+
+    PERF: OR-ing these over a column gives its narrow code with one dependency chain of
+    ORs, instead of two compare/move chains for the min and the max.
+    """
+    return <uint64_t>(d ^ (d >> 63))
+
+
+cdef inline int _narrow_code(uint64_t magnitudes) noexcept nogil:
+    """Return the narrow_ints code (0..3: int8/16/32/64) given the OR of ``_magnitude``s."""
+    if magnitudes <= 0x7F:
         return 0
-    if lo >= -32768 and hi <= 32767:
+    if magnitudes <= 0x7FFF:
         return 1
-    if lo >= -2147483648 and hi <= 2147483647:
+    if magnitudes <= 0x7FFFFFFF:
         return 2
     return 3
 
@@ -312,53 +321,48 @@ ctypedef fused word_t:
     uint64_t
 
 
-cdef void _scan_ints(const word_t* tag, const Vec* v, const Vec* valid, char* compact,
-                     Stats* st) noexcept nogil:
-    """Count, min/max/first/last and the delta range of the valid values; compact them.
-
-    ``word_t`` picks signed or unsigned comparison; ``compact`` (may be NULL) receives the
-    valid values in order.
-    """
-    cdef Py_ssize_t i, count = 0, imin = 0, imax = 0, ifirst = -1, ilast = -1
-    cdef word_t x, vmin = 0, vmax = 0
-    cdef uint64_t bits, prev = 0
-    cdef int64_t d, dmin = 0, dmax = 0
+cdef Py_ssize_t _compact(const Vec* v, const Vec* valid, char* vals, Py_ssize_t* rows) noexcept nogil:
+    """Copy the valid 8-byte values of ``v`` to ``vals`` (and their row indices to ``rows``,
+    unless NULL); return how many.  ``valid`` may be NULL (all valid)."""
+    cdef Py_ssize_t i, count = 0
+    if valid == NULL:
+        for i in range(v.n):
+            _st64(vals + 8 * i, _ld64(v.ptr + i * v.stride))
+        return v.n
+    # PERF: branch-free: always write, advance only past valid rows
     for i in range(v.n):
-        if valid != NULL and valid.ptr[i * valid.stride] == 0:
-            continue
-        bits = _ld64(v.ptr + i * v.stride)
+        _st64(vals + 8 * count, _ld64(v.ptr + i * v.stride))
+        rows[count] = i
+        count += valid.ptr[i * valid.stride] != 0
+    return count
+
+
+cdef void _scan_ints(const word_t* tag, const char* vals, Py_ssize_t count, Stats* st) noexcept nogil:
+    """min/max (first occurrence, as ``word_t``: signed or unsigned), first/last and the
+    narrow code of the deltas of ``count >= 1`` contiguous values; positions are indices."""
+    cdef Py_ssize_t k, imin = 0, imax = 0
+    cdef uint64_t bits, prev = _ld64(vals)
+    cdef word_t x, vmin = <word_t>prev, vmax = <word_t>prev
+    cdef uint64_t mags = _magnitude(<int64_t>prev)
+    for k in range(1, count):
+        bits = _ld64(vals + 8 * k)
         x = <word_t>bits
-        d = <int64_t>(bits - prev)
+        mags |= _magnitude(<int64_t>(bits - prev))
         prev = bits
-        if compact != NULL:
-            _st64(compact + 8 * count, bits)
-        if count == 0:
-            vmin = vmax = x
-            dmin = dmax = d
-            imin = imax = ifirst = i
-        else:
-            if x < vmin:
-                vmin, imin = x, i
-            if x > vmax:
-                vmax, imax = x, i
-            if d < dmin:
-                dmin = d
-            if d > dmax:
-                dmax = d
-        ilast = i
-        count += 1
-    st.count, st.ifirst, st.ilast, st.imin, st.imax = count, ifirst, ilast, imin, imax
-    st.vmin, st.vmax = <uint64_t>vmin, <uint64_t>vmax
-    st.vfirst = _ld64(v.ptr + ifirst * v.stride) if count else 0
-    st.vlast = prev
-    st.code = _narrow_code(dmin, dmax) if count else 0
+        if x < vmin:
+            vmin, imin = x, k
+        if x > vmax:
+            vmax, imax = x, k
+    st.imin, st.imax, st.ifirst, st.ilast = imin, imax, 0, count - 1
+    st.vmin, st.vmax, st.vfirst, st.vlast = <uint64_t>vmin, <uint64_t>vmax, _ld64(vals), prev
+    st.code = _narrow_code(mags)
 
 
 cdef void _put_deltas(const char* vals, Py_ssize_t count, int code, char* out) noexcept nogil:
     """Write the wrapping first differences of the 8-byte words ``vals``, narrowed to ``code``."""
     cdef Py_ssize_t k
     cdef uint64_t x, prev = 0
-    # PERF: one loop per width so each is branch-free (and vectorisable)
+    # PERF: one loop per width, so that the width is a constant inside each
     if code == 0:
         for k in range(count):
             x = _ld64(vals + 8 * k)
@@ -381,38 +385,23 @@ cdef void _put_deltas(const char* vals, Py_ssize_t count, int code, char* out) n
             prev = x
 
 
-cdef void _scan_floats(const Vec* v, const Vec* valid, char* compact, Stats* st) noexcept nogil:
-    """Like ``_scan_ints`` for float64, with np.argmin/argmax NaN semantics (first NaN wins)."""
-    cdef Py_ssize_t i, count = 0, imin = 0, imax = 0, ifirst = -1, ilast = -1
-    cdef uint64_t bits, bmin = 0, bmax = 0, blast = 0
-    cdef double x, vmin = 0.0, vmax = 0.0
-    cdef bint min_done = False, max_done = False
-    for i in range(v.n):
-        if valid != NULL and valid.ptr[i * valid.stride] == 0:
-            continue
-        bits = _ld64(v.ptr + i * v.stride)
-        x = _bits_to_f64(bits)
-        if compact != NULL:
-            _st64(compact + 8 * count, bits)
-        if count == 0:
-            vmin = vmax = x
-            bmin = bmax = bits
-            imin = imax = ifirst = i
-            min_done = max_done = isnan(x)
-        else:
-            if not min_done and not (x >= vmin):
-                vmin, bmin, imin = x, bits, i
-                min_done = isnan(x)
-            if not max_done and not (x <= vmax):
-                vmax, bmax, imax = x, bits, i
-                max_done = isnan(x)
-        blast = bits
-        ilast = i
-        count += 1
-    st.count, st.ifirst, st.ilast, st.imin, st.imax = count, ifirst, ilast, imin, imax
-    st.vmin, st.vmax = bmin, bmax
-    st.vfirst = _ld64(v.ptr + ifirst * v.stride) if count else 0
-    st.vlast = blast
+cdef void _scan_floats(const char* vals, Py_ssize_t count, Stats* st) noexcept nogil:
+    """Like ``_scan_ints`` for float64, with np.argmin/argmax rules: the first NaN wins both."""
+    cdef Py_ssize_t k, imin = 0, imax = 0
+    cdef uint64_t bits, first = _ld64(vals), bmin = first, bmax = first
+    cdef double x, vmin = _bits_to_f64(first), vmax = vmin
+    if not isnan(vmin):
+        for k in range(1, count):
+            bits = _ld64(vals + 8 * k)
+            x = _bits_to_f64(bits)
+            if not (x >= vmin):
+                vmin, bmin, imin = x, bits, k
+            if not (x <= vmax):
+                vmax, bmax, imax = x, bits, k
+            if isnan(x):  # both just took it (neither comparison holds for NaN)
+                break
+    st.imin, st.imax, st.ifirst, st.ilast = imin, imax, 0, count - 1
+    st.vmin, st.vmax, st.vfirst, st.vlast = bmin, bmax, first, _ld64(vals + 8 * (count - 1))
     st.code = 0
 
 
@@ -459,60 +448,85 @@ cdef void _put_bitmap(const Vec* valid, char* out) noexcept nogil:
 
 
 cdef int _scan_times(const Vec* t) noexcept nogil:
-    """Return the narrow code of the delta-of-deltas of ``t``."""
+    """Return the narrow code of the delta-of-deltas of ``t`` (``t.n >= 1``)."""
     cdef Py_ssize_t i
-    cdef uint64_t x, prev = 0, prev_d = 0, d
-    cdef int64_t dd, lo = 0, hi = 0
-    for i in range(t.n):
+    cdef uint64_t x, prev = _ld64(t.ptr), prev_d = prev, d
+    cdef uint64_t mags = _magnitude(<int64_t>prev)
+    for i in range(1, t.n):
         x = _ld64(t.ptr + i * t.stride)
         d = x - prev
-        dd = <int64_t>(d - prev_d)
+        mags |= _magnitude(<int64_t>(d - prev_d))
         prev, prev_d = x, d
-        if i == 0 or dd < lo:
-            lo = dd
-        if i == 0 or dd > hi:
-            hi = dd
-    return _narrow_code(lo, hi)
+    return _narrow_code(mags)
 
 
 cdef void _put_times(const Vec* t, int code, char* out) noexcept nogil:
     cdef Py_ssize_t i
     cdef uint64_t x, prev = 0, prev_d = 0, d
-    for i in range(t.n):
-        x = _ld64(t.ptr + i * t.stride)
-        d = x - prev
-        _put_narrow(out, i, code, <int64_t>(d - prev_d))
-        prev, prev_d = x, d
+    # PERF: one loop per width, so that the width is a constant inside each
+    if code == 0:
+        for i in range(t.n):
+            x = _ld64(t.ptr + i * t.stride)
+            d = x - prev
+            _put_narrow(out, i, 0, <int64_t>(d - prev_d))
+            prev, prev_d = x, d
+    elif code == 1:
+        for i in range(t.n):
+            x = _ld64(t.ptr + i * t.stride)
+            d = x - prev
+            _put_narrow(out, i, 1, <int64_t>(d - prev_d))
+            prev, prev_d = x, d
+    elif code == 2:
+        for i in range(t.n):
+            x = _ld64(t.ptr + i * t.stride)
+            d = x - prev
+            _put_narrow(out, i, 2, <int64_t>(d - prev_d))
+            prev, prev_d = x, d
+    else:
+        for i in range(t.n):
+            x = _ld64(t.ptr + i * t.stride)
+            d = x - prev
+            _put_narrow(out, i, 3, <int64_t>(d - prev_d))
+            prev, prev_d = x, d
 
 
 # -- one numeric column -----------------------------------------------------------------
 
-cdef void _numeric_pass(int ftype, const Vec* v, const Vec* valid, char* tmp, char* dst,
-                        bint want_sum, Stats* st) noexcept nogil:
-    """Scan, then write [bitmap] + values at ``dst`` (if not NULL), then sum (if wanted)."""
-    cdef const char* vals
-    if ftype == FLOAT:
-        _scan_floats(v, valid, tmp, st)
-    elif ftype == UNSIGNED:
-        _scan_ints(<const uint64_t*>NULL, v, valid, tmp, st)
-    else:
-        _scan_ints(<const int64_t*>NULL, v, valid, tmp, st)
-    vals = <const char*>tmp if tmp != NULL else v.ptr
+cdef void _numeric_pass(int ftype, const Vec* v, const Vec* valid, char* tmp, Py_ssize_t* rows,
+                        char* dst, bint want_sum, Stats* st) noexcept nogil:
+    """Compact (if ``tmp``), scan, write [bitmap] + values at ``dst`` (unless NULL), sum."""
+    cdef const char* vals = v.ptr
+    cdef Py_ssize_t count = v.n
+    if tmp != NULL:
+        count = _compact(v, valid, tmp, rows)
+        vals = tmp
+    st.count = count
+    st.code = 0
+    if count:
+        if ftype == FLOAT:
+            _scan_floats(vals, count, st)
+        elif ftype == UNSIGNED:
+            _scan_ints(<const uint64_t*>NULL, vals, count, st)
+        else:
+            _scan_ints(<const int64_t*>NULL, vals, count, st)
+        if valid != NULL:  # value indices -> row indices
+            st.imin, st.imax = rows[st.imin], rows[st.imax]
+            st.ifirst, st.ilast = rows[st.ifirst], rows[st.ilast]
     if dst != NULL:
-        if st.count < v.n:
+        if count < v.n:
             _put_bitmap(valid, dst)
             dst += (v.n + 7) // 8
         if ftype == FLOAT:
-            _put_xor_shuffle(vals, st.count, dst)
+            _put_xor_shuffle(vals, count, dst)
         else:
-            _put_deltas(vals, st.count, st.code, dst)
+            _put_deltas(vals, count, st.code, dst)
     if want_sum:
         if ftype == FLOAT:
-            st.total = _np_sum(<const double*>NULL, vals, st.count)
+            st.total = _np_sum(<const double*>NULL, vals, count)
         elif ftype == UNSIGNED:
-            st.total = _np_sum(<const uint64_t*>NULL, vals, st.count)
+            st.total = _np_sum(<const uint64_t*>NULL, vals, count)
         else:
-            st.total = _np_sum(<const int64_t*>NULL, vals, st.count)
+            st.total = _np_sum(<const int64_t*>NULL, vals, count)
 
 
 cdef int _encode_numeric(int ftype, const Vec* v, const Vec* valid, Buf* out, bint want_sum,
@@ -524,20 +538,24 @@ cdef int _encode_numeric(int ftype, const Vec* v, const Vec* valid, Buf* out, bi
     cdef Py_ssize_t n = v.n
     cdef char* tmp = NULL
     cdef char* dst = NULL
+    cdef Py_ssize_t* rows = NULL
     if valid != NULL or not _is_dense64(v):
-        tmp = <char*>malloc(max(n, 1) * 8)  # the valid values, contiguous
+        # the valid values, contiguous, then (with a mask) their row indices
+        tmp = <char*>malloc(max(n, 1) * (16 if valid != NULL else 8))
         if tmp == NULL:
             raise MemoryError()
+        if valid != NULL:
+            rows = <Py_ssize_t*>(tmp + 8 * max(n, 1))
     try:
         if out != NULL:
             _reserve(out, (n + 7) // 8 + 8 * n)
             dst = out.data + out.size
         if n >= NOGIL_MIN_ROWS:
             with nogil:
-                _numeric_pass(ftype, v, valid, tmp, dst, want_sum, st)
+                _numeric_pass(ftype, v, valid, tmp, rows, dst, want_sum, st)
         else:
             # PERF: small columns keep the GIL (see the module docstring)
-            _numeric_pass(ftype, v, valid, tmp, dst, want_sum, st)
+            _numeric_pass(ftype, v, valid, tmp, rows, dst, want_sum, st)
         if out != NULL:
             out.size += ((n + 7) // 8 if st.count < n else 0)
             out.size += (8 if ftype == FLOAT else _width(st.code)) * st.count
@@ -610,7 +628,7 @@ def encode_block_parts(times, columns, *, bint block=True, bint summary=True, fa
         return None
     try:
         if block:
-            tcode = _scan_times(&t) if n else 0
+            tcode = _scan_times(&t) if n else 0  # narrow_ints of nothing is int8
             _reserve(&raw, n * _width(tcode))
             _put_times(&t, tcode, raw.data)
             raw.size += n * _width(tcode)
