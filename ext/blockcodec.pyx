@@ -1,20 +1,22 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Block codec kernels: each column's encoding and statistics in one C-level pass.
+"""Block codec kernels: a block's encoding, summary or decoding in one C-level call.
 
 These produce exactly the bytes of the reference twin ``machstore.blocks_ref`` (the
 format is the contract; see ``machstore/blocks.py``).  Design note:
 
 * One kernel call per block (``encode_block_parts`` / ``decode_block_parts``); it loops
   over the columns itself so Python pays a handful of calls per block, not ~10 numpy
-  calls per column.  Integer, unsigned and float columns are done here; string and
-  boolean columns (rare) go through a Python ``fallback`` for their value bytes.
+  calls per column.  Per numeric column: [compact the valid values], one scan for
+  count/min/max/first/last and the narrow code, one write pass, one summing pass, all
+  over cache-resident data.  String and boolean columns (rare) go through a Python
+  ``fallback`` for their value bytes.
 * Inputs are read through the buffer protocol and must be canonical (1-D int64
   times, int64/uint64/float64 values matching the field type, bool validity, one
   entry per row); otherwise the block kernels return None and the caller uses the
   reference twin, which defines the behaviour (and the errors) for odd inputs.
-* Loads and stores of user and output buffers go through ``memcpy`` (``_ld64`` etc.):
-  buffers may be unaligned, and the compiler turns these into plain moves.  Only
-  aligned, contiguous arrays (ours or checked) are read through typed pointers.
+* Every multi-byte load and store goes through ``memcpy`` (``_ld64``, ``_st64``,
+  ``_put_narrow``): buffers may be unaligned (and strict aliasing forbids reading float
+  bits as integers through pointers); the compiler turns these into plain moves.
 * ``sum`` replicates numpy's pairwise summation (``np.sum(v, dtype=float64)``), so
   summaries are byte-identical to the twin: floats are summed in one pairwise pass;
   integers are cast in numpy's 8192-element buffers, one pairwise sum per buffer.
@@ -624,8 +626,8 @@ def encode_block_parts(times, columns, *, bint block=True, bint summary=True, fa
         n = len(times)
     except TypeError:
         return None
-    if not _get_vec(times, &tview, &t, b"q", n):
-        return None
+    if n > 0xFFFFFFFF or not _get_vec(times, &tview, &t, b"q", n):
+        return None  # the format counts rows in 32 bits: the twin raises
     try:
         if block:
             tcode = _scan_times(&t) if n else 0  # narrow_ints of nothing is int8
