@@ -112,9 +112,12 @@ class Engine:
         result = WriteResult(parse_errors=batch.error_messages())
         try:
             with self._write_txn() as txn:
-                space = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)
                 if batch.n_points == 0:
+                    # nothing to store: check the target exists, but create nothing (as InfluxDB)
+                    if not create_database or catalog.get_database(txn, self.dbs, db) is not None:
+                        catalog.resolve_space(txn, self.dbs, db, rp)
                     return result
+                space = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)
                 new_series, new_fields = {}, {}
                 plan = self._plan_batch(txn, space, batch, result, new_series, new_fields)
                 if plan is not None:

@@ -99,6 +99,12 @@ def test_time_tag_and_field_rules(eng):
     assert read(eng, "db", "m", {}) == {"time": [3], "v": [2.0]}
 
 
+def test_all_lines_bad_creates_nothing(eng):
+    res = eng.write_lines("db", b"bad line\n")
+    assert res.points_written == 0 and len(res.parse_errors) == 1
+    assert eng.list_databases() == []
+
+
 def test_parse_errors_reported_good_points_kept(eng):
     res = eng.write_lines("db", b"m v=1 1\nbad line\nm v=2 2\n")
     assert res.points_written == 2 and len(res.parse_errors) == 1
