@@ -573,6 +573,14 @@ def test_malformed_fields_we_reject(parse, line, why):
     assert reason(parse, line) == why
 
 
+def test_escaped_backslash_before_a_space_can_join_lines(parse):
+    # 1.x scanLine skips "\\" as a pair and takes the next space as the start of the fields, so
+    # the '=' of this tag is counted and its '"' opens a quote that swallows the newline
+    b = parse(b'm,a\\\\ b="x v=1\nm v=2\n')
+    assert b.n_lines == 1 and [e.reason for e in b.errors] == ["invalid number"]
+    assert b.errors[0].line == b'm,a\\\\ b="x v=1\nm v=2'
+
+
 def test_unsigned_is_accepted(parse):
     # default 1.x builds reject 'u' ("invalid number"); we behave like the uint build
     assert one(parse, "m v=5u")[2] == {b"v": ("u", 5)}
