@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import lmdb
 import numpy as np
 
-from . import blocks, catalog, keys, lineproto, segments
+from . import blocks, catalog, ingest, keys, lineproto, segments
 from . import fieldtypes as ft
 from .errors import InvalidArgument, StorageFull
 from .rows import RowSet, concat, sort_rows
@@ -106,144 +106,46 @@ class Engine:
     # -- writes -------------------------------------------------------------------------
 
     def write_lines(self, db, data, *, rp=None, precision="ns", create_database=True, now_ns=None):
-        """Parse line protocol and durably store its points in ``db``/``rp``; see WriteResult."""
+        """Parse line protocol and durably store its points in ``db``/``rp``; see WriteResult.
+
+        PERF: parsing, validation and segment encoding run under a read snapshot;
+        the write transaction (LMDB's one writer at a time) only creates new
+        series/fields and puts the finished segment.
+        """
         lineproto.precision_multiplier(precision)  # raises InvalidArgument before any work
         batch = lineproto.parse(data, precision=precision, now_ns=now_ns)
         result = WriteResult(parse_errors=batch.error_messages())
+        caches = (self._series_cache, self._field_cache)
+        new_entries = []
         try:
-            with self._write_txn() as txn:
+            with self.env.begin() as txn:
+                exists = catalog.get_database(txn, self.dbs, db) is not None
+                if exists or not create_database:
+                    space_id = catalog.resolve_space(txn, self.dbs, db, rp)["id"]
+                else:
+                    space_id = 0  # created at commit; plan as if everything is new
                 if batch.n_points == 0:
-                    # nothing to store: check the target exists, but create nothing (as InfluxDB)
-                    if not create_database or catalog.get_database(txn, self.dbs, db) is not None:
-                        catalog.resolve_space(txn, self.dbs, db, rp)
-                    return result
-                space = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)
-                new_series, new_fields = {}, {}
-                plan = self._plan_batch(txn, space, batch, result, new_series, new_fields)
-                if plan is not None:
-                    self._store_segment(txn, space, *plan)
+                    return result  # nothing to store, and nothing is created (as InfluxDB)
+                plan = ingest.plan_batch(txn, self.dbs, space_id, batch, result, *caches)
+            with self._write_txn() as txn:
+                space_id = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)["id"]
+                try:
+                    if plan is not None:
+                        if plan.space_id not in (0, space_id):
+                            raise ingest.PlanStale("database was dropped and created again")
+                        ingest.commit_plan(txn, self.dbs, space_id, plan, *caches, new_entries)
+                except ingest.PlanStale:
+                    # rare race with another writer: plan again, now under the write lock
+                    new_entries.clear()
+                    result = WriteResult(parse_errors=result.parse_errors)
+                    plan = ingest.plan_batch(txn, self.dbs, space_id, batch, result, *caches)
+                    if plan is not None:
+                        ingest.commit_plan(txn, self.dbs, space_id, plan, *caches, new_entries)
         except lmdb.MapFullError as ex:
             raise StorageFull(f"storage full: {ex}; raise map_size and restart") from ex
-        self._series_cache.update(new_series)
-        self._field_cache.update(new_fields)
+        for cache, key, value in new_entries:  # only once committed
+            cache[key] = value
         return result
-
-    def _plan_batch(self, txn, space, batch, result, new_series, new_fields):
-        """Resolve series and fields, apply InfluxDB's drop rules; return segment arrays or None."""
-        sp = space["id"]
-        n_series = len(batch.series_keys)
-        series_ids = np.zeros(n_series, dtype=np.uint64)
-        meas_ids = np.zeros(n_series, dtype=np.uint32)
-        meas_names = [None] * n_series
-        bad_series = np.zeros(n_series, dtype=bool)
-        used = np.zeros(n_series, dtype=bool)
-        used[batch.point_series] = True
-        cache = self._series_cache
-        for i, key in enumerate(batch.series_keys):
-            hit = cache.get((sp, key)) or new_series.get((sp, key))
-            if hit is None:
-                if not used[i]:
-                    continue
-                measurement, tags = lineproto.split_series_key(key)
-                if any(k == b"time" for k, _ in tags):
-                    bad_series[i] = True
-                    meas_names[i] = measurement
-                    continue
-                found = catalog.lookup_series(txn, self.dbs, sp, key)
-                if found is None:
-                    mid = catalog.get_or_create_measurement(txn, self.dbs, sp, measurement)
-                    found = (catalog.create_series(txn, self.dbs, sp, mid, key), mid)
-                hit = (found[0], found[1], measurement)
-                new_series[(sp, key)] = hit
-            series_ids[i], meas_ids[i], meas_names[i] = hit
-
-        point_keep = ~bad_series[batch.point_series]
-        if bad_series.any():
-            first = int(np.flatnonzero(bad_series)[0])
-            result.drop_errors.append(
-                f'invalid tag key: input tag "time" on measurement "{_text(meas_names[first])}" is invalid')
-            result.dropped += int(np.count_nonzero(~point_keep))
-
-        vp, vf, vt = batch.value_point, batch.value_field, batch.value_type
-        value_keep = np.ones(vp.size, dtype=bool)
-        # a field named "time" is stripped; a point left without fields is dropped
-        time_fields = [i for i, k in enumerate(batch.field_keys) if k == b"time"]
-        if time_fields:
-            is_time = np.isin(vf, time_fields)
-            value_keep &= ~is_time
-            has_other = np.zeros(point_keep.size, dtype=bool)
-            has_other[vp[~is_time]] = True
-            lost = point_keep & ~has_other
-            if lost.any():
-                m = meas_names[int(batch.point_series[np.flatnonzero(lost)[0]])]
-                result.drop_errors.append(f'invalid field name: input field "time" on measurement "{_text(m)}" is invalid')
-                result.dropped += int(np.count_nonzero(lost))
-                point_keep &= ~lost
-
-        # field types: fixed at first write per measurement; conflicting points are dropped
-        v_series = batch.point_series[vp]
-        v_meas = meas_ids[v_series].astype(np.int64)
-        combo = (v_meas * (len(batch.field_keys) + 1) + vf) * 8 + vt
-        live = value_keep & point_keep[vp]
-        uniq, first_idx = np.unique(combo[live], return_index=True)
-        first_idx = np.flatnonzero(live)[first_idx]
-        order = np.argsort(first_idx, kind="stable")   # decide in write order: first type seen wins
-        conflict_combos = []
-        for u, fi in zip(uniq[order].tolist(), first_idx[order].tolist()):
-            ftype = u % 8
-            meas = meas_names[int(v_series[fi])]
-            fkey = batch.field_keys[int(vf[fi])]
-            ck = (sp, meas, fkey)
-            known = self._field_cache.get(ck, new_fields.get(ck))
-            if known is None:
-                known = catalog.get_field_type(txn, self.dbs, sp, meas, fkey)
-                if known is None:
-                    catalog.put_field_type(txn, self.dbs, sp, meas, fkey, ftype)
-                    known = ftype
-                new_fields[ck] = known
-            if known != ftype:
-                conflict_combos.append(u)
-                if len(conflict_combos) == 1:
-                    result.drop_errors.append(
-                        f'field type conflict: input field "{_text(fkey)}" on measurement "{_text(meas)}" '
-                        f'is type {ft.TYPE_NAMES[ftype]}, already exists as type {ft.TYPE_NAMES[known]}')
-        if conflict_combos:
-            bad_values = np.isin(combo, conflict_combos) & live
-            bad_points = np.zeros(point_keep.size, dtype=bool)
-            bad_points[vp[bad_values]] = True
-            bad_points &= point_keep
-            result.dropped += int(np.count_nonzero(bad_points))
-            point_keep &= ~bad_points
-
-        value_keep &= point_keep[vp]
-        n_points = int(np.count_nonzero(point_keep))
-        if n_points == 0:
-            return None
-        result.points_written = n_points
-        result.values_written = int(np.count_nonzero(value_keep))
-        return batch, point_keep, value_keep, series_ids, meas_ids
-
-    def _store_segment(self, txn, space, batch, point_keep, value_keep, series_ids, meas_ids):
-        """Write the kept points of a batch as one segment plus its index entry."""
-        new_point = np.cumsum(point_keep) - 1
-        ps = batch.point_series[point_keep]
-        pt = batch.point_time[point_keep]
-        vp = new_point[batch.value_point[value_keep]].astype(np.int32)
-        vf = batch.value_field[value_keep]
-        vt = batch.value_type[value_keep]
-        # local columns are (field, type) pairs
-        col_code = vf.astype(np.int64) * 8 + vt
-        ucodes, vcol = np.unique(col_code, return_inverse=True)
-        columns = [(batch.field_keys[c // 8].decode("utf-8", "replace"), c % 8) for c in ucodes.tolist()]
-        # local series: only those with kept points, renumbered densely
-        useries, pser = np.unique(ps, return_inverse=True)
-        strings = [s.decode("utf-8", "replace") for s in batch.strings] if batch.strings else []
-        seg = segments.Segment(pser.astype(np.int32), pt, vp, vcol.astype(np.int32),
-                               batch.value_bits[value_keep], columns, strings)
-        seq = catalog.next_id(txn, self.dbs, b"segment")
-        txn.put(keys.u64(seq), segments.encode_segment(seg), db=self.dbs[b"seg"])
-        index = segments.encode_index(space["id"], series_ids[useries], meas_ids[useries], int(pt.min()), int(pt.max()))
-        txn.put(keys.u64(seq), index, db=self.dbs[b"segidx"])
 
     # -- catalog reads ------------------------------------------------------------------
 
