@@ -328,8 +328,7 @@ class Engine:
             deletes.extend(k for k, _ in old)
             new_rows = concat(existing + [new_rows])
         merged = sort_rows(new_rows, dedup=space["dedup"])
-        for chunk in _split_blocks(merged, space["partition_ns"]):
-            puts.append((series_id, chunk))
+        puts.extend(_encoded_blocks(series_id, merged, space["partition_ns"]))
 
     def _small_blocks_before(self, txn, series_id, t, partition_ns):
         """Return the consecutive non-full blocks right before time ``t`` in its partition."""
@@ -347,18 +346,16 @@ class Engine:
         return out
 
     def _apply_block_changes(self, txn, puts, deletes):
+        """Delete blocks by key, then store encoded ``(series_id, min_time, block, summary)`` puts."""
         blk, summ = self.dbs[b"blk"], self.dbs[b"sum"]
         for k in deletes:
             txn.delete(k, db=blk)
             txn.delete(k, db=summ)
-        for series_id, rows in puts:
+        for series_id, min_time, block, summary in puts:
             uniq = 0
-            while True:
-                key = keys.block_key(series_id, int(rows.times[0]), uniq)
-                if txn.put(key, blocks.encode_block(rows), db=blk, overwrite=False):
-                    break
-                uniq += 1
-            txn.put(key, blocks.summarize(rows), db=summ)
+            while not txn.put(keys.block_key(series_id, min_time, uniq), block, db=blk, overwrite=False):
+                uniq += 1  # equal start times (duplicates kept across blocks)
+            txn.put(keys.block_key(series_id, min_time, uniq), summary, db=summ)
 
     # -- deletion -----------------------------------------------------------------------
 
@@ -393,7 +390,7 @@ class Engine:
                     rows = blocks.decode_block(txn.get(key, db=self.dbs[b"blk"]))
                     kept = rows.take(rows.times >= before_ns)
                     removed += n - len(kept)
-                    puts.append((sid, kept))
+                    puts.extend(_encoded_blocks(sid, kept, space["partition_ns"]))
             self._apply_block_changes(txn, puts, deletes)
         return removed
 
@@ -441,6 +438,15 @@ class Engine:
         for k in dead:
             txn.delete(k, db=self.dbs[b"seg"])
             txn.delete(k, db=self.dbs[b"segidx"])
+
+
+def _encoded_blocks(series_id, rows, partition_ns):
+    """Return ``[(series_id, min_time, block bytes, summary bytes)]`` for time-sorted rows."""
+    out = []
+    for chunk in _split_blocks(rows, partition_ns):
+        block, summary = blocks.encode_block_with_summary(chunk)
+        out.append((series_id, int(chunk.times[0]), block, summary))
+    return out
 
 
 def _split_blocks(rows, partition_ns):
