@@ -9,7 +9,7 @@ reused, so per-process caches keyed by ids can never go stale; only names
 import orjson
 
 from . import keys
-from .errors import AlreadyExists, DatabaseNotFound, RetentionPolicyNotFound
+from .errors import AlreadyExists, DatabaseNotFound, InvalidArgument, RetentionPolicyNotFound
 
 DEFAULT_RP = "autogen"
 DAY_NS = 86_400 * 10**9
@@ -68,6 +68,44 @@ def create_space(txn, dbs, db, rp, *, duration_ns=0, partition_ns=DAY_NS, dedup=
              "partition_ns": partition_ns, "dedup": dedup}
     txn.put(_space_key(db, rp), orjson.dumps(space), db=dbs[b"catalog"])
     return space
+
+
+def create_retention_policy(txn, dbs, db, rp, *, duration_ns=0, default=False, partition_ns=None):
+    """Add a retention policy (a space) to a database; ``default`` makes writes without rp use it."""
+    info = get_database(txn, dbs, db)
+    if info is None:
+        raise DatabaseNotFound(f'database not found: "{db}"')
+    if txn.get(_space_key(db, rp), db=dbs[b"catalog"]) is not None:
+        raise AlreadyExists(f"retention policy already exists: {rp!r}")
+    if duration_ns and duration_ns < 3600 * 10**9:
+        raise InvalidArgument("retention policy duration must be at least 1h0m0s")
+    space = create_space(txn, dbs, db, rp, duration_ns=duration_ns, partition_ns=partition_ns or
+                         _default_partition(duration_ns))
+    if default:
+        info["default_rp"] = rp
+        txn.put(_db_key(db), orjson.dumps(info), db=dbs[b"catalog"])
+    return space
+
+
+def drop_retention_policy(txn, dbs, db, rp):
+    """Remove a retention policy's name; returns its space id (the caller deletes its data)."""
+    space = resolve_space(txn, dbs, db, rp)
+    txn.delete(_space_key(db, rp), db=dbs[b"catalog"])
+    return space["id"]
+
+
+def _default_partition(duration_ns):
+    """InfluxDB's shard-group duration rule: 1h under 2 days, 1 day up to 6 months, else 7 days."""
+    if duration_ns and duration_ns < 2 * DAY_NS:
+        return 3600 * 10**9
+    if not duration_ns or duration_ns > 180 * DAY_NS:
+        return 7 * DAY_NS if duration_ns else DAY_NS
+    return DAY_NS
+
+
+def all_spaces(txn, dbs):
+    """Return every space of every database."""
+    return [sp for name in list_databases(txn, dbs) for sp in list_spaces(txn, dbs, name)]
 
 
 def list_databases(txn, dbs):

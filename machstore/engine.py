@@ -25,6 +25,7 @@ DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data
 MAX_BLOCK_ROWS = 8192
 MERGE_FANIN = 8                     # small blocks per partition before they are merged
 COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
+RETENTION_CHECK_S = 60              # seconds between retention sweeps
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Engine:
                              sync=sync, metasync=sync, readahead=False, max_readers=512)
         with self.env.begin(write=True) as txn:
             self.dbs = {name: self.env.open_db(name, txn=txn) for name in keys.DATABASES}
+        self._next_retention = 0.0  # monotonic time of the next retention sweep
         self._series_cache = {}    # (space_id, series key) -> (series id, measurement id, measurement)
         self._field_cache = {}     # (space_id, measurement, field) -> type
 
@@ -102,6 +104,35 @@ class Engine:
                 catalog.resolve_space(txn, self.dbs, db)  # raises DatabaseNotFound
             return [{"name": s["rp"], "duration_ns": s["duration_ns"], "default": s["rp"] == info["default_rp"]}
                     for s in catalog.list_spaces(txn, self.dbs, db)]
+
+    def create_retention_policy(self, db, name, *, duration_ns=0, default=False):
+        """Add a retention policy; points older than ``duration_ns`` (0 = forever) are deleted."""
+        with self._write_txn() as txn:
+            catalog.create_retention_policy(txn, self.dbs, db, name, duration_ns=duration_ns, default=default)
+
+    def drop_retention_policy(self, db, name):
+        """Drop a retention policy and every point in it."""
+        with self._write_txn() as txn:
+            self._delete_space_data(txn, catalog.drop_retention_policy(txn, self.dbs, db, name))
+
+    def enforce_retention(self, now_ns=None):
+        """Delete points older than their retention policy's duration; return rows removed."""
+        now_ns = time.time_ns() if now_ns is None else now_ns
+        with self.env.begin() as txn:
+            limited = [sp for sp in catalog.all_spaces(txn, self.dbs) if sp["duration_ns"]]
+        removed = 0
+        for sp in limited:
+            removed += self.delete_before(sp["db"], now_ns - sp["duration_ns"], rp=sp["rp"])
+        return removed
+
+    def background_round(self):
+        """Do one unit of background work (compaction; retention once a minute); 0 = idle."""
+        now = time.monotonic()
+        if now >= self._next_retention:
+            self._next_retention = now + RETENTION_CHECK_S
+            if self.enforce_retention():
+                return 1
+        return self.compact()
 
     # -- writes -------------------------------------------------------------------------
 

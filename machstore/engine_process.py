@@ -1,7 +1,7 @@
 """The engine process: the one place background work runs (compaction now; rollups, tasks later).
 
 ``machstore serve`` starts it as a child (``python -m machstore.engine_process ...``) next to
-the gunicorn workers.  It opens its own ``Engine`` and loops ``n = engine.compact()``,
+the gunicorn workers.  It opens its own ``Engine`` and loops ``n = engine.background_round()`` (compaction, retention),
 sleeping ``idle_sleep`` seconds whenever a round found nothing to do, until SIGTERM or
 SIGINT asks it to stop (it finishes the current round, closes the engine and exits 0), or
 until its parent disappears (it then exits on its own rather than linger as an orphan).
@@ -43,7 +43,7 @@ class EngineLoop:
                 log.warning("parent process %d is gone; engine process exiting", self.parent_pid)
                 break
             try:
-                done = self.engine.compact()
+                done = self.engine.background_round()
             except Exception:  # noqa: BLE001 - background work must outlive one bad round
                 log.exception("background round failed; retrying in %.1fs", _ERROR_BACKOFF)
                 self._sleep(_ERROR_BACKOFF)

@@ -191,3 +191,28 @@ def test_reopen_keeps_data(tmp_path):
         e.write_lines("db", b"m v=1 1\n")
     with Engine(path) as e:
         assert read(e, "db", "m", {}) == {"time": [1], "v": [1.0]}
+
+
+def test_retention_policies(eng):
+    hour = 3600 * 10**9
+    eng.create_database("db")
+    eng.create_retention_policy("db", "short", duration_ns=24 * hour, default=True)
+    assert {r["name"]: r["default"] for r in eng.list_retention_policies("db")} == {"autogen": False, "short": True}
+    now = 1_000 * hour
+    eng.write_lines("db", f"m v=1 {now - 48 * hour}\nm v=2 {now - hour}\n".encode())  # default rp: short
+    eng.write_lines("db", f"m v=3 {now - 48 * hour}\n".encode(), rp="autogen")
+    assert eng.enforce_retention(now_ns=now) == 1
+    assert read(eng, "db", "m", {})["v"] == [2.0]
+    assert read(eng, "db", "m", {}, rp="autogen")["v"] == [3.0]
+    with pytest.raises(InvalidArgument):
+        eng.create_retention_policy("db", "tiny", duration_ns=hour // 2)
+    eng.drop_retention_policy("db", "autogen")
+    with pytest.raises(RetentionPolicyNotFound):
+        eng.read_series("db", "m", {}, rp="autogen")
+
+
+def test_background_round_compacts(eng):
+    eng.write_lines("db", b"m v=1 1\n")
+    assert eng.background_round() >= 1
+    assert eng.pending_segments() == 0
+    assert eng.background_round() == 0
