@@ -281,6 +281,22 @@ class Engine:
                 out.append((segments.decode_segment(txn.get(k, db=self.dbs[b"seg"])), idx))
         return out
 
+    def storage_stats(self):
+        """Return per sub-database ``{"entries", "bytes"}`` (bytes = sum of stored values) and
+        ``pages_bytes``, the LMDB pages in use (the file never shrinks; this is what is live)."""
+        out = {}
+        with self.env.begin() as txn:
+            for name, db in self.dbs.items():
+                total = 0
+                with txn.cursor(db=db) as cur:
+                    for _, v in cur:
+                        total += len(v)
+                out[name.decode()] = {"entries": txn.stat(db)["entries"], "bytes": total}
+            pages = sum(txn.stat(db)[k] for db in self.dbs.values()
+                        for k in ("branch_pages", "leaf_pages", "overflow_pages"))
+        out["pages_bytes"] = pages * self.env.stat()["psize"]
+        return out
+
     def pending_segments(self):
         """Return how many written segments await compaction."""
         with self.env.begin() as txn:
