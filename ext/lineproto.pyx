@@ -106,8 +106,9 @@ cdef extern from *:
         return v;
     }
 
-    /* w / 10^d rounded once (1 <= d <= 19, w > 0): keep at least 55 quotient bits plus a sticky bit. */
-    static double ms_div_pow10(uint64_t w, int d) {
+    /* w / 10^d rounded once (1 <= d <= 19, w > 0), by exact division: keep at least 55 quotient
+       bits plus a sticky bit for the remainder. */
+    static double ms_div_pow10_exact(uint64_t w, int d) {
         uint64_t den = ms_pow10_u64[d], rem, q;
         int bw = 64 - __builtin_clzll(w), bd = 64 - __builtin_clzll(den);
         int s = 56 + bd - bw;
@@ -115,6 +116,68 @@ cdef extern from *:
         unsigned __int128 num = ((unsigned __int128)w) << s;
         q = ms_udiv128((uint64_t)(num >> 64), (uint64_t)num, den, &rem);
         return ms_u64_to_double(q, rem != 0, -s);
+    }
+
+    /* floor(2^e / 10^d) as hi:lo (a 128-bit number with its top bit set), for d = 1..19. */
+    static const struct { uint64_t hi, lo; int e; } ms_recip10[20] = {
+        {0xFFFFFFFFFFFFFFFFULL, 0xFFFFFFFFFFFFFFFFULL, 128},
+        {0xCCCCCCCCCCCCCCCCULL, 0xCCCCCCCCCCCCCCCCULL, 131},
+        {0xA3D70A3D70A3D70AULL, 0x3D70A3D70A3D70A3ULL, 134},
+        {0x83126E978D4FDF3BULL, 0x645A1CAC083126E9ULL, 137},
+        {0xD1B71758E219652BULL, 0xD3C36113404EA4A8ULL, 141},
+        {0xA7C5AC471B478423ULL, 0x0FCF80DC33721D53ULL, 144},
+        {0x8637BD05AF6C69B5ULL, 0xA63F9A49C2C1B10FULL, 147},
+        {0xD6BF94D5E57A42BCULL, 0x3D32907604691B4CULL, 151},
+        {0xABCC77118461CEFCULL, 0xFDC20D2B36BA7C3DULL, 154},
+        {0x89705F4136B4A597ULL, 0x31680A88F8953030ULL, 157},
+        {0xDBE6FECEBDEDD5BEULL, 0xB573440E5A884D1BULL, 161},
+        {0xAFEBFF0BCB24AAFEULL, 0xF78F69A51539D748ULL, 164},
+        {0x8CBCCC096F5088CBULL, 0xF93F87B7442E45D3ULL, 167},
+        {0xE12E13424BB40E13ULL, 0x2865A5F206B06FB9ULL, 171},
+        {0xB424DC35095CD80FULL, 0x538484C19EF38C94ULL, 174},
+        {0x901D7CF73AB0ACD9ULL, 0x0F9D37014BF60A10ULL, 177},
+        {0xE69594BEC44DE15BULL, 0x4C2EBE687989A9B3ULL, 181},
+        {0xB877AA3236A4B449ULL, 0x09BEFEB9FAD487C2ULL, 184},
+        {0x9392EE8E921D5D07ULL, 0x3AFF322E62439FCFULL, 187},
+        {0xEC1E4A7DB69561A5ULL, 0x2B31E9E3D06C32E5ULL, 191}};
+
+    /* w / 10^d rounded once (1 <= d <= 19, w > 0). Multiply the normalised w by the 128-bit
+       reciprocal: the product X is below the exact value Y by less than 2^64 units, so the top
+       64 bits T are exact unless the next 64 bits are all ones, and the rounding of T to 53
+       bits is decided unless its dropped bits are exactly one half; those rare cases (and exact
+       binary fractions, which land just below a boundary) take the exact division. */
+    static double ms_div_pow10(uint64_t w, int d) {
+        int clz = __builtin_clzll(w);
+        uint64_t wn = w << clz;
+        unsigned __int128 ph = (unsigned __int128)wn * ms_recip10[d].hi;
+        unsigned __int128 pl = (unsigned __int128)wn * ms_recip10[d].lo;
+        unsigned __int128 mid = (ph & 0xFFFFFFFFFFFFFFFFULL) + (pl >> 64);
+        uint64_t t = (uint64_t)(ph >> 64) + (uint64_t)(mid >> 64);
+        uint64_t below = (uint64_t)mid;
+        int drop = 64 - __builtin_clzll(t) - 53;
+        uint64_t mant = t >> drop, rem = t & ((1ULL << drop) - 1), half = 1ULL << (drop - 1);
+        if (below == UINT64_MAX || rem == half) return ms_div_pow10_exact(w, d);
+        if (rem > half) mant += 1;
+        if (mant == (1ULL << 53)) { mant >>= 1; drop += 1; }
+        uint64_t bits = ((uint64_t)(drop + 128 - clz - ms_recip10[d].e + 52 + 1023) << 52)
+                        | (mant & ((1ULL << 52) - 1));
+        double v;
+        memcpy(&v, &bits, 8);
+        return v;
+    }
+
+    /* Eight ASCII digits at p (p[0] most significant) to their value; 0 if a byte is not a digit. */
+    static inline int ms_eight_digits(const unsigned char *p, uint64_t *out) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        if (((v & 0xF0F0F0F0F0F0F0F0ULL) | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4))
+                != 0x3333333333333333ULL)
+            return 0;
+        v -= 0x3030303030303030ULL;
+        v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;                  /* 4 lanes of 2 digits */
+        v = ((v * (1 + (100ULL << 16))) >> 16) & 0x0000FFFF0000FFFFULL;   /* 2 lanes of 4 digits */
+        *out = (v * (1 + (10000ULL << 32))) >> 32;
+        return 1;
     }
 
     static double ms_fast_pow10(uint64_t w, int e) {
@@ -142,6 +205,7 @@ cdef extern from *:
     uint64_t ms_hash(const unsigned char* p, int64_t n) noexcept nogil
     double ms_mul_pow10(uint64_t w, int e) noexcept nogil
     double ms_div_pow10(uint64_t w, int d) noexcept nogil
+    int ms_eight_digits(const unsigned char* p, uint64_t* out) noexcept nogil
     double ms_fast_pow10(uint64_t w, int e) noexcept nogil
     int ms_init_locale() noexcept nogil
     double ms_strtod(const char* s, char** end) noexcept nogil
@@ -330,6 +394,12 @@ cdef struct State:
     int64_t* order
     int64_t* order_tmp
     int64_t cap_tags
+    # the tag keys (spans of the body) and sorted order of the last plain key canonicalised
+    int64_t* ck0
+    int64_t* ck1
+    int64_t* corder
+    int64_t n_cache
+    int64_t cap_cache
     # per-line scratch (unescaped keys and strings, the canonical key): >= 4 * line + 64
     unsigned char* scratch
     int64_t scratch_cap
@@ -703,52 +773,47 @@ cdef int scan_number(const unsigned char* buf, int64_t i, int64_t n, int64_t* en
     cdef int64_t start = i, digits
     cdef bint is_int = 0, is_uint = 0, decimal = 0, scientific = 0
     cdef unsigned char c
-    cdef int64_t iv, p = i, exp10 = 0
-    cdef uint64_t uv, w = 0
+    cdef int64_t iv, p = i, q, exp10 = 0
+    cdef uint64_t uv, w = 0, chunk
     cdef double fv
-    cdef int nsig = 0, ndig = 0
-    cdef bint neg = 0, dot = 0, many = 0
+    cdef int ndig = 0
+    cdef bint neg = 0, dot = 0
     # PERF: one pass for plain tokens (digits, at most one '.', an optional i/u suffix) that end
-    # the value; they are exactly the tokens scanNumber accepts without looking twice. Anything
-    # else (exponents, NaN, errors, 19+ digit integers) takes the literal 1.x loop below.
+    # the value; they are exactly the tokens scanNumber accepts without looking twice. Fraction
+    # digits go eight at a time. Anything else (exponents, NaN, errors, more than 19 digits)
+    # takes the literal 1.x loop below.
     if buf[p] == C_MINUS:
         neg = 1
         p += 1
+    q = p
     while p < n and is_digit(buf[p]):
-        ndig += 1
-        if w == 0 and buf[p] == 48:
-            pass
-        elif nsig < 19:
-            w = w * 10 + (buf[p] - 48)
-            nsig += 1
-        else:
-            many = 1
+        w = w * 10 + (buf[p] - 48)
         p += 1
-    if p < n and buf[p] == C_DOT:
+    ndig = <int>(p - q)
+    if p < n and buf[p] == C_DOT and ndig <= 19:
         dot = 1
         p += 1
+        q = p
+        while ndig + 8 <= 19 and p + 8 <= n and ms_eight_digits(buf + p, &chunk):
+            w = w * 100000000 + chunk
+            p += 8
+            ndig += 8
         while p < n and is_digit(buf[p]):
-            ndig += 1
-            if w == 0 and buf[p] == 48:
-                exp10 -= 1
-            elif nsig < 19:
-                w = w * 10 + (buf[p] - 48)
-                nsig += 1
-                exp10 -= 1
-            else:
-                many = 1
+            w = w * 10 + (buf[p] - 48)
             p += 1
-    if ndig > 0:
+            ndig += 1
+        exp10 = q - p
+    if 0 < ndig <= 19:
         c = buf[p] if p < n else C_SP
         if c == C_COMMA or c == C_SP:
-            if many or convert_decimal(w, exp10, neg, &fv):
+            if convert_decimal(w, exp10, neg, &fv):
                 if parse_float(buf + i, p - i, &fv):
                     return fail(err, E_INVALID_FLOAT)
             end[0] = p
             kind[0] = T_FLOAT
             memcpy(bits, &fv, 8)
             return 0
-        if (c == C_LOWER_I or (c == C_LOWER_U and not neg)) and not dot and nsig <= 18 and (
+        if (c == C_LOWER_I or (c == C_LOWER_U and not neg)) and not dot and ndig <= 18 and (
                 p + 1 == n or buf[p + 1] == C_COMMA or buf[p + 1] == C_SP):
             end[0] = p + 1
             kind[0] = T_INTEGER if c == C_LOWER_I else T_UNSIGNED
@@ -930,6 +995,100 @@ cdef int tags_room(State* st, int64_t need) except -1 nogil:
         with gil:
             raise MemoryError()
     st.cap_tags = cap
+    return 0
+
+
+cdef int key_fast(State* st, int64_t s, int64_t e, const unsigned char** canon,
+                  int64_t* canon_len) except -1 nogil:
+    """Canonicalise a key without backslashes ending at the space ``e``; 1 = use key_slow instead.
+
+    PERF: without backslashes nothing needs unescaping, and the only byte to escape is a '='
+    that starts a tag value, so validation is a few memchr calls and the canonical key is the
+    measurement plus the tag segments copied in sorted order. Bodies repeat their tag keys in
+    the same order (every TSBS host), so the last sort order is tried first. Anything this
+    does not accept (errors, duplicates, an oversized key) goes to key_slow, which reports it.
+    """
+    cdef const unsigned char* buf = st.buf
+    cdef const unsigned char* hit
+    cdef int64_t mend, a, b, q, m = 0, j, t, o, n
+    cdef unsigned char* out
+    cdef bint same
+    if buf[s] == C_COMMA or e - s > MAX_KEY_LENGTH:
+        return 1
+    hit = <const unsigned char*>memchr(buf + s, C_COMMA, <size_t>(e - s))
+    mend = (hit - buf) if hit != NULL else e
+    a = mend + 1
+    while mend < e:
+        hit = <const unsigned char*>memchr(buf + a, C_COMMA, <size_t>(e - a))
+        b = (hit - buf) if hit != NULL else e
+        if b == a or buf[a] == C_EQ:
+            return 1
+        hit = <const unsigned char*>memchr(buf + a, C_EQ, <size_t>(b - a))
+        if hit == NULL:
+            return 1
+        q = hit - buf
+        if q + 1 >= b:
+            return 1
+        if q + 2 < b and memchr(buf + q + 2, C_EQ, <size_t>(b - q - 2)) != NULL:
+            return 1
+        tags_room(st, m + 1)
+        st.tk0[m] = a
+        st.tk1[m] = q
+        st.tv0[m] = q + 1
+        st.tv1[m] = b
+        st.tu[m] = <unsigned char*>(buf + a)
+        st.tul[m] = q - a
+        m += 1
+        if b == e:
+            break
+        a = b + 1
+    # sorted order: the cached one if the tag keys are the same as last time
+    same = m == st.n_cache
+    j = 0
+    while same and j < m:
+        same = (st.ck1[j] - st.ck0[j] == st.tul[j]
+                and memcmp(buf + st.ck0[j], st.tu[j], <size_t>st.tul[j]) == 0)
+        j += 1
+    if same:
+        memcpy(st.order, st.corder, <size_t>m * sizeof(int64_t))
+    else:
+        for j in range(m):
+            st.order[j] = j
+        sort_tags(st, m)
+        for j in range(1, m):
+            if ukey_cmp(st, st.order[j - 1], st.order[j]) == 0:
+                return 1
+        if m > st.cap_cache:
+            n = st.cap_cache
+            grow(<void**>&st.ck0, &st.cap_cache, m, sizeof(int64_t))
+            st.ck1 = <int64_t*>realloc(st.ck1, <size_t>st.cap_cache * sizeof(int64_t))
+            st.corder = <int64_t*>realloc(st.corder, <size_t>st.cap_cache * sizeof(int64_t))
+            if st.ck1 == NULL or st.corder == NULL:
+                with gil:
+                    raise MemoryError()
+        for j in range(m):
+            st.ck0[j] = st.tk0[j]
+            st.ck1[j] = st.tk1[j]
+        memcpy(st.corder, st.order, <size_t>m * sizeof(int64_t))
+        st.n_cache = m
+    out = take(st, (e - s) + m + 8)
+    o = mend - s
+    memcpy(out, buf + s, <size_t>o)
+    for t in range(m):
+        j = st.order[t]
+        out[o] = C_COMMA
+        o += 1
+        n = st.tk1[j] - st.tk0[j] + 1                          # key and '='
+        memcpy(out + o, buf + st.tk0[j], <size_t>n)
+        o += n
+        if buf[st.tv0[j]] == C_EQ:
+            out[o] = C_BS
+            o += 1
+        n = st.tv1[j] - st.tv0[j]
+        memcpy(out + o, buf + st.tv0[j], <size_t>n)
+        o += n
+    canon[0] = out
+    canon_len[0] = o
     return 0
 
 
@@ -1315,8 +1474,10 @@ cdef int parse_line(State* st, int64_t s, int64_t e, Err* err) except -1 nogil:
             sid = st.raw_series.slots[k].idx
             raw_known = 1
     if not raw_known:
-        if key_slow(st, s, e, err, &key_end, &canon, &canon_len):
-            return 1
+        if key_end < 0 or memchr(buf + s, C_BS, <size_t>(key_end - s)) != NULL or key_fast(
+                st, s, key_end, &canon, &canon_len):
+            if key_slow(st, s, e, err, &key_end, &canon, &canon_len):
+                return 1
         canon_hash = ms_hash(canon, canon_len)
         sid = keys_find(&st.series, canon, canon_len, canon_hash)
     if scan_fields(st, key_end, e, key_end - s, vstart, err, &p):
@@ -1431,6 +1592,9 @@ cdef void state_free(State* st) noexcept nogil:
     free(st.tul)
     free(st.order)
     free(st.order_tmp)
+    free(st.ck0)
+    free(st.ck1)
+    free(st.corder)
     free(st.scratch)
     free(st.errs)
 
@@ -1467,6 +1631,7 @@ cdef class Workspace:
         st.default_time = default_time
         st.n_pts = st.n_vals = st.n_errs = st.n_lines = 0
         st.n_pend = st.n_toks = st.n_pred = 0
+        st.n_cache = 0
         keys_reset(&st.series)
         keys_reset(&st.fields)
         keys_reset(&st.strings)
