@@ -1,0 +1,387 @@
+"""InfluxQL lexer: text -> tokens with positions, as InfluxDB 1.x scans them.
+
+The scanner works rune by rune with a small push-back buffer, because InfluxQL needs it:
+regular expressions (``/cpu.*/``) are only scanned where the parser asks for one
+(:meth:`Scanner.scan_regex`), and the parser peeks at the next raw character
+(:meth:`Scanner.peek_rune`) to decide whether one follows.
+
+Positions are 1-based ``(line, char)`` pairs counted in characters (code points), with
+``\\r\\n`` and a lone ``\\r`` read as one ``\\n``.  They reproduce InfluxDB's scanner exactly,
+including two quirks that show up in its error messages (``at line 1, char N``):
+
+* the end of input is one character further on when the last token ran into it (a bare
+  identifier, a keyword or trailing whitespace), because that token already read it once;
+* a single-quoted string and a regex report the position of the character *before* their
+  opening quote or slash.
+
+Tokens are ``Token(kind, pos, lit)``.  ``kind`` is a keyword in upper case (``"SHOW"``), an
+operator or punctuation as written (``"=~"``, ``";"``) or a literal class (``"IDENT"``,
+``"STRING"``, ``"INTEGER"``, ``"NUMBER"``, ``"DURATIONVAL"``, ``"REGEX"``, ``"BOUNDPARAM"``)
+or a special (``"EOF"``, ``"WS"``, ``"COMMENT"``, ``"ILLEGAL"``, ``"BADSTRING"``,
+``"BADESCAPE"``, ``"BADREGEX"``).  ``lit`` is the text of identifiers, strings (unquoted and
+unescaped), numbers, durations and regexes, and empty for keywords and operators.
+"""
+from typing import NamedTuple
+
+__all__ = ["Pos", "Token", "Scanner", "KEYWORDS", "token_text", "is_ident_char", "is_ident_first_char",
+           "EOF", "WS", "COMMENT", "ILLEGAL", "IDENT", "BOUNDPARAM", "NUMBER", "INTEGER",
+           "DURATIONVAL", "STRING", "BADSTRING", "BADESCAPE", "REGEX", "BADREGEX", "TRUE", "FALSE"]
+
+EOF, WS, COMMENT, ILLEGAL = "EOF", "WS", "COMMENT", "ILLEGAL"
+IDENT, BOUNDPARAM, NUMBER, INTEGER, DURATIONVAL = "IDENT", "BOUNDPARAM", "NUMBER", "INTEGER", "DURATIONVAL"
+STRING, BADSTRING, BADESCAPE, REGEX, BADREGEX = "STRING", "BADSTRING", "BADESCAPE", "REGEX", "BADREGEX"
+TRUE, FALSE = "TRUE", "FALSE"
+
+# The keywords of InfluxDB 1.8 (influxql ``token.go``); matched case-insensitively.
+KEYWORDS = frozenset("""
+    ALL ALTER ANALYZE ANY AS ASC BEGIN BY CARDINALITY CREATE CONTINUOUS DATABASE DATABASES
+    DEFAULT DELETE DESC DESTINATIONS DIAGNOSTICS DISTINCT DROP DURATION END EVERY EXACT EXPLAIN
+    FIELD FOR FROM GRANT GRANTS GROUP GROUPS INF INSERT INTO KEY KEYS KILL LIMIT MEASUREMENT
+    MEASUREMENTS NAME OFFSET ON ORDER PASSWORD POLICY POLICIES PRIVILEGES QUERIES QUERY READ
+    REPLICATION RESAMPLE RETENTION REVOKE SELECT SERIES SET SHOW SHARD SHARDS SLIMIT SOFFSET
+    STATS SUBSCRIPTION SUBSCRIPTIONS TAG TO USER USERS VALUES WHERE WITH WRITE
+    AND OR IN TRUE FALSE
+""".split())
+
+# Kinds InfluxDB has no printable name for: an error about one of them says "found " + lit.
+_UNNAMED = frozenset((INTEGER, BOUNDPARAM, BADREGEX, COMMENT))
+
+_END = ""          # the rune the reader returns past the end of the input
+_WHITESPACE = " \t\n"
+
+
+class Pos(NamedTuple):
+    """A 1-based line and character (code point) position in the query text."""
+
+    line: int
+    char: int
+
+
+class Token(NamedTuple):
+    kind: str
+    pos: Pos
+    lit: str
+
+
+def token_text(tok):
+    """Return how an error message names ``tok``: its literal, else the name of its kind."""
+    if tok.lit:
+        return tok.lit
+    return "" if tok.kind in _UNNAMED else tok.kind
+
+
+def is_letter(ch):
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
+
+
+def is_digit(ch):
+    return "0" <= ch <= "9"
+
+
+def is_ident_char(ch):
+    return is_letter(ch) or is_digit(ch) or ch == "_"
+
+
+def is_ident_first_char(ch):
+    return is_letter(ch) or ch == "_"
+
+
+class _Reader:
+    """Runes of the text with their positions and a push-back of up to three runes.
+
+    Reading past the end returns ``_END``.  NOTE: the position of the end moves on by one
+    after the first time it is read (InfluxDB counts the end once, as a character); the
+    parser's error positions depend on this.
+    """
+
+    def __init__(self, text):
+        self._text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self._i = 0
+        self._line = 0
+        self._char = 0
+        self._at_end = False
+        self._history = [(_END, (0, 0))] * 3   # the last runes read, newest last
+        self._back = 0                          # how many of them were pushed back
+
+    def read(self):
+        """Return ``(rune, (line, char))`` of the next rune, 0-based."""
+        if self._back:
+            item = self._history[-self._back]
+            self._back -= 1
+            return item
+        if self._i < len(self._text):
+            ch = self._text[self._i]
+            self._i += 1
+        else:
+            ch = _END
+        pos = (self._line, self._char)
+        if ch == "\n":
+            self._line += 1
+            self._char = 0
+        elif not self._at_end:
+            self._char += 1
+        if ch == _END:
+            self._at_end = True
+        self._history.append((ch, pos))
+        del self._history[0]
+        return ch, pos
+
+    def unread(self):
+        self._back += 1
+
+    def current(self):
+        """Return the rune last read (after push-backs, the one before those pushed back)."""
+        return self._history[-1 - self._back]
+
+
+def _pos(raw):
+    return Pos(raw[0] + 1, raw[1] + 1)
+
+
+class Scanner:
+    """Turn InfluxQL text into tokens, one :meth:`scan` at a time."""
+
+    def __init__(self, text):
+        self._r = _Reader(text)
+
+    def scan(self):
+        """Return the next token (whitespace and comments included)."""
+        r = self._r
+        ch, raw = r.read()
+        pos = _pos(raw)
+        if ch in _WHITESPACE and ch:
+            return self._scan_whitespace()
+        if is_letter(ch) or ch == "_":
+            r.unread()
+            return self._scan_ident(lookup=True)
+        if is_digit(ch):
+            return self._scan_number()
+        if ch == _END:
+            return Token(EOF, pos, "")
+        if ch == '"':
+            r.unread()
+            return self._scan_ident(lookup=True)
+        if ch == "'":
+            return self._scan_string()
+        if ch == ".":
+            nxt, _ = r.read()
+            r.unread()
+            if is_digit(nxt):
+                return self._scan_number()
+            return Token(".", pos, "")
+        if ch == "$":
+            kind, _, lit = self._scan_ident(lookup=False)
+            return Token(kind if kind != IDENT else BOUNDPARAM, pos, "$" + lit)
+        if ch == "-":
+            if self._next_is("-"):
+                self._skip_line()
+                return Token(COMMENT, pos, "")
+            return Token("-", pos, "")
+        if ch == "/":
+            if self._next_is("*"):
+                if not self._skip_block_comment():
+                    return Token(ILLEGAL, pos, "")
+                return Token(COMMENT, pos, "")
+            return Token("/", pos, "")
+        if ch == "=":
+            return Token("=~" if self._next_is("~") else "=", pos, "")
+        if ch == "!":
+            if self._next_is("="):
+                return Token("!=", pos, "")
+            if self._next_is("~"):
+                return Token("!~", pos, "")
+            return Token(ILLEGAL, pos, "!")
+        if ch == ">":
+            return Token(">=" if self._next_is("=") else ">", pos, "")
+        if ch == "<":
+            if self._next_is("="):
+                return Token("<=", pos, "")
+            if self._next_is(">"):
+                return Token("!=", pos, "")
+            return Token("<", pos, "")
+        if ch == ":":
+            return Token("::" if self._next_is(":") else ":", pos, "")
+        if ch in "+*%&|^(),;":
+            return Token(ch, pos, "")
+        return Token(ILLEGAL, pos, ch)
+
+    def scan_regex(self):
+        """Scan ``/.../`` (``\\/`` stands for ``/``; other escapes are kept for the regex engine)."""
+        r = self._r
+        pos = _pos(r.current()[1])
+        ch, _ = r.read()
+        if ch != "/":
+            return Token(BADREGEX, pos, "")
+        out = []
+        while True:
+            ch, _ = r.read()
+            if ch == "/":
+                return Token(REGEX, pos, "".join(out))
+            if ch == _END or ch == "\n":
+                return Token(BADREGEX, pos, "")
+            if ch == "\\":
+                nxt, _ = r.read()
+                if nxt == _END:
+                    return Token(BADREGEX, pos, "")
+                if nxt == "/":
+                    out.append("/")
+                    continue
+                r.unread()
+            out.append(ch)
+
+    def peek_rune(self):
+        """Return the next raw character without consuming it ('' at the end)."""
+        ch, _ = self._r.read()
+        if ch != _END:
+            self._r.unread()
+        return ch
+
+    # -- pieces ------------------------------------------------------------------------
+
+    def _next_is(self, want):
+        ch, _ = self._r.read()
+        if ch == want:
+            return True
+        self._r.unread()
+        return False
+
+    def _scan_whitespace(self):
+        r = self._r
+        ch, raw = r.current()
+        out = [ch]
+        while True:
+            ch, _ = r.read()
+            if ch == _END:
+                break
+            if ch not in _WHITESPACE:
+                r.unread()
+                break
+            out.append(ch)
+        return Token(WS, _pos(raw), "".join(out))
+
+    def _skip_line(self):
+        while True:
+            ch, _ = self._r.read()
+            if ch in ("\n", _END):
+                return
+
+    def _skip_block_comment(self):
+        r = self._r
+        while True:
+            ch, _ = r.read()
+            if ch == _END:
+                return False
+            while ch == "*":
+                ch, _ = r.read()
+                if ch == "/":
+                    return True
+                if ch == _END:
+                    return False
+
+    def _scan_ident(self, *, lookup):
+        r = self._r
+        _, raw = r.read()
+        r.unread()
+        pos = _pos(raw)
+        out = []
+        while True:
+            ch, _ = r.read()
+            if ch == _END:
+                break
+            if ch == '"':
+                # NOTE: a quoted part ends the identifier and replaces any bare part before
+                # it (``ab"cd"`` is ``cd``), as in InfluxDB.
+                tok = self._scan_string()
+                if tok.kind in (BADSTRING, BADESCAPE):
+                    return tok
+                return Token(IDENT, pos, tok.lit)
+            if is_ident_char(ch):
+                r.unread()
+                out.append(self._scan_bare_ident())
+            else:
+                r.unread()
+                break
+        lit = "".join(out)
+        if lookup and lit.upper() in KEYWORDS:
+            return Token(lit.upper(), pos, "")
+        return Token(IDENT, pos, lit)
+
+    def _scan_bare_ident(self):
+        r = self._r
+        out = []
+        while True:
+            ch, _ = r.read()
+            if ch == _END:
+                break
+            if not is_ident_char(ch):
+                r.unread()
+                break
+            out.append(ch)
+        return "".join(out)
+
+    def _scan_string(self):
+        """Scan a string or quoted identifier; the opening quote was just read."""
+        r = self._r
+        r.unread()
+        pos = _pos(r.current()[1])  # NOTE: the rune before the quote, as InfluxDB reports it
+        quote, _ = r.read()
+        out = []
+        while True:
+            ch, _ = r.read()
+            if ch == quote:
+                return Token(STRING, pos, "".join(out))
+            if ch == _END or ch == "\n":
+                return Token(BADSTRING, pos, "".join(out))
+            if ch == "\\":
+                nxt, _ = r.read()
+                if nxt == "n":
+                    out.append("\n")
+                elif nxt in ("\\", '"', "'"):
+                    out.append(nxt)
+                else:
+                    return Token(BADESCAPE, _pos(r.current()[1]), ch + nxt)
+            else:
+                out.append(ch)
+
+    def _scan_number(self):
+        r = self._r
+        _, raw = r.current()
+        pos = _pos(raw)
+        r.unread()  # read the first digit (or the leading ".") again below
+        out = [self._scan_digits()]
+        decimal = False
+        ch, _ = r.read()
+        if ch == ".":
+            decimal = True
+            nxt, _ = r.read()
+            if is_digit(nxt):
+                out.append("." + nxt)
+                out.append(self._scan_digits())
+            else:
+                r.unread()
+        else:
+            r.unread()
+        if decimal:
+            return Token(NUMBER, pos, "".join(out))
+        ch, _ = r.read()
+        if not (is_letter(ch) or ch == "µ"):
+            r.unread()
+            return Token(INTEGER, pos, "".join(out))
+        out.append(ch)
+        while True:  # a duration: the unit letters, then more digits and letters (1h30m)
+            ch, _ = r.read()
+            if not (is_letter(ch) or ch == "µ" or is_digit(ch)):
+                r.unread()
+                break
+            out.append(ch)
+        return Token(DURATIONVAL, pos, "".join(out))
+
+    def _scan_digits(self):
+        r = self._r
+        out = []
+        while True:
+            ch, _ = r.read()
+            if not is_digit(ch):
+                r.unread()
+                return "".join(out)
+            out.append(ch)
