@@ -457,6 +457,13 @@ def _parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     """Run the comparison; exit 1 if nothing could be measured."""
     args = _parse_args(argv)
+
+    def _on_sigterm(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    # NOTE: servers run in their own sessions; turning SIGTERM (e.g. from `timeout`) into
+    # KeyboardInterrupt lets the finally blocks stop them instead of leaving them behind.
+    signal.signal(signal.SIGTERM, _on_sigterm)
     peers = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in peers if p not in PEERS]
     if unknown:
