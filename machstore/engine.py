@@ -58,6 +58,8 @@ class Engine:
         self.path = path
         self.env = lmdb.open(path, map_size=map_size or DEFAULT_MAP_SIZE, max_dbs=len(keys.DATABASES) + 4,
                              sync=sync, metasync=sync, readahead=False, max_readers=512)
+        # NOTE: handles must come from a write txn (LMDB closes those opened in a read txn
+        # when it ends), so opening takes the writer lock once, briefly.
         with self.env.begin(write=True) as txn:
             self.dbs = {name: self.env.open_db(name, txn=txn) for name in keys.DATABASES}
         self._next_retention = 0.0  # monotonic time of the next retention sweep
