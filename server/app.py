@@ -15,7 +15,7 @@ import falcon
 import orjson
 
 from machstore.config import Settings
-from machstore.server import influx
+from machstore.server import influx, influx_query
 
 log = logging.getLogger("machstore.server")
 
@@ -94,6 +94,7 @@ def _routes(engine, settings):
         ("/ping", influx.Ping(settings)),
         ("/write", influx.Write(engine, settings)),
         ("/api/v2/write", influx.WriteV2(engine, settings)),
+        ("/query", influx_query.Query(engine, settings)),
         # Kapacitor (port 9092 by default; every address serves every route)
         ("/kapacitor/v1/ping", influx.Ping(settings, family=influx.KAPACITOR)),
         ("/kapacitor/v1/write", kapacitor_write),

@@ -1,0 +1,541 @@
+"""Run InfluxQL schema statements on the engine; results are shaped like InfluxDB 1.8's ``/query``.
+
+No HTTP here: :func:`execute` takes parsed statements and returns one :class:`Result` per
+statement, whose :meth:`Result.to_dict` is the JSON object InfluxDB puts in ``"results"``.
+
+What each statement does follows InfluxDB 1.8 (``coordinator/statement_executor.go``,
+``services/meta``), including its answers where it is lenient: ``CREATE DATABASE`` of an
+existing database and ``DROP DATABASE`` / ``DROP RETENTION POLICY`` of a missing one
+succeed; ``SHOW MEASUREMENTS`` on a missing database is an empty result, the other SHOW
+statements say ``database not found: <db>``.  The first statement that fails stops the
+query; the ones after it answer ``not executed``.  A write statement sent with GET runs and
+carries InfluxDB's deprecation warning.
+
+Where the engine cannot do what InfluxDB does, the answer says so instead of pretending:
+``ALTER RETENTION POLICY`` succeeds only when it asks for what is already there, SELECT and
+the other statements outside this module's scope answer "... is not supported yet".  The
+engine stores neither a replication factor nor a shard group duration, so SHOW RETENTION
+POLICIES shows ``replicaN`` 1 and InfluxDB's default shard group duration for the
+policy's duration.
+
+WHERE conditions of SHOW SERIES / MEASUREMENTS / TAG KEYS / TAG VALUES are compiled once
+into a predicate over (measurement, tags): tag (or ``_name``) comparisons with ``=``,
+``!=``, ``=~`` and ``!~`` joined by AND / OR.  A missing tag compares as "".  Anything else
+(time, fields, arithmetic) is refused by name.
+"""
+import re
+from dataclasses import dataclass, field
+
+from machstore import errors
+
+from . import ast
+from .ast import DAY, HOUR, go_duration
+
+__all__ = ["execute", "Result", "Series", "StatementError", "shard_group_duration", "valid_name"]
+
+DEFAULT_RP = "autogen"
+MIN_RP_DURATION = HOUR
+NOT_EXECUTED = "not executed"
+_TMP_RP = "_machstore_create_database_tmp"  # see _create_database
+
+
+class StatementError(errors.InvalidArgument):
+    """A statement failed; its message is what InfluxDB puts in the result's ``"error"``."""
+
+    code = "influxql_statement"
+
+
+@dataclass
+class Series:
+    """One ``series`` entry of a result: a name, column names and rows."""
+
+    columns: list
+    values: list = field(default_factory=list)
+    name: str = ""
+    tags: dict = None
+
+    def to_dict(self):
+        out = {}
+        if self.name:
+            out["name"] = self.name
+        if self.tags:
+            out["tags"] = self.tags
+        out["columns"] = self.columns
+        if self.values:
+            out["values"] = self.values
+        return out
+
+
+@dataclass
+class Result:
+    """The outcome of one statement; fields left empty are omitted, as InfluxDB does."""
+
+    statement_id: int
+    series: list = field(default_factory=list)
+    messages: list = field(default_factory=list)
+    error: str = None
+
+    def to_dict(self):
+        out = {"statement_id": self.statement_id}
+        if self.series:
+            out["series"] = [s.to_dict() for s in self.series]
+        if self.messages:
+            out["messages"] = self.messages
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def execute(engine, statements, *, database="", retention_policy="", read_only=False):
+    """Run ``statements`` in order and return their :class:`Result` list.
+
+    ``database`` and ``retention_policy`` are the request's defaults (``db`` and ``rp``
+    parameters); ``read_only`` is True for a GET request, which adds InfluxDB's warning to
+    write statements.  Engine failures become statement errors; bugs propagate.
+    """
+    runner = _Executor(engine, database or "", retention_policy or "", read_only)
+    results = []
+    for i, stmt in enumerate(statements):
+        try:
+            results.append(runner.run(i, stmt))
+        except StatementError as ex:
+            results.append(Result(i, error=str(ex)))
+        except errors.MachstoreError as ex:
+            results.append(Result(i, error=_influx_text(ex)))
+        if results[-1].error is not None:
+            results.extend(Result(j, error=NOT_EXECUTED) for j in range(i + 1, len(statements)))
+            break
+    return results
+
+
+# -- InfluxDB's rules --------------------------------------------------------------------------
+
+def valid_name(name):
+    """Return True if InfluxDB accepts ``name`` for a database or retention policy."""
+    return (bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name
+            and name.isprintable())
+
+
+def shard_group_duration(duration):
+    """Return InfluxDB's default shard group duration for a retention policy duration (0 = INF)."""
+    if duration == 0 or duration >= 180 * DAY:
+        return 7 * DAY
+    if duration >= 2 * DAY:
+        return DAY
+    return HOUR
+
+
+def normalised_shard_duration(shard_duration, duration):
+    """Return the shard group duration InfluxDB stores when ``shard_duration`` is asked for."""
+    if shard_duration == 0:
+        return shard_group_duration(duration)
+    if shard_duration < MIN_RP_DURATION:
+        return shard_group_duration(MIN_RP_DURATION)
+    return shard_duration
+
+
+_QUOTED_NAME = re.compile(r'^(database not found|retention policy not found): "(.*)"$', re.S)
+
+
+def _influx_text(ex):
+    """Return an engine error's text as InfluxDB words it (names unquoted)."""
+    return _QUOTED_NAME.sub(r"\1: \2", str(ex))
+
+
+def _page(items, offset, limit):
+    if offset > 0:
+        items = items[offset:]
+    if limit > 0:
+        items = items[:limit]
+    return items
+
+
+class _Executor:
+    def __init__(self, engine, database, retention_policy, read_only):
+        self.engine = engine
+        self.database = database
+        self.retention_policy = retention_policy
+        self.read_only = read_only
+        self._handlers = {
+            ast.ShowDatabases: self.show_databases,
+            ast.CreateDatabase: self.create_database,
+            ast.DropDatabase: self.drop_database,
+            ast.ShowRetentionPolicies: self.show_retention_policies,
+            ast.CreateRetentionPolicy: self.create_retention_policy,
+            ast.AlterRetentionPolicy: self.alter_retention_policy,
+            ast.DropRetentionPolicy: self.drop_retention_policy,
+            ast.ShowMeasurements: self.show_measurements,
+            ast.ShowSeries: self.show_series,
+            ast.ShowTagKeys: self.show_tag_keys,
+            ast.ShowTagValues: self.show_tag_values,
+            ast.ShowFieldKeys: self.show_field_keys,
+        }
+
+    _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
+               ast.DropRetentionPolicy)
+
+    def run(self, statement_id, stmt):
+        if isinstance(stmt, ast.Unsupported):
+            raise StatementError(f"{stmt.kind} is not supported yet")
+        series = self._handlers[type(stmt)](stmt)
+        result = Result(statement_id, series=series or [])
+        if self.read_only and isinstance(stmt, self._WRITES):
+            result.messages.append({"level": "warning",
+                                    "text": f"deprecated use of '{stmt}' in a read only context, "
+                                            f"please use a POST request instead"})
+        return result
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _database(self, stmt):
+        """Return the statement's database (its own, else the request's), or fail."""
+        db = getattr(stmt, "database", "") or self.database
+        if not db:
+            raise StatementError("database name required")
+        return db
+
+    def _existing_database(self, db):
+        if not self.engine.database_exists(db):
+            raise StatementError(f"database not found: {db}")
+        return db
+
+    def _policies(self, db):
+        return {rp["name"]: rp for rp in self.engine.list_retention_policies(db)}
+
+    def _all_series(self, db):
+        """Yield ``(measurement, tags, key)`` of every series of every retention policy of ``db``."""
+        for rp in self._policies(db):
+            for s in self.engine.list_series(db, None, rp):
+                yield s["measurement"], s["tags"], s["key"]
+
+    # -- databases -----------------------------------------------------------------------
+
+    def show_databases(self, stmt):
+        return [Series(["name"], [[name] for name in self.engine.list_databases()], name="databases")]
+
+    def create_database(self, stmt):
+        if not valid_name(stmt.name):
+            raise StatementError("invalid name")
+        if not stmt.rp_create:
+            self.engine.create_database(stmt.name)
+            return None
+        if stmt.rp_name and not valid_name(stmt.rp_name):
+            raise StatementError("invalid name")
+        duration = stmt.duration or 0
+        if 0 < duration < MIN_RP_DURATION:
+            raise StatementError(f"retention policy duration must be at least {go_duration(MIN_RP_DURATION)}")
+        rp_name = stmt.rp_name or DEFAULT_RP
+        shard = normalised_shard_duration(stmt.shard_duration, duration)
+        if 0 < duration < shard:
+            raise StatementError("retention policy duration must be greater than the shard duration")
+
+        if self.engine.database_exists(stmt.name):
+            policies = self._policies(stmt.name)
+            if not policies:
+                self.engine.create_retention_policy(stmt.name, rp_name, duration_ns=duration, default=True)
+                return None
+            existing = policies.get(rp_name)
+            if existing is None or not self._matches(stmt, existing) or not existing["default"]:
+                raise StatementError("retention policy conflicts with an existing policy")
+            return None
+
+        self.engine.create_database(stmt.name)  # comes with an infinite "autogen" as its default
+        if rp_name == DEFAULT_RP and duration == 0:
+            return None
+        # NOTE: the engine has no call to create a database with another default policy, or
+        # to change one, so the new (empty) database's "autogen" is replaced; for "autogen"
+        # with a duration this takes a stand-in default for a moment.
+        if rp_name != DEFAULT_RP:
+            self.engine.create_retention_policy(stmt.name, rp_name, duration_ns=duration, default=True)
+            self.engine.drop_retention_policy(stmt.name, DEFAULT_RP)
+            return None
+        self.engine.create_retention_policy(stmt.name, _TMP_RP, default=True)
+        self.engine.drop_retention_policy(stmt.name, DEFAULT_RP)
+        self.engine.create_retention_policy(stmt.name, DEFAULT_RP, duration_ns=duration, default=True)
+        self.engine.drop_retention_policy(stmt.name, _TMP_RP)
+        return None
+
+    @staticmethod
+    def _matches(stmt, existing):
+        """InfluxDB's RetentionPolicySpec.Matches, for what the engine knows of a policy."""
+        if stmt.duration is not None and stmt.duration != existing["duration_ns"]:
+            return False
+        if stmt.replication is not None and stmt.replication != 1:
+            return False
+        wanted = normalised_shard_duration(stmt.shard_duration, existing["duration_ns"])
+        return wanted == shard_group_duration(existing["duration_ns"])
+
+    def drop_database(self, stmt):
+        if self.engine.database_exists(stmt.name):
+            try:
+                self.engine.drop_database(stmt.name)
+            except errors.DatabaseNotFound:
+                pass  # dropped meanwhile by someone else: the outcome is the same
+        return None
+
+    # -- retention policies --------------------------------------------------------------
+
+    def show_retention_policies(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        rows = []
+        for rp in self.engine.list_retention_policies(db):
+            duration = rp["duration_ns"]
+            rows.append([rp["name"], go_duration(duration), go_duration(shard_group_duration(duration)), 1,
+                         bool(rp["default"])])
+        return [Series(["name", "duration", "shardGroupDuration", "replicaN", "default"], rows)]
+
+    def create_retention_policy(self, stmt):
+        if not valid_name(stmt.name):
+            raise StatementError("invalid name")
+        if 0 < stmt.duration < MIN_RP_DURATION:
+            raise StatementError(f"retention policy duration must be at least {go_duration(MIN_RP_DURATION)}")
+        shard = normalised_shard_duration(stmt.shard_duration, stmt.duration)
+        if 0 < stmt.duration < shard:
+            raise StatementError("retention policy duration must be greater than the shard duration")
+        db = self._existing_database(stmt.database)
+        existing = self._policies(db).get(stmt.name)
+        if existing is not None:
+            # NOTE: the replication factor is not stored, so it is not compared.
+            if (existing["duration_ns"] != stmt.duration
+                    or shard_group_duration(existing["duration_ns"]) != shard):
+                raise StatementError("retention policy already exists")
+            if stmt.default and not existing["default"]:
+                raise StatementError("retention policy conflicts with an existing policy")
+            return None
+        try:
+            self.engine.create_retention_policy(db, stmt.name, duration_ns=stmt.duration, default=stmt.default)
+        except errors.AlreadyExists:
+            raise StatementError("retention policy already exists") from None
+        return None
+
+    def alter_retention_policy(self, stmt):
+        db = self._existing_database(stmt.database)
+        existing = self._policies(db).get(stmt.name)
+        if existing is None:
+            raise StatementError(f"retention policy not found: {stmt.name}")
+        duration = existing["duration_ns"] if stmt.duration is None else stmt.duration
+        if 0 < duration < MIN_RP_DURATION:
+            raise StatementError(f"retention policy duration must be at least {go_duration(MIN_RP_DURATION)}")
+        current_shard = shard_group_duration(existing["duration_ns"])
+        shard = current_shard if stmt.shard_duration is None else normalised_shard_duration(stmt.shard_duration,
+                                                                                            duration)
+        if 0 < duration < shard:
+            raise StatementError("retention policy duration must be greater than the shard duration")
+        unchanged = (duration == existing["duration_ns"] and stmt.replication in (None, 1)
+                     and shard == current_shard and (existing["default"] or not stmt.default))
+        if not unchanged:
+            raise StatementError("ALTER RETENTION POLICY is not supported yet: machstore cannot change "
+                                 "an existing retention policy (only a request for its current settings "
+                                 "succeeds)")
+        return None
+
+    def drop_retention_policy(self, stmt):
+        if not self.engine.database_exists(stmt.database):
+            return None
+        if stmt.name not in self._policies(stmt.database):
+            return None
+        try:
+            self.engine.drop_retention_policy(stmt.database, stmt.name)
+        except errors.NotFound:
+            pass  # dropped meanwhile: the outcome is the same
+        return None
+
+    # -- measurements, series, tags, fields ----------------------------------------------
+
+    def show_measurements(self, stmt):
+        db = self._database(stmt)
+        if _has_time(stmt.condition):
+            raise StatementError("SHOW MEASUREMENTS doesn't support time in WHERE clause")
+        predicate = _compile_condition(stmt.condition, "SHOW MEASUREMENTS")
+        if not self.engine.database_exists(db):
+            return None  # NOTE: InfluxDB 1.8 answers an empty result here, not an error
+        if predicate is None:
+            names = set()
+            for rp in self._policies(db):
+                names.update(self.engine.list_measurements(db, rp))
+        else:
+            names = {m for m, tags, _ in self._all_series(db) if predicate(m, tags)}
+        if stmt.source is not None:
+            wanted = _name_filter((stmt.source,))
+            names = {n for n in names if wanted(n)}
+        names = _page(sorted(names), stmt.offset, stmt.limit)
+        if not names:
+            return None
+        return [Series(["name"], [[n] for n in names], name="measurements")]
+
+    def show_series(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        predicate = self._condition(stmt, "SHOW SERIES")
+        keys = set()
+        for source in stmt.sources or (ast.Measurement(),):
+            sdb = self._existing_database(source.database or db)
+            rp = source.retention_policy or self.retention_policy or None
+            one = source.name if source.regex is None and source.name else None
+            wanted = _name_filter((source,))
+            for s in self._series_of(sdb, one, rp):
+                if wanted(s["measurement"]) and (predicate is None or predicate(s["measurement"], s["tags"])):
+                    keys.add(s["key"])
+        keys = _page(sorted(keys), stmt.offset, stmt.limit)
+        if not keys:
+            return None
+        return [Series(["key"], [[k] for k in keys])]
+
+    def _series_of(self, db, measurement, rp):
+        try:
+            return self.engine.list_series(db, measurement, rp)
+        except errors.RetentionPolicyNotFound as ex:
+            raise StatementError(_influx_text(ex)) from None
+
+    def show_tag_keys(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        predicate = self._condition(stmt, "SHOW TAG KEYS")
+        wanted = _name_filter(stmt.sources)
+        keys = {}
+        for m, tags, _ in self._all_series(db):
+            if wanted(m) and (predicate is None or predicate(m, tags)):
+                keys.setdefault(m, set()).update(tags)
+        out = []
+        for m in _page(sorted(m for m in keys if keys[m]), stmt.soffset, stmt.slimit):
+            page = _page(sorted(keys[m]), stmt.offset, stmt.limit)
+            if page:
+                out.append(Series(["tagKey"], [[k] for k in page], name=m))
+        return out
+
+    def show_tag_values(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        predicate = self._condition(stmt, "SHOW TAG VALUES")
+        wanted = _name_filter(stmt.sources)
+        key_matches = _tag_key_matcher(stmt.op, stmt.tag_key)
+        pairs = {}
+        for m, tags, _ in self._all_series(db):
+            if not wanted(m) or (predicate is not None and not predicate(m, tags)):
+                continue
+            for k, v in tags.items():
+                if key_matches(k):
+                    pairs.setdefault(m, set()).add((k, v))
+        out = []
+        for m in sorted(pairs):
+            page = _page(sorted(pairs[m]), stmt.offset, stmt.limit)
+            if page:
+                out.append(Series(["key", "value"], [[k, v] for k, v in page], name=m))
+        return out
+
+    def show_field_keys(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        fields = {}
+        for source in stmt.sources or (ast.Measurement(),):
+            sdb = self._existing_database(source.database or db)
+            rp = source.retention_policy or self.retention_policy or None
+            wanted = _name_filter((source,))
+            try:
+                names = self.engine.list_measurements(sdb, rp)
+                for m in names:
+                    if wanted(m) and m not in fields:
+                        fields[m] = self.engine.list_fields(sdb, m, rp)
+            except errors.RetentionPolicyNotFound as ex:
+                raise StatementError(_influx_text(ex)) from None
+        out = []
+        for m in sorted(fields):
+            page = _page(sorted(fields[m].items()), stmt.offset, stmt.limit)
+            if page:
+                out.append(Series(["fieldKey", "fieldType"], [[k, t] for k, t in page], name=m))
+        return out
+
+    @staticmethod
+    def _condition(stmt, what):
+        if _has_time(stmt.condition):
+            raise StatementError(f"time conditions in {what} are not supported yet")
+        return _compile_condition(stmt.condition, what)
+
+
+# -- conditions ----------------------------------------------------------------------------
+
+def _has_time(expr):
+    """Return True if ``expr`` refers to ``time`` anywhere."""
+    if expr is None:
+        return False
+    if isinstance(expr, ast.VarRef):
+        return expr.name.lower() == "time"
+    if isinstance(expr, ast.BinaryExpr):
+        return _has_time(expr.lhs) or _has_time(expr.rhs)
+    if isinstance(expr, ast.ParenExpr):
+        return _has_time(expr.expr)
+    if isinstance(expr, ast.Call):
+        return any(_has_time(a) for a in expr.args)
+    return False
+
+
+def _compile_condition(expr, what):
+    """Compile a WHERE condition into ``predicate(measurement, tags) -> bool`` (None: no condition)."""
+    if expr is None:
+        return None
+    return _compile(expr, expr, what)
+
+
+def _unsupported_condition(part, whole, what):
+    return StatementError(f"unsupported condition in {what}: {part} (only tag comparisons with =, !=, =~ "
+                          f"and !~, joined by AND and OR, are supported yet)")
+
+
+def _compile(expr, whole, what):
+    if isinstance(expr, ast.ParenExpr):
+        return _compile(expr.expr, whole, what)
+    if not isinstance(expr, ast.BinaryExpr):
+        raise _unsupported_condition(expr, whole, what)
+    if expr.op in ("AND", "OR"):
+        left, right = _compile(expr.lhs, whole, what), _compile(expr.rhs, whole, what)
+        if expr.op == "AND":
+            return lambda m, tags: left(m, tags) and right(m, tags)
+        return lambda m, tags: left(m, tags) or right(m, tags)
+    ref, lit = expr.lhs, expr.rhs
+    if not isinstance(ref, ast.VarRef) and isinstance(lit, ast.VarRef) and expr.op in ("=", "!="):
+        ref, lit = lit, ref
+    if not isinstance(ref, ast.VarRef) or ref.type not in ("", "tag"):
+        raise _unsupported_condition(expr, whole, what)
+    name = ref.name
+    if name == "_name":
+        def value(m, tags):
+            return m
+    else:
+        def value(m, tags):
+            return tags.get(name, "")
+    if expr.op in ("=", "!=") and isinstance(lit, ast.StringLiteral):
+        text = lit.value
+        if expr.op == "=":
+            return lambda m, tags: value(m, tags) == text
+        return lambda m, tags: value(m, tags) != text
+    if expr.op in ("=~", "!~") and isinstance(lit, ast.RegexLiteral):
+        search = lit.compiled.search
+        if expr.op == "=~":
+            return lambda m, tags: search(value(m, tags)) is not None
+        return lambda m, tags: search(value(m, tags)) is None
+    raise _unsupported_condition(expr, whole, what)
+
+
+def _name_filter(sources):
+    """Return ``wanted(measurement) -> bool`` for FROM sources (all measurements if none)."""
+    tests = []
+    for source in sources:
+        if source.regex is not None:
+            tests.append(source.regex.compiled.search)
+        elif source.name:
+            tests.append(source.name.__eq__)
+        else:
+            return lambda name: True
+    if not tests:
+        return lambda name: True
+    return lambda name: any(test(name) for test in tests)
+
+
+def _tag_key_matcher(op, tag_key):
+    if op == "IN":
+        names = frozenset(tag_key.values)
+        return names.__contains__
+    if op == "=":
+        return tag_key.value.__eq__
+    if op == "!=":
+        return tag_key.value.__ne__
+    search = tag_key.compiled.search
+    if op == "=~":
+        return lambda k: search(k) is not None
+    return lambda k: search(k) is None
