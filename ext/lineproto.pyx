@@ -189,6 +189,24 @@ cdef extern from *:
         return 1;
     }
 
+    /* Copy n bytes (small n) without a call: overlapping word moves stay inside [0, n). */
+    static inline void ms_copy_small(unsigned char *dst, const unsigned char *src, int64_t n) {
+        uint64_t x, y;
+        uint32_t u, v;
+        if (n > 16) { memcpy(dst, src, (size_t)n); return; }
+        if (n >= 8) {
+            memcpy(&x, src, 8); memcpy(&y, src + n - 8, 8);
+            memcpy(dst, &x, 8); memcpy(dst + n - 8, &y, 8);
+            return;
+        }
+        if (n >= 4) {
+            memcpy(&u, src, 4); memcpy(&v, src + n - 4, 4);
+            memcpy(dst, &u, 4); memcpy(dst + n - 4, &v, 4);
+            return;
+        }
+        for (int64_t i = 0; i < n; i++) dst[i] = src[i];
+    }
+
     /* Eight ASCII digits at p (p[0] most significant) to their value; 0 if a byte is not a digit. */
     static inline int ms_eight_digits(const unsigned char *p, uint64_t *out) {
         uint64_t v;
@@ -230,6 +248,7 @@ cdef extern from *:
     double ms_div_pow10(uint64_t w, int d) noexcept nogil
     int ms_eight_digits(const unsigned char* p, uint64_t* out) noexcept nogil
     int ms_same_bytes(const unsigned char* a, const unsigned char* b, int64_t n) noexcept nogil
+    void ms_copy_small(unsigned char* dst, const unsigned char* src, int64_t n) noexcept nogil
     double ms_fast_pow10(uint64_t w, int e) noexcept nogil
     int ms_init_locale() noexcept nogil
     double ms_strtod(const char* s, char** end) noexcept nogil
@@ -791,58 +810,15 @@ cdef int parse_float(const unsigned char* p, int64_t n, double* out) except -1 n
     return strtod_token(p, n, out)
 
 
-cdef int scan_number(const unsigned char* buf, int64_t i, int64_t n, int64_t* end, int* kind,
-                     int64_t* bits, Err* err) except -1 nogil:
-    """1.x scanNumber from the value start ``i`` (``n``: end of the line), plus the value itself."""
+cdef int scan_number_literal(const unsigned char* buf, int64_t i, int64_t n, int64_t* end, int* kind,
+                             int64_t* bits, Err* err) except -1 nogil:
+    """1.x scanNumber, literally, plus the value: every token the fast path does not take."""
     cdef int64_t start = i, digits
     cdef bint is_int = 0, is_uint = 0, decimal = 0, scientific = 0
     cdef unsigned char c
-    cdef int64_t iv, p = i, q, exp10 = 0
-    cdef uint64_t uv, w = 0, chunk
+    cdef int64_t iv
+    cdef uint64_t uv
     cdef double fv
-    cdef int ndig = 0
-    cdef bint neg = 0, dot = 0
-    # PERF: one pass for plain tokens (digits, at most one '.', an optional i/u suffix) that end
-    # the value; they are exactly the tokens scanNumber accepts without looking twice. Fraction
-    # digits go eight at a time. Anything else (exponents, NaN, errors, more than 19 digits)
-    # takes the literal 1.x loop below.
-    if buf[p] == C_MINUS:
-        neg = 1
-        p += 1
-    q = p
-    while p < n and is_digit(buf[p]):
-        w = w * 10 + (buf[p] - 48)
-        p += 1
-    ndig = <int>(p - q)
-    if p < n and buf[p] == C_DOT and ndig <= 19:
-        dot = 1
-        p += 1
-        q = p
-        while ndig + 8 <= 19 and p + 8 <= n and ms_eight_digits(buf + p, &chunk):
-            w = w * 100000000 + chunk
-            p += 8
-            ndig += 8
-        while p < n and is_digit(buf[p]):
-            w = w * 10 + (buf[p] - 48)
-            p += 1
-            ndig += 1
-        exp10 = q - p
-    if 0 < ndig <= 19:
-        c = buf[p] if p < n else C_SP
-        if c == C_COMMA or c == C_SP:
-            if convert_decimal(w, exp10, neg, &fv):
-                if parse_float(buf + i, p - i, &fv):
-                    return fail(err, E_INVALID_FLOAT)
-            end[0] = p
-            kind[0] = T_FLOAT
-            memcpy(bits, &fv, 8)
-            return 0
-        if (c == C_LOWER_I or (c == C_LOWER_U and not neg)) and not dot and ndig <= 18 and (
-                p + 1 == n or buf[p + 1] == C_COMMA or buf[p + 1] == C_SP):
-            end[0] = p + 1
-            kind[0] = T_INTEGER if c == C_LOWER_I else T_UNSIGNED
-            bits[0] = -<int64_t>w if neg else <int64_t>w
-            return 0
     # the literal 1.x scanNumber
     if i < n and buf[i] == C_MINUS:
         i += 1
@@ -910,6 +886,59 @@ cdef int scan_number(const unsigned char* buf, int64_t i, int64_t n, int64_t* en
     kind[0] = T_FLOAT
     memcpy(bits, &fv, 8)
     return 0
+
+
+cdef inline int scan_number(const unsigned char* buf, int64_t i, int64_t n, int64_t* end, int* kind,
+                            int64_t* bits, Err* err) except -1 nogil:
+    """1.x scanNumber from the value start ``i`` (``n``: end of the line), plus the value itself."""
+    cdef unsigned char c
+    cdef int64_t p = i, q, exp10 = 0
+    cdef uint64_t w = 0, chunk
+    cdef double fv
+    cdef int ndig = 0
+    cdef bint neg = 0, dot = 0
+    # PERF: one pass for plain tokens (digits, at most one '.', an optional i/u suffix) that end
+    # the value; they are exactly the tokens scanNumber accepts without looking twice. Fraction
+    # digits go eight at a time. Anything else (exponents, NaN, errors, more than 19 digits)
+    # takes scan_number_literal.
+    if buf[p] == C_MINUS:
+        neg = 1
+        p += 1
+    q = p
+    while p < n and is_digit(buf[p]):
+        w = w * 10 + (buf[p] - 48)
+        p += 1
+    ndig = <int>(p - q)
+    if p < n and buf[p] == C_DOT and ndig <= 19:
+        dot = 1
+        p += 1
+        q = p
+        while ndig + 8 <= 19 and p + 8 <= n and ms_eight_digits(buf + p, &chunk):
+            w = w * 100000000 + chunk
+            p += 8
+            ndig += 8
+        while p < n and is_digit(buf[p]):
+            w = w * 10 + (buf[p] - 48)
+            p += 1
+            ndig += 1
+        exp10 = q - p
+    if 0 < ndig <= 19:
+        c = buf[p] if p < n else C_SP
+        if c == C_COMMA or c == C_SP:
+            if convert_decimal(w, exp10, neg, &fv):
+                if parse_float(buf + i, p - i, &fv):
+                    return fail(err, E_INVALID_FLOAT)
+            end[0] = p
+            kind[0] = T_FLOAT
+            memcpy(bits, &fv, 8)
+            return 0
+        if (c == C_LOWER_I or (c == C_LOWER_U and not neg)) and not dot and ndig <= 18 and (
+                p + 1 == n or buf[p + 1] == C_COMMA or buf[p + 1] == C_SP):
+            end[0] = p + 1
+            kind[0] = T_INTEGER if c == C_LOWER_I else T_UNSIGNED
+            bits[0] = -<int64_t>w if neg else <int64_t>w
+            return 0
+    return scan_number_literal(buf, i, n, end, kind, bits, err)
 
 
 cdef int scan_boolean(const unsigned char* buf, int64_t i, int64_t n, int64_t* end, int64_t* bits,
@@ -1058,7 +1087,8 @@ cdef int key_fast(State* st, int64_t s, int64_t e, const unsigned char** canon,
             if buf[b] == C_EQ:
                 return 1
             b += 1
-        tags_room(st, m + 1)
+        if m >= st.cap_tags:
+            tags_room(st, m + 1)
         st.tk0[m] = a
         st.tk1[m] = q
         st.tv0[m] = q + 1
@@ -1105,13 +1135,13 @@ cdef int key_fast(State* st, int64_t s, int64_t e, const unsigned char** canon,
         out[o] = C_COMMA
         o += 1
         n = st.tk1[j] - st.tk0[j] + 1                          # key and '='
-        memcpy(out + o, buf + st.tk0[j], <size_t>n)
+        ms_copy_small(out + o, buf + st.tk0[j], n)
         o += n
         if buf[st.tv0[j]] == C_EQ:
             out[o] = C_BS
             o += 1
         n = st.tv1[j] - st.tv0[j]
-        memcpy(out + o, buf + st.tv0[j], <size_t>n)
+        ms_copy_small(out + o, buf + st.tv0[j], n)
         o += n
     canon[0] = out
     canon_len[0] = o
@@ -1282,6 +1312,19 @@ cdef int64_t value_slot(State* st, int64_t fid, int64_t vstart) except -1 nogil:
     return slot
 
 
+cdef inline int64_t value_slot_fast(State* st, int64_t fid, int64_t vstart) except -1 nogil:
+    """value_slot without a call in the common case (a new key, room in the arrays)."""
+    cdef int64_t slot = st.n_vals
+    if st.f_line[fid] != st.line_serial and slot < st.cap_vals and slot - vstart < st.cap_s:
+        st.n_vals = slot + 1
+        st.v_point[slot] = <int32_t>st.n_pts
+        st.v_field[slot] = <int32_t>fid
+        st.f_line[fid] = st.line_serial
+        st.f_slot[fid] = slot
+        return slot
+    return value_slot(st, fid, vstart)
+
+
 cdef int set_string(State* st, int64_t slot, int64_t vstart, int64_t a, int64_t b) except -1 nogil:
     """Record the content of a string value ``buf[a:b]`` (between its quotes) for interning at commit."""
     cdef const unsigned char* p = st.buf + a
@@ -1340,7 +1383,7 @@ cdef int scan_fields_plain(State* st, int64_t i, int64_t n, int64_t key_len, int
         st.toks[st.n_toks].clean = 1
         st.n_toks += 1
         nf += 1
-        slot = value_slot(st, fid, vstart)
+        slot = value_slot_fast(st, fid, vstart)
         if is_digit(nx) or nx == C_DOT or nx == C_MINUS or nx == C_UPPER_N or nx == C_LOWER_N:
             if scan_number(buf, i + 1, n, &end, &kind, &bits, err):
                 return 2
@@ -1437,7 +1480,7 @@ cdef int scan_fields(State* st, int64_t i, int64_t n, int64_t key_len, int64_t v
                     elif key_len + 4 + L > MAX_KEY_LENGTH:
                         post_code = E_MAX_KEY_LENGTH
                         post_number = key_len + 4 + L
-                slot = value_slot(st, fid, vstart)
+                slot = value_slot_fast(st, fid, vstart)
             else:
                 bad = 1
             if is_digit(nx) or nx == C_DOT or nx == C_MINUS or nx == C_UPPER_N or nx == C_LOWER_N:
