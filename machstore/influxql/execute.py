@@ -364,15 +364,14 @@ class _Executor:
         return [Series(["name"], [[n] for n in names], name="measurements")]
 
     def show_series(self, stmt):
-        db = self._existing_database(self._database(stmt))
         predicate = self._condition(stmt, "SHOW SERIES")
         keys = set()
         for source in stmt.sources or (ast.Measurement(),):
-            sdb = self._existing_database(source.database or db)
+            db = self._existing_database(source.database or self._database(stmt))
             rp = source.retention_policy or self.retention_policy or None
             one = source.name if source.regex is None and source.name else None
             wanted = _name_filter((source,))
-            for s in self._series_of(sdb, one, rp):
+            for s in self._series_of(db, one, rp):
                 if wanted(s["measurement"]) and (predicate is None or predicate(s["measurement"], s["tags"])):
                     keys.add(s["key"])
         keys = _page(sorted(keys), stmt.offset, stmt.limit)
@@ -421,17 +420,15 @@ class _Executor:
         return out
 
     def show_field_keys(self, stmt):
-        db = self._existing_database(self._database(stmt))
         fields = {}
         for source in stmt.sources or (ast.Measurement(),):
-            sdb = self._existing_database(source.database or db)
+            db = self._existing_database(source.database or self._database(stmt))
             rp = source.retention_policy or self.retention_policy or None
             wanted = _name_filter((source,))
             try:
-                names = self.engine.list_measurements(sdb, rp)
-                for m in names:
+                for m in self.engine.list_measurements(db, rp):
                     if wanted(m) and m not in fields:
-                        fields[m] = self.engine.list_fields(sdb, m, rp)
+                        fields[m] = self.engine.list_fields(db, m, rp)
             except errors.RetentionPolicyNotFound as ex:
                 raise StatementError(_influx_text(ex)) from None
         out = []
@@ -469,21 +466,21 @@ def _compile_condition(expr, what):
     """Compile a WHERE condition into ``predicate(measurement, tags) -> bool`` (None: no condition)."""
     if expr is None:
         return None
-    return _compile(expr, expr, what)
+    return _compile(expr, what)
 
 
-def _unsupported_condition(part, whole, what):
+def _unsupported_condition(part, what):
     return StatementError(f"unsupported condition in {what}: {part} (only tag comparisons with =, !=, =~ "
                           f"and !~, joined by AND and OR, are supported yet)")
 
 
-def _compile(expr, whole, what):
+def _compile(expr, what):
     if isinstance(expr, ast.ParenExpr):
-        return _compile(expr.expr, whole, what)
+        return _compile(expr.expr, what)
     if not isinstance(expr, ast.BinaryExpr):
-        raise _unsupported_condition(expr, whole, what)
+        raise _unsupported_condition(expr, what)
     if expr.op in ("AND", "OR"):
-        left, right = _compile(expr.lhs, whole, what), _compile(expr.rhs, whole, what)
+        left, right = _compile(expr.lhs, what), _compile(expr.rhs, what)
         if expr.op == "AND":
             return lambda m, tags: left(m, tags) and right(m, tags)
         return lambda m, tags: left(m, tags) or right(m, tags)
@@ -491,7 +488,7 @@ def _compile(expr, whole, what):
     if not isinstance(ref, ast.VarRef) and isinstance(lit, ast.VarRef) and expr.op in ("=", "!="):
         ref, lit = lit, ref
     if not isinstance(ref, ast.VarRef) or ref.type not in ("", "tag"):
-        raise _unsupported_condition(expr, whole, what)
+        raise _unsupported_condition(expr, what)
     name = ref.name
     if name == "_name":
         def value(m, tags):
@@ -509,7 +506,7 @@ def _compile(expr, whole, what):
         if expr.op == "=~":
             return lambda m, tags: search(value(m, tags)) is not None
         return lambda m, tags: search(value(m, tags)) is None
-    raise _unsupported_condition(expr, whole, what)
+    raise _unsupported_condition(expr, what)
 
 
 def _name_filter(sources):
