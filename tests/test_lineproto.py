@@ -97,6 +97,18 @@ def test_input_kinds(parse):
         assert points(parse(data)) == [(b"m", {}, {b"v": 1.0}, 5)]
 
 
+def test_parallel_calls_give_serial_results():
+    # the kernel releases the GIL and reuses pooled workspaces: threads must not share one
+    from concurrent.futures import ThreadPoolExecutor
+    bodies = [b"".join(b"m%d,h=%d,t=x v=%di,s=\"%d\" %d\n" % (k, i % 7, i, i % 3, i) for i in range(3000))
+              for k in range(8)]
+    serial = [points(lp.parse(body, now_ns=0)) for body in bodies]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(3):
+            parallel = list(pool.map(lambda body: points(lp.parse(body, now_ns=0)), bodies))
+            assert parallel == serial
+
+
 def test_str_is_refused():
     with pytest.raises(TypeError):
         lp.parse("m v=1")
