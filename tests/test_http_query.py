@@ -118,7 +118,8 @@ def test_executor_retention_policies(engine):
         ("CREATE RETENTION POLICY week ON db DURATION 2w REPLICATION 1", "retention policy already exists"),
         ("CREATE RETENTION POLICY year ON db DURATION 52w REPLICATION 1 DEFAULT",
          "retention policy conflicts with an existing policy"),
-        ("CREATE RETENTION POLICY x ON db DURATION 59m REPLICATION 1", "retention policy duration must be at least 1h0m0s"),
+        ("CREATE RETENTION POLICY x ON db DURATION 59m REPLICATION 1",
+         "retention policy duration must be at least 1h0m0s"),
         ("CREATE RETENTION POLICY x ON db DURATION 2h REPLICATION 1 SHARD DURATION 1d",
          "retention policy duration must be greater than the shard duration"),
         ("CREATE RETENTION POLICY x ON nope DURATION 1h REPLICATION 1", "database not found: nope"),
@@ -136,8 +137,8 @@ def test_executor_retention_policies(engine):
     ]:
         assert results_of(engine, text) == [{"statement_id": 0, "error": error}], text
     # asking for what is already there is not a change
-    assert results_of(engine, "ALTER RETENTION POLICY week ON db DURATION 7d REPLICATION 1 SHARD DURATION 1d DEFAULT") == [
-        {"statement_id": 0}]
+    same = "ALTER RETENTION POLICY week ON db DURATION 7d REPLICATION 1 SHARD DURATION 1d DEFAULT"
+    assert results_of(engine, same) == [{"statement_id": 0}]
     assert results_of(engine, "DROP RETENTION POLICY year ON db; DROP RETENTION POLICY year ON db;"
                               "DROP RETENTION POLICY x ON nope") == [
         {"statement_id": 0}, {"statement_id": 1}, {"statement_id": 2}]
@@ -242,7 +243,8 @@ def test_executor_show_tag_keys_values_and_field_keys(loaded):
         {"name": "cpu", "columns": ["key", "value"], "values": [["host", "a"], ["host", "b"]]},
         {"name": "mem", "columns": ["key", "value"], "values": [["host", "a"]]},
         {"name": "net", "columns": ["key", "value"], "values": [["host", "c"]]}]}]
-    assert results_of(loaded, 'SHOW TAG VALUES ON db FROM cpu WITH KEY IN ("host", "region") WHERE region =~ /^eu/') == [
+    text = 'SHOW TAG VALUES ON db FROM cpu WITH KEY IN ("host", "region") WHERE region =~ /^eu/'
+    assert results_of(loaded, text) == [
         {"statement_id": 0, "series": [{"name": "cpu", "columns": ["key", "value"],
                                         "values": [["host", "b"], ["region", "eu"]]}]}]
     assert results_of(loaded, "SHOW TAG VALUES ON db FROM cpu WITH KEY =~ /o/ LIMIT 2 OFFSET 1")[0]["series"][0][
@@ -259,7 +261,8 @@ def test_executor_show_tag_keys_values_and_field_keys(loaded):
         {"name": "events", "columns": ["fieldKey", "fieldType"], "values": [["n", "float"]]},
         {"name": "mem", "columns": ["fieldKey", "fieldType"], "values": [["free", "integer"]]}]}]
     assert results_of(loaded, "SHOW FIELD KEYS FROM long.net, /^c/ LIMIT 1", database="db") == [
-        {"statement_id": 0, "series": [{"name": "cpu", "columns": ["fieldKey", "fieldType"], "values": [["s", "string"]]},
+        {"statement_id": 0, "series": [{"name": "cpu", "columns": ["fieldKey", "fieldType"],
+                                        "values": [["s", "string"]]},
                                        {"name": "net", "columns": ["fieldKey", "fieldType"],
                                         "values": [["rx", "integer"]]}]}]
     assert results_of(loaded, "SHOW FIELD KEYS ON nope") == [{"statement_id": 0, "error": "database not found: nope"}]
@@ -275,7 +278,8 @@ def test_show_databases_exact_body(server, db):
     assert [db] in ok(resp)[0]["series"][0]["values"]
     resp = q(server, f"SHOW RETENTION POLICIES ON {db}")
     assert resp.content == (b'{"results":[{"statement_id":0,"series":[{"columns":["name","duration",'
-                            b'"shardGroupDuration","replicaN","default"],"values":[["autogen","0s","168h0m0s",1,true]]}]}]}\n')
+                            b'"shardGroupDuration","replicaN","default"],'
+                            b'"values":[["autogen","0s","168h0m0s",1,true]]}]}]}\n')
 
 
 def test_tsbs_loader_sequence(server):
@@ -292,8 +296,8 @@ def test_tsbs_loader_sequence(server):
         "please use a POST request instead")}]}]
     values = requests.get(f"{url}/query?q=show%20databases", timeout=30).json()["results"][0]["series"][0]["values"]
     assert [db] in values
-    resp = requests.post(f"{url}/write?consistency=all&db={db}", data=b"cpu,hostname=host_0 usage_user=58i 1451606400000000000",
-                         timeout=30)
+    resp = requests.post(f"{url}/write?consistency=all&db={db}",
+                         data=b"cpu,hostname=host_0 usage_user=58i 1451606400000000000", timeout=30)
     assert resp.status_code == 204
     assert requests.post(f"{url}/query?q=drop+database+{db}", timeout=30).status_code == 200
     assert [db] not in (ok(q(server, "SHOW DATABASES"))[0]["series"][0].get("values") or [])
@@ -329,7 +333,8 @@ def test_measurements_series_tags_and_fields_after_writes(server, db):
         {"statement_id": 1, "series": [{"columns": ["key"], "values": [["cpu,host=b,region=eu"]]}]},
         {"statement_id": 2, "series": [{"name": "cpu", "columns": ["tagKey"], "values": [["host"], ["region"]]},
                                        {"name": "mem", "columns": ["tagKey"], "values": [["host"]]}]},
-        {"statement_id": 3, "series": [{"name": "cpu", "columns": ["key", "value"], "values": [["host", "a"], ["host", "b"]]},
+        {"statement_id": 3, "series": [{"name": "cpu", "columns": ["key", "value"],
+                                        "values": [["host", "a"], ["host", "b"]]},
                                        {"name": "mem", "columns": ["key", "value"], "values": [["host", "a"]]}]},
         {"statement_id": 4, "series": [{"name": "cpu", "columns": ["fieldKey", "fieldType"],
                                         "values": [["n", "integer"], ["v", "float"]]}]},

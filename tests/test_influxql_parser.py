@@ -64,13 +64,15 @@ AST_CASES = [
      CreateRetentionPolicy("rp", "db", 0, 1, 0)),
     ("ALTER RETENTION POLICY rp ON db DEFAULT REPLICATION 4 DURATION 1m",
      AlterRetentionPolicy("rp", "db", M, 4, None, True)),
-    ("ALTER RETENTION POLICY default ON db SHARD DURATION 2h", AlterRetentionPolicy("default", "db", shard_duration=2 * H)),
+    ("ALTER RETENTION POLICY default ON db SHARD DURATION 2h",
+     AlterRetentionPolicy("default", "db", shard_duration=2 * H)),
     ("DROP RETENTION POLICY \"1h.cpu\" ON db", DropRetentionPolicy("1h.cpu", "db")),
     ("SHOW MEASUREMENTS", ShowMeasurements()),
     ("SHOW MEASUREMENTS ON db WITH MEASUREMENT =~ /cpu.*/ LIMIT 10 OFFSET 2",
      ShowMeasurements("db", Measurement(regex=RegexLiteral("cpu.*")), limit=10, offset=2)),
     ("SHOW MEASUREMENTS WITH MEASUREMENT = cpu", ShowMeasurements(source=Measurement(name="cpu"))),
-    ("SHOW MEASUREMENTS WITH MEASUREMENT =~ /a\\/b\\d/", ShowMeasurements(source=Measurement(regex=RegexLiteral("a/b\\d")))),
+    ("SHOW MEASUREMENTS WITH MEASUREMENT =~ /a\\/b\\d/",
+     ShowMeasurements(source=Measurement(regex=RegexLiteral("a/b\\d")))),
     ("SHOW MEASUREMENTS WHERE host = 'a' ORDER BY time DESC",
      ShowMeasurements(condition=BinaryExpr("=", VarRef("host"), StringLiteral("a")),
                       sort_fields=(SortField("time", False),))),
@@ -164,7 +166,8 @@ FORMAT_CASES = [
     ("show retention policies on db", "SHOW RETENTION POLICIES ON db"),
     ("create retention policy rp on db duration 168h replication 1 shard duration 24h default",
      "CREATE RETENTION POLICY rp ON db DURATION 1w REPLICATION 1 SHARD DURATION 1d DEFAULT"),
-    ("create retention policy rp on db duration inf replication 1", "CREATE RETENTION POLICY rp ON db DURATION 0s REPLICATION 1"),
+    ("create retention policy rp on db duration inf replication 1",
+     "CREATE RETENTION POLICY rp ON db DURATION 0s REPLICATION 1"),
     ("alter retention policy default on db default duration 2h",
      'ALTER RETENTION POLICY "default" ON db DURATION 2h DEFAULT'),
     ('drop retention policy "1h.cpu" on db', 'DROP RETENTION POLICY "1h.cpu" ON db'),
@@ -179,7 +182,8 @@ FORMAT_CASES = [
     ('show tag values from cpu with key in ("host","region") where (a=\'1\' or b=\'2\') and c=\'3\'',
      "SHOW TAG VALUES FROM cpu WITH KEY IN (host, region) WHERE (a = '1' OR b = '2') AND c = '3'"),
     ('show tag values with key = "select"', 'SHOW TAG VALUES WITH KEY = "select"'),
-    ("show field keys on db from cpu order by time asc limit 3", "SHOW FIELD KEYS ON db FROM cpu ORDER BY time ASC LIMIT 3"),
+    ("show field keys on db from cpu order by time asc limit 3",
+     "SHOW FIELD KEYS ON db FROM cpu ORDER BY time ASC LIMIT 3"),
 ]
 
 
@@ -474,7 +478,8 @@ def test_influx_duration_errors(text, message):
 @pytest.mark.parametrize("ns, go, influx", [
     (0, "0s", "0s"), (1, "1ns", "1ns"), (1500, "1.5µs", "1500ns"), (2 * 10**6, "2ms", "2ms"),
     (1_500_000_000, "1.5s", "1500ms"), (M, "1m0s", "1m"), (H, "1h0m0s", "1h"), (H + 30 * M, "1h30m0s", "90m"),
-    (D, "24h0m0s", "1d"), (W, "168h0m0s", "1w"), (-H, "-1h0m0s", "-1h"), (3 * H + 1, "3h0m0.000000001s", "10800000000001ns"),
+    (D, "24h0m0s", "1d"), (W, "168h0m0s", "1w"), (-H, "-1h0m0s", "-1h"),
+    (3 * H + 1, "3h0m0.000000001s", "10800000000001ns"),
 ])
 def test_duration_formats(ns, go, influx):
     assert go_duration(ns) == go

@@ -295,7 +295,8 @@ class Measurement(Node):
     def __str__(self):
         last = str(self.regex) if self.regex is not None else quote_ident(self.name)
         if self.database:
-            return f"{quote_ident(self.database)}.{quote_ident(self.retention_policy) if self.retention_policy else ''}.{last}"
+            rp = quote_ident(self.retention_policy) if self.retention_policy else ""
+            return f"{quote_ident(self.database)}.{rp}.{last}"
         if self.retention_policy:
             return f"{quote_ident(self.retention_policy)}.{last}"
         return last
