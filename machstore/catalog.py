@@ -63,7 +63,8 @@ def create_database(txn, dbs, name, *, if_not_exists=True):
     return info
 
 
-def create_space(txn, dbs, db, rp, *, duration_ns=0, partition_ns=DAY_NS, dedup=True):
+def create_space(txn, dbs, db, rp, *, duration_ns=0, partition_ns=None, dedup=True):
+    partition_ns = partition_ns or default_partition(duration_ns)
     space = {"id": next_id(txn, dbs, b"space"), "db": db, "rp": rp, "duration_ns": duration_ns,
              "partition_ns": partition_ns, "dedup": dedup}
     txn.put(_space_key(db, rp), orjson.dumps(space), db=dbs[b"catalog"])
@@ -80,8 +81,29 @@ def create_retention_policy(txn, dbs, db, rp, *, duration_ns=0, default=False, p
     if duration_ns and duration_ns < 3600 * 10**9:
         raise InvalidArgument("retention policy duration must be at least 1h0m0s")
     space = create_space(txn, dbs, db, rp, duration_ns=duration_ns, partition_ns=partition_ns or
-                         _default_partition(duration_ns))
+                         default_partition(duration_ns))
     if default:
+        info["default_rp"] = rp
+        txn.put(_db_key(db), orjson.dumps(info), db=dbs[b"catalog"])
+    return space
+
+
+def alter_retention_policy(txn, dbs, db, rp, *, duration_ns=None, partition_ns=None, default=None):
+    """Change a policy's duration, shard (partition) duration or default flag.
+
+    A new partition length applies to blocks written from now on; existing blocks keep
+    their boundaries (reads never depend on partition alignment).
+    """
+    space = resolve_space(txn, dbs, db, rp)
+    if duration_ns is not None:
+        if duration_ns and duration_ns < 3600 * 10**9:
+            raise InvalidArgument("retention policy duration must be at least 1h0m0s")
+        space["duration_ns"] = duration_ns
+    if partition_ns is not None:
+        space["partition_ns"] = partition_ns
+    txn.put(_space_key(db, rp), orjson.dumps(space), db=dbs[b"catalog"])
+    if default:
+        info = get_database(txn, dbs, db)
         info["default_rp"] = rp
         txn.put(_db_key(db), orjson.dumps(info), db=dbs[b"catalog"])
     return space
@@ -94,13 +116,14 @@ def drop_retention_policy(txn, dbs, db, rp):
     return space["id"]
 
 
-def _default_partition(duration_ns):
-    """InfluxDB's shard-group duration rule: 1h under 2 days, 1 day up to 6 months, else 7 days."""
+def default_partition(duration_ns):
+    """InfluxDB's shard-group duration rule: 1h under 2 days, 1 day up to 6 months, else (and for
+    infinite retention) 7 days."""
     if duration_ns and duration_ns < 2 * DAY_NS:
         return 3600 * 10**9
-    if not duration_ns or duration_ns > 180 * DAY_NS:
-        return 7 * DAY_NS if duration_ns else DAY_NS
-    return DAY_NS
+    if duration_ns and duration_ns <= 180 * DAY_NS:
+        return DAY_NS
+    return 7 * DAY_NS
 
 
 def all_spaces(txn, dbs):

@@ -104,13 +104,25 @@ class Engine:
             info = catalog.get_database(txn, self.dbs, db)
             if info is None:
                 catalog.resolve_space(txn, self.dbs, db)  # raises DatabaseNotFound
-            return [{"name": s["rp"], "duration_ns": s["duration_ns"], "default": s["rp"] == info["default_rp"]}
+            return [{"name": s["rp"], "duration_ns": s["duration_ns"], "shard_duration_ns": s["partition_ns"],
+                     "default": s["rp"] == info["default_rp"]}
                     for s in catalog.list_spaces(txn, self.dbs, db)]
 
-    def create_retention_policy(self, db, name, *, duration_ns=0, default=False):
-        """Add a retention policy; points older than ``duration_ns`` (0 = forever) are deleted."""
+    def create_retention_policy(self, db, name, *, duration_ns=0, default=False, shard_duration_ns=None):
+        """Add a retention policy; points older than ``duration_ns`` (0 = forever) are deleted.
+
+        ``shard_duration_ns`` is the time partition of its blocks (InfluxDB's shard group
+        duration; by default InfluxDB's rule from the duration).
+        """
         with self._write_txn() as txn:
-            catalog.create_retention_policy(txn, self.dbs, db, name, duration_ns=duration_ns, default=default)
+            catalog.create_retention_policy(txn, self.dbs, db, name, duration_ns=duration_ns, default=default,
+                                            partition_ns=shard_duration_ns or None)
+
+    def alter_retention_policy(self, db, name, *, duration_ns=None, shard_duration_ns=None, default=None):
+        """Change a retention policy's duration, shard duration, or make it the default."""
+        with self._write_txn() as txn:
+            catalog.alter_retention_policy(txn, self.dbs, db, name, duration_ns=duration_ns,
+                                           partition_ns=shard_duration_ns or None, default=default)
 
     def drop_retention_policy(self, db, name):
         """Drop a retention policy and every point in it."""

@@ -40,7 +40,8 @@ def test_catalog_listing(eng):
     series = eng.list_series("db", "cpu")
     assert sorted((s["key"], tuple(sorted(s["tags"].items()))) for s in series) == [
         ("cpu,dc=x,host=a", (("dc", "x"), ("host", "a"))), ("cpu,host=b", (("host", "b"),))]
-    assert eng.list_retention_policies("db") == [{"name": "autogen", "duration_ns": 0, "default": True}]
+    assert eng.list_retention_policies("db") == [{"name": "autogen", "duration_ns": 0,
+                                                  "shard_duration_ns": 7 * 86400 * 10**9, "default": True}]
 
 
 def test_tag_order_does_not_matter(eng):

@@ -87,7 +87,7 @@ def test_executor_create_database_with_retention_policy(engine):
         "values"] == [["autogen", "1h0m0s", "1h0m0s", 1, True]]
     assert results_of(engine, "CREATE DATABASE d3 WITH DURATION 200d SHARD DURATION 0s")[0] == {"statement_id": 0}
     assert engine.list_retention_policies("d3") == [{"name": "autogen", "duration_ns": 200 * 86400 * 10**9,
-                                                     "default": True}]
+                                                     "shard_duration_ns": 7 * 86400 * 10**9, "default": True}]
     # the same again is fine; anything else conflicts (InfluxDB's CreateDatabaseWithRetentionPolicy)
     assert results_of(engine, "CREATE DATABASE d1 WITH DURATION 3d NAME short") == [{"statement_id": 0}]
     assert results_of(engine, "CREATE DATABASE d1 WITH DURATION 4d NAME short") == [
@@ -126,11 +126,6 @@ def test_executor_retention_policies(engine):
         ('CREATE RETENTION POLICY "a/b" ON db DURATION 1h REPLICATION 1', "invalid name"),
         ("SHOW RETENTION POLICIES ON nope", "database not found: nope"),
         ("SHOW RETENTION POLICIES", "database name required"),
-        ("ALTER RETENTION POLICY week ON db DURATION 2w",
-         "ALTER RETENTION POLICY is not supported yet: machstore cannot change an existing retention policy "
-         "(only a request for its current settings succeeds)"),
-        ("ALTER RETENTION POLICY year ON db DEFAULT", "ALTER RETENTION POLICY is not supported yet: machstore "
-         "cannot change an existing retention policy (only a request for its current settings succeeds)"),
         ("ALTER RETENTION POLICY nope ON db DEFAULT", "retention policy not found: nope"),
         ("ALTER RETENTION POLICY week ON nope DEFAULT", "database not found: nope"),
         ("ALTER RETENTION POLICY week ON db DURATION 30m", "retention policy duration must be at least 1h0m0s"),
@@ -139,6 +134,11 @@ def test_executor_retention_policies(engine):
     # asking for what is already there is not a change
     same = "ALTER RETENTION POLICY week ON db DURATION 7d REPLICATION 1 SHARD DURATION 1d DEFAULT"
     assert results_of(engine, same) == [{"statement_id": 0}]
+    assert results_of(engine, "ALTER RETENTION POLICY week ON db DURATION 2w SHARD DURATION 2d;"
+                              "ALTER RETENTION POLICY year ON db DEFAULT; SHOW RETENTION POLICIES ON db")[2] == {
+        "statement_id": 2, "series": [{"columns": RP_COLUMNS, "values": [
+            ["autogen", "0s", "168h0m0s", 1, False], ["week", "336h0m0s", "48h0m0s", 1, False],
+            ["year", "8736h0m0s", "168h0m0s", 1, True]]}]}
     assert results_of(engine, "DROP RETENTION POLICY year ON db; DROP RETENTION POLICY year ON db;"
                               "DROP RETENTION POLICY x ON nope") == [
         {"statement_id": 0}, {"statement_id": 1}, {"statement_id": 2}]
@@ -422,9 +422,8 @@ def test_influxdb_client_retention_policy_methods(server, db):
         {"name": "forever", "duration": "0s", "shardGroupDuration": "168h0m0s", "replicaN": 1, "default": False},
         {"name": "two_days", "duration": "48h0m0s", "shardGroupDuration": "24h0m0s", "replicaN": 1, "default": True}]
     client.alter_retention_policy("two_days", duration="2d", default=True)  # no change: accepted
-    with pytest.raises(InfluxDBClientError) as info:
-        client.alter_retention_policy("two_days", duration="3d")
-    assert "ALTER RETENTION POLICY is not supported yet" in str(info.value)
+    client.alter_retention_policy("two_days", duration="3d")
+    assert client.get_list_retention_policies()[2]["duration"] == "72h0m0s"
     with pytest.raises(InfluxDBClientError) as info:
         client.create_retention_policy("bad", "30m", 1)
     assert "retention policy duration must be at least 1h0m0s" in str(info.value)

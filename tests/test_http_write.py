@@ -88,7 +88,8 @@ def test_database_is_created_on_first_write_by_default(server, db):
     assert write(server, "m v=1 1", db=db).status_code == 204
     with open_engine(server.data_dir) as eng:
         assert eng.database_exists(db)
-        assert eng.list_retention_policies(db) == [{"name": "autogen", "duration_ns": 0, "default": True}]
+        assert eng.list_retention_policies(db) == [{"name": "autogen", "duration_ns": 0,
+                                                    "shard_duration_ns": 7 * 86400 * 10**9, "default": True}]
 
 
 def test_consistency_and_credentials_params_are_ignored_when_auth_is_off(server, db):

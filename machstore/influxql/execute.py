@@ -12,11 +12,9 @@ query; the ones after it answer ``not executed``.  A write statement sent with G
 carries InfluxDB's deprecation warning.
 
 Where the engine cannot do what InfluxDB does, the answer says so instead of pretending:
-``ALTER RETENTION POLICY`` succeeds only when it asks for what is already there, SELECT and
-the other statements outside this module's scope answer "... is not supported yet".  The
-engine stores neither a replication factor nor a shard group duration, so SHOW RETENTION
-POLICIES shows ``replicaN`` 1 and InfluxDB's default shard group duration for the
-policy's duration.
+SELECT and the other statements outside this module's scope answer "... is not supported
+yet".  The engine does not store a replication factor (one node), so SHOW RETENTION POLICIES
+shows ``replicaN`` 1.
 
 WHERE conditions of SHOW SERIES / MEASUREMENTS / TAG KEYS / TAG VALUES are compiled once
 into a predicate over (measurement, tags): tag (or ``_name``) comparisons with ``=``,
@@ -263,7 +261,7 @@ class _Executor:
         if stmt.replication is not None and stmt.replication != 1:
             return False
         wanted = normalised_shard_duration(stmt.shard_duration, existing["duration_ns"])
-        return wanted == shard_group_duration(existing["duration_ns"])
+        return wanted == existing["shard_duration_ns"]
 
     def drop_database(self, stmt):
         if self.engine.database_exists(stmt.name):
@@ -280,7 +278,7 @@ class _Executor:
         rows = []
         for rp in self.engine.list_retention_policies(db):
             duration = rp["duration_ns"]
-            rows.append([rp["name"], go_duration(duration), go_duration(shard_group_duration(duration)), 1,
+            rows.append([rp["name"], go_duration(duration), go_duration(rp["shard_duration_ns"]), 1,
                          bool(rp["default"])])
         return [Series(["name", "duration", "shardGroupDuration", "replicaN", "default"], rows)]
 
@@ -296,14 +294,14 @@ class _Executor:
         existing = self._policies(db).get(stmt.name)
         if existing is not None:
             # NOTE: the replication factor is not stored, so it is not compared.
-            if (existing["duration_ns"] != stmt.duration
-                    or shard_group_duration(existing["duration_ns"]) != shard):
+            if existing["duration_ns"] != stmt.duration or existing["shard_duration_ns"] != shard:
                 raise StatementError("retention policy already exists")
             if stmt.default and not existing["default"]:
                 raise StatementError("retention policy conflicts with an existing policy")
             return None
         try:
-            self.engine.create_retention_policy(db, stmt.name, duration_ns=stmt.duration, default=stmt.default)
+            self.engine.create_retention_policy(db, stmt.name, duration_ns=stmt.duration, default=stmt.default,
+                                                shard_duration_ns=shard)
         except errors.AlreadyExists:
             raise StatementError("retention policy already exists") from None
         return None
@@ -316,17 +314,14 @@ class _Executor:
         duration = existing["duration_ns"] if stmt.duration is None else stmt.duration
         if 0 < duration < MIN_RP_DURATION:
             raise StatementError(f"retention policy duration must be at least {go_duration(MIN_RP_DURATION)}")
-        current_shard = shard_group_duration(existing["duration_ns"])
+        current_shard = existing["shard_duration_ns"]
         shard = current_shard if stmt.shard_duration is None else normalised_shard_duration(stmt.shard_duration,
                                                                                             duration)
         if 0 < duration < shard:
             raise StatementError("retention policy duration must be greater than the shard duration")
-        unchanged = (duration == existing["duration_ns"] and stmt.replication in (None, 1)
-                     and shard == current_shard and (existing["default"] or not stmt.default))
-        if not unchanged:
-            raise StatementError("ALTER RETENTION POLICY is not supported yet: machstore cannot change "
-                                 "an existing retention policy (only a request for its current settings "
-                                 "succeeds)")
+        # NOTE: the replication factor is not stored (one node), so it is accepted and ignored.
+        self.engine.alter_retention_policy(db, stmt.name, duration_ns=duration, shard_duration_ns=shard,
+                                           default=bool(stmt.default))
         return None
 
     def drop_retention_policy(self, stmt):
