@@ -236,8 +236,24 @@ def start_victoria_metrics(data_dir: str) -> Server:
     return srv
 
 
+def _machstore_version(exe: str) -> str:
+    """Return the output of ``<exe> version`` (e.g. ``0.1.0``), or "" if that fails."""
+    try:
+        out = subprocess.run([exe, "version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return out.strip().split()[-1] if out.strip() else ""
+
+
 def start_machstore(data_dir: str, cmd: str, url: str, timeout: float = 20.0) -> Server:
     """Start machstore from ``cmd`` (``{dir}`` is replaced by the data dir); fail after ``timeout``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    if not _port_free(host, port):
+        # NOTE: otherwise we would happily benchmark somebody else's server on that port.
+        raise RuntimeError(f"{host}:{port} is already in use by another process")
     mdir = os.path.join(data_dir, "machstore")  # NOTE: machstore creates it on first start
     argv = shlex.split(cmd.format(dir=mdir))
     try:
@@ -254,7 +270,7 @@ def start_machstore(data_dir: str, cmd: str, url: str, timeout: float = 20.0) ->
         raise RuntimeError(f"machstore did not answer within {timeout:.0f} s:\n{srv.log_tail()}")
     try:
         r = requests.get(base + "/ping", timeout=5)
-        srv.version = r.headers.get("X-Influxdb-Version", "") or r.headers.get("Server", "")
+        srv.version = _machstore_version(argv[0]) or r.headers.get("X-Influxdb-Version", "")
         # Like tsbs_load_influx; a server that auto-creates databases may refuse this, that's fine.
         requests.post(base + "/query", data={"q": "CREATE DATABASE benchmark"}, timeout=30)
     except requests.RequestException:
@@ -361,6 +377,7 @@ class Run:
     stored: Optional[int] = None
     server_cpu_s: Optional[float] = None
     other_cpu_s: Optional[float] = None
+    disturbed: bool = False
     error: str = ""
     spread: str = ""
 
@@ -372,7 +389,11 @@ def _representatives(runs: List[Run]) -> List[Run]:
         groups.setdefault((r.peer, r.workers), []).append(r)
     out = []
     for group in groups.values():
-        good = sorted((r for r in group if r.result), key=lambda r: r.result["rows_per_s"])
+        good = [r for r in group if r.result]
+        n_disturbed = sum(r.disturbed for r in good)
+        if any(not r.disturbed for r in good):
+            good = [r for r in good if not r.disturbed]
+        good.sort(key=lambda r: r.result["rows_per_s"])
         if not good:
             out.append(group[0])
             continue
@@ -380,6 +401,8 @@ def _representatives(runs: List[Run]) -> List[Run]:
         if len(good) > 1:
             rep.spread = (f"{good[0].result['rows_per_s'] / 1e3:.0f}-"
                           f"{good[-1].result['rows_per_s'] / 1e3:.0f}k (n={len(good)})")
+        if n_disturbed:
+            rep.spread = (rep.spread or "n=1") + f" +{n_disturbed} disturbed"
         out.append(rep)
     return out
 
@@ -425,6 +448,57 @@ def _table(runs: List[Run], peers: List[str]) -> str:
     return "\n".join(lines)
 
 
+def _one_run(peer: str, workers: int, rep: int, args: argparse.Namespace, batches: list,
+             versions: Dict[str, Dict[str, str]]) -> Run:
+    """Start a fresh ``peer``, load ``batches`` into it with ``workers`` processes, stop it."""
+    pkg_ver = versions.get(DEBIAN_PACKAGES.get(peer, ""), {}).get("installed", "")
+    run = Run(peer=peer, version=pkg_ver, workers=workers, rep=rep)
+    data_dir = tempfile.mkdtemp(prefix=f"bench-{peer}-")
+    srv = None
+    try:
+        log(f"starting {peer} (data in {data_dir})")
+        if peer == "influxdb":
+            srv = start_influxdb(data_dir)
+        elif peer == "victoria-metrics":
+            srv = start_victoria_metrics(data_dir)
+        else:
+            srv = start_machstore(data_dir, args.machstore_cmd, args.machstore_url,
+                                  timeout=args.machstore_timeout)
+        run.version = run.version or srv.version
+        if args.wait_idle > 0:
+            load = wait_for_idle(args.wait_idle)
+            log(f"machine load before the run: {load:.2f} cores")
+        log(f"loading {peer} ({run.version}) with {workers} workers -> {srv.write_url}")
+        cpu0, busy0 = group_cpu_seconds(srv.proc.pid), machine_busy_seconds()
+        run.result = run_load(srv.write_url, batches, workers=workers,
+                              progress=not args.no_progress)
+        run.server_cpu_s = round(group_cpu_seconds(srv.proc.pid) - cpu0, 2)
+        # NOTE: CPU used by anything else on the box during the load (other jobs, the kernel);
+        # a large value means the run was disturbed.
+        run.other_cpu_s = round(max(0.0, machine_busy_seconds() - busy0 - run.server_cpu_s
+                                    - run.result["client_cpu_s"]), 2)
+        print(format_result(run.result), file=sys.stderr)
+        if not srv.alive():
+            log(f"{peer} exited during the load:\n{srv.log_tail()}")
+        run.stored = stored_rows(srv, args.rows, args.scale)
+        log(f"{peer}: {run.stored} rows stored")
+    except Exception as ex:  # noqa: BLE001 - one peer failing must not stop the others
+        run.error = f"{type(ex).__name__}: {ex}"
+        log(f"{peer} skipped: {run.error}")
+    finally:
+        if srv is not None:
+            srv.stop()
+        if args.keep_data:
+            log(f"kept {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    if (args.max_other_cpu is not None and run.other_cpu_s is not None
+            and run.other_cpu_s > args.max_other_cpu):
+        run.disturbed = True
+        log(f"{peer}: run disturbed ({run.other_cpu_s:.1f} CPU s used by other processes)")
+    return run
+
+
 def _parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Compare /write ingest of InfluxDB, VictoriaMetrics "
                                 "and machstore on the same TSBS cpu-only data.")
@@ -440,6 +514,10 @@ def _parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
                    help="before each load, wait up to this long for the machine to be idle "
                    "(other CPU use < 0.25 core over 2 s); for shared boxes")
+    p.add_argument("--max-other-cpu", type=float, default=None, metavar="SECONDS",
+                   help="treat a run as disturbed when other processes used more CPU than this "
+                   "during it; disturbed runs are retried (up to 3 x --repeat attempts) and left "
+                   "out of the table when clean ones exist")
     p.add_argument("--seed", type=int, default=123)
     p.add_argument("--no-gzip", action="store_true")
     p.add_argument("--float", dest="as_float", action="store_true")
@@ -484,55 +562,21 @@ def main(argv=None) -> int:
         f"in {time.perf_counter() - t0:.1f} s")
 
     runs: List[Run] = []
-    plan = [(peer, w, rep) for peer in peers for w in worker_counts for rep in range(args.repeat)]
-    for peer, workers, rep in plan:
-        pkg_ver = versions.get(DEBIAN_PACKAGES.get(peer, ""), {}).get("installed", "")
-        run = Run(peer=peer, version=pkg_ver, workers=workers, rep=rep)
-        if peer == "machstore" and any(r.peer == peer and r.error.startswith("RuntimeError:")
-                                       for r in runs):
-            run.error = "see the first machstore attempt"
-            runs.append(run)
-            continue
-        runs.append(run)
-        data_dir = tempfile.mkdtemp(prefix=f"bench-{peer}-")
-        srv = None
-        try:
-            log(f"starting {peer} (data in {data_dir})")
-            if peer == "influxdb":
-                srv = start_influxdb(data_dir)
-            elif peer == "victoria-metrics":
-                srv = start_victoria_metrics(data_dir)
-            else:
-                srv = start_machstore(data_dir, args.machstore_cmd, args.machstore_url,
-                                      timeout=args.machstore_timeout)
-            run.version = run.version or srv.version
-            if args.wait_idle > 0:
-                load = wait_for_idle(args.wait_idle)
-                log(f"machine load before the run: {load:.2f} cores")
-            log(f"loading {peer} ({run.version}) with {workers} workers -> {srv.write_url}")
-            cpu0, busy0 = group_cpu_seconds(srv.proc.pid), machine_busy_seconds()
-            run.result = run_load(srv.write_url, batches, workers=workers,
-                                  progress=not args.no_progress)
-            run.server_cpu_s = round(group_cpu_seconds(srv.proc.pid) - cpu0, 2)
-            # NOTE: CPU used by anything else on the box during the load (other jobs, the kernel);
-            # a large value means the run was disturbed.
-            run.other_cpu_s = round(max(0.0, machine_busy_seconds() - busy0 - run.server_cpu_s
-                                        - run.result["client_cpu_s"]), 2)
-            print(format_result(run.result), file=sys.stderr)
-            if not srv.alive():
-                log(f"{peer} exited during the load:\n{srv.log_tail()}")
-            run.stored = stored_rows(srv, args.rows, args.scale)
-            log(f"{peer}: {run.stored} rows stored")
-        except Exception as ex:  # noqa: BLE001 - one peer failing must not stop the others
-            run.error = f"{type(ex).__name__}: {ex}"
-            log(f"{peer} skipped: {run.error}")
-        finally:
-            if srv is not None:
-                srv.stop()
-            if args.keep_data:
-                log(f"kept {data_dir}")
-            else:
-                shutil.rmtree(data_dir, ignore_errors=True)
+    for peer in peers:
+        for workers in worker_counts:
+            if peer == "machstore" and any(r.peer == peer and r.error for r in runs):
+                runs.append(Run(peer=peer, version="", workers=workers,
+                                error="see the first machstore attempt"))
+                continue
+            clean = attempts = 0
+            max_attempts = args.repeat if args.max_other_cpu is None else 3 * args.repeat
+            while clean < args.repeat and attempts < max_attempts:
+                run = _one_run(peer, workers, attempts, args, batches, versions)
+                runs.append(run)
+                attempts += 1
+                if run.error:
+                    break
+                clean += not run.disturbed
 
     meta = (f"{_dt.date.today().isoformat()}  {platform.node()}  {os.cpu_count()} cores  "
             f"rows {args.rows:,}  scale {args.scale}  batch {args.batch}  "
@@ -549,11 +593,15 @@ def main(argv=None) -> int:
                 "gzip": not args.no_gzip, "float": args.as_float, "packages": versions,
                 "runs": [{"peer": r.peer, "version": r.version, "workers": r.workers,
                           "rep": r.rep, "stored": r.stored, "server_cpu_s": r.server_cpu_s,
-                          "other_cpu_s": r.other_cpu_s,
+                          "other_cpu_s": r.other_cpu_s, "disturbed": r.disturbed,
                           "error": r.error, **r.result} for r in runs],
             }, f, indent=2)
     return 0 if any(r.result for r in runs) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt as ex:
+        log(f"interrupted ({ex}); servers stopped")
+        sys.exit(130)

@@ -89,8 +89,11 @@ _BATCHES: Sequence[Batch] = ()
 
 def _worker(wid, url, next_idx, start_evt, ready_q, result_q, timeout, warmup):
     """POST batches taken from the shared counter until none are left."""
+    import signal
+
     import requests
 
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # NOTE: don't inherit a parent's handler
     session = requests.Session()
     if warmup:
         # Open the keep-alive connection with an empty body (204 on InfluxDB 1.x); not timed.
