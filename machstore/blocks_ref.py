@@ -43,7 +43,7 @@ def _encode_values(ftype, values):
         return 0, codec.xor_shuffle_floats(np.ascontiguousarray(values, dtype=np.float64))
     if ftype == ft.BOOLEAN:
         return 0, np.packbits(values.astype(np.bool_)).tobytes()
-    encoded = [s.encode("utf-8") for s in values]
+    encoded = [s.encode("utf-8") for s in values] if ftype == ft.STRING else [bytes(b) for b in values]
     code, lengths = codec.narrow_ints(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
     return code, lengths.tobytes() + b"".join(encoded)
 
@@ -62,8 +62,9 @@ def _decode_values(ftype, code, raw, count, offset):
     lengths, offset = codec.widen_ints(code, raw, count, offset)
     values = np.empty(count, dtype=object)
     mv = memoryview(raw)
+    text = ftype == ft.STRING
     for i, n in enumerate(lengths.tolist()):
-        values[i] = str(mv[offset:offset + n], "utf-8")
+        values[i] = str(mv[offset:offset + n], "utf-8") if text else bytes(mv[offset:offset + n])
         offset += n
     return values, offset
 

@@ -167,7 +167,7 @@ def _encode(batch, point_keep, value_keep):
     useries = np.flatnonzero(np.bincount(ps, minlength=n_series))
     series_map = np.zeros(n_series, dtype=np.int32)
     series_map[useries] = np.arange(useries.size, dtype=np.int32)
-    strings = [s.decode("utf-8", "replace") for s in batch.strings] if batch.strings else []
+    strings = batch.strings or []
     seg = segments.Segment(series_map[ps], pt, vp, col_map[col_code], batch.value_bits[value_keep],
                            columns, strings)
     return useries, segments.encode_segment(seg), int(pt.min()), int(pt.max())

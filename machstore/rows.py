@@ -80,6 +80,7 @@ _ARROW_TYPES = {
     ft.UNSIGNED: pa.uint64(),
     ft.STRING: pa.string(),
     ft.BOOLEAN: pa.bool_(),
+    ft.BINARY: pa.binary(),
 }
 
 

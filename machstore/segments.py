@@ -46,7 +46,7 @@ class Segment:
     value_col: np.ndarray
     value_bits: np.ndarray
     columns: list          # [(name: str, type: int)]
-    strings: list          # [str]
+    strings: list          # [bytes] (or str when building): STRING and BINARY payloads
 
 
 def encode_segment(seg: Segment) -> bytes:
@@ -60,7 +60,7 @@ def encode_segment(seg: Segment) -> bytes:
     n_points = seg.point_series.size
     count_code, counts = codec.narrow_ints(np.bincount(vp, minlength=n_points).astype(np.int64))
     col_code, cols_narrow = codec.narrow_ints(vcol.astype(np.int64))
-    str_bytes = [s.encode("utf-8") for s in seg.strings]
+    str_bytes = [s if isinstance(s, (bytes, bytearray)) else s.encode("utf-8") for s in seg.strings]
     lengths = np.fromiter(map(len, str_bytes), dtype=np.int32, count=len(str_bytes))
     raw = b"".join([
         seg.point_series.astype(np.int32, copy=False).tobytes(),
@@ -100,7 +100,7 @@ def decode_segment(data) -> Segment:
     off += 4 * n_strings
     strings = []
     for n in lengths.tolist():
-        strings.append(raw[off:off + n].decode("utf-8", "replace"))
+        strings.append(raw[off:off + n])
         off += n
     value_point = np.repeat(np.arange(n_points, dtype=np.int32), counts)
     return Segment(point_series, point_time, value_point, value_col.astype(np.int32), value_bits, columns, strings)
@@ -140,8 +140,13 @@ def column_values(ftype, bits: np.ndarray, strings) -> np.ndarray:
     if ftype == ft.BOOLEAN:
         return bits != 0
     out = np.empty(bits.size, dtype=object)
-    for i, k in enumerate(bits.tolist()):
-        out[i] = strings[k]
+    if ftype == ft.STRING:
+        for i, k in enumerate(bits.tolist()):
+            s = strings[k]
+            out[i] = s.decode("utf-8", "replace") if isinstance(s, (bytes, bytearray)) else s
+    else:
+        for i, k in enumerate(bits.tolist()):
+            out[i] = bytes(strings[k])
     return out
 
 
@@ -176,7 +181,7 @@ def rows_by_series(parts, wanted=None):
         vcol.append(gcol)
         bits = seg.value_bits
         if seg.strings:
-            is_str = np.array([t == ft.STRING for _, t in seg.columns], dtype=bool)[seg.value_col]
+            is_str = np.array([t in (ft.STRING, ft.BINARY) for _, t in seg.columns], dtype=bool)[seg.value_col]
             bits = bits.copy()
             bits[is_str] += len(strings)
             strings.extend(seg.strings)

@@ -16,9 +16,10 @@ def random_rows(rng, n, *, nulls=True):
         "u": Column(ft.UNSIGNED, rng.integers(0, 2**64 - 1, n, dtype=np.uint64)),
         "b": Column(ft.BOOLEAN, rng.random(n) < 0.5),
         "s": Column(ft.STRING, np.array(["", "é", "a b", "x" * 300], dtype=object)[rng.integers(0, 4, n)]),
+        "bin": Column(ft.BINARY, np.array([b"", b"\x00\xff", bytes(range(256))], dtype=object)[rng.integers(0, 3, n)]),
     }
     if nulls:
-        for name in ("f", "u", "s"):
+        for name in ("f", "u", "s", "bin"):
             cols[name].valid = rng.random(n) < 0.7
     return RowSet(times, cols)
 

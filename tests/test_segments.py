@@ -43,7 +43,7 @@ def test_round_trip_including_unsorted_values():
         out = segments.decode_segment(segments.encode_segment(seg))
         assert out.point_series.tolist() == seg.point_series.tolist()
         assert out.point_time.tolist() == seg.point_time.tolist()
-        assert out.columns == seg.columns and out.strings == seg.strings
+        assert out.columns == seg.columns and out.strings == [s.encode() for s in seg.strings]
         assert triples(out) == triples(seg)
 
 
