@@ -275,11 +275,14 @@ def _check_token(what, token: bytes):
 
 
 def make_series_key(measurement: bytes, tags) -> bytes:
-    """Return the canonical series key of a measurement and tags (pairs or a dict), unescaped input."""
+    """Return the canonical series key of a measurement and tags (pairs or a dict), unescaped input.
+
+    Like 1.x ``MakeKey``, a tag with an empty value is left out (no line can carry one).
+    """
     measurement = bytes(measurement)
     _check_token("measurement", measurement)
     pairs = list(tags.items()) if isinstance(tags, dict) else list(tags)
-    pairs = sorted(((bytes(k), bytes(v)) for k, v in pairs), key=lambda kv: kv[0])
+    pairs = sorted(((bytes(k), bytes(v)) for k, v in pairs if len(v)), key=lambda kv: kv[0])
     parts = [_escape(measurement, _MEAS_SPECIALS)]
     prev = None
     for k, v in pairs:
@@ -336,9 +339,10 @@ def _format_value(name, value) -> bytes:
 def format_line(measurement, tags, fields, time_ns=None) -> bytes:
     """Encode one point as a line of 1.x line protocol (no trailing newline).
 
-    ``tags``: pairs or a dict; ``fields``: dict name -> value, where float, int (``i``),
-    ``("u", n)`` or ``numpy.uint64`` (``u``), str/bytes (quoted) and bool are accepted.
-    Raises InvalidArgument for what 1.x cannot carry (see ``docs/lineprotocol.md``).
+    ``tags``: pairs or a dict (a tag with an empty value is left out, as 1.x clients do);
+    ``fields``: dict name -> value, where float, int (``i``), ``("u", n)`` or ``numpy.uint64``
+    (``u``), str/bytes (quoted) and bool are accepted. Raises InvalidArgument for what 1.x
+    cannot carry (see ``docs/lineprotocol.md``).
     """
     m = _as_bytes("measurement", measurement)
     _check_name("measurement", m)
@@ -348,6 +352,8 @@ def format_line(measurement, tags, fields, time_ns=None) -> bytes:
     pairs = list(tags.items()) if isinstance(tags, dict) else list(tags or ())
     for k, v in pairs:
         k, v = _as_bytes("tag key", k), _as_bytes("tag value", v)
+        if not v:
+            continue
         _check_name("tag key", k)
         _check_name("tag value", v)
         out.append(b"," + _escape(k, _TAG_SPECIALS) + b"=" + _escape(v, _TAG_SPECIALS))

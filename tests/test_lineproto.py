@@ -616,11 +616,16 @@ def test_make_and_split_series_key(measurement, tags, key):
 
 
 def test_make_series_key_refuses_bad_tags():
-    for tags in ([(b"a", b"1"), (b"a", b"2")], [(b"", b"1")], [(b"a", b"")], [(b"a", b"x\\")]):
+    assert lp.make_series_key(b"m", [(b"a", b""), (b"b", b"1")]) == b"m,b=1"     # 1.x MakeKey drops it
+    for tags in ([(b"a", b"1"), (b"a", b"2")], [(b"", b"1")], [(b"a", b"x\\")]):
         with pytest.raises(InvalidArgument):
             lp.make_series_key(b"m", tags)
     with pytest.raises(InvalidArgument):
         lp.make_series_key(b"", [])
+
+
+def test_format_line_leaves_out_empty_tag_values():
+    assert lp.format_line("m", {"a": "", "b": "1"}, {"v": 1}) == b"m,b=1 v=1i"
 
 
 def test_format_line(parse):
@@ -637,7 +642,7 @@ def test_format_line(parse):
 
 @pytest.mark.parametrize("args", [
     ("", {}, {"v": 1}), ("#m", {}, {"v": 1}), ("\tm", {}, {"v": 1}), ("m\\", {}, {"v": 1}),
-    ("m", {"t": ""}, {"v": 1}), ("m", {"t\n": "x"}, {"v": 1}), ("m", {}, {}), ("m", {}, {"v": float("nan")}),
+    ("m", {"t\n": "x"}, {"v": 1}), ("m", {}, {}), ("m", {}, {"v": float("nan")}),
     ("m", {}, {"v": float("inf")}), ("m", {}, {"v": 2**63}), ("m", {}, {"v": ("u", -1)}), ("m", {}, {"a\\,b": 1}),
     ("m", {}, {"\tv": 1}), ("m", {}, {"v": object()}), ("m", {}, {"": 1}),
 ])
