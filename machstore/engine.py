@@ -240,12 +240,20 @@ class Engine:
         return rows.to_arrow([n for n in names if fields is None or n in fields])
 
     def _read_series_rows(self, txn, space, series_id, start, end):
-        parts = [rows.between(start, end) for _, rows in self._blocks_of(txn, series_id, start, end)]
-        pending = self._pending_parts(txn, space["id"], start, end, series_id)
+        return self._read_rows(txn, space, [series_id], start, end)[series_id]
+
+    def _read_rows(self, txn, space, series_ids, start, end):
+        """Return ``{series id: RowSet}`` with ``start <= time <= end``, time-sorted.
+
+        Blocks are read per series; pending segments are decoded once for all of them.
+        """
+        parts = {sid: [rows.between(start, end) for _, rows in self._blocks_of(txn, sid, start, end)]
+                 for sid in series_ids}
+        pending = self._pending_parts(txn, space["id"], start, end, series_ids)
         if pending:
-            for _, rows in segments.rows_by_series(pending, wanted=[series_id]):
-                parts.append(rows.between(start, end))
-        return sort_rows(concat(parts), dedup=space["dedup"])
+            for sid, rows in segments.rows_by_series(pending, wanted=list(series_ids)):
+                parts[sid].append(rows.between(start, end))
+        return {sid: sort_rows(concat(p), dedup=space["dedup"]) for sid, p in parts.items()}
 
     def _blocks_of(self, txn, series_id, start=None, end=None):
         """Yield ``(key, RowSet)`` of the series' blocks overlapping [start, end]."""
@@ -280,8 +288,9 @@ class Engine:
                     continue
                 yield bytes(k), bytes(v)
 
-    def _pending_parts(self, txn, space_id, start, end, series_id=None):
-        """Decode the pending segments of a space that may hold rows in [start, end]."""
+    def _pending_parts(self, txn, space_id, start, end, series_ids=None):
+        """Decode the pending segments of a space that may hold rows in [start, end] (of some series)."""
+        wanted = None if series_ids is None else np.asarray(list(series_ids), dtype=np.uint64)
         out = []
         with txn.cursor(db=self.dbs[b"segidx"]) as cur:
             for k, v in cur:
@@ -290,7 +299,7 @@ class Engine:
                     continue
                 if (start is not None and idx.max_time < start) or (end is not None and idx.min_time > end):
                     continue
-                if series_id is not None and not (idx.series_ids == series_id).any():
+                if wanted is not None and not np.isin(idx.series_ids, wanted).any():
                     continue
                 out.append((segments.decode_segment(txn.get(k, db=self.dbs[b"seg"])), idx))
         return out
@@ -426,7 +435,6 @@ class Engine:
         Whole blocks are dropped, blocks straddling the cut are rewritten, and pending
         segments are filtered, all in one transaction.
         """
-        removed = 0
         with self._write_txn() as txn:
             space = catalog.resolve_space(txn, self.dbs, db, rp)
             sp = space["id"]
@@ -435,24 +443,28 @@ class Engine:
             else:
                 mids = [mid for m, mid in catalog.list_measurements(txn, self.dbs, sp) if _text(m) == measurement]
                 targets = [s for mid in mids for s, _ in catalog.series_of_measurement(txn, self.dbs, sp, mid)]
-            if not targets:
-                return 0
-            catalog.next_id(txn, self.dbs, b"generation")
-            target_arr = np.array(sorted(targets), dtype=np.uint64)
-            removed += self._delete_from_segments(txn, sp, target_arr, before_ns)
-            puts, deletes = [], []
-            for sid in targets:
-                for key, summary in self._block_summaries(txn, sid, None, before_ns - 1):
-                    n, lo, hi = blocks.summary_time_range(summary)
-                    deletes.append(key)
-                    if hi < before_ns:
-                        removed += n
-                        continue
-                    rows = blocks.decode_block(txn.get(key, db=self.dbs[b"blk"]))
-                    kept = rows.take(rows.times >= before_ns)
-                    removed += n - len(kept)
-                    puts.extend(_encoded_blocks(sid, kept, space["partition_ns"]))
-            self._apply_block_changes(txn, puts, deletes)
+            return self._delete_series_before(txn, space, targets, before_ns)
+
+    def _delete_series_before(self, txn, space, targets, before_ns):
+        """Delete rows with ``time < before_ns`` of the given series inside ``txn``; return how many."""
+        if not len(targets):
+            return 0
+        catalog.next_id(txn, self.dbs, b"generation")
+        target_arr = np.array(sorted(targets), dtype=np.uint64)
+        removed = self._delete_from_segments(txn, space["id"], target_arr, before_ns)
+        puts, deletes = [], []
+        for sid in targets:
+            for key, summary in self._block_summaries(txn, sid, None, before_ns - 1):
+                n, lo, hi = blocks.summary_time_range(summary)
+                deletes.append(key)
+                if hi < before_ns:
+                    removed += n
+                    continue
+                rows = blocks.decode_block(txn.get(key, db=self.dbs[b"blk"]))
+                kept = rows.take(rows.times >= before_ns)
+                removed += n - len(kept)
+                puts.extend(_encoded_blocks(sid, kept, space["partition_ns"]))
+        self._apply_block_changes(txn, puts, deletes)
         return removed
 
     def _delete_from_segments(self, txn, space_id, targets, before_ns):

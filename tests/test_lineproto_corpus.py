@@ -13,29 +13,17 @@ docs/lineprotocol.md, "The corpus and its whitelist"). How a case is compared:
   ``split_series_key``, fields (key, type, value) in order, time.
 """
 import base64
-import json
-import os
 from collections import Counter
-from pathlib import Path
 from typing import Callable, NamedTuple
 
 import numpy as np
 import pytest
 
+from lp_corpus import load_decode_cases
 from machstore import lineproto as lp
 
-CORPUS_PATH = Path(os.environ.get("MACHSTORE_LP_CORPUS", "/work/shared/testdata/line-protocol-corpus.json"))
 PRECISIONS = {"1ns": "ns", "1µs": "u", "1ms": "ms", "1s": "s"}
-
-
-def _load():
-    if not CORPUS_PATH.exists():
-        return {}
-    return json.loads(CORPUS_PATH.read_text(encoding="utf-8"))["decode"]
-
-
-CASES = _load()
-pytestmark = pytest.mark.skipif(not CASES, reason=f"line-protocol corpus not found at {CORPUS_PATH}")
+CASES = load_decode_cases()
 
 
 # -- the whitelist: 1.x-vs-v2 differences, each with a test on the input --------------------------

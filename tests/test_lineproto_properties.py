@@ -6,16 +6,15 @@
 * float tokens convert exactly like Python's (correctly rounded) ``float``.
 """
 import base64
-import json
 import os
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from lp_corpus import load_decode_cases
 from machstore import lineproto as lp
 from machstore import lineproto_ref as ref
 from machstore.errors import InvalidArgument
@@ -216,11 +215,8 @@ def test_large_random_inputs_finish():
 
 
 def test_corpus_inputs_kernel_equals_twin():
-    path = Path(os.environ.get("MACHSTORE_LP_CORPUS", "/work/shared/testdata/line-protocol-corpus.json"))
-    if not path.exists():
-        pytest.skip(f"line-protocol corpus not found at {path}")
     bodies = []
-    for case in json.loads(path.read_text(encoding="utf-8"))["decode"].values():
+    for case in load_decode_cases().values():
         text = case["input"]["text"]
         body = base64.b64decode(text["binary"]) if isinstance(text, dict) else text.encode("utf-8")
         bodies.append(body)
