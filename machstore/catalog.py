@@ -131,6 +131,29 @@ def all_spaces(txn, dbs):
     return [sp for name in list_databases(txn, dbs) for sp in list_spaces(txn, dbs, name)]
 
 
+def get_space(txn, dbs, db, rp):
+    """Return a space record by its names, or None."""
+    return _get_json(txn, dbs[b"catalog"], _space_key(db, rp))
+
+
+def delete_space(txn, dbs, db, rp):
+    """Remove a space's name (the caller deletes its data)."""
+    txn.delete(_space_key(db, rp), db=dbs[b"catalog"])
+
+
+def spaces_by_id(txn, dbs):
+    """Return ``{space id: space}`` of every space (databases' retention policies and tables)."""
+    out = {}
+    with txn.cursor(db=dbs[b"catalog"]) as cur:
+        if cur.set_range(b"space:"):
+            for k, v in cur:
+                if not k.startswith(b"space:"):
+                    break
+                sp = orjson.loads(v)
+                out[sp["id"]] = sp
+    return out
+
+
 def list_databases(txn, dbs):
     out = []
     with txn.cursor(db=dbs[b"catalog"]) as cur:
@@ -255,6 +278,21 @@ def create_series(txn, dbs, space_id, measurement_id, series_key: bytes) -> int:
     txn.put(keys.u64(sid), keys.u32(space_id) + keys.u32(measurement_id) + series_key, db=dbs[b"series_id"])
     txn.put(keys.u32(space_id) + keys.u32(measurement_id) + keys.u64(sid), b"", db=dbs[b"meas_series"])
     return sid
+
+
+def rename_series(txn, dbs, space_id, series_id, measurement_id, old_key: bytes, new_key: bytes):
+    """Give a series a new key (Machbase tag rename); its id and data stay."""
+    txn.delete(keys.series_digest(space_id, old_key), db=dbs[b"series"])
+    txn.put(keys.series_digest(space_id, new_key), keys.u64(series_id) + keys.u32(measurement_id) + new_key,
+            db=dbs[b"series"])
+    txn.put(keys.u64(series_id), keys.u32(space_id) + keys.u32(measurement_id) + new_key, db=dbs[b"series_id"])
+
+
+def delete_series(txn, dbs, space_id, series_id, measurement_id, key: bytes):
+    """Forget a series (the caller made sure it has no data)."""
+    txn.delete(keys.series_digest(space_id, key), db=dbs[b"series"])
+    txn.delete(keys.u64(series_id), db=dbs[b"series_id"])
+    txn.delete(keys.u32(space_id) + keys.u32(measurement_id) + keys.u64(series_id), db=dbs[b"meas_series"])
 
 
 def series_of_measurement(txn, dbs, space_id, measurement_id):

@@ -20,6 +20,7 @@ from . import blocks, catalog, ingest, keys, lineproto, segments
 from . import fieldtypes as ft
 from .errors import InvalidArgument, StorageFull
 from .rows import RowSet, concat, sort_rows
+from .tables import TablesMixin
 
 DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
 MAX_BLOCK_ROWS = 8192
@@ -45,7 +46,7 @@ class WriteResult:
     dropped: int = 0
 
 
-class Engine:
+class Engine(TablesMixin):
     """An open machstore data directory.
 
     >>> eng = Engine("./machstore-data")
@@ -348,7 +349,7 @@ class Engine:
                         break
             if not taken:
                 return 0
-            spaces = self._spaces_by_id(txn)
+            spaces = catalog.spaces_by_id(txn, self.dbs)
             puts, deletes = [], []
             for space_id, space_parts in parts.items():
                 space = spaces.get(space_id)
@@ -369,13 +370,6 @@ class Engine:
                 txn.delete(k, db=self.dbs[b"segidx"])
             self._apply_block_changes(txn, puts, deletes)
         return len(taken)
-
-    def _spaces_by_id(self, txn):
-        out = {}
-        for name in catalog.list_databases(txn, self.dbs):
-            for sp in catalog.list_spaces(txn, self.dbs, name):
-                out[sp["id"]] = sp
-        return out
 
     def _merge_into_blocks(self, txn, space, series_id, new_rows, puts, deletes):
         """Plan the block changes that add ``new_rows`` to a series (appended to puts/deletes).

@@ -42,12 +42,34 @@ class DatabaseNotFound(NotFound):
     code = "database_not_found"
 
 
+class TableNotFound(NotFound):
+    code = "table_not_found"
+
+
+class TagNotFound(NotFound):
+    """A tag-table append or lookup named a tag that is not registered."""
+
+    code = "tag_not_found"
+
+
 class RetentionPolicyNotFound(NotFound):
     code = "rp_not_found"
 
 
 class AlreadyExists(MachstoreError):
     code = "exists"
+
+
+class TagHasData(MachstoreError):
+    """Tag metadata cannot be deleted while the tag still has rows."""
+
+    code = "tag_has_data"
+
+
+class DuplicateKey(AlreadyExists):
+    """A primary key (volatile/lookup table) or tag name is already present."""
+
+    code = "duplicate_key"
 
 
 class FieldTypeConflict(MachstoreError):

@@ -18,6 +18,8 @@ DATABASES = {
     b"blk": "series id + block start time + uniq -> compressed columnar block",
     b"sum": "same key as blk -> block summary",
     b"state": "counters shared by every process (generation, sequences)",
+    b"tagmeta": "series id of a tag-table tag -> its metadata column values",
+    b"kv": "space id + encoded primary key -> row of a volatile or lookup table",
 }
 
 _U32 = struct.Struct(">I")

@@ -1,0 +1,135 @@
+"""Machbase tables on the engine (no SQL, no HTTP): tag, log, volatile and lookup tables."""
+import numpy as np
+import pytest
+
+from machstore import fieldtypes as ft
+from machstore.engine import Engine
+from machstore.errors import AlreadyExists, DuplicateKey, TableNotFound, TagHasData, TagNotFound
+from machstore.rows import Column
+from machstore.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
+
+
+@pytest.fixture
+def eng(tmp_path):
+    e = Engine(str(tmp_path / "data"))
+    yield e
+    e.close()
+
+
+def tag_table(eng, name="TAG"):
+    return eng.create_table(TableDef(
+        name, TAG,
+        [ColumnDef("NAME", ft.STRING, {"type": "varchar", "length": 20}), ColumnDef("TIME", ft.INTEGER),
+         ColumnDef("VALUE", ft.FLOAT), ColumnDef("NOTE", ft.STRING)],
+        metadata=[ColumnDef("SITE", ft.STRING)], key="NAME", time="TIME"))
+
+
+def tag_rows(names, times, values, notes=None):
+    cols = {"NAME": Column(ft.STRING, np.array(names, dtype=object)),
+            "TIME": Column(ft.INTEGER, np.array(times, dtype=np.int64)),
+            "VALUE": Column(ft.FLOAT, np.array([0.0 if v is None else v for v in values]),
+                            np.array([v is not None for v in values]))}
+    if notes is not None:
+        cols["NOTE"] = Column(ft.STRING, np.array(notes, dtype=object))
+    return cols
+
+
+def test_tag_table_append_scan_and_duplicates(eng):
+    tag_table(eng)
+    assert eng.append_rows("tag", tag_rows(["b", "a", "a", "a"], [20, 30, 10, 10], [2.0, 3.0, 1.0, None],
+                                           ["x", "y", "z", "w"])) == 4
+    expected = {"NAME": ["a", "a", "a", "b"], "TIME": [10, 10, 30, 20], "VALUE": [1.0, None, 3.0, 2.0],
+                "NOTE": ["z", "w", "y", "x"]}
+    assert eng.scan_table("TAG").to_pydict() == expected
+    eng.compact()
+    assert eng.scan_table("tag").to_pydict() == expected  # duplicates kept, same order after compaction
+    assert eng.scan_table("tag", tags=["b", "zz"]).to_pydict() == {
+        "NAME": ["b"], "TIME": [20], "VALUE": [2.0], "NOTE": ["x"]}
+    assert eng.scan_table("tag", tags=["a"], start=11, reverse=True).column("TIME").to_pylist() == [30]
+    assert eng.scan_table("tag", reverse=True, limit=2).column("TIME").to_pylist() == [30, 10]
+    assert [m["NAME"] for m in eng.tag_metadata("tag")] == ["a", "b"]
+
+
+def test_tag_registration_rules(eng):
+    tag_table(eng)
+    with pytest.raises(TagNotFound):
+        eng.append_rows("tag", tag_rows(["new"], [1], [1.0]), register_tags=False)
+    assert eng.scan_table("tag").num_rows == 0
+    eng.insert_tag("tag", "t1", {"SITE": "seoul"})
+    with pytest.raises(DuplicateKey):
+        eng.insert_tag("tag", "t1")
+    eng.append_rows("tag", tag_rows(["t1"], [5], [1.5]), register_tags=False)
+    assert eng.tag_metadata("tag") == [{"_ID": eng.tag_metadata("tag")[0]["_ID"], "NAME": "t1", "SITE": "seoul"}]
+    with pytest.raises(TagHasData):
+        eng.delete_tag("tag", "t1")
+    assert eng.update_tag("tag", "t1", {"SITE": "busan"}, new_name="t2") == 1
+    assert eng.update_tag("tag", "nope", {"SITE": "x"}) == 0
+    assert eng.scan_table("tag", tags=["t2"]).to_pydict()["VALUE"] == [1.5]
+    assert eng.tag_metadata("tag", ["t2"])[0]["SITE"] == "busan"
+    assert eng.delete_table_rows("tag", tags=["t2"]) == 1
+    assert eng.delete_tag("tag", "t2") == 1
+    assert eng.tag_metadata("tag") == []
+
+
+def test_tag_delete_before_and_drop(eng):
+    tag_table(eng)
+    eng.append_rows("tag", tag_rows(["a", "a", "b"], [1, 5, 2], [1.0, 2.0, 3.0]))
+    eng.compact()
+    eng.append_rows("tag", tag_rows(["a"], [3], [9.0]))
+    assert eng.delete_table_rows("tag", before=4) == 3
+    assert eng.scan_table("tag").to_pydict()["TIME"] == [5]
+    eng.drop_table("tag")
+    with pytest.raises(TableNotFound):
+        eng.scan_table("tag")
+    tag_table(eng)  # a new table of the same name starts empty
+    assert eng.scan_table("tag").num_rows == 0 and eng.tag_metadata("tag") == []
+
+
+def test_create_table_twice(eng):
+    tag_table(eng)
+    with pytest.raises(AlreadyExists):
+        tag_table(eng)
+    assert eng.create_table(TableDef("TAG", TAG, []), if_not_exists=True).columns[0].name == "NAME"
+    assert [t.name for t in eng.list_tables()] == ["TAG"]
+
+
+def test_log_table_arrival_order_and_hidden_columns(eng):
+    eng.create_table(TableDef("LOGT", LOG, [ColumnDef("C1", ft.INTEGER), ColumnDef("C2", ft.BINARY)]))
+    eng.append_rows("logt", {"C1": Column(ft.INTEGER, np.array([3, 1])),
+                             "C2": Column(ft.BINARY, np.array([b"\x00", b""], dtype=object),
+                                          np.array([True, False]))})
+    eng.append_rows("logt", {"C1": Column(ft.INTEGER, np.array([2]))})
+    t = eng.scan_table("logt", hidden=True).to_pydict()
+    assert t["C1"] == [3, 1, 2] and t["C2"] == [b"\x00", None, None] and t["_RID"] == [0, 1, 2]
+    assert t["_ARRIVAL_TIME"] == sorted(set(t["_ARRIVAL_TIME"]))
+    assert eng.scan_table("logt", reverse=True).column("C1").to_pylist() == [2, 1, 3]
+    assert eng.delete_table_rows("logt", before=t["_ARRIVAL_TIME"][2]) == 2
+    assert eng.scan_table("logt").column("C1").to_pylist() == [2]
+
+
+@pytest.mark.parametrize("kind", [VOLATILE, LOOKUP])
+def test_primary_key_tables(eng, kind):
+    eng.create_table(TableDef("KV", kind, [ColumnDef("ID", ft.INTEGER), ColumnDef("NAME", ft.STRING),
+                                           ColumnDef("V", ft.FLOAT)], key="ID"))
+    assert eng.put_rows("kv", [[2, "b", 2.0], [-1, "a", None]]) == 2
+    with pytest.raises(DuplicateKey):
+        eng.put_rows("kv", [[5, "x", 0.0], [2, "dup", 0.0]])
+    assert eng.scan_table("kv").to_pydict() == {"ID": [-1, 2], "NAME": ["a", "b"], "V": [None, 2.0]}
+    eng.put_rows("kv", [[2, None, 7.0]], on_duplicate="update")
+    assert eng.update_rows("kv", -1, {"V": 1.5}) == 1 and eng.update_rows("kv", 42, {"V": 1}) == 0
+    assert eng.scan_table("kv").to_pydict() == {"ID": [-1, 2], "NAME": ["a", "b"], "V": [1.5, 7.0]}
+    assert eng.delete_keys("kv", [2, 3]) == 1
+    assert eng.scan_table("kv").to_pydict()["ID"] == [-1]
+    eng.drop_table("kv")
+    assert eng.list_tables() == []
+
+
+def test_tables_and_influx_databases_coexist(eng):
+    tag_table(eng)
+    eng.write_lines("db", b"m v=1 1\n")
+    eng.append_rows("tag", tag_rows(["a"], [1], [1.0]))
+    while eng.compact():
+        pass
+    assert eng.pending_segments() == 0
+    assert eng.list_databases() == ["db"]
+    assert eng.scan_table("tag").num_rows == 1 and eng.read_series("db", "m", {}).num_rows == 1
