@@ -25,7 +25,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from . import catalog, keys, segments
+from . import catalog, keys, lineproto, segments, tagingest
 from . import fieldtypes as ft
 from .errors import AlreadyExists, DuplicateKey, InvalidArgument, TableNotFound, TagHasData, TagNotFound
 from .rows import Column, RowSet, concat
@@ -204,6 +204,12 @@ class TablesMixin:
         with self.env.begin() as txn:
             return self._table(txn, name)
 
+    def is_tag_table(self, name):
+        """Return True when ``name`` names a Machbase tag table (``/write`` then targets it)."""
+        with self.env.begin() as txn:
+            raw = txn.get(_table_key(name), db=self.dbs[b"catalog"])
+        return raw is not None and TableDef.from_json(raw).kind == TAG
+
     def _table(self, txn, name):
         raw = txn.get(_table_key(name), db=self.dbs[b"catalog"])
         if raw is None:
@@ -252,6 +258,25 @@ class TablesMixin:
         if tdef.kind == LOG:
             return self._append_log(tdef, columns, n)
         raise InvalidArgument(f"append to a {tdef.kind} table: use put_rows")
+
+    def write_lines_to_table(self, name, data, *, precision="ns", now_ns=None):
+        """Store line protocol in a tag table (Machbase Neo's ``/write?db=<table>``); see tagingest.
+
+        Returns the same WriteResult as ``write_lines`` (rows written as points_written).
+        """
+        from .engine import WriteResult
+
+        tdef = self.get_table(name)
+        if tdef.kind != TAG:
+            raise InvalidArgument(f"table {tdef.name} is not a tag table")
+        lineproto.precision_multiplier(precision)
+        batch = lineproto.parse(data, precision=precision, now_ns=now_ns)
+        result = WriteResult(parse_errors=batch.error_messages())
+        columns, n, skipped = tagingest.tag_columns(batch, tdef)
+        if n:
+            self._append_tag(tdef, columns, n, register_tags=True)
+        result.points_written = result.values_written = n
+        return result
 
     def _append_tag(self, tdef, columns, n, register_tags):
         names = columns[tdef.key].values

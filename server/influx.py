@@ -159,15 +159,19 @@ class Write:
         db, rp = self.target(req)
         req.context.db = db
         strict = settings.strict_databases
-        if strict and not self._engine.get().database_exists(db):
+        if strict and not (self._engine.get().database_exists(db) or self._engine.get().is_tag_table(db)):
             raise errors.DatabaseNotFound(f"database not found: {_quote(db)}")
 
         body = read_body(req, settings.max_body_size)
         if not body.strip():
             resp.status = 204  # InfluxDB answers an empty write with 204 and stores nothing
             return
-        result = self._engine.get().write_lines(
-            db, body, rp=rp or None, precision=precision, create_database=not strict)
+        engine = self._engine.get()
+        if engine.is_tag_table(db):
+            # Machbase Neo: a db naming a TAG table stores rows named measurement.field there
+            result = engine.write_lines_to_table(db, body, precision=precision)
+        else:
+            result = engine.write_lines(db, body, rp=rp or None, precision=precision, create_database=not strict)
         raise_for_result(result)
         resp.status = 204
 

@@ -133,3 +133,15 @@ def test_tables_and_influx_databases_coexist(eng):
     assert eng.pending_segments() == 0
     assert eng.list_databases() == ["db"]
     assert eng.scan_table("tag").num_rows == 1 and eng.read_series("db", "m", {}).num_rows == 1
+
+
+def test_line_protocol_into_tag_table(eng):
+    eng.create_table(TableDef("TAG", TAG, [ColumnDef("NAME", ft.STRING), ColumnDef("TIME", ft.INTEGER),
+                                           ColumnDef("VALUE", ft.FLOAT), ColumnDef("HOST", ft.STRING)],
+                              key="NAME", time="TIME"))
+    res = eng.write_lines_to_table("tag", b'cpu,host=a,dc=x user=1.5,sys=2i,note="s",ok=true 10\n'
+                                          b"mem free=7u 20\nbad line\n")
+    assert res.points_written == 3 and len(res.parse_errors) == 1
+    assert eng.scan_table("tag").to_pydict() == {
+        "NAME": ["cpu.sys", "cpu.user", "mem.free"], "TIME": [10, 10, 20], "VALUE": [2.0, 1.5, 7.0],
+        "HOST": ["a", "a", None]}
