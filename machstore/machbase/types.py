@@ -246,11 +246,36 @@ def parse_ipv6(text):
 
 
 def ipv6_text(value):
-    """Return the text of 16 address bytes as Machbase prints it (``::127.0.0.1``,
-    ``21da:d3::2f3b:2aa:ff:fe28:9c5a``, ``::``): C ``inet_ntop``, lower-case hex, the
-    longest zero run as ``::``, an embedded IPv4 dotted for ``::a.b.c.d`` and
-    ``::ffff:a.b.c.d``."""
-    return socket.inet_ntop(socket.AF_INET6, bytes(value))
+    """Return the text of 16 address bytes as Machbase prints it.
+
+    Lower-case hex without leading zeros; the longest run of zero groups (the first of
+    equal runs), even a single group, becomes ``::`` (``21da:d3::2f3b:2aa:ff:fe28:9c5a``);
+    ``::a.b.c.d`` and ``::ffff:a.b.c.d`` keep the IPv4 part dotted (``::127.0.0.1``);
+    all zeros is ``::``.  (C ``inet_ntop`` would not compress a single zero group.)
+    """
+    data = bytes(value)
+    if len(data) != 16:
+        raise error(2148, data.hex())
+    words = [int.from_bytes(data[i:i + 2], "big") for i in range(0, 16, 2)]
+    best_at, best_len, i = -1, 0, 0
+    while i < 8:
+        if words[i] == 0:
+            j = i
+            while j < 8 and words[j] == 0:
+                j += 1
+            if j - i > best_len:
+                best_at, best_len = i, j - i
+            i = j
+        else:
+            i += 1
+    if best_at == 0 and (best_len == 6 or (best_len == 5 and words[5] == 0xFFFF)):
+        head = "::" if best_len == 6 else "::ffff:"
+        return head + ".".join(str(b) for b in data[12:])
+    if best_at < 0:
+        return ":".join(f"{w:x}" for w in words)
+    left = ":".join(f"{w:x}" for w in words[:best_at])
+    right = ":".join(f"{w:x}" for w in words[best_at + best_len:])
+    return left + "::" + right
 
 
 # ---------------------------------------------------------------------------------------
