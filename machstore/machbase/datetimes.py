@@ -176,15 +176,10 @@ class Timezone:
         if self.zone is None:
             return local_ns - self.offset_s * SEC
         sec, frac = divmod(local_ns, SEC)
-        # Two rounds find the offset in force at the resulting instant.
-        guess = sec - _zone_offset(self.zone, sec)
-        off = _zone_offset(self.zone, guess)
-        utc = sec - off
-        off2 = _zone_offset(self.zone, utc)
-        if off2 != off:
-            utc2 = sec - off2
-            if _zone_offset(self.zone, utc2) == off2:
-                utc = min(utc, utc2)
+        # PEP 495 fold=0: the earlier instant of a repeated hour, and for a time inside
+        # a gap the offset from before the gap (so the wall time moves forward).
+        wall = _dt.datetime(1970, 1, 1) + _dt.timedelta(seconds=int(sec))
+        utc = sec - int(self.zone.utcoffset(wall).total_seconds())
         return utc * SEC + frac
 
     def __eq__(self, other):
@@ -602,20 +597,14 @@ _AMPM_TABLE = np.frombuffer(b"AMPM", dtype=np.uint8).reshape(2, 2)
 class _Fields:
     """Lazily computed calendar fields of an array of local nanoseconds."""
 
-    def __init__(self, local):
-        self.local = local
-        self._c = {}
+    def __init__(self, days, tod):
+        self._c = {"days": days, "tod": tod}
 
     def __getitem__(self, name):
         c = self._c
         if name in c:
             return c[name]
-        local = self.local
-        if name == "days":
-            v = local // DAY
-        elif name == "tod":
-            v = local - self["days"] * DAY
-        elif name == "d64":
+        if name == "d64":
             v = self["days"].astype("datetime64[D]")
         elif name == "m64":
             v = self["d64"].astype("datetime64[M]")
@@ -687,22 +676,32 @@ def _token_bytes(tok, f):
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _local_ns(ns, tz):
+def _local_days_tod(ns, tz):
+    """Return (local day number, local ns within the day) of UTC ns in ``tz``.
+
+    The offset is added to the time of day and carried into the day, so values near the
+    ends of the int64 range do not overflow.
+    """
     ns = np.asarray(ns)
     if ns.dtype.kind == "M":
         ns = ns.astype("datetime64[ns]").view(np.int64)
     ns = ns.astype(np.int64, copy=False).reshape(-1)
+    days = ns // DAY
+    tod = ns - days * DAY
     off = tz.offsets(ns)
     if isinstance(off, np.ndarray) or off:
-        return ns + off
-    return ns
+        tod = tod + off
+        carry = tod // DAY
+        days = days + carry
+        tod = tod - carry * DAY
+    return days, tod
 
 
-def _direct_matrix(tokens, local):
+def _direct_matrix(tokens, days, tod):
     """Return the uint8 matrix of ``tokens`` rendered for each local time (no tables)."""
     width = sum(t.width for t in tokens)
-    out = np.empty((local.shape[0], width), dtype=np.uint8)
-    fields = _Fields(local)
+    out = np.empty((days.shape[0], width), dtype=np.uint8)
+    fields = _Fields(days, tod)
     col = 0
     for tok in tokens:
         w = tok.width
@@ -745,7 +744,8 @@ def _segments(dfmt):
 @functools.lru_cache(maxsize=64)
 def _sod_table(tokens):
     """Return the S<k> table of a time-of-day run for each of the 86400 seconds."""
-    return _as_strings(_direct_matrix(tokens, np.arange(86400, dtype=np.int64) * SEC))
+    zero = np.zeros(86400, dtype=np.int64)
+    return _as_strings(_direct_matrix(tokens, zero, np.arange(86400, dtype=np.int64) * SEC))
 
 
 @functools.lru_cache(maxsize=64)
@@ -753,11 +753,13 @@ def _sub_table(tokens):
     """Return the S<k> table of a ms/us/ns run (plus its literals) for 0..999."""
     kind = next(t.kind for t in tokens if t.kind != "lit")
     unit = {"ms": MS, "us": US, "ns": NS}[kind]
-    return _as_strings(_direct_matrix(tokens, np.arange(1000, dtype=np.int64) * unit))
+    zero = np.zeros(1000, dtype=np.int64)
+    return _as_strings(_direct_matrix(tokens, zero, np.arange(1000, dtype=np.int64) * unit))
 
 
 def _day_table(tokens, dmin, dmax):
-    return _as_strings(_direct_matrix(tokens, np.arange(dmin, dmax + 1, dtype=np.int64) * DAY))
+    days = np.arange(dmin, dmax + 1, dtype=np.int64)
+    return _as_strings(_direct_matrix(tokens, days, np.zeros_like(days)))
 
 
 def format_datetime_bytes(ns, fmt=DEFAULT_FORMAT, *, tz=None):
@@ -770,8 +772,8 @@ def format_datetime_bytes(ns, fmt=DEFAULT_FORMAT, *, tz=None):
     """
     dfmt = fmt if isinstance(fmt, DateFormat) else compile_format(fmt)
     tz = resolve_timezone(tz)
-    local = _local_ns(ns, tz)
-    n = local.shape[0]
+    days, tod = _local_days_tod(ns, tz)
+    n = days.shape[0]
     if dfmt.width == 0:
         return np.zeros(n, dtype="S1")
     if n == 0:
@@ -787,15 +789,11 @@ def format_datetime_bytes(ns, fmt=DEFAULT_FORMAT, *, tz=None):
     row = np.dtype({"names": names, "formats": formats, "offsets": offsets,
                     "itemsize": dfmt.width})
     out = np.empty(n, dtype=row)
-    days = tod = None
     for i, (cls, toks) in enumerate(segs):
         field = out[f"f{i}"]
         if cls == "lit":
             field[...] = "".join(t.text for t in toks).encode("utf-8")
             continue
-        if days is None:
-            days = local // DAY
-            tod = local - days * DAY
         if cls == "sod":
             np.take(_sod_table(toks), tod // SEC, out=field)
         elif cls in ("ms", "us", "ns"):
@@ -806,7 +804,7 @@ def format_datetime_bytes(ns, fmt=DEFAULT_FORMAT, *, tz=None):
             if dmax - dmin < max(4 * n, 4096):
                 np.take(_day_table(toks, dmin, dmax), days - dmin, out=field)
             else:
-                field[...] = _as_strings(_direct_matrix(toks, local))
+                field[...] = _as_strings(_direct_matrix(toks, days, tod))
     return out.view(f"S{dfmt.width}")
 
 
