@@ -415,6 +415,10 @@ class _FloatCells:
         a = self.arr[start:stop]
         if self.scale is None:
             return self._shortest(a, start, stop)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._fixed(a, start, stop)
+
+    def _fixed(self, a, start, stop):
         s = self.scale
         finite = np.isfinite(a)
         mag_f = np.abs(a) * float(_P10[s])
