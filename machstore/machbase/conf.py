@@ -103,6 +103,8 @@ def _text(value):
 
 
 def _yes_no(value):
+    if isinstance(value, bool):
+        return value
     text = str(value).strip().lower()
     if text not in ("yes", "no"):
         raise ValueError('must be "yes" or "no"')
