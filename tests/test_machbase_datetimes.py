@@ -331,3 +331,67 @@ def test_vectorised_default_format_is_fast_enough():
     t = time.perf_counter()
     D.format_datetime_bytes(ns, tz=KST)
     assert time.perf_counter() - t < 1.0        # ~10 ms here; generous for busy machines
+
+
+# -- bulk parsing ------------------------------------------------------------------------------
+
+def scalar_or_error(text, fmt, tz, lenient):
+    try:
+        return parse_datetime(text, fmt, tz=tz, lenient=lenient)
+    except MachbaseError as ex:
+        return (ex.code, ex.message)
+
+
+def bulk_results(texts, fmt, tz, lenient):
+    values, errs = D.parse_datetimes(texts, fmt, tz=tz, lenient=lenient, errors="collect")
+    return [(e.code, e.message) if e is not None else int(v) for v, e in zip(values, errs)]
+
+
+PARSE_FORMATS = st.sampled_from([None, "YYYY-MM-DD", "YYYY-MM-DD HH24:MI:SS", "YYYYMMDDHH24MISS",
+                                 "DD/MM/YYYY", "YYYY-MM-DD HH24:MI:SS mmm", "HH24:MI YYYY",
+                                 "YYYY-MM-DDTHH24:MI:SS,mmm", "YY-MM-DD"])
+
+
+@st.composite
+def date_texts(draw):
+    ns = draw(st.integers(0, 2**62))
+    fmt = draw(st.sampled_from([DEFAULT_FORMAT, "YYYY-MM-DD HH24:MI:SS", "YYYY-MM-DD",
+                                "YYYYMMDDHH24MISS", "DD/MM/YYYY HH24:MI", "YYYY-MM-DDTHH24:MI:SS,mmm"]))
+    text = format_datetime(ns, fmt, tz=UTC)
+    cut = draw(st.integers(1, len(text)))
+    mutate = draw(st.sampled_from(["keep", "cut", "digit", "char"]))
+    if mutate == "cut":
+        text = text[:cut]
+    elif mutate == "digit":
+        text = text[:cut - 1] + draw(st.sampled_from("0123456789")) + text[cut:]
+    elif mutate == "char":
+        text = text[:cut - 1] + draw(st.sampled_from("x -:/9é")) + text[cut:]
+    return text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(date_texts(), min_size=1, max_size=30), PARSE_FORMATS, st.booleans(),
+       st.one_of(st.integers(-12 * 60, 14 * 60).map(lambda m: Timezone.fixed(m * 60)),
+                 st.sampled_from(["America/New_York", "Australia/Lord_Howe"]).map(Timezone.parse)))
+def test_bulk_parse_matches_scalar(texts, fmt, lenient, tz):
+    assert bulk_results(texts, fmt, tz, lenient) == \
+        [scalar_or_error(t, fmt, tz, lenient) for t in texts]
+
+
+def test_bulk_parse_seed_append_and_errors():
+    texts = ["1999-01-01 00:00:01", "1999-01-01 00:00:02", "1999-01-01 00:00:03"]
+    values = D.parse_datetimes(texts, "YYYY-MM-DD", tz=KST, lenient=True)
+    assert values.tolist() == [parse_datetime(t, tz=KST) for t in texts]
+    with pytest.raises(MachbaseError) as info:
+        D.parse_datetimes(texts + ["nope"], "YYYY-MM-DD", tz=KST)
+    assert info.value.code == 300
+    values, errs = D.parse_datetimes(["2020-01-01", "1969-12-31", None, ""], tz=UTC,
+                                     errors="collect")
+    assert values[0] == parse_datetime("2020-01-01", tz=UTC)
+    assert [e and e.code for e in errs] == [None, 2247, 300, 300]
+    with pytest.raises(ValueError):
+        D.parse_datetimes([], errors="ignore")
+    # A DST fold/gap row is decided by the scalar rules.
+    ny = Timezone.parse("America/New_York")
+    texts = ["2021-11-07 01:30:00", "2021-03-14 02:30:00", "2021-07-01 12:00:00"]
+    assert D.parse_datetimes(texts, tz=ny).tolist() == [parse_datetime(t, tz=ny) for t in texts]
