@@ -1,7 +1,5 @@
 """Machbase datetime formats: tokens, parsing (TO_DATE, lenient REST forms), timezones,
 and the vectorised formatter against its scalar twin."""
-import datetime as dt
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -264,7 +262,7 @@ def test_local_timezone_and_default():
     assert isinstance(format_datetime(0), str)
 
 
-# -- vectorised formatter vs the scalar twin --------------------------------------------------------
+# -- vectorised formatter vs the scalar twin ---------------------------------------------
 
 FORMAT_PIECES = st.sampled_from(
     ["YYYY", "YY", "MM", "MON", "DD", "DAY", "IW", "WW", "W", "HH", "HH12", "HH24", "HH2",
@@ -356,7 +354,8 @@ PARSE_FORMATS = st.sampled_from([None, "YYYY-MM-DD", "YYYY-MM-DD HH24:MI:SS", "Y
 def date_texts(draw):
     ns = draw(st.integers(0, 2**62))
     fmt = draw(st.sampled_from([DEFAULT_FORMAT, "YYYY-MM-DD HH24:MI:SS", "YYYY-MM-DD",
-                                "YYYYMMDDHH24MISS", "DD/MM/YYYY HH24:MI", "YYYY-MM-DDTHH24:MI:SS,mmm"]))
+                                "YYYYMMDDHH24MISS", "DD/MM/YYYY HH24:MI",
+                                "YYYY-MM-DDTHH24:MI:SS,mmm"]))
     text = format_datetime(ns, fmt, tz=UTC)
     cut = draw(st.integers(1, len(text)))
     mutate = draw(st.sampled_from(["keep", "cut", "digit", "char"]))

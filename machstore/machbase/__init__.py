@@ -9,7 +9,7 @@ from .conf import (HTTP_PROPERTIES, MACHBASE_PROPERTIES, Conf, Property, load_co
                    load_http_conf, load_machbase_conf, parse_http_conf, parse_machbase_conf)
 from .datetimes import (DEFAULT_FORMAT, MACHIOT_LAYOUTS, DateFormat, Timezone, compile_format,
                         format_datetime, format_datetime_bytes, parse_datetime,
-                        parse_machiot_time, resolve_timezone)
+                        parse_datetimes, parse_machiot_time, resolve_timezone)
 from .errors import (ERRORS, NO_ERROR_MESSAGE, MachbaseAuthError, MachbaseConfigError,
                      MachbaseError, MachbaseExists, MachbaseNotFound, MachbaseRequestError,
                      MachbaseStateError, MachbaseSyntaxError, MachbaseUnsupported,
@@ -25,8 +25,8 @@ __all__ = [
     "ipv4_text", "ipv6_text",
     # datetimes
     "DEFAULT_FORMAT", "MACHIOT_LAYOUTS", "Timezone", "DateFormat", "compile_format",
-    "parse_datetime", "parse_machiot_time", "format_datetime", "format_datetime_bytes",
-    "resolve_timezone",
+    "parse_datetime", "parse_datetimes", "parse_machiot_time", "format_datetime",
+    "format_datetime_bytes", "resolve_timezone",
     # render
     "ResultColumn", "DEFAULT_SCALE", "parse_scale", "parse_fetch_mode", "render_select",
     "render_data", "render_ok", "render_append", "render_error", "render_effect",

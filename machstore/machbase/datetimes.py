@@ -739,7 +739,7 @@ _AMPM_TABLE = np.frombuffer(b"AMPM", dtype=np.uint8).reshape(2, 2)
 
 
 class _Fields:
-    """Lazily computed calendar fields of an array of local nanoseconds."""
+    """Lazily computed calendar fields of local times given as (day number, ns of day)."""
 
     def __init__(self, days, tod):
         self._c = {"days": days, "tod": tod}

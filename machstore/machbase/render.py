@@ -32,7 +32,6 @@ Work proceeds in chunks so memory stays bounded.  :mod:`machstore.machbase.rende
 the per-value reference twin the tests compare against.
 """
 import base64
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -301,8 +300,6 @@ def _mask_and_array(values, nulls, n, dtype):
             arr = arr.astype("datetime64[ns]").view(np.int64)
         elif arr.dtype != dtype:
             arr = arr.astype(dtype)
-        if arr.dtype.kind == "f" and dtype.kind == "f":
-            pass
     else:
         items = list(values)
         none = [i for i, v in enumerate(items) if v is None]
@@ -527,15 +524,6 @@ class _ObjectCells:
             for i in np.nonzero(m)[0]:
                 items[i] = _NULL
         return _list_to_matrix(items)
-
-
-def scale_text(value, scale):
-    """Return one float as the REST API prints it (reference helper, also handy in tests)."""
-    if value is None or not math.isfinite(value):
-        return "null"
-    if scale is None:
-        return orjson.dumps(float(value)).decode()
-    return "%.*f" % (scale, value)
 
 
 _ESCAPE = np.zeros(256, dtype=bool)
