@@ -351,6 +351,16 @@ def test_strings_are_escaped():
     assert body == render_data_ref([("S", "varchar(40)", vals)], fetch_mode=1)
 
 
+def test_strings_ending_in_quote_comma():
+    # '","' appears in encoded text when a value ends with '",' - not an item boundary.
+    vals = ['a",', '",', 'x","y', '\\",', "plain", '"', ","]
+    for mode in (0, 1):
+        assert render_data([("S", "text", vals)], fetch_mode=mode) == \
+            render_data_ref([("S", "text", vals)], fetch_mode=mode)
+    assert R._json_strings(vals) == [orjson.dumps(v) for v in vals]
+    assert R._json_strings([]) == []
+
+
 def test_json_column_is_a_string():
     assert render_data([("J", "json", ['{"a":1}'])]) == b'[{"J":"{\\"a\\":1}"}]'
 
@@ -395,7 +405,7 @@ def values_for(ty):
     elif mt.is_binary:
         v = st.binary(max_size=8)
     else:
-        v = st.text(max_size=12)
+        v = st.one_of(st.text(max_size=12), st.text(alphabet='a",\\\n\x01\x00é ', max_size=8))
     return st.one_of(st.none(), v)
 
 
