@@ -290,3 +290,66 @@ def test_ipv6_round_trip(b):
 def test_ipv6_round_trip_zero_runs(words):
     b = b"".join(w.to_bytes(2, "big") for w in words)
     assert T.parse_ipv6(T.ipv6_text(b)) == b
+
+
+# -- whole columns (JSON append) --------------------------------------------------------------
+
+def one_by_one(ty, values, **kw):
+    out, errs = [], []
+    for v in values:
+        try:
+            out.append(T.convert_value(ty, v, **kw))
+            errs.append(None)
+        except MachbaseError as ex:
+            out.append(None)
+            errs.append((ex.code, ex.message))
+    return out, errs
+
+
+def as_pairs(result):
+    out, errs = result
+    return out, [(e.code, e.message) if e is not None else None for e in errs]
+
+
+def same_values(a, b):
+    return len(a) == len(b) and all(
+        x == y or (isinstance(x, float) and isinstance(y, float) and np.isnan(x) and np.isnan(y))
+        for x, y in zip(a, b))
+
+
+COLUMN_VALUES = {
+    "short": st.one_of(st.integers(-40000, 40000), st.none()),
+    "ulong": st.one_of(st.integers(-5, 2**64 + 5), st.none()),
+    "long": st.one_of(st.integers(-(2**63) - 2, 2**63 + 2), st.sampled_from(["12", "x", True])),
+    "float": st.one_of(st.floats(), st.integers(-10**40, 10**40), st.just(T.FLT_MAX)),
+    "double": st.one_of(st.floats(), st.integers(-10**6, 10**6)),
+    "datetime": st.one_of(st.sampled_from(["1999-01-01 00:00:01", "2001-09-09", "bad", "",
+                                           "1969-12-31 23:00:00", "2020-02-30 00:00:00",
+                                           "1999-11-11 1:2:3"]), st.none()),
+    "varchar(4)": st.one_of(st.text(max_size=6), st.integers(0, 99999), st.none()),
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(COLUMN_VALUES)).flatmap(
+    lambda ty: st.tuples(st.just(ty), st.lists(COLUMN_VALUES[ty], max_size=12))),
+    st.sampled_from([None, 2]))
+def test_convert_column_matches_convert_value(case, column):
+    ty, values = case
+    kw = dict(column=column, date_format="YYYY-MM-DD", tz=KST)
+    got_out, got_err = as_pairs(T.convert_column(ty, values, **kw))
+    want_out, want_err = one_by_one(ty, values, **kw)
+    assert got_err == want_err
+    assert same_values(got_out, want_out)
+
+
+def test_convert_column_seed_append():
+    names, errs = T.convert_column("varchar(20)", ["test", "test", "test"])
+    assert names == ["test"] * 3 and errs == [None] * 3
+    times, errs = T.convert_column("datetime", ["1999-01-01 00:00:01", "1999-01-01 00:00:02",
+                                                "1999-01-01 00:00:03"],
+                                   date_format="YYYY-MM-DD", tz=KST)
+    assert errs == [None] * 3 and times[2] - times[0] == 2 * 10**9
+    values, errs = T.convert_column("double", [1, 2, 3])
+    assert values == [1.0, 2.0, 3.0]
+    assert T.convert_column("short", []) == ([], [])

@@ -16,12 +16,13 @@ from .errors import (ERRORS, NO_ERROR_MESSAGE, MachbaseAuthError, MachbaseConfig
                      MachbaseValueError, as_machbase_error, error)
 from .render import (DEFAULT_SCALE, ResultColumn, parse_fetch_mode, parse_scale, render_append,
                      render_data, render_effect, render_error, render_ok, render_select)
-from .types import (TYPES, MachType, convert_value, from_code, ipv4_text, ipv6_text, lookup,
+from .types import (TYPES, MachType, convert_column, convert_value, from_code, ipv4_text, ipv6_text, lookup,
                     parse_ipv4, parse_ipv6)
 
 __all__ = [
     # types
-    "MachType", "TYPES", "lookup", "from_code", "convert_value", "parse_ipv4", "parse_ipv6",
+    "MachType", "TYPES", "lookup", "from_code", "convert_value", "convert_column", "parse_ipv4",
+    "parse_ipv6",
     "ipv4_text", "ipv6_text",
     # datetimes
     "DEFAULT_FORMAT", "MACHIOT_LAYOUTS", "Timezone", "DateFormat", "compile_format",

@@ -41,11 +41,11 @@ import orjson
 
 from machstore import fieldtypes
 
-from .datetimes import MAX_NS, parse_datetime, resolve_timezone
-from .errors import MachbaseValueError, error
+from .datetimes import MAX_NS, parse_datetime, parse_datetimes, resolve_timezone
+from .errors import MachbaseError, MachbaseValueError, error
 
 __all__ = [
-    "MachType", "TYPE_ROWS", "TYPES", "lookup", "from_code", "convert_value",
+    "MachType", "TYPE_ROWS", "TYPES", "lookup", "from_code", "convert_value", "convert_column",
     "parse_ipv4", "parse_ipv6", "ipv4_text", "ipv6_text", "FLT_MAX", "DBL_MAX",
     "BINARY_STORAGE", "TYPE_CODES",
 ]
@@ -517,3 +517,94 @@ def convert_value(mtype, value, *, column=None, date_format=None, tz=None, lenie
         if column is None:
             raise
         raise error(2233, column, ex.message) from ex
+
+
+def _wrap(ex, column):
+    if column is None or not isinstance(ex, MachbaseValueError):
+        return ex
+    out = error(2233, column, ex.message)
+    out.__cause__ = ex
+    return out
+
+
+def convert_column(mtype, values, *, column=None, date_format=None, tz=None, lenient=True,
+                   binary_text=None):
+    """Convert a whole column of a JSON append: ``(stored values, errors)``.
+
+    The same rules and errors as :func:`convert_value`, value by value: ``stored[i]`` is
+    the stored value (``None`` for NULL or a failed row) and ``errors[i]`` the row's
+    :class:`MachbaseError` or ``None`` - an append counts the rows with an error in any
+    column as ``append_failure``.
+
+    PERF: columns of plain ints/floats are range-checked with numpy, and datetime text
+    goes through :func:`~machstore.machbase.datetimes.parse_datetimes`; anything else is
+    converted value by value.
+    """
+    mtype = lookup(mtype)
+    items = list(values)
+    n = len(items)
+    errors = [None] * n
+    kinds = {type(v) for v in items}
+    name = mtype.name
+    if n and name in _INTEGER_NAMES and kinds <= {int}:
+        big = mtype.max_value > 2**63 - 1
+        arr = None
+        if not big or min(items) >= 0:
+            try:
+                arr = np.array(items, dtype=np.uint64 if big else np.int64)
+            except OverflowError:
+                pass
+        if arr is not None:
+            lo, hi = mtype.min_value, mtype.max_value
+            bad = (arr < lo) | (arr > hi) if not big else (arr > np.uint64(hi))
+            null = arr == (np.uint64(mtype.null_value) if big else mtype.null_value)
+            out = arr.tolist()
+            for i in np.flatnonzero(null).tolist():
+                out[i] = None
+            for i in np.flatnonzero(bad & ~null).tolist():
+                out[i] = None
+                errors[i] = _wrap(error(2055), column)
+            return out, errors
+    if n and name in ("float", "double") and kinds <= {int, float}:
+        try:
+            arr = np.array(items, dtype=np.float64)
+        except OverflowError:
+            arr = None
+        if arr is not None:
+            bad = np.zeros(n, dtype=bool)
+            if name == "float":
+                finite = np.isfinite(arr)
+                bad = finite & (np.abs(arr) > FLT_MAX)
+                with np.errstate(over="ignore"):
+                    arr = np.where(bad, 0.0, arr).astype(np.float32).astype(np.float64)
+            null = arr == mtype.null_value
+            out = arr.tolist()
+            for i in np.flatnonzero(null | bad).tolist():
+                out[i] = None
+            for i in np.flatnonzero(bad).tolist():
+                errors[i] = _wrap(error(2055), column)
+            return out, errors
+    if n and name == "datetime" and kinds <= {str, type(None)}:
+        texts = [v for v in items if v is not None]
+        parsed, errs = parse_datetimes(texts, date_format, tz=tz, lenient=lenient,
+                                       errors="collect")
+        out = [None] * n
+        k = 0
+        stamps = parsed.tolist()
+        for i, v in enumerate(items):
+            if v is None:
+                continue
+            if errs[k] is None:
+                out[i] = stamps[k]
+            else:
+                errors[i] = _wrap(errs[k], column)
+            k += 1
+        return out, errors
+    out = [None] * n
+    for i, v in enumerate(items):
+        try:
+            out[i] = convert_value(mtype, v, column=column, date_format=date_format, tz=tz,
+                                   lenient=lenient, binary_text=binary_text)
+        except MachbaseError as ex:
+            errors[i] = ex
+    return out, errors
