@@ -15,9 +15,10 @@ Public functions::
     compile_format(fmt) -> DateFormat          (tokenised, cached; .width, .tokens)
     Timezone.parse("+0900" | "Asia/Seoul" | "UTC"), Timezone.local(), Timezone.utc()
 
-``format_datetime`` on an array is vectorised: fields come from numpy datetime64 unit
-casts and are written into a byte matrix through small digit tables, so a million
-timestamps render in a few tens of milliseconds.  :mod:`machstore.machbase.datetimes_ref`
+``format_datetime`` on an array is vectorised: the format is cut into runs that depend
+only on the day, the second of the day or one sub-second field; each run is rendered
+once per distinct value with numpy datetime64 arithmetic and the rows are gathered from
+those tables, so a million timestamps render in a few tens of milliseconds.  :mod:`machstore.machbase.datetimes_ref`
 is the scalar twin (plain :mod:`datetime`) the tests compare it with.
 
 Token semantics (docs/machbase-formats.md has the full table): tokens are case-sensitive
@@ -29,6 +30,7 @@ import datetime as _dt
 import functools
 import os
 import re
+import threading
 import time
 import zoneinfo
 
@@ -221,19 +223,22 @@ class _ZoneTable:
     """
 
     _cache = {}
+    _cache_lock = threading.Lock()
 
     @classmethod
     def get(cls, zone):
         table = cls._cache.get(zone.key)
         if table is None:
-            table = cls._cache[zone.key] = cls(zone)
+            with cls._cache_lock:
+                table = cls._cache.setdefault(zone.key, cls(zone))
         return table
 
     def __init__(self, zone):
         self.zone = zone
         self.years = {}          # year -> list of (utc second, offset) starting inside it
-        self.breaks = np.zeros(0, dtype=np.int64)
-        self.values = np.zeros(0, dtype=np.int64)
+        # (breakpoints, offsets) replaced as one tuple, so readers never see a mix.
+        self.table = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.lock = threading.Lock()
 
     def _probe_year(self, year):
         start = int(_dt.datetime(year, 1, 1, tzinfo=_UTC).timestamp())
@@ -256,14 +261,15 @@ class _ZoneTable:
         self.years[year] = points
 
     def _ensure(self, years):
-        missing = [y for y in years if y not in self.years]
-        if not missing:
+        if all(y in self.years for y in years):
             return
-        for y in missing:
-            self._probe_year(y)
-        pts = sorted(p for y in self.years for p in self.years[y])
-        self.breaks = np.array([p[0] for p in pts], dtype=np.int64)
-        self.values = np.array([p[1] for p in pts], dtype=np.int64)
+        with self.lock:
+            missing = [y for y in years if y not in self.years]
+            for y in missing:
+                self._probe_year(y)
+            pts = sorted(p for y in self.years for p in self.years[y])
+            self.table = (np.array([p[0] for p in pts], dtype=np.int64),
+                          np.array([p[1] for p in pts], dtype=np.int64))
 
     def offsets(self, utc_ns):
         utc_ns = np.asarray(utc_ns, dtype=np.int64)
@@ -278,9 +284,10 @@ class _ZoneTable:
             years = (np.unique(y64) + 1970).tolist()
         years = [y for y in years if 1 <= y <= 9998]
         self._ensure(years)
-        idx = np.searchsorted(self.breaks, sec, side="right") - 1
+        breaks, values = self.table
+        idx = np.searchsorted(breaks, sec, side="right") - 1
         idx[idx < 0] = 0
-        return self.values[idx] * SEC
+        return values[idx] * SEC
 
 
 def resolve_timezone(tz):
