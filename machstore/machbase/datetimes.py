@@ -340,6 +340,12 @@ class Token:
     def __repr__(self):
         return f"Token({self.text!r}, {self.kind})"
 
+    def __eq__(self, other):
+        return isinstance(other, Token) and self.text == other.text and self.kind == other.kind
+
+    def __hash__(self):
+        return hash((self.text, self.kind))
+
 
 class DateFormat:
     """A tokenised Machbase datetime format; every field has a fixed width when printed."""
@@ -892,7 +898,7 @@ def _segments(dfmt):
     return [(cls, tuple(toks)) for cls, toks in segs]
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _sod_table(tokens):
     """Return the S<k> table of a time-of-day run for each of the 86400 seconds."""
     zero = np.zeros(86400, dtype=np.int64)
