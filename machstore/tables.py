@@ -27,7 +27,8 @@ import pyarrow as pa
 
 from . import catalog, keys, lineproto, segments, tagingest
 from . import fieldtypes as ft
-from .errors import AlreadyExists, DuplicateKey, InvalidArgument, TableNotFound, TagHasData, TagNotFound
+from .errors import (AlreadyExists, DuplicateKey, InvalidArgument, NotFound, TableNotFound, TagHasData,
+                     TagNotFound)
 from .rows import Column, RowSet, concat
 
 TAG, LOG, VOLATILE, LOOKUP = "tag", "log", "volatile", "lookup"
@@ -491,6 +492,40 @@ class TablesMixin:
         if unknown:
             raise InvalidArgument(f"unknown metadata column {sorted(unknown)[0]}")
         txn.put(keys.u64(sid), orjson.dumps(values), db=self.dbs[b"tagmeta"])
+
+    # -- users (Machbase accounts; the SQL layer hashes passwords) ------------------------
+
+    def put_user(self, name, record, *, create=True):
+        """Store a user record (``{"password": hash}``); AlreadyExists/NotFound per ``create``."""
+        key = b"user:" + name.upper().encode("utf-8")
+        with self._write_txn() as txn:
+            exists = txn.get(key, db=self.dbs[b"catalog"]) is not None
+            if create and exists:
+                raise AlreadyExists(f"user {name.upper()} already exists")
+            if not create and not exists:
+                raise NotFound(f"user {name.upper()} does not exist")
+            txn.put(key, orjson.dumps(record), db=self.dbs[b"catalog"])
+
+    def get_user(self, name):
+        """Return a user record, or None."""
+        with self.env.begin() as txn:
+            raw = txn.get(b"user:" + name.upper().encode("utf-8"), db=self.dbs[b"catalog"])
+        return None if raw is None else orjson.loads(raw)
+
+    def delete_user(self, name):
+        with self._write_txn() as txn:
+            if not txn.delete(b"user:" + name.upper().encode("utf-8"), db=self.dbs[b"catalog"]):
+                raise NotFound(f"user {name.upper()} does not exist")
+
+    def list_users(self):
+        out = []
+        with self.env.begin() as txn, txn.cursor(db=self.dbs[b"catalog"]) as cur:
+            if cur.set_range(b"user:"):
+                for k in cur.iternext(values=False):
+                    if not k.startswith(b"user:"):
+                        break
+                    out.append(bytes(k[5:]).decode("utf-8"))
+        return out
 
     # -- volatile / lookup rows --------------------------------------------------------------
 
