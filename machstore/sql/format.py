@@ -38,9 +38,11 @@ def format_sql(node):
 
 
 def quote_ident(name):
-    """Write a name bare if it reads back as itself (upper case, not reserved), else double-quoted."""
+    """Write a name bare if it reads back as itself (upper case, not reserved), else double-quoted
+    (quotes doubled, a backslash doubled where the lexer would read it as an escape)."""
     if _BARE.match(name) and name not in RESERVED:
         return name
+    name = re.sub(r'\\(?=[\\"]|\Z)', r"\\\\", name)
     return '"' + name.replace('"', '""') + '"'
 
 

@@ -690,6 +690,8 @@ class Parser:
         if kind == SUFFIXED:
             self.next()
             return ast.Interval(self.interval_ns(tok), pos=tok.pos)
+        if kind == QIDENT and self.peek(1).kind == OP and self.peek(1).value == ".":
+            return self.column_ref()
         if kind in (STRING, QIDENT):
             self.next()
             return ast.Str(tok.value, pos=tok.pos)
