@@ -67,7 +67,8 @@ SEED_EXAMPLES = [
                          ColumnDef("VALUE_MULTI", ColumnType("DOUBLE"), summarized=True),
                          ColumnDef("VALUE2_MULTI", ColumnType("SHORT")),
                          ColumnDef("VALUE3_MULTI", ColumnType("VARCHAR", 10))),
-                 "TAG", metadata=(ColumnDef("MYSHORTMETA", ColumnType("SHORT")), ColumnDef("BASEIP", ColumnType("IPV4"))))),
+                 "TAG", metadata=(ColumnDef("MYSHORTMETA", ColumnType("SHORT")),
+                                  ColumnDef("BASEIP", ColumnType("IPV4"))))),
 ]
 
 
@@ -128,7 +129,8 @@ AST_CASES = [
      CreateTable("T", tag_cols(), "TAG", rollup=RollupSpec("SEC", True),
                  properties=(Property("ROLLUP_DATA_PART_SIZE", Num(1024)),))),
     ('create table special_tbl ( "with.dot" INTEGER, "Mixed" short )',
-     CreateTable("SPECIAL_TBL", (ColumnDef("with.dot", ColumnType("INTEGER")), ColumnDef("Mixed", ColumnType("SHORT"))))),
+     CreateTable("SPECIAL_TBL", (ColumnDef("with.dot", ColumnType("INTEGER")),
+                                 ColumnDef("Mixed", ColumnType("SHORT"))))),
     ("DROP TABLE tag CASCADE", DropTable("TAG", True)),
     ("truncate table ctest", TruncateTable("CTEST")),
     ("CREATE ROLLUP _tag_rollup_sec ON tag(value) INTERVAL 1 SEC",
@@ -252,7 +254,8 @@ AST_CASES = [
     ("select i1 from t8 duration 1 minute before 1 day",
      sel(col("I1"), sources=(Table("T8"),), duration=Duration(TimeSpan(1, "MINUTE"), "BEFORE", TimeSpan(1, "DAY")))),
     ("select i1 from t8 where i1 > 0 duration 2 second group by i1",
-     sel(col("I1"), sources=(Table("T8"),), where=Binary(">", col("I1"), Num(0)), duration=Duration(TimeSpan(2, "SECOND")),
+     sel(col("I1"), sources=(Table("T8"),), where=Binary(">", col("I1"), Num(0)),
+         duration=Duration(TimeSpan(2, "SECOND")),
          group_by=(col("I1"),))),
     ("select i1 from t8 limit 3 duration 1 year after 2 month",
      sel(col("I1"), sources=(Table("T8"),), limit=3,
@@ -267,7 +270,8 @@ AST_CASES = [
          Call("MIN", (col("VALUE"),)), Call("MAX", (col("VALUE"),)), sources=(Table("TAG"),),
          where=Binary("=", col("NAME"), Str("tag-1")), group_by=(col("T"),), order_by=(OrderItem(col("T")),))),
     ("SELECT rollup('day', 10, time, '2023-01-01') mtime FROM tag",
-     sel(item(Call("ROLLUP", (Str("day"), Num(10), col("TIME"), Str("2023-01-01"))), "MTIME"), sources=(Table("TAG"),))),
+     sel(item(Call("ROLLUP", (Str("day"), Num(10), col("TIME"), Str("2023-01-01"))), "MTIME"),
+         sources=(Table("TAG"),))),
     ("SELECT time ROLLUP 3 SEC mtime, avg(value) FROM tag GROUP BY mtime",
      sel(item(Call("ROLLUP", (Str("sec"), Num(3), col("TIME"))), "MTIME"), Call("AVG", (col("VALUE"),)),
          sources=(Table("TAG"),), group_by=(col("MTIME"),))),
@@ -282,7 +286,8 @@ AST_CASES = [
          Call("SUMSQ", (col("VALUE"),)), Call("STDDEV", (col("VALUE"),)), Call("VARIANCE", (col("VALUE"),)),
          sources=(Table("TAG"),))),
     ("select to_char(time, 'YYYY-MM-DD HH24:MI:SS'), to_date('1999-12', 'YYYY-MM'), now, sysdate, now() from t",
-     sel(Call("TO_CHAR", (col("TIME"), Str("YYYY-MM-DD HH24:MI:SS"))), Call("TO_DATE", (Str("1999-12"), Str("YYYY-MM"))),
+     sel(Call("TO_CHAR", (col("TIME"), Str("YYYY-MM-DD HH24:MI:SS"))),
+         Call("TO_DATE", (Str("1999-12"), Str("YYYY-MM"))),
          Call("NOW"), Call("SYSDATE"), Call("NOW"), sources=(Table("T"),))),
     ("SELECT GROUP_CONCAT(DISTINCT name ORDER BY id1 DESC SEPARATOR '.') G FROM c GROUP BY id2",
      sel(item(Call("GROUP_CONCAT", (col("NAME"),), True, (OrderItem(col("ID1"), True),), Str(".")), "G"),
@@ -411,7 +416,8 @@ def test_parse_expr():
     assert parse_expr("a - b - c") == Binary("-", Binary("-", col("A"), col("B")), col("C"))
     assert parse_expr("a or b and not c = 1") == Binary("OR", col("A"), Binary("AND", col("B"), Unary(
         "NOT", Binary("=", col("C"), Num(1)))))
-    assert parse_expr("a || b = c || d") == Binary("=", Binary("||", col("A"), col("B")), Binary("||", col("C"), col("D")))
+    assert parse_expr("a || b = c || d") == Binary("=", Binary("||", col("A"), col("B")),
+                                                   Binary("||", col("C"), col("D")))
     assert parse_expr("-2") == Num(-2) and parse_expr("- 2.5") == Num(-2.5) and parse_expr("+3") == Num(3)
     assert parse_expr("-1h30m") == Interval(-(H + 30 * M))
     assert parse_expr("3s125ms10us4ns") == Interval(3 * S + 125_000_000 + 10_000 + 4)

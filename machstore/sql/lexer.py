@@ -30,6 +30,8 @@ Errors are raised as :class:`LexError` with the Machbase code: 2011 (``Unrecogni
 for a character that starts no token, 2010 for a string, quoted name or comment that never
 ends.
 """
+import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 __all__ = ["Pos", "Token", "Tokens", "LexError", "tokenize",
@@ -38,7 +40,8 @@ __all__ = ["Pos", "Token", "Tokens", "LexError", "tokenize",
 IDENT, QIDENT, STRING, INT, FLOAT, SUFFIXED, PARAM, OP, EOF = (
     "IDENT", "QIDENT", "STRING", "INT", "FLOAT", "SUFFIXED", "PARAM", "OP", "EOF")
 
-_WHITESPACE = frozenset(" \t\n\r\f\v")
+_SKIP_BLANKS = re.compile(r"[ \t\n\r\f\v]*")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _TWO_CHAR_OPS = frozenset(("<>", "!=", "<=", ">=", "||", "->"))
 _ONE_CHAR_OPS = frozenset("(),;.*+-/%=<>")
 
@@ -105,14 +108,8 @@ class _Lines:
             i += 1
 
     def pos(self, offset):
-        lo, hi = 0, len(self._starts) - 1
-        while lo < hi:  # the last line start <= offset
-            mid = (lo + hi + 1) // 2
-            if self._starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
-        return Pos(lo + 1, offset - self._starts[lo] + 1)
+        line = bisect_right(self._starts, offset)  # the last line start <= offset, 1-based
+        return Pos(line, offset - self._starts[line - 1] + 1)
 
 
 def tokenize(text):
@@ -121,9 +118,10 @@ def tokenize(text):
     items = []
     hints = {}
     i, n = 0, len(text)
+    skip_blanks = _SKIP_BLANKS.match
+    word = _WORD.match
     while True:
-        while i < n and text[i] in _WHITESPACE:
-            i += 1
+        i = skip_blanks(text, i).end()
         if i >= n:
             items.append(Token(EOF, "", n, n, lines.pos(n)))
             return Tokens(items, hints)
@@ -142,9 +140,7 @@ def tokenize(text):
             i = end + 2
             continue
         if is_ident_start(ch):
-            i += 1
-            while i < n and is_ident_char(text[i]):
-                i += 1
+            i = word(text, i).end()
             items.append(Token(IDENT, text[start:i], start, i, lines.pos(start)))
             continue
         if _is_digit(ch) or (ch == "." and i + 1 < n and _is_digit(text[i + 1])):

@@ -29,7 +29,7 @@ import re
 from machstore import errors
 
 from . import ast
-from .lexer import EOF, FLOAT, IDENT, INT, OP, PARAM, QIDENT, STRING, SUFFIXED, LexError, Pos, tokenize
+from .lexer import EOF, FLOAT, IDENT, INT, OP, PARAM, QIDENT, STRING, SUFFIXED, LexError, tokenize
 
 __all__ = ["SQLSyntaxError", "parse", "parse_one", "parse_expr", "RESERVED", "MESSAGES"]
 
@@ -181,9 +181,15 @@ def _caret(line_text, column):
 class Parser:
     """A recursive-descent parser over the token list of one text."""
 
+    _LOOKAHEAD = 3  # the furthest peek() looks past the current token
+
     def __init__(self, text, tokens):
         self.text = text
-        self.tokens = tokens.items
+        # PERF: pad with EOF so peek() needs no bounds check, and keep each token's keyword
+        # (upper-cased word) and operator in parallel lists so at()/at_op() are lookups.
+        self.tokens = tokens.items + [tokens.items[-1]] * self._LOOKAHEAD
+        self.words = [t.value.upper() if t.kind == IDENT else None for t in self.tokens]
+        self.ops = [t.value if t.kind == OP else None for t in self.tokens]
         self.hints = tokens.hints
         self.i = 0
         self.params = 0
@@ -200,8 +206,8 @@ class Parser:
     # -- token stream ------------------------------------------------------------------
 
     def peek(self, k=0):
-        """Return the token ``k`` places ahead (the EOF token past the end)."""
-        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
+        """Return the token ``k`` places ahead (``k`` <= 3; the EOF token past the end)."""
+        return self.tokens[self.i + k]
 
     def next(self):
         tok = self.tokens[self.i]
@@ -220,20 +226,19 @@ class Parser:
 
     def at(self, *words):
         """Is the next token one of these keywords?"""
-        return self.is_word(self.peek(), *words)
+        return self.words[self.i] in words
 
     def at_op(self, *ops):
-        tok = self.peek()
-        return tok.kind == OP and tok.value in ops
+        return self.ops[self.i] in ops
 
     def accept(self, word):
         """Consume the keyword ``word`` if it is next; return the token or None."""
-        if self.at(word):
+        if self.words[self.i] == word:
             return self.next()
         return None
 
     def accept_op(self, op):
-        if self.at_op(op):
+        if self.ops[self.i] == op:
             return self.next()
         return None
 
