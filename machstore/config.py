@@ -72,6 +72,23 @@ SETTINGS = (
     Setting("influx_version", "1.8.10",
             "Version reported in X-Influxdb-Version and by /ping?verbose=true; InfluxDB 1.x "
             "clients look at it to pick their protocol."),
+    Setting("timezone", "",
+            "Timezone of Machbase datetimes (input and output), e.g. +0900 or Asia/Seoul; empty: "
+            "the system's."),
+    Setting("machbase_enabled", True,
+            "Serve the Machbase REST API (/machbase, /machiot); machbase.conf's HTTP_ENABLE."),
+    Setting("machbase_auth", False,
+            "Require Machbase Basic auth (ID@Host:Password) on /machbase and /machiot (HTTP_AUTH)."),
+    Setting("machbase_max_mem", 536_870_912,
+            "Largest /machbase request or response body in bytes (HTTP_MAX_MEM); over it: error 3114."),
+    Setting("auto_meta_insert", 1,
+            "Unknown tag names in appends: 0 refuse (3113), 1 or 2 register them (TAGDATA_AUTO_META_INSERT)."),
+    Setting("document_root", "",
+            "Directory served as static files for paths no API claims (http.conf document_root)."),
+    Setting("machbase_conf", "",
+            "A Machbase machbase.conf to read HTTP_PORT_NO, HTTP_AUTH, HTTP_MAX_MEM, HTTP_ENABLE from."),
+    Setting("http_conf", "",
+            "A Machbase http.conf (JSON) to read document_root, max_request_size, request_timeout_ms from."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -126,7 +143,45 @@ def load_settings(config_file=None, overrides=None):
     for name, value in (overrides or {}).items():
         if value is not None:
             values[_normalize_name(name)] = coerce(_normalize_name(name), value)
-    return Settings(values)
+    confs = machbase_conf_values(values.get("machbase_conf"), values.get("http_conf"))
+    return Settings({**confs, **values})
+
+
+def machbase_conf_values(machbase_conf, http_conf):
+    """Settings named by a Machbase ``machbase.conf`` / ``http.conf`` (only what a file sets).
+
+    They rank above the defaults and below the config file and flags.
+    """
+    import math
+    import os
+
+    from machstore.machbase.conf import load_http_conf, load_machbase_conf
+
+    out = {}
+    if machbase_conf:
+        conf = load_machbase_conf(machbase_conf)
+        given = conf.lines
+        if "HTTP_PORT_NO" in given:
+            port_bind = f"127.0.0.1:{conf['HTTP_PORT_NO']}"
+            binds = list(_BY_NAME["bind"].default)
+            out["bind"] = binds if port_bind in binds else [port_bind] + binds[1:]
+        for prop, name in (("HTTP_AUTH", "machbase_auth"), ("HTTP_MAX_MEM", "machbase_max_mem"),
+                           ("HTTP_ENABLE", "machbase_enabled"), ("TIMEZONE", "timezone"),
+                           ("TAGDATA_AUTO_META_INSERT", "auto_meta_insert")):
+            if prop in given:
+                out[name] = coerce(name, conf[prop])
+    if http_conf:
+        conf = load_http_conf(http_conf)
+        given = conf.lines
+        if "document_root" in given:
+            home = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(http_conf))))
+            out["document_root"] = os.path.join(home, conf["document_root"])
+        if "max_request_size" in given:
+            out["machbase_max_mem"] = min(int(conf["max_request_size"]), out.get(
+                "machbase_max_mem", _BY_NAME["machbase_max_mem"].default))
+        if "request_timeout_ms" in given:
+            out["timeout"] = max(1, math.ceil(int(conf["request_timeout_ms"]) / 1000))
+    return out
 
 
 def read_config_file(path):

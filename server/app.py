@@ -15,7 +15,7 @@ import falcon
 import orjson
 
 from machstore.config import Settings
-from machstore.server import influx, influx_query
+from machstore.server import influx, influx_query, machbase
 
 log = logging.getLogger("machstore.server")
 
@@ -81,6 +81,8 @@ def create_app(engine_factory, settings=None):
     app.req_options.keep_blank_qs_values = True
     for uri, resource in _routes(engine, settings):
         app.add_route(uri, resource)
+    if settings.document_root:
+        app.add_sink(machbase.StaticFiles(settings.document_root), prefix="/")
     app.add_error_handler(Exception, _dispatch_error)
     app.add_error_handler(falcon.HTTPError, _dispatch_error)
     return app
@@ -89,7 +91,11 @@ def create_app(engine_factory, settings=None):
 def _routes(engine, settings):
     """Return the one route table: ``(uri template, resource)`` pairs for every API family."""
     kapacitor_write = influx.Write(engine, settings, family=influx.KAPACITOR, default_precision="n")
-    return [
+    machbase_routes = []
+    if settings.machbase_enabled:
+        authenticator = machbase.make_authenticator(engine, settings)
+        machbase_routes = [("/machbase", machbase.MachbaseResource(engine, settings, authenticator))]
+    return machbase_routes + [
         # InfluxDB 1.x
         ("/ping", influx.Ping(settings)),
         ("/write", influx.Write(engine, settings)),
