@@ -78,9 +78,11 @@ class Frame:
     def take(self, idx):
         out = Frame(int(np.count_nonzero(idx)) if idx.dtype == bool else len(idx), session=self.session,
                     aliases=self.aliases)
-        for name, v in self.columns.items():
-            out.columns[name] = v if v.scalar else Val(v.mtype, v.values[idx],
-                                                      None if v.nulls is None else v.nulls[idx])
+        def cut(v):
+            return v if v.scalar else Val(v.mtype, v.values[idx], None if v.nulls is None else v.nulls[idx])
+
+        out.columns = {name: cut(v) for name, v in self.columns.items()}
+        out.computed = {node: cut(v) for node, v in self.computed.items()}
         return out
 
 

@@ -297,9 +297,16 @@ def _sys_columns(engine, session, text):
     return types, rows
 
 
+def all_users(engine):
+    """Machbase users: the stored ones, and SYS (MANAGER) until it is given a password."""
+    from machstore.machbase.auth import DEFAULT_USER
+    users = engine.list_users()
+    return users if DEFAULT_USER in users else [DEFAULT_USER] + users
+
+
 def _sys_users(engine, session, text):
     types = [("USER_ID", INTEGER), ("NAME", VARCHAR("varchar(128)"))]
-    return types, [[i + 1, u] for i, u in enumerate(engine.list_users())]
+    return types, [[i + 1, u] for i, u in enumerate(all_users(engine))]
 
 
 _VIRTUAL = {"V$STMT": _v_stmt, "M$SYS_TABLES": _sys_tables, "V$TABLES": _sys_tables,
@@ -388,14 +395,15 @@ def _group(frame, stmt, targets):
         out.computed[k] = kv
         if isinstance(k, ast.Column):
             out.columns[k.name] = kv
-    for alias, expr in alias_exprs.items():
-        if expr in out.computed:
-            out.columns.setdefault(alias, out.computed[expr])
     # non-aggregated columns: the value of the group's first row (lenient; Machbase requires GROUP BY)
     for name, v in frame.columns.items():
         out.columns.setdefault(name, _at(v, first, n_groups, frame.n))
     for call in calls:
         out.computed[call] = _aggregate(call, frame, gid, n_groups)
+    # select-list aliases are visible to HAVING and ORDER BY
+    for alias, expr in alias_exprs.items():
+        if alias not in frame.columns:
+            out.columns[alias] = evaluate(expr, out)
     return out
 
 

@@ -18,7 +18,7 @@ from machstore.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 from . import ast
 from .expr import NS, Frame, condition, evaluate
 from .parser import SQLSyntaxError, parse
-from .select import _conjuncts, _simple_term, _time_bounds, column_type, run_select
+from .select import _conjuncts, _simple_term, _time_bounds, all_users, column_type, run_select
 from .session import OutColumn, Result, Session
 
 KIND = {"LOG": LOG, "VOLATILE": VOLATILE, "LOOKUP": LOOKUP, "TAG": TAG}
@@ -143,7 +143,7 @@ def _show(engine, stmt, session, text):
     if stmt.subject == "TABLE" and stmt.name:
         return _describe(engine, ast.Describe(stmt.name), session, text)
     if stmt.subject == "USERS":
-        return _rows(["USER_NAME"], [VARCHAR("varchar(128)")], [[u] for u in _users(engine)])
+        return _rows(["USER_NAME"], [VARCHAR("varchar(128)")], [[u] for u in all_users(engine)])
     raise error(1006)
 
 
@@ -170,11 +170,6 @@ def _rows(names, types, rows):
 
 
 # -- users -------------------------------------------------------------------------------------
-
-def _users(engine):
-    users = engine.list_users()
-    return users if auth.DEFAULT_USER in users else [auth.DEFAULT_USER] + users
-
 
 def _create_user(engine, stmt, session, text):
     if stmt.name == auth.DEFAULT_USER:
