@@ -80,6 +80,12 @@ def test_expressions_functions_distinct(tag):
     assert tag("select nvl(value, -1) from tag where name = 'b' order by time") == [(3.0,), (-1.0,)]
 
 
+def test_order_by_strings_and_nulls(tag):
+    assert tag("select note from tag order by note desc") == [("z",), ("y",), ("x",), ("x",), (None,)]
+    assert tag("select name, note from tag where note is not null order by note, name desc") == [
+        ("b", "x"), ("a", "x"), ("b", "y"), ("c", "z")]
+
+
 def test_scan_backward_and_subquery(tag):
     assert tag("select /*+ SCAN_BACKWARD(tag) */ time from tag where name = 'a'") == [(2 * 10**9,), (10**9,)]
     assert tag("select count(*) from (select name from tag where value > 1)") == [(3,)]

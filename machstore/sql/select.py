@@ -345,9 +345,19 @@ def _tag_stat(engine, tname):
 
 # -- grouping and aggregates -----------------------------------------------------------------
 
-def _codes(v, n):
-    """Integer codes (0..k-1) of a column's values; NULL gets its own code."""
+def _codes(v, n, *, ordered=False):
+    """Integer codes of a column's values (NULL: 0); ``ordered`` makes them follow value order."""
     values, nulls = v.array(n)
+    if values.dtype == object and not ordered:
+        # PERF: pyarrow's hash-based dictionary encoding beats sorting Python objects
+        try:
+            encoded = pa.array(values, from_pandas=True).dictionary_encode()
+            inv = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+            if nulls is not None:
+                inv[nulls] = 0
+            return inv
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
     if values.dtype == object:
         values = np.array(["" if x is None else str(x) for x in values], dtype=object)
     _, inv = np.unique(values, return_inverse=True)
@@ -528,7 +538,7 @@ def _order(order_by, cols, frame, names):
             v = evaluate(e, out_frame)
         values, nulls = v.array(n)
         if values.dtype == object or values.dtype == bool:
-            k = _codes(v, n)
+            k = _codes(v, n, ordered=True)
         else:
             k = values.astype(np.float64) if values.dtype.kind == "u" else values
             if nulls is not None:

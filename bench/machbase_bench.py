@@ -1,0 +1,157 @@
+"""Machbase REST benchmarks: JSON append rows/s, range SELECT rows/s, aggregates vs SQLite.
+
+Starts its own ``machstore serve`` (2 workers) on a temp directory, then:
+
+1. **append**: ``--senders`` processes POST ``{"name","date_format","values"}`` batches of
+   ``--batch`` rows to ``/machbase`` (a tag table: name, time, value) -> rows/s;
+2. **select**: ``GET /machbase?q=select * from tag where name = ... and time between ...``
+   for one tag's whole range, JSON rendered and read by the client -> rows/s served;
+3. **aggregates**: the same GROUP BY queries through ``/machbase`` and through SQLite
+   (in-process, the same rows, an index on (name, time)) in the same run -> ratio.
+
+Run:  python bench/machbase_bench.py [--rows 1000000] [--tags 100] [--senders 4]
+Profile a worker with ``py-spy record -p <worker pid>`` while it runs.
+"""
+import argparse
+import json
+import multiprocessing as mp
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+T0 = 1_000_000_000  # 2001-09-09 01:46:40 UTC, as in the seed's data
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data, port):
+    argv = [sys.executable, "-m", "machstore", "serve", "--data", data, "--bind", f"127.0.0.1:{port}",
+            "--workers", "2", "--timezone", "+0000"]
+    proc = subprocess.Popen(argv, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if requests.get(f"{url}/ping", timeout=1).status_code == 204:
+                return proc, url
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("machstore did not start")
+
+
+def rows_for(start, count, tags):
+    """Rows i = start..start+count-1: tag-(i % tags), one second apart per tag."""
+    out = []
+    for i in range(start, start + count):
+        sec = T0 + i // tags
+        out.append([f"tag-{i % tags}", time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(sec)), 8000.0 + (i % 997)])
+    return out
+
+
+def _sender(args):
+    url, batches = args
+    s = requests.Session()
+    n = 0
+    for body in batches:
+        r = s.post(f"{url}/machbase", data=body, headers={"Content-Type": "application/json"}, timeout=120)
+        n += r.json()["append_success"]
+    return n
+
+
+def bench_append(url, rows, tags, batch, senders):
+    bodies = [json.dumps({"name": "tag", "date_format": "YYYY-MM-DD HH24:MI:SS",
+                          "values": rows_for(s, min(batch, rows - s), tags)}).encode()
+              for s in range(0, rows, batch)]
+    chunks = [bodies[i::senders] for i in range(senders)]
+    t = time.perf_counter()
+    with mp.Pool(senders) as pool:
+        stored = sum(pool.map(_sender, [(url, c) for c in chunks]))
+    wall = time.perf_counter() - t
+    return stored, wall
+
+
+def bench_select(url, rows, tags, repeat=3):
+    per_tag = rows // tags
+    q = (f"select * from tag where name = 'tag-1' and time between "
+         f"'{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(T0))}' and "
+         f"'{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(T0 + per_tag))}'")
+    best = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        r = requests.get(f"{url}/machbase", params={"q": q, "m": "1"}, timeout=300)
+        n = len(r.json()["data"])
+        wall = time.perf_counter() - t
+        best = wall if best is None else min(best, wall)
+    return n, best
+
+
+AGGREGATES = [
+    ("count/avg/min/max per tag",
+     "select name, count(*), avg(value), min(value), max(value) from tag group by name",
+     "select name, count(*), avg(value), min(value), max(value) from tag group by name"),
+    ("one tag, 1-minute buckets",
+     "select rollup('min', 1, time) t, sum(value), count(*) from tag where name = 'tag-1' group by t",
+     "select time / 60000000000 * 60000000000 t, sum(value), count(*) from tag where name = 'tag-1' group by t"),
+]
+
+
+def bench_aggregates(url, rows, tags):
+    db = sqlite3.connect(":memory:")
+    db.execute("create table tag (name text, time integer, value real)")
+    db.executemany("insert into tag values (?, ?, ?)",
+                   ((f"tag-{i % tags}", (T0 + i // tags) * 10**9, 8000.0 + (i % 997)) for i in range(rows)))
+    db.execute("create index tag_name_time on tag (name, time)")
+    out = []
+    for label, ours, theirs in AGGREGATES:
+        t = time.perf_counter()
+        r = requests.get(f"{url}/machbase", params={"q": ours, "m": "1"}, timeout=600).json()
+        t_ours = time.perf_counter() - t
+        t = time.perf_counter()
+        res = db.execute(theirs).fetchall()
+        t_sqlite = time.perf_counter() - t
+        assert len(r["data"]) == len(res), (label, len(r["data"]), len(res))
+        out.append((label, t_ours, t_sqlite))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--tags", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=10_000)
+    ap.add_argument("--senders", type=int, default=4)
+    args = ap.parse_args(argv)
+    data = tempfile.mkdtemp(prefix="msmb")
+    proc, url = start_server(data, free_port())
+    try:
+        requests.get(f"{url}/machbase", params={"q": "create tag table tag (name varchar(20) primary key, "
+                                                     "time datetime basetime, value double summarized)"})
+        stored, wall = bench_append(url, args.rows, args.tags, args.batch, args.senders)
+        print(f"append   {stored:,} rows in {wall:.2f} s = {stored / wall:,.0f} rows/s "
+              f"({args.senders} senders, {args.batch:,}-row JSON batches)")
+        time.sleep(2)
+        n, wall = bench_select(url, args.rows, args.tags)
+        print(f"select   {n:,} rows of one tag in {wall:.3f} s = {n / wall:,.0f} rows/s served (JSON, m=1)")
+        for label, ours, theirs in bench_aggregates(url, args.rows, args.tags):
+            print(f"agg      {label:28s} machstore {ours * 1000:8.1f} ms   sqlite {theirs * 1000:8.1f} ms   "
+                  f"ratio {theirs / ours:5.2f}x")
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
