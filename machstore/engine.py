@@ -21,6 +21,7 @@ from . import fieldtypes as ft
 from .errors import InvalidArgument, StorageFull
 from .rows import RowSet, concat, sort_rows
 from .tables import TablesMixin
+from .tagstats import TagStatsMixin
 
 DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
 MAX_BLOCK_ROWS = 8192
@@ -46,7 +47,7 @@ class WriteResult:
     dropped: int = 0
 
 
-class Engine(TablesMixin):
+class Engine(TablesMixin, TagStatsMixin):
     """An open machstore data directory.
 
     >>> eng = Engine("./machstore-data")

@@ -145,3 +145,36 @@ def test_line_protocol_into_tag_table(eng):
     assert eng.scan_table("tag").to_pydict() == {
         "NAME": ["cpu.sys", "cpu.user", "mem.free"], "TIME": [10, 10, 20], "VALUE": [2.0, 1.5, 7.0],
         "HOST": ["a", "a", None]}
+
+
+def test_tag_stats_and_buckets_match_plain_computation(eng):
+    tag_table(eng)
+    rng = np.random.default_rng(4)
+    names = rng.choice(["a", "b", "c"], 600)
+    times = rng.integers(0, 10_000, 600) * 10**9
+    values = rng.normal(size=600)
+    values[::17] = np.nan  # NULL values (row counted, value not)
+    cols = tag_rows(list(names), list(times), [None if np.isnan(v) else float(v) for v in values])
+    eng.append_rows("tag", {k: v for k, v in cols.items()})
+    for compacted in (False, True):
+        if compacted:
+            while eng.compact():
+                pass
+        stats = {s["NAME"]: s for s in eng.tag_stats("tag")}
+        for tag in "abc":
+            m = names == tag
+            t, v = times[m], values[m]
+            ok = ~np.isnan(v)
+            order = np.argsort(t[ok], kind="stable")
+            tv, vv = t[ok][order], v[ok][order]
+            st = stats[tag]
+            assert (st["ROW_COUNT"], st["MIN_TIME"], st["MAX_TIME"]) == (m.sum(), t.min(), t.max())
+            assert (st["MIN_VALUE"], st["MAX_VALUE"]) == (vv.min(), vv.max())
+            assert st["FIRST_VALUE_TIME"] == tv[0] and st["LAST_VALUE_TIME"] == tv[-1]
+        total = eng.table_stats("tag")
+        assert total["ROW_COUNT"] == 600 and total["MAX_VALUE"] == np.nanmax(values)
+        b = eng.bucket_stats("tag", ["a", "b"], 1000 * 10**9, 1999 * 10**9, 60 * 10**9)
+        m = np.isin(names, ["a", "b"]) & ~np.isnan(values) & (times >= 960 * 10**9) & (times < 2040 * 10**9)
+        assert b["count"].sum() == m.sum() and b["sum"].sum() == pytest.approx(values[m].sum())
+        assert b["time"][0] >= 960 * 10**9 and b["time"][-1] < 2040 * 10**9
+    assert eng.disk_size("tag") > 0 and eng.disk_size("tag", ["a"]) < eng.disk_size("tag")

@@ -324,22 +324,12 @@ def _tag_stat(engine, tname):
     types = [("NAME", column_type(tdef.column(tdef.key))), ("ROW_COUNT", LONG), ("MIN_TIME", DATETIME),
              ("MAX_TIME", DATETIME), ("MIN_VALUE", vtype), ("MIN_VALUE_TIME", DATETIME), ("MAX_VALUE", vtype),
              ("MAX_VALUE_TIME", DATETIME), ("RECENT_ROW_TIME", DATETIME)]
-    rows = []
-    for meta in engine.tag_metadata(tname):
-        tag = meta[tdef.key]
-        t = engine.scan_table(tname, tags=[tag])
-        times = t.column(tdef.time).to_numpy()
-        vals = t.column(value.name)
-        row = [tag, len(times)] + [None] * 7
-        if len(times):
-            row[2], row[3], row[8] = int(times.min()), int(times.max()), int(times[-1])
-            valid = ~vals.is_null().to_numpy(zero_copy_only=False)
-            if valid.any():
-                v = vals.fill_null(0).to_numpy()
-                vi = np.flatnonzero(valid)
-                imin, imax = vi[np.argmin(v[vi])], vi[np.argmax(v[vi])]
-                row[4], row[5], row[6], row[7] = v[imin].item(), int(times[imin]), v[imax].item(), int(times[imax])
-        rows.append(row)
+    rows = [[st[tdef.key], st["ROW_COUNT"], st["MIN_TIME"], st["MAX_TIME"], st["MIN_VALUE"], st["MIN_VALUE_TIME"],
+             st["MAX_VALUE"], st["MAX_VALUE_TIME"], st["LAST_VALUE_TIME"] if st["ROW_COUNT"] else None]
+            for st in engine.tag_stats(tname)]
+    for row in rows:  # RECENT_ROW_TIME: the newest row, valued or not
+        if row[1]:
+            row[8] = row[3]
     return types, _table_of(types, rows)
 
 

@@ -1,0 +1,176 @@
+"""Tag-table statistics: per-tag lookups (count, time range, min/max/first/last) and time buckets.
+
+These answer Machbase's ``v$<tag>_stat`` and the ``/machiot`` lookup and calculated
+endpoints.  Lookups fold the per-block summaries (never the rows) of each tag, plus
+the rows of the few segments not yet compacted.  ``bucket_stats`` aggregates a time
+range into fixed buckets for several tags together.
+
+NOTE: ``bucket_stats`` reads raw rows for now; rollup records maintained by compaction
+(issue #4) will answer whole buckets without reading them.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import blocks, segments
+from .tables import TAG, TableDef  # noqa: F401  (TableDef: type of ``tdef`` below)
+
+STAT_FIELDS = ("ROW_COUNT", "MIN_TIME", "MAX_TIME", "MIN_VALUE", "MIN_VALUE_TIME", "MAX_VALUE",
+               "MAX_VALUE_TIME", "FIRST_VALUE", "FIRST_VALUE_TIME", "LAST_VALUE", "LAST_VALUE_TIME")
+
+
+@dataclass
+class _Acc:
+    """Running statistics of one tag (or of a whole table)."""
+
+    rows: int = 0
+    tmin: int = None
+    tmax: int = None
+    vmin: float = None
+    vmin_t: int = None
+    vmax: float = None
+    vmax_t: int = None
+    first: float = None
+    first_t: int = None
+    last: float = None
+    last_t: int = None
+
+    def add_span(self, n, lo, hi):
+        self.rows += n
+        self.tmin = lo if self.tmin is None else min(self.tmin, lo)
+        self.tmax = hi if self.tmax is None else max(self.tmax, hi)
+
+    def add_values(self, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t):
+        if self.vmin is None or vmin < self.vmin or (vmin == self.vmin and vmin_t < self.vmin_t):
+            self.vmin, self.vmin_t = vmin, vmin_t
+        if self.vmax is None or vmax > self.vmax or (vmax == self.vmax and vmax_t < self.vmax_t):
+            self.vmax, self.vmax_t = vmax, vmax_t
+        if self.first_t is None or first_t < self.first_t:
+            self.first, self.first_t = first, first_t
+        if self.last_t is None or last_t >= self.last_t:
+            self.last, self.last_t = last, last_t
+
+    def merge(self, other):
+        if other.rows:
+            self.add_span(other.rows, other.tmin, other.tmax)
+        if other.vmin is not None:
+            self.add_values(other.vmin, other.vmin_t, other.vmax, other.vmax_t, other.first, other.first_t,
+                            other.last, other.last_t)
+
+    def as_dict(self):
+        return dict(zip(STAT_FIELDS, (self.rows, self.tmin, self.tmax, self.vmin, self.vmin_t, self.vmax,
+                                      self.vmax_t, self.first, self.first_t, self.last, self.last_t)))
+
+
+class TagStatsMixin:
+    """Statistics of tag tables (mixed into ``Engine`` next to ``TablesMixin``)."""
+
+    def tag_stats(self, name, tags=None):
+        """Return ``[{"NAME", "ROW_COUNT", "MIN_TIME", ..., "LAST_VALUE_TIME"}]`` per tag, sorted by name.
+
+        The value statistics are of the table's first value column (VALUE); NULL values
+        count as rows but not as values.  Cost: one summary per block, not per row.
+        """
+        with self.env.begin() as txn:
+            tdef = self._table(txn, name)
+            pairs = self._tag_ids(txn, tdef, tags)
+            accs = {sid: _Acc() for sid, _ in pairs}
+            column = tdef.value_columns()[0].name
+            for sid, acc in accs.items():
+                for _, packed in self._block_summaries(txn, sid):
+                    s = blocks.decode_summary(packed)
+                    acc.add_span(s.n_rows, s.min_time, s.max_time)
+                    cs = s.columns.get(column)
+                    if cs is not None and cs.count:
+                        acc.add_values(cs.min, cs.min_time, cs.max, cs.max_time, cs.first, cs.first_time,
+                                       cs.last, cs.last_time)
+            pending = self._pending_parts(txn, tdef.space_id, None, None, list(accs)) if accs else []
+            if pending:
+                for sid, rows in segments.rows_by_series(pending, wanted=list(accs)):
+                    accs[sid].merge(_rows_acc(rows, column))
+        return [{tdef.key: tag, **accs[sid].as_dict()} for sid, tag in pairs]
+
+    def table_stats(self, name):
+        """Return the totals of a whole tag table, in the fields of ``tag_stats``."""
+        total = _Acc()
+        for row in self.tag_stats(name):
+            acc = _Acc(row["ROW_COUNT"], row["MIN_TIME"], row["MAX_TIME"], row["MIN_VALUE"], row["MIN_VALUE_TIME"],
+                       row["MAX_VALUE"], row["MAX_VALUE_TIME"], row["FIRST_VALUE"], row["FIRST_VALUE_TIME"],
+                       row["LAST_VALUE"], row["LAST_VALUE_TIME"])
+            total.merge(acc)
+        return total.as_dict()
+
+    def bucket_stats(self, name, tags, start, end, bucket_ns):
+        """Aggregate the tags' VALUE rows together into buckets of ``bucket_ns``.
+
+        Buckets are labelled by their start (epoch-aligned) and cover every bucket from the
+        one holding ``start`` to the one holding ``end``, whole.  Returns a dict of numpy
+        arrays: ``time``, ``count``, ``sum``, ``min``, ``max``, ``sumsq``, ``first``, ``last``
+        (only buckets with rows; min/max/sum/first/last of NULL-free values).
+        """
+        lo = start // bucket_ns * bucket_ns
+        hi = end // bucket_ns * bucket_ns + bucket_ns - 1
+        table = self.scan_table(name, tags=tags, start=lo, end=hi)
+        tdef = self.get_table(name)
+        times = table.column(tdef.time).to_numpy()
+        col = table.column(tdef.value_columns()[0].name)
+        valid = ~col.is_null().to_numpy(zero_copy_only=False)
+        values = col.fill_null(0).to_numpy().astype(np.float64)
+        times, values = times[valid], values[valid]
+        order = np.argsort(times, kind="stable")
+        times, values = times[order], values[order]
+        buckets = times // bucket_ns * bucket_ns
+        if not times.size:
+            empty = np.empty(0)
+            return {"time": np.empty(0, dtype=np.int64), "count": np.empty(0, dtype=np.int64), "sum": empty,
+                    "min": empty, "max": empty, "sumsq": empty, "first": empty, "last": empty}
+        starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1])))
+        ends = np.append(starts[1:], times.size)
+        return {"time": buckets[starts], "count": (ends - starts).astype(np.int64),
+                "sum": np.add.reduceat(values, starts), "min": np.minimum.reduceat(values, starts),
+                "max": np.maximum.reduceat(values, starts), "sumsq": np.add.reduceat(values * values, starts),
+                "first": values[starts], "last": values[ends - 1]}
+
+    def disk_size(self, name, tags=None):
+        """Return the bytes a tag table's (or some tags') blocks, summaries and pending rows take."""
+        with self.env.begin() as txn:
+            tdef = self._table(txn, name)
+            keys_ = [key for sid, _ in self._tag_ids(txn, tdef, tags) for key, _ in self._block_summaries(txn, sid)]
+            seg_keys = []
+            if tags is None:
+                with txn.cursor(db=self.dbs[b"segidx"]) as cur:
+                    seg_keys = [bytes(k) for k, v in cur if segments.decode_index(v).space_id == tdef.space_id]
+        # PERF: a zero-copy transaction measures values without copying blocks out
+        with self.env.begin(buffers=True) as txn:
+            total = sum(len(txn.get(k, default=b"", db=self.dbs[b"blk"])) +
+                        len(txn.get(k, default=b"", db=self.dbs[b"sum"])) for k in keys_)
+            total += sum(len(txn.get(k, default=b"", db=self.dbs[b"seg"])) +
+                         len(txn.get(k, default=b"", db=self.dbs[b"segidx"])) for k in seg_keys)
+        return total
+
+    def force_rollup(self, name=None):
+        """Finish the background work pending now (compaction; rollups ride on it)."""
+        rounds = 0
+        while self.compact():
+            rounds += 1
+        return rounds
+
+
+def _rows_acc(rows, column):
+    acc = _Acc()
+    if not len(rows):
+        return acc
+    acc.add_span(len(rows), int(rows.times.min()), int(rows.times.max()))
+    col = rows.columns.get(column)
+    if col is None:
+        return acc
+    mask = col.valid_mask(len(rows))
+    if not mask.any():
+        return acc
+    t, v = rows.times[mask], col.values[mask]
+    order = np.argsort(t, kind="stable")
+    t, v = t[order], v[order]
+    imin, imax = int(np.argmin(v)), int(np.argmax(v))
+    acc.add_values(v[imin].item(), int(t[imin]), v[imax].item(), int(t[imax]), v[0].item(), int(t[0]),
+                   v[-1].item(), int(t[-1]))
+    return acc
