@@ -223,7 +223,7 @@ def test_multi_member_gzip_body_is_read_whole(server, db):
 
 def test_bad_gzip_gives_400_with_the_zlib_error(server, db):
     resp = write(server, b"m v=1 1\n", db=db, headers={"Content-Encoding": "gzip"})
-    assert_error(resp, 400, "Error -3 while decompressing data: incorrect header check")
+    assert_error(resp, 400, "gzip: invalid header")
 
 
 def test_truncated_gzip_gives_400_and_stores_nothing(server, db):
@@ -483,4 +483,4 @@ def test_gunzip_stops_at_the_limit_and_zero_means_no_limit():
     assert info.value.status == 413
     with pytest.raises(InfluxError) as info:
         gunzip(packed + b"garbage", 0)
-    assert (info.value.status, info.value.message) == (400, "Error -3 while decompressing data: incorrect header check")
+    assert (info.value.status, info.value.message) == (400, "gzip: invalid header")
