@@ -401,7 +401,9 @@ def _representatives(runs: List[Run]) -> List[Run]:
         if len(good) > 1:
             rep.spread = (f"{good[0].result['rows_per_s'] / 1e3:.0f}-"
                           f"{good[-1].result['rows_per_s'] / 1e3:.0f}k (n={len(good)})")
-        if n_disturbed:
+        if n_disturbed == len(good):
+            rep.spread = (rep.spread or "n=1") + " all disturbed"
+        elif n_disturbed:
             rep.spread = (rep.spread or "n=1") + f" +{n_disturbed} disturbed"
         out.append(rep)
     return out
