@@ -15,7 +15,7 @@ import falcon
 import orjson
 
 from machstore.config import Settings
-from machstore.server import influx, influx_query, machbase
+from machstore.server import influx, influx_query, machbase, machiot
 
 log = logging.getLogger("machstore.server")
 
@@ -95,6 +95,8 @@ def _routes(engine, settings):
     if settings.machbase_enabled:
         authenticator = machbase.make_authenticator(engine, settings)
         machbase_routes = [("/machbase", machbase.MachbaseResource(engine, settings, authenticator))]
+        # /machiot, /machiot/v1, /machiot-rest-api, /machiot-rest-api/v1 (tag-table API)
+        machbase_routes += machiot.routes(engine, settings, authenticator)
     return machbase_routes + [
         # InfluxDB 1.x
         ("/ping", influx.Ping(settings)),
