@@ -191,31 +191,36 @@ class MachiotResource:
         return self._select(call, columns)
 
     def _lookup(self, req, call, user):
+        """tags/range|min|max|first|last|count|cnt|disksize: one row for the table, or one per tag.
+
+        Every answer comes from ``tag_stats`` / ``table_stats`` / ``disk_size`` (block
+        summaries, pending rows, rollups), never from a scan of the rows.
+        """
         tdef = self._table(call.args["Table"])
         tags = paths.tag_list(call)
         if tags is not None:
             self._check_tags(tdef, tags)
         engine = self._engine.get()
         word = call.lookup
+        C = render.ResultColumn
         if word == "disksize":
             if tags is None:
-                return self._select(call, [render.ResultColumn("disksize", LONG, [engine.disk_size(tdef.name)])])
+                return self._select(call, [C("disksize", LONG, [engine.disk_size(tdef.name)])])
             sizes = [engine.disk_size(tdef.name, [tag]) for tag in tags]
-            return self._select(call, [render.ResultColumn("name", NAME_100, tags),
-                                       render.ResultColumn("disksize", LONG, sizes)])
+            return self._select(call, [C("name", NAME_100, tags), C("disksize", LONG, sizes)])
         key_type = column_type(tdef.column(tdef.key))
         value_col = tdef.value_columns()[0]
         value_type = column_type(value_col)
-        if tags is None and word in ("range", "min", "max", "count"):
+        if tags is None and word != "first" and word != "last":
             s = engine.table_stats(tdef.name)
-            return self._select(call, {
-                "range": lambda: [render.ResultColumn("name", NAME_ALL, ["ALL"]),
-                                  render.ResultColumn("min", DATETIME, [s["MIN_TIME"]]),
-                                  render.ResultColumn("max", DATETIME, [s["MAX_TIME"]])],
-                "min": lambda: [render.ResultColumn("min", value_type, [s["MIN_VALUE"]])],
-                "max": lambda: [render.ResultColumn("max", value_type, [s["MAX_VALUE"]])],
-                "count": lambda: [render.ResultColumn("count", LONG, [s["ROW_COUNT"]])],
-            }[word]())
+            if word == "range":
+                columns = [C("name", NAME_ALL, ["ALL"]), C("min", DATETIME, [s["MIN_TIME"]]),
+                           C("max", DATETIME, [s["MAX_TIME"]])]
+            elif word == "count":
+                columns = [C("count", LONG, [s["ROW_COUNT"]])]
+            else:
+                columns = [C(word, value_type, [s[word.upper() + "_VALUE"]])]
+            return self._select(call, columns)
         rows = engine.tag_stats(tdef.name, tags)
         if tags is None:  # first / last of the whole table: the tag holding the oldest / newest row
             rows = [r for r in rows if r["ROW_COUNT"]]
@@ -227,26 +232,23 @@ class MachiotResource:
             rows = [by_name[tag] for tag in tags]
         names = [r[tdef.key] for r in rows]
 
-        def col(field):
-            return [r[field] for r in rows]
+        def field(name):
+            return [r[name] for r in rows]
 
         if word == "range":
-            columns = [render.ResultColumn("name", key_type, names), render.ResultColumn("min", DATETIME, col("MIN_TIME")),
-                       render.ResultColumn("max", DATETIME, col("MAX_TIME"))]
+            columns = [C("name", key_type, names), C("min", DATETIME, field("MIN_TIME")),
+                       C("max", DATETIME, field("MAX_TIME"))]
+        elif word == "count":
+            columns = [C("name", NAME_100, names), C("count", LONG, field("ROW_COUNT"))]
         elif word in ("min", "max"):
             upper = word.upper()
-            columns = [render.ResultColumn("name", NAME_100, names),
-                       render.ResultColumn("time", DATETIME, col(upper + "_VALUE_TIME")),
-                       render.ResultColumn(word, value_type, col(upper + "_VALUE"))]
-        elif word == "count":
-            columns = [render.ResultColumn("name", NAME_100, names), render.ResultColumn("count", LONG, col("ROW_COUNT"))]
+            columns = [C("name", NAME_100, names), C("time", DATETIME, field(upper + "_VALUE_TIME")),
+                       C(word, value_type, field(upper + "_VALUE"))]
         else:  # first / last: the row at the oldest / newest time (VALUE NULL if that row's is)
-            edge = "MIN_TIME" if word == "first" else "MAX_TIME"
-            value = "FIRST_VALUE" if word == "first" else "LAST_VALUE"
-            times = col(edge)
+            edge, value = ("MIN_TIME", "FIRST_VALUE") if word == "first" else ("MAX_TIME", "LAST_VALUE")
             values = [r[value] if r[value + "_TIME"] == r[edge] else None for r in rows]
-            columns = [render.ResultColumn(tdef.key, key_type, names), render.ResultColumn(tdef.time, DATETIME, times),
-                       render.ResultColumn(value_col.name, value_type, values)]
+            columns = [C(tdef.key, key_type, names), C(tdef.time, DATETIME, field(edge)),
+                       C(value_col.name, value_type, values)]
         return self._select(call, columns)
 
     def _rollup(self, req, call, user):

@@ -48,7 +48,8 @@ def _ep(handler, *args):
 
 _RAW_SELECT = _ep("raw_select", "Table", "TagNames", "Start", "End", ("Direction", "0"), ("Count", "0"),
                   ("Offset", "0"))
-_RAW_DELETE_ALL = _ep("raw_delete", "Table", "BeforeTime")
+# two segments are Table/BeforeTime; TagNames may then still come as a query argument
+_RAW_DELETE_ALL = _ep("raw_delete", "Table", "BeforeTime", ("TagNames", None))
 _RAW_DELETE_TAGS = _ep("raw_delete", "Table", ("TagNames", None), "BeforeTime")
 _CALCULATED = _ep("calculated", "Table", "TagNames", "Start", "End", "CalculationMode", ("Count", "0"),
                   ("IntervalType", "sec"), ("IntervalValue", "1"))

@@ -27,6 +27,8 @@ NTAGS, NROWS = 100, 13            # tag-0..tag-99, k = 0..12 (01:00:0N .. 01:20:
 TAG_DDL = "create tag table {} (name varchar(20) primary key, time datetime basetime, value double summarized)"
 RAW_COLUMNS = [{"name": "NAME", "type": 5, "length": 20}, {"name": "TIME", "type": 6, "length": 31},
                {"name": "VALUE", "type": 20, "length": 17}]
+NAME100 = {"name": "name", "type": 5, "length": 100}
+TIME31 = {"name": "time", "type": 6, "length": 31}
 OK = {"error_code": 0, "error_message": "No Error", "timezone": TZ, "data": []}
 PREFIXES = ("/machiot", "/machiot/v1", "/machiot-rest-api", "/machiot-rest-api/v1")
 
@@ -221,6 +223,9 @@ def test_raw_delete(mi):
     r = requests.delete(f"{mi.url}/machiot-rest-api/datapoints/raw/tagdel?TagNames=tag-5&BeforeTime=2001-09-10",
                         timeout=30)
     assert r.json() == effect(1)
+    # two segments are Table/BeforeTime: a TagNames argument still narrows the delete
+    r = requests.delete(f"{mi.url}/machiot/datapoints/raw/tagdel/2001-09-10?TagNames=tag-7,tag-8", timeout=30)
+    assert r.json() == effect(2)
     assert get(mi, "/machiot/tags/count/tagdel/tag-5,tag-6").json()["data"] == [{"name": "tag-5", "count": 0},
                                                                                  {"name": "tag-6", "count": 1}]
 
@@ -271,7 +276,7 @@ def test_calculated_modes_tags_intervals(mi):
     # several tags aggregate together; count is a long, avg a double
     r = get(mi, "/machiot/datapoints/calculated/tag/tag-1,tag-2/2001-09-09 01:00:00/2001-09-09 01:59:59/"
                 "count,avg,min/0/min/10")
-    assert r.json()["columns"] == [{"name": "time", "type": 6, "length": 31}, {"name": "count", "type": 12, "length": 20},
+    assert r.json()["columns"] == [TIME31, {"name": "count", "type": 12, "length": 20},
                                    {"name": "avg", "type": 20, "length": 17}, {"name": "min", "type": 20, "length": 17}]
     assert r.json()["data"] == _calc_rows([1, 2], 600, ["count", "avg", "min"])
     # Count limits the buckets; hour and sec intervals
@@ -327,8 +332,9 @@ def test_seed_tag_metadata(mi):
     assert get(mi, "/machiot/tags/list/tagm/tag1", params={"m": "1"}).json()["data"] == [["tag1", None, None]]
     r = requests.delete(f"{mi.url}/machiot/tags/list/tagm/tag0", headers={"Content-Type": "application/json"},
                         timeout=30)
-    assert (r.status_code, r.json()) == (400, {"error_code": 2324, "timezone": TZ, "data": [],
-                                               "error_message": "Cannot delete tagmeta. there exist data with deleted_tag key."})
+    assert (r.status_code, r.json()) == (400, {
+        "error_code": 2324, "error_message": "Cannot delete tagmeta. there exist data with deleted_tag key.",
+        "timezone": TZ, "data": []})
     r = requests.delete(f"{mi.url}/machiot/tags/list/tagm/tag4", headers={"Content-Type": "application/json"},
                         timeout=30)
     assert (r.status_code, r.json()) == (200, effect(1))
@@ -373,10 +379,6 @@ def test_tag_metadata_bad_input(mi):
 
 
 # -- lookups -------------------------------------------------------------------------------------------
-
-NAME100 = {"name": "name", "type": 5, "length": 100}
-TIME31 = {"name": "time", "type": 6, "length": 31}
-
 
 def test_seed_lookups_whole_table(mi):
     assert get(mi, "/machiot/tags/range/tag").json() == select_body(
