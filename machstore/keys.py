@@ -20,6 +20,7 @@ DATABASES = {
     b"state": "counters shared by every process (generation, sequences)",
     b"tagmeta": "series id of a tag-table tag -> its metadata column values",
     b"kv": "space id + encoded primary key -> row of a volatile or lookup table",
+    b"rollup": "series id + resolution (0 sec, 1 min, 2 hour) + chunk start -> rollup records (rollups.py)",
 }
 
 _U32 = struct.Struct(">I")
