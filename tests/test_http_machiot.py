@@ -180,6 +180,9 @@ def test_raw_direction_count_offset_and_optional_segments(mi):
     # Direction 1 with Count over several tags: the newest rows of all of them
     assert get(mi, "/machiot/datapoints/raw/tag/tag-1,tag-9,tag-5/2001-09-09/2001-09-10/1/3").json()["data"] == \
         [raw_row(9, 12), raw_row(5, 12), raw_row(1, 12)]
+    # Start after End: nothing
+    assert get(mi, "/machiot/datapoints/raw/tag/tag-1/2001-09-10/2001-09-09").json()["data"] == []
+    assert get(mi, "/machiot/datapoints/calculated/tag/tag-1/2001-09-10/2001-09-09/sum").json()["data"] == []
 
 
 @pytest.mark.parametrize("end, rows", [
@@ -572,7 +575,7 @@ def test_bad_input(mi, method, path, body, status, code):
 
 
 def test_auth_and_auto_meta_off(make_server):
-    srv = make_server("--machbase-auth", "--auto-meta-insert", "0", "--timezone", TZ)
+    srv = make_server("--machbase-auth", "--auto-meta-insert", "0", "--machbase-max-mem", "4000", "--timezone", TZ)
     r = get(srv, "/machiot/tags/list/tag")
     assert (r.status_code, r.json()) == (401, {"error_code": 3118, "error_message": "There is No Authorization Header.",
                                                "timezone": TZ, "data": []})
@@ -591,6 +594,9 @@ def test_auth_and_auto_meta_off(make_server):
              headers=auth)
     assert (r.json()["append_success"], r.json()["append_failure"]) == (1, 1)
     assert get(srv, "/machiot/tags/list/tag", headers=auth).json()["data"] == [{"name": "known"}]
+    # HTTP_MAX_MEM: an oversized body
+    r = post(srv, "/machiot/datapoints/raw/tag", {"values": [["known", "2020-01-01", 1]] * 300}, headers=auth)
+    assert (r.status_code, r.json()["error_code"], r.json()["timezone"]) == (413, 3114, TZ)
 
 
 def test_disabled_with_machbase(make_server):
