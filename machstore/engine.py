@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 import lmdb
 import numpy as np
 
-from . import blocks, catalog, ingest, keys, lineproto, segments
+from . import blocks, catalog, ingest, keys, lineproto, rollups, segments
 from . import fieldtypes as ft
 from .errors import InvalidArgument, StorageFull
 from .rows import RowSet, concat, sort_rows
-from .tables import TablesMixin
+from .tables import TAG, TableDef, TablesMixin
 from .tagstats import TagStatsMixin
 
 DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
@@ -351,13 +351,17 @@ class Engine(TablesMixin, TagStatsMixin):
             if not taken:
                 return 0
             spaces = catalog.spaces_by_id(txn, self.dbs)
-            puts, deletes = [], []
+            puts, deletes, rollup_puts = [], [], []
             for space_id, space_parts in parts.items():
                 space = spaces.get(space_id)
                 if space is None:
                     continue  # dropped meanwhile: its segments just go
+                value_column = self._rollup_column(txn, space)
                 for sid, rows in segments.rows_by_series(space_parts):
                     self._merge_into_blocks(txn, space, sid, rows, puts, deletes)
+                    if value_column is not None and value_column in rows.columns:
+                        col = rows.columns[value_column]
+                        rollup_puts += rollups.plan_update(txn, self.dbs, sid, rows.times, col.values, col.valid)
         with self._write_txn() as txn:
             if catalog.read_counter(txn, self.dbs, b"generation") != generation:
                 txn.abort()
@@ -370,7 +374,18 @@ class Engine(TablesMixin, TagStatsMixin):
                 txn.delete(k, db=self.dbs[b"seg"])
                 txn.delete(k, db=self.dbs[b"segidx"])
             self._apply_block_changes(txn, puts, deletes)
+            rollups.apply(txn, self.dbs, rollup_puts)
         return len(taken)
+
+    def _rollup_column(self, txn, space):
+        """The column a space's rollups follow: a tag table's first value column, else None."""
+        if space.get("db") != "":
+            return None
+        raw = txn.get(b"table:" + space["rp"].encode("utf-8"), db=self.dbs[b"catalog"])
+        if raw is None:
+            return None
+        tdef = TableDef.from_json(raw)
+        return tdef.value_columns()[0].name if tdef.kind == TAG and tdef.value_columns() else None
 
     def _merge_into_blocks(self, txn, space, series_id, new_rows, puts, deletes):
         """Plan the block changes that add ``new_rows`` to a series (appended to puts/deletes).

@@ -25,7 +25,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from . import catalog, keys, lineproto, segments, tagingest
+from . import catalog, keys, lineproto, rollups, segments, tagingest
 from . import fieldtypes as ft
 from .errors import (AlreadyExists, DuplicateKey, InvalidArgument, NotFound, TableNotFound, TagHasData,
                      TagNotFound)
@@ -236,6 +236,7 @@ class TablesMixin:
             else:
                 for sid in catalog.series_of_space(txn, self.dbs, tdef.space_id):
                     txn.delete(keys.u64(sid), db=self.dbs[b"tagmeta"])
+                    rollups.delete_series(txn, self.dbs, sid)
                 self._delete_space_data(txn, tdef.space_id)
             catalog.delete_space(txn, self.dbs, "", tdef.name.upper())
             txn.delete(_table_key(name), db=self.dbs[b"catalog"])
@@ -484,6 +485,7 @@ class TablesMixin:
                 raise TagHasData("Cannot delete tagmeta. there exist data with deleted_tag key.", tag=tag)
             catalog.delete_series(txn, self.dbs, tdef.space_id, sid, mid, tag.encode("utf-8"))
             txn.delete(keys.u64(sid), db=self.dbs[b"tagmeta"])
+            rollups.delete_series(txn, self.dbs, sid)
             return 1
 
     def _put_meta(self, txn, tdef, sid, values):

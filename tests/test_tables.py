@@ -178,3 +178,26 @@ def test_tag_stats_and_buckets_match_plain_computation(eng):
         assert b["count"].sum() == m.sum() and b["sum"].sum() == pytest.approx(values[m].sum())
         assert b["time"][0] >= 960 * 10**9 and b["time"][-1] < 2040 * 10**9
     assert eng.disk_size("tag") > 0 and eng.disk_size("tag", ["a"]) < eng.disk_size("tag")
+
+
+@pytest.mark.parametrize("bucket_s", [1, 5, 60, 300, 3600, 10800])
+def test_bucket_stats_from_rollups_equal_raw(eng, bucket_s):
+    tag_table(eng)
+    rng = np.random.default_rng(bucket_s)
+    for round_ in range(4):  # several compaction rounds: rollups built incrementally, last batch pending
+        n = 300
+        names = list(rng.choice(["a", "b", "c"], n))
+        times = list(rng.integers(0, 50_000, n) * 10**9 + rng.integers(0, 10**9, n))  # out of order
+        values = [None if v < -1.5 else float(v) for v in rng.normal(size=n)]
+        eng.append_rows("tag", tag_rows(names, times, values))
+        if round_ < 3:
+            while eng.compact():
+                pass
+    bucket = bucket_s * 10**9
+    for tags in (["a"], ["a", "c"], None):
+        got = eng.bucket_stats("tag", tags, 1_000 * 10**9, 40_000 * 10**9, bucket)
+        want = eng._bucket_stats_raw("tag", tags, 1_000 * 10**9, 40_000 * 10**9, bucket)
+        assert got["time"].tolist() == want["time"].tolist()
+        assert got["count"].tolist() == want["count"].tolist()
+        for k in ("sum", "min", "max", "sumsq"):
+            assert got[k] == pytest.approx(want[k]), k
