@@ -351,7 +351,7 @@ class Engine(TablesMixin, TagStatsMixin):
             if not taken:
                 return 0
             spaces = catalog.spaces_by_id(txn, self.dbs)
-            puts, deletes, rollup_puts = [], [], []
+            puts, deletes, rollup_puts, stat_puts = [], [], [], []
             for space_id, space_parts in parts.items():
                 space = spaces.get(space_id)
                 if space is None:
@@ -362,6 +362,8 @@ class Engine(TablesMixin, TagStatsMixin):
                     if value_column is not None and value_column in rows.columns:
                         col = rows.columns[value_column]
                         rollup_puts += rollups.plan_update(txn, self.dbs, sid, rows.times, col.values, col.valid)
+                    if value_column is not None:
+                        stat_puts.append(self._plan_series_stats(txn, sid, rows, value_column))
         with self._write_txn() as txn:
             if catalog.read_counter(txn, self.dbs, b"generation") != generation:
                 txn.abort()
@@ -375,6 +377,8 @@ class Engine(TablesMixin, TagStatsMixin):
                 txn.delete(k, db=self.dbs[b"segidx"])
             self._apply_block_changes(txn, puts, deletes)
             rollups.apply(txn, self.dbs, rollup_puts)
+            for key, record in stat_puts:
+                txn.put(key, record, db=self.dbs[b"sstat"])
         return len(taken)
 
     def _rollup_column(self, txn, space):

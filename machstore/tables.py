@@ -236,6 +236,7 @@ class TablesMixin:
             else:
                 for sid in catalog.series_of_space(txn, self.dbs, tdef.space_id):
                     txn.delete(keys.u64(sid), db=self.dbs[b"tagmeta"])
+                    txn.delete(keys.u64(sid), db=self.dbs[b"sstat"])
                     rollups.delete_series(txn, self.dbs, sid)
                 self._delete_space_data(txn, tdef.space_id)
             catalog.delete_space(txn, self.dbs, "", tdef.name.upper())
@@ -423,7 +424,10 @@ class TablesMixin:
                 targets = [sid for sid, _ in self._tag_ids(txn, tdef, tags)]
             else:
                 targets = catalog.series_of_space(txn, self.dbs, tdef.space_id)
-            return self._delete_series_before(txn, self._space_of(txn, tdef), targets, cut)
+            removed = self._delete_series_before(txn, self._space_of(txn, tdef), targets, cut)
+            if tdef.kind == TAG and removed:
+                self._refresh_series_stats(txn, targets, tdef.value_columns()[0].name)
+            return removed
 
     def count_rows(self, name, *, tags=None):
         """Return the number of rows of a tag or log table (of some tags)."""
@@ -485,6 +489,7 @@ class TablesMixin:
                 raise TagHasData("Cannot delete tagmeta. there exist data with deleted_tag key.", tag=tag)
             catalog.delete_series(txn, self.dbs, tdef.space_id, sid, mid, tag.encode("utf-8"))
             txn.delete(keys.u64(sid), db=self.dbs[b"tagmeta"])
+            txn.delete(keys.u64(sid), db=self.dbs[b"sstat"])
             rollups.delete_series(txn, self.dbs, sid)
             return 1
 

@@ -1,18 +1,21 @@
 """Tag-table statistics: per-tag lookups (count, time range, min/max/first/last) and time buckets.
 
 These answer Machbase's ``v$<tag>_stat`` and the ``/machiot`` lookup and calculated
-endpoints.  Lookups fold the per-block summaries (never the rows) of each tag, plus
-the rows of the few segments not yet compacted.  ``bucket_stats`` aggregates a time
+endpoints.  Lookups read one stored record per tag (``sstat``: lifetime count, time range,
+min/max/first/last, maintained by compaction and recomputed from block summaries after a
+delete), plus the rows of the few segments not yet compacted: their cost does not grow
+with the number of rows.  Values are kept as float64.  ``bucket_stats`` aggregates a time
 range into fixed buckets for several tags together.
 
 ``bucket_stats`` answers whole-second buckets from the rollup records compaction
 maintains (``machstore.rollups``), merging the rows not yet compacted.
 """
+import struct
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import blocks, rollup, rollups, segments
+from . import blocks, keys, rollup, rollups, segments
 from .tables import TAG, TableDef  # noqa: F401  (TableDef: type of ``tdef`` below)
 
 STAT_FIELDS = ("ROW_COUNT", "MIN_TIME", "MAX_TIME", "MIN_VALUE", "MIN_VALUE_TIME", "MAX_VALUE",
@@ -57,6 +60,30 @@ class _Acc:
             self.add_values(other.vmin, other.vmin_t, other.vmax, other.vmax_t, other.first, other.first_t,
                             other.last, other.last_t)
 
+    # flags (1 span, 2 values), rows, tmin, tmax, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t
+    _PACK = struct.Struct("<Bqqqdqdqdqdq")
+
+    def to_bytes(self):
+        has_span, has_values = self.tmin is not None, self.vmin is not None
+        z = 0
+        return self._PACK.pack(has_span | (has_values << 1), self.rows, self.tmin if has_span else z,
+                               self.tmax if has_span else z, self.vmin if has_values else 0.0,
+                               self.vmin_t if has_values else z, self.vmax if has_values else 0.0,
+                               self.vmax_t if has_values else z, self.first if has_values else 0.0,
+                               self.first_t if has_values else z, self.last if has_values else 0.0,
+                               self.last_t if has_values else z)
+
+    @classmethod
+    def from_bytes(cls, raw):
+        flags, rows, tmin, tmax, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t = cls._PACK.unpack(raw)
+        acc = cls(rows)
+        if flags & 1:
+            acc.tmin, acc.tmax = tmin, tmax
+        if flags & 2:
+            acc.vmin, acc.vmin_t, acc.vmax, acc.vmax_t = vmin, vmin_t, vmax, vmax_t
+            acc.first, acc.first_t, acc.last, acc.last_t = first, first_t, last, last_t
+        return acc
+
     def as_dict(self):
         return dict(zip(STAT_FIELDS, (self.rows, self.tmin, self.tmax, self.vmin, self.vmin_t, self.vmax,
                                       self.vmax_t, self.first, self.first_t, self.last, self.last_t)))
@@ -74,21 +101,40 @@ class TagStatsMixin:
         with self.env.begin() as txn:
             tdef = self._table(txn, name)
             pairs = self._tag_ids(txn, tdef, tags)
-            accs = {sid: _Acc() for sid, _ in pairs}
             column = tdef.value_columns()[0].name
-            for sid, acc in accs.items():
-                for _, packed in self._block_summaries(txn, sid):
-                    s = blocks.decode_summary(packed)
-                    acc.add_span(s.n_rows, s.min_time, s.max_time)
-                    cs = s.columns.get(column)
-                    if cs is not None and cs.count:
-                        acc.add_values(cs.min, cs.min_time, cs.max, cs.max_time, cs.first, cs.first_time,
-                                       cs.last, cs.last_time)
+            accs = {sid: self._series_stats(txn, sid, column) for sid, _ in pairs}
             pending = self._pending_parts(txn, tdef.space_id, None, None, list(accs)) if accs else []
             if pending:
                 for sid, rows in segments.rows_by_series(pending, wanted=list(accs)):
                     accs[sid].merge(_rows_acc(rows, column))
         return [{tdef.key: tag, **accs[sid].as_dict()} for sid, tag in pairs]
+
+    def _series_stats(self, txn, sid, column):
+        """The stats of a series' compacted rows: its stored record, else folded from summaries."""
+        raw = txn.get(keys.u64(sid), db=self.dbs[b"sstat"])
+        return _Acc.from_bytes(raw) if raw is not None else self._stats_from_summaries(txn, sid, column)
+
+    def _stats_from_summaries(self, txn, sid, column):
+        acc = _Acc()
+        for _, packed in self._block_summaries(txn, sid):
+            s = blocks.decode_summary(packed)
+            acc.add_span(s.n_rows, s.min_time, s.max_time)
+            cs = s.columns.get(column)
+            if cs is not None and cs.count:
+                acc.add_values(cs.min, cs.min_time, cs.max, cs.max_time, cs.first, cs.first_time, cs.last,
+                               cs.last_time)
+        return acc
+
+    def _plan_series_stats(self, txn, sid, rows, column):
+        """``(key, record)`` adding newly compacted ``rows`` to a series' stored stats."""
+        acc = self._series_stats(txn, sid, column)
+        acc.merge(_rows_acc(rows, column))
+        return keys.u64(sid), acc.to_bytes()
+
+    def _refresh_series_stats(self, txn, sids, column):
+        """Recompute stored stats from block summaries (after deletes), inside a write txn."""
+        for sid in sids:
+            txn.put(keys.u64(sid), self._stats_from_summaries(txn, sid, column).to_bytes(), db=self.dbs[b"sstat"])
 
     def table_stats(self, name):
         """Return the totals of a whole tag table, in the fields of ``tag_stats``."""

@@ -201,3 +201,20 @@ def test_bucket_stats_from_rollups_equal_raw(eng, bucket_s):
         assert got["count"].tolist() == want["count"].tolist()
         for k in ("sum", "min", "max", "sumsq"):
             assert got[k] == pytest.approx(want[k]), k
+
+
+def test_tag_stats_records_follow_compaction_and_deletes(eng):
+    tag_table(eng)
+    eng.append_rows("tag", tag_rows(["a"] * 4, [10, 20, 30, 40], [4.0, None, 1.0, 9.0]))
+    eng.compact()
+    eng.append_rows("tag", tag_rows(["a", "a"], [5, 50], [0.5, 2.0]))  # pending: folded in at query time
+    st = eng.tag_stats("tag", ["a"])[0]
+    assert (st["ROW_COUNT"], st["MIN_TIME"], st["MAX_TIME"], st["MIN_VALUE"], st["MAX_VALUE"]) == (6, 5, 50, 0.5, 9.0)
+    assert (st["FIRST_VALUE"], st["LAST_VALUE"]) == (0.5, 2.0)
+    eng.compact()
+    assert eng.tag_stats("tag", ["a"])[0] == st
+    with eng.env.begin() as txn:  # the stored record alone now answers
+        assert txn.get(eng.tag_metadata("tag")[0]["_ID"].to_bytes(8, "big"), db=eng.dbs[b"sstat"]) is not None
+    eng.delete_table_rows("tag", before=25)
+    st = eng.tag_stats("tag", ["a"])[0]
+    assert (st["ROW_COUNT"], st["MIN_TIME"], st["MIN_VALUE"], st["MAX_VALUE"], st["FIRST_VALUE"]) == (3, 30, 1.0, 9.0, 1.0)
