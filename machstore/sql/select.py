@@ -35,16 +35,22 @@ def column_type(cdef):
 
 
 def run_select(engine, stmt, session, text=""):
-    frame, star = _source(engine, stmt, session, text)
-    if stmt.where is not None:
-        frame = frame.take(condition(stmt.where, frame))
+    from .rollup_plan import rollup_frame
+
     grouped = bool(stmt.group_by) or any(contains_aggregate(i.expr) for i in stmt.targets) or \
         (stmt.having is not None)
-    targets = _expand(stmt.targets, star)
-    if grouped:
-        frame = _group(frame, stmt, targets)
-        if stmt.having is not None:
-            frame = frame.take(condition(stmt.having, frame))
+    frame = rollup_frame(engine, stmt, stmt.targets, session) if grouped and stmt.group_by else None
+    if frame is not None:  # answered from rollups: already grouped
+        targets = list(stmt.targets)
+    else:
+        frame, star = _source(engine, stmt, session, text)
+        if stmt.where is not None:
+            frame = frame.take(condition(stmt.where, frame))
+        targets = _expand(stmt.targets, star)
+        if grouped:
+            frame = _group(frame, stmt, targets)
+    if grouped and stmt.having is not None:
+        frame = frame.take(condition(stmt.having, frame))
     names = [_label(item) for item in targets]
     outs = [evaluate(item.expr, frame) for item in targets]
     n = frame.n
