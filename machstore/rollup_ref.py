@@ -21,8 +21,8 @@ This module is the oracle for the tests, not the production path (``machstore.ro
 import struct
 
 import numpy as np
+import pyarrow as pa
 
-from . import codec
 from .errors import InvalidArgument
 
 FIELDS = ("start", "count", "sum", "min", "max", "sumsq", "first", "first_time", "last", "last_time")
@@ -33,11 +33,17 @@ _LE = tuple(np.dtype(d).newbyteorder("<") for d in DTYPES)
 INT64_MIN = -2**63
 INT64_MAX = 2**63 - 1
 
-# Serialised batch: magic, flags (bit 0: payload is zstd), bucket_ns, record count, raw
-# payload size; the payload is the ten arrays (little-endian, FIELDS order) back to back.
+# Serialised batch: header '<4sBqII' magic, flags (bit 0: payload is LZ4-framed), bucket_ns,
+# record count, raw payload size; the payload is the ten arrays in FIELDS order, little-endian,
+# back to back, except that ``start`` is stored as differences from the previous start (the
+# first as is) and ``first_time``/``last_time`` as offsets from their bucket's start (all
+# wrapping int64).  PERF: that makes regular buckets repetitive: a 600-bucket chunk of one
+# value a second compresses to ~13 KB of 48 KB, and LZ4 encodes it in ~20 us where zstd-1 on
+# the plain arrays took ~47 us for ~18 KB (rollups are re-encoded at every compaction).
 MAGIC = b"MRB1"
 _HEAD = struct.Struct("<4sBqII")
-_ZSTD = 1
+_LZ4 = 1
+_CODEC = pa.Codec("lz4")
 _COMPRESS_MIN = 8  # PERF: fewer records compress to more bytes than they take raw
 
 
@@ -93,11 +99,17 @@ class RollupBatch:
         return {"bucket_ns": self.bucket_ns, **dict(zip(FIELDS, self.arrays()))}
 
     def to_bytes(self) -> bytes:
-        """Serialise the records (zstd-compressed unless there are only a few)."""
-        raw = b"".join(np.ascontiguousarray(a, dtype=d).tobytes() for a, d in zip(self.arrays(), _LE))
+        """Serialise the records (LZ4-compressed unless there are only a few)."""
         n = len(self)
+        start = np.asarray(self.start, dtype=np.int64)
+        arrays = list(self.arrays())
+        if n:
+            arrays[0] = np.diff(start, prepend=np.int64(0))
+            arrays[7] = np.asarray(self.first_time, dtype=np.int64) - start
+            arrays[9] = np.asarray(self.last_time, dtype=np.int64) - start
+        raw = b"".join(np.ascontiguousarray(a, dtype=d).tobytes() for a, d in zip(arrays, _LE))
         if n >= _COMPRESS_MIN:
-            return _HEAD.pack(MAGIC, _ZSTD, self.bucket_ns, n, len(raw)) + codec.compress(raw)
+            return _HEAD.pack(MAGIC, _LZ4, self.bucket_ns, n, len(raw)) + _CODEC.compress(raw, asbytes=True)
         return _HEAD.pack(MAGIC, 0, self.bucket_ns, n, len(raw)) + raw
 
     @classmethod
@@ -110,10 +122,18 @@ class RollupBatch:
         if magic != MAGIC or raw_size != n * 8 * len(FIELDS):
             raise InvalidArgument("not a rollup record")
         payload = data[_HEAD.size:]
-        raw = codec.decompress(payload, raw_size) if flags & _ZSTD else bytes(payload)
+        try:
+            raw = (_CODEC.decompress(payload, decompressed_size=raw_size, asbytes=True) if flags & _LZ4
+                   else bytes(payload))
+        except (OSError, ValueError) as ex:
+            raise InvalidArgument(f"corrupt rollup record: {ex}") from ex
         if len(raw) != raw_size:
             raise InvalidArgument("truncated rollup record")
         arrays = [np.frombuffer(raw, dtype=d, count=n, offset=k * n * 8) for k, d in enumerate(_LE)]
+        start = np.cumsum(arrays[0], dtype=np.int64)
+        arrays[0] = start
+        arrays[7] = arrays[7] + start
+        arrays[9] = arrays[9] + start
         return cls(bucket_ns, *arrays)
 
     def equals(self, other, *, rtol=0.0):
