@@ -19,7 +19,8 @@ from . import blocks, keys, rollup, rollups, segments
 from .tables import TAG, TableDef  # noqa: F401  (TableDef: type of ``tdef`` below)
 
 STAT_FIELDS = ("ROW_COUNT", "MIN_TIME", "MAX_TIME", "MIN_VALUE", "MIN_VALUE_TIME", "MAX_VALUE",
-               "MAX_VALUE_TIME", "FIRST_VALUE", "FIRST_VALUE_TIME", "LAST_VALUE", "LAST_VALUE_TIME")
+               "MAX_VALUE_TIME", "FIRST_VALUE", "FIRST_VALUE_TIME", "LAST_VALUE", "LAST_VALUE_TIME",
+               "VALUE_COUNT", "VALUE_SUM")
 
 
 @dataclass
@@ -37,13 +38,17 @@ class _Acc:
     first_t: int = None
     last: float = None
     last_t: int = None
+    vcount: int = 0
+    vsum: float = 0.0
 
     def add_span(self, n, lo, hi):
         self.rows += n
         self.tmin = lo if self.tmin is None else min(self.tmin, lo)
         self.tmax = hi if self.tmax is None else max(self.tmax, hi)
 
-    def add_values(self, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t):
+    def add_values(self, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t, count, total):
+        self.vcount += count
+        self.vsum += total
         if self.vmin is None or vmin < self.vmin or (vmin == self.vmin and vmin_t < self.vmin_t):
             self.vmin, self.vmin_t = vmin, vmin_t
         if self.vmax is None or vmax > self.vmax or (vmax == self.vmax and vmax_t < self.vmax_t):
@@ -58,10 +63,11 @@ class _Acc:
             self.add_span(other.rows, other.tmin, other.tmax)
         if other.vmin is not None:
             self.add_values(other.vmin, other.vmin_t, other.vmax, other.vmax_t, other.first, other.first_t,
-                            other.last, other.last_t)
+                            other.last, other.last_t, other.vcount, other.vsum)
 
-    # flags (1 span, 2 values), rows, tmin, tmax, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t
-    _PACK = struct.Struct("<Bqqqdqdqdqdq")
+    # flags (1 span, 2 values), rows, tmin, tmax, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t,
+    # value count, value sum
+    _PACK = struct.Struct("<Bqqqdqdqdqdqqd")
 
     def to_bytes(self):
         has_span, has_values = self.tmin is not None, self.vmin is not None
@@ -71,12 +77,13 @@ class _Acc:
                                self.vmin_t if has_values else z, self.vmax if has_values else 0.0,
                                self.vmax_t if has_values else z, self.first if has_values else 0.0,
                                self.first_t if has_values else z, self.last if has_values else 0.0,
-                               self.last_t if has_values else z)
+                               self.last_t if has_values else z, self.vcount, self.vsum)
 
     @classmethod
     def from_bytes(cls, raw):
-        flags, rows, tmin, tmax, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t = cls._PACK.unpack(raw)
-        acc = cls(rows)
+        (flags, rows, tmin, tmax, vmin, vmin_t, vmax, vmax_t, first, first_t, last, last_t, vcount,
+         vsum) = cls._PACK.unpack(raw)
+        acc = cls(rows, vcount=vcount, vsum=vsum)
         if flags & 1:
             acc.tmin, acc.tmax = tmin, tmax
         if flags & 2:
@@ -86,14 +93,19 @@ class _Acc:
 
     def as_dict(self):
         return dict(zip(STAT_FIELDS, (self.rows, self.tmin, self.tmax, self.vmin, self.vmin_t, self.vmax,
-                                      self.vmax_t, self.first, self.first_t, self.last, self.last_t)))
+                                      self.vmax_t, self.first, self.first_t, self.last, self.last_t,
+                                      self.vcount, self.vsum)))
+
+    @classmethod
+    def from_dict(cls, row):
+        return cls(*(row[k] for k in STAT_FIELDS))
 
 
 class TagStatsMixin:
     """Statistics of tag tables (mixed into ``Engine`` next to ``TablesMixin``)."""
 
     def tag_stats(self, name, tags=None):
-        """Return ``[{"NAME", "ROW_COUNT", "MIN_TIME", ..., "LAST_VALUE_TIME"}]`` per tag, sorted by name.
+        """Return ``[{"NAME", "ROW_COUNT", "MIN_TIME", ..., "VALUE_COUNT", "VALUE_SUM"}]`` per tag, by name.
 
         The value statistics are of the table's first value column (VALUE); NULL values
         count as rows but not as values.  Cost: one summary per block, not per row.
@@ -122,7 +134,7 @@ class TagStatsMixin:
             cs = s.columns.get(column)
             if cs is not None and cs.count:
                 acc.add_values(cs.min, cs.min_time, cs.max, cs.max_time, cs.first, cs.first_time, cs.last,
-                               cs.last_time)
+                               cs.last_time, cs.count, cs.sum)
         return acc
 
     def _plan_series_stats(self, txn, sid, rows, column):
@@ -140,10 +152,7 @@ class TagStatsMixin:
         """Return the totals of a whole tag table, in the fields of ``tag_stats``."""
         total = _Acc()
         for row in self.tag_stats(name):
-            acc = _Acc(row["ROW_COUNT"], row["MIN_TIME"], row["MAX_TIME"], row["MIN_VALUE"], row["MIN_VALUE_TIME"],
-                       row["MAX_VALUE"], row["MAX_VALUE_TIME"], row["FIRST_VALUE"], row["FIRST_VALUE_TIME"],
-                       row["LAST_VALUE"], row["LAST_VALUE_TIME"])
-            total.merge(acc)
+            total.merge(_Acc.from_dict(row))
         return total.as_dict()
 
     def bucket_stats(self, name, tags, start, end, bucket_ns):
@@ -243,5 +252,5 @@ def _rows_acc(rows, column):
     t, v = t[order], v[order]
     imin, imax = int(np.argmin(v)), int(np.argmax(v))
     acc.add_values(v[imin].item(), int(t[imin]), v[imax].item(), int(t[imax]), v[0].item(), int(t[0]),
-                   v[-1].item(), int(t[-1]))
+                   v[-1].item(), int(t[-1]), int(v.size), float(np.sum(v, dtype=np.float64)))
     return acc

@@ -157,3 +157,19 @@ def test_rollup_queries_answered_from_rollups_match_raw(run):
         assert g[2:] == pytest.approx(w[2:])
     # a target outside the aggregates takes the ordinary path and still answers
     assert len(run("select rollup('min', 5, time) t, name, count(*) from rt group by t")) == 24
+
+
+def test_lifetime_aggregates_from_stats_match_raw(tag):
+    from machstore.sql import parse_one
+    from machstore.sql.session import Session
+    from machstore.sql.stats_plan import stats_frame
+    fast = "select name, count(*), count(value), sum(value), min(value), max(value), avg(value), " \
+           "first(time, value), last(time, value), min(time), max(time) from tag group by name order by name"
+    stmt = parse_one(fast)
+    assert stats_frame(tag.engine, stmt, stmt.targets, Session(timezone="+0000")) is not None
+    raw = fast.replace("from tag group", "from tag where time = time group")  # not stats-answerable
+    assert tag(fast) == tag(raw)
+    assert tag("select count(*), max(value), avg(value) from tag where name in ('a', 'c')") == [(3, 7.0, 13 / 3)]
+    while tag.engine.compact():
+        pass
+    assert tag(fast) == tag(raw)

@@ -36,12 +36,17 @@ def column_type(cdef):
 
 def run_select(engine, stmt, session, text=""):
     from .rollup_plan import rollup_frame
+    from .stats_plan import stats_frame
 
     grouped = bool(stmt.group_by) or any(contains_aggregate(i.expr) for i in stmt.targets) or \
         (stmt.having is not None)
-    frame = rollup_frame(engine, stmt, stmt.targets, session) if grouped and stmt.group_by else None
-    if frame is not None:  # answered from rollups: already grouped
+    frame = None
+    if grouped:  # answered from rollups or per-tag stats records when the query allows
+        frame = (rollup_frame(engine, stmt, stmt.targets, session) if stmt.group_by else None) or \
+            stats_frame(engine, stmt, stmt.targets, session)
+    if frame is not None:  # already grouped
         targets = list(stmt.targets)
+        bind_aliases(frame, targets, set())
     else:
         frame, star = _source(engine, stmt, session, text)
         if stmt.where is not None:
@@ -406,11 +411,15 @@ def _group(frame, stmt, targets):
         out.columns.setdefault(name, _at(v, first, n_groups, frame.n))
     for call in calls:
         out.computed[call] = _aggregate(call, frame, gid, n_groups)
-    # select-list aliases are visible to HAVING and ORDER BY
-    for alias, expr in alias_exprs.items():
-        if alias not in frame.columns:
-            out.columns[alias] = evaluate(expr, out)
+    bind_aliases(out, targets, set(frame.columns))
     return out
+
+
+def bind_aliases(frame, targets, source_columns):
+    """Make select-list aliases visible to HAVING and ORDER BY (source columns keep their names)."""
+    for item in targets:
+        if item.alias and item.alias not in source_columns and item.alias not in frame.columns:
+            frame.columns[item.alias] = evaluate(item.expr, frame)
 
 
 def _at(v, idx, n_groups, n):
@@ -439,7 +448,7 @@ def _aggregate(call, frame, gid, n_groups):
             raise error(2010, name)
         t, v = evaluate(call.args[0], frame), evaluate(call.args[1], frame)
         tv, _ = t.array(n)
-        valid = ~t.null_mask(n)
+        valid = ~t.null_mask(n) & ~v.null_mask(n)  # like every aggregate, NULL values are skipped
         idx = np.flatnonzero(valid)
         order = idx[np.lexsort((tv[idx], gid[idx]))]
         g = gid[order]
