@@ -5,11 +5,14 @@ Results match the reference twin ``machstore.rollup_ref`` (exactly, except for t
 of ``sum``/``sumsq``); the typed wrapper is ``machstore.rollup``.  Design note: ``ext/rollup.md``.
 In short, each call is
 
-1. a key scan: ``q[i] = floor(t[i] / bucket_ns)`` for the rows taking part (one division per
-   bucket while consecutive rows stay in it), noting whether keys never decrease and their range;
-2. a grouping order, only when keys do decrease: a counting sort when the key range is at most
-   about twice the row count, else numpy's stable argsort (the only step holding the GIL);
-3. one fold over the rows in that order: a new record at each key change, in registers.
+1. a key scan: ``q[i] = floor(t[i] / bucket_ns)`` for the rows taking part (a division only when
+   a row leaves the previous row's bucket for one other than the next), noting whether keys never
+   decrease, how many distinct keys there are and their range;
+2. for keys that never decrease (sorted input, the usual case) one fold that recomputes the keys,
+   with no temporary arrays; otherwise the keys are stored and a stable grouping order is built:
+   a counting sort when the key range is at most about twice the row count, else numpy's stable
+   argsort (the only step holding the GIL);
+3. one fold over the rows in that order: a new record at each key change, kept in registers.
 
 Grouping by bucket with a stable order visits each bucket's rows in input order, so
 ``first`` (strictly earlier time wins) keeps the earliest written of tied rows and ``last``
