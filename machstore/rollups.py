@@ -27,6 +27,7 @@ transaction; the records it returns replace whole chunks (read-modify-write), so
 snapshot must be the state the write transaction modifies (compaction checks that), and
 a series must not be planned twice against one snapshot.
 """
+import math
 import struct
 from dataclasses import dataclass
 
@@ -151,23 +152,37 @@ def read(txn, dbs, series_id, res, lo, hi) -> list:
     return out
 
 
-def query(txn, dbs, series_ids, start, end, *, bucket_ns) -> RollupBatch:
+def query(txn, dbs, series_ids, start, end, *, bucket_ns, origin=0) -> RollupBatch:
     """Aggregate several series together into buckets of ``bucket_ns``.
 
-    Covers whole, epoch-aligned buckets from the one holding ``start`` to the one holding
-    ``end``, answered from the coarsest resolution dividing ``bucket_ns`` (a whole number of
-    seconds).  Only buckets with valued rows are returned.  On ``first``/``last`` time ties
-    between series, earlier series in ``series_ids`` win ``first``, later ones ``last``.
+    Covers whole buckets from the one holding ``start`` to the one holding ``end``; buckets
+    start at ``origin + k * bucket_ns`` (epoch aligned by default; e.g. ``origin=-9 * HOUR_NS``
+    gives days of a +09:00 zone).  Answered from the coarsest resolution dividing both
+    ``bucket_ns`` and ``origin``, which must be whole seconds.  Only buckets with valued rows
+    are returned.  On ``first``/``last`` time ties between series, earlier series in
+    ``series_ids`` win ``first``, later ones ``last``.
     """
-    res = resolution_for(bucket_ns)
     b = int(bucket_ns)
-    lo = int(start) // b * b
-    hi = int(end) // b * b + b - 1
-    lo = max(lo, min_bucket_time(b))  # buckets starting before int64 hold no rollups anyway
+    if b <= 0:
+        raise InvalidArgument(f"bucket_ns must be positive, got {bucket_ns}")
+    origin = int(origin) % b
+    res = resolution_for(math.gcd(b, origin) if origin else b)
+    lo = (int(start) - origin) // b * b + origin
+    hi = (int(end) - origin) // b * b + origin + b - 1
+    lo = max(lo, min_bucket_time(b) + origin)  # buckets starting before int64 hold no rollups anyway
     parts = []
     for sid in series_ids:
         parts.extend(read(txn, dbs, sid, res, lo, hi))
-    return rollup.combine(parts, bucket_ns=b)
+    if not origin:
+        return rollup.combine(parts, bucket_ns=b)
+    shifted = [_shift(p, -origin) for p in parts]
+    return _shift(rollup.combine(shifted, bucket_ns=b), origin)
+
+
+def _shift(batch, delta):
+    """Move a batch's times by ``delta`` (callers keep them in int64)."""
+    return RollupBatch(batch.bucket_ns, batch.start + delta, batch.count, batch.sum, batch.min, batch.max,
+                       batch.sumsq, batch.first, batch.first_time + delta, batch.last, batch.last_time + delta)
 
 
 def delete_series(txn, dbs, series_id) -> int:

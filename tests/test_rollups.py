@@ -274,3 +274,26 @@ def test_delete_last_series_in_database(eng):
     with eng.env.begin(write=True) as txn:
         assert rollups.delete_series(txn, eng.dbs, 2**64 - 1) == 3
         assert txn.stat(eng.dbs[rollups.DB])["entries"] == 0
+
+
+@pytest.mark.parametrize("bucket_ns, origin, res", [(D, -9 * H, "hour"), (H, 30 * M, "min"), (5 * M, 7 * S, "sec"),
+                                                    (3 * H, 3 * H + 1 * H, "hour"), (M, 0, "min")])
+def test_query_with_origin(eng, three_series, bucket_ns, origin, res):
+    b = bucket_ns
+    assert rollups.resolution_for(np.gcd(b, origin % b) if origin % b else b).name == res
+    start, end = T0 + 2 * H + 5, T0 + D - 3
+    with eng.env.begin() as txn:
+        got = rollups.query(txn, eng.dbs, [10, 12], start, end, bucket_ns=b, origin=origin)
+    o = origin % b
+    lo = (start - o) // b * b + o
+    hi = (end - o) // b * b + o + b - 1
+    rows = [(t - o, v, m) for sid in (10, 12) for t, v, m in three_series[sid]]
+    want, magnitude = reference(rows, lo - o, hi - o, b)
+    want = rollups._shift(want, o)
+    assert len(got) > 0 and ((got.start - o) % b == 0).all()
+    assert_close(got, want, magnitude=magnitude)
+
+
+def test_query_with_sub_second_origin_is_rejected(eng):
+    with eng.env.begin() as txn, pytest.raises(InvalidArgument):
+        rollups.query(txn, eng.dbs, [1], T0, T0 + D, bucket_ns=M, origin=S // 2)
