@@ -430,16 +430,31 @@ class Engine(TablesMixin, TagStatsMixin):
         return out
 
     def _apply_block_changes(self, txn, puts, deletes):
-        """Delete blocks by key, then store encoded ``(series_id, min_time, block, summary)`` puts."""
+        """Delete blocks by key, then store encoded ``(series_id, min_time, block, summary)`` puts.
+
+        Every block change goes through here, so it also keeps each series' stored byte count
+        (``sbytes``), which answers disk-size lookups without walking blocks.
+        """
         blk, summ = self.dbs[b"blk"], self.dbs[b"sum"]
+        delta = {}
         for k in deletes:
-            txn.delete(k, db=blk)
-            txn.delete(k, db=summ)
+            sid = keys.read_u64(k)
+            delta[sid] = delta.get(sid, 0) - len(txn.pop(k, db=blk) or b"") - len(txn.pop(k, db=summ) or b"")
         for series_id, min_time, block, summary in puts:
             uniq = 0
             while not txn.put(keys.block_key(series_id, min_time, uniq), block, db=blk, overwrite=False):
                 uniq += 1  # equal start times (duplicates kept across blocks)
             txn.put(keys.block_key(series_id, min_time, uniq), summary, db=summ)
+            delta[series_id] = delta.get(series_id, 0) + len(block) + len(summary)
+        for sid, change in delta.items():
+            if change:
+                txn.put(keys.u64(sid), keys.u64(max(self._stored_bytes(txn, sid) + change, 0)),
+                        db=self.dbs[b"sbytes"])
+
+    def _stored_bytes(self, txn, series_id):
+        """Bytes of a series' blocks and summaries (kept by ``_apply_block_changes``)."""
+        raw = txn.get(keys.u64(series_id), db=self.dbs[b"sbytes"])
+        return 0 if raw is None else keys.read_u64(raw)
 
     # -- deletion -----------------------------------------------------------------------
 
@@ -517,6 +532,7 @@ class Engine(TablesMixin, TagStatsMixin):
             for key, _ in list(self._block_summaries(txn, sid)):
                 txn.delete(key, db=self.dbs[b"blk"])
                 txn.delete(key, db=self.dbs[b"sum"])
+            txn.delete(keys.u64(sid), db=self.dbs[b"sbytes"])
         dead = []
         with txn.cursor(db=self.dbs[b"segidx"]) as cur:
             for k, v in cur:

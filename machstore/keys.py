@@ -19,6 +19,7 @@ DATABASES = {
     b"sum": "same key as blk -> block summary",
     b"state": "counters shared by every process (generation, sequences)",
     b"tagmeta": "series id of a tag-table tag -> its metadata column values",
+    b"sbytes": "series id -> bytes of its blocks and summaries (disk-size lookups)",
     b"sstat": "series id of a tag-table tag -> lifetime statistics of its compacted rows (tagstats.py)",
     b"kv": "space id + encoded primary key -> row of a volatile or lookup table",
     b"rollup": "series id + resolution (0 sec, 1 min, 2 hour) + chunk start -> rollup records (rollups.py)",

@@ -488,8 +488,8 @@ class TablesMixin:
             if len(self._read_rows(txn, self._space_of(txn, tdef), [sid], None, None)[sid]):
                 raise TagHasData("Cannot delete tagmeta. there exist data with deleted_tag key.", tag=tag)
             catalog.delete_series(txn, self.dbs, tdef.space_id, sid, mid, tag.encode("utf-8"))
-            txn.delete(keys.u64(sid), db=self.dbs[b"tagmeta"])
-            txn.delete(keys.u64(sid), db=self.dbs[b"sstat"])
+            for db in (b"tagmeta", b"sstat", b"sbytes"):
+                txn.delete(keys.u64(sid), db=self.dbs[db])
             rollups.delete_series(txn, self.dbs, sid)
             return 1
 

@@ -212,20 +212,17 @@ class TagStatsMixin:
                 "first": values[starts], "last": values[ends - 1]}
 
     def disk_size(self, name, tags=None):
-        """Return the bytes a tag table's (or some tags') blocks, summaries and pending rows take."""
+        """Return the bytes a tag table's (or some tags') blocks and summaries take, plus the
+        table's pending segments: one counter per tag, not a walk over blocks."""
         with self.env.begin() as txn:
             tdef = self._table(txn, name)
-            keys_ = [key for sid, _ in self._tag_ids(txn, tdef, tags) for key, _ in self._block_summaries(txn, sid)]
-            seg_keys = []
+            total = sum(self._stored_bytes(txn, sid) for sid, _ in self._tag_ids(txn, tdef, tags))
             if tags is None:
                 with txn.cursor(db=self.dbs[b"segidx"]) as cur:
                     seg_keys = [bytes(k) for k, v in cur if segments.decode_index(v).space_id == tdef.space_id]
-        # PERF: a zero-copy transaction measures values without copying blocks out
-        with self.env.begin(buffers=True) as txn:
-            total = sum(len(txn.get(k, default=b"", db=self.dbs[b"blk"])) +
-                        len(txn.get(k, default=b"", db=self.dbs[b"sum"])) for k in keys_)
-            total += sum(len(txn.get(k, default=b"", db=self.dbs[b"seg"])) +
-                         len(txn.get(k, default=b"", db=self.dbs[b"segidx"])) for k in seg_keys)
+                if seg_keys:
+                    with self.env.begin(buffers=True) as btxn:  # PERF: sizes without copying segments
+                        total += sum(len(btxn.get(k, default=b"", db=self.dbs[b"seg"])) for k in seg_keys)
         return total
 
     def force_rollup(self, name=None):
