@@ -19,7 +19,7 @@ rewrites a few small records, while a day of 1-minute buckets is two records.
 
 Rows before ``MIN_TIME`` (September 1677; every chunk start at every resolution fits in
 int64 after it) are left out.  Deleting raw rows does not rewind rollups (as in Machbase);
-``delete_series`` drops a series' rollups.
+``delete_series`` drops a series' rollups and ``delete_before`` its early buckets.
 
 Functions take ``(txn, dbs, ...)`` like ``machstore.catalog``.  ``plan_update`` only reads,
 so compaction can prepare records under a read snapshot and ``apply`` them in its write
@@ -195,3 +195,34 @@ def delete_series(txn, dbs, series_id) -> int:
         while bytes(cur.key()).startswith(prefix) and cur.delete():
             n += 1
     return n
+
+
+def delete_before(txn, dbs, series_id, before) -> int:
+    """Drop a series' buckets starting before ``before`` at every resolution (``DELETE ... ROLLUP BEFORE``).
+
+    A bucket starting earlier is dropped whole even if it ends later.  Runs in a write
+    transaction; returns how many buckets went.
+    """
+    before = int(before)
+    db = dbs[DB]
+    dropped = 0
+    for res in RESOLUTIONS:
+        prefix = keys.u64(series_id) + bytes((res.code,))
+        changes = []
+        with txn.cursor(db=db) as cur:
+            ok = cur.set_range(prefix)
+            while ok and bytes(cur.key()).startswith(prefix):
+                chunk = parse_rollup_key(cur.key())[2]
+                if chunk >= before:
+                    break
+                batch = RollupBatch.from_bytes(cur.value())
+                keep = batch.slice(before, None)
+                dropped += len(batch) - len(keep)
+                changes.append((bytes(cur.key()), keep))
+                ok = cur.next()
+        for key, keep in changes:
+            if len(keep):
+                txn.put(key, keep.to_bytes(), db=db)
+            else:
+                txn.delete(key, db=db)
+    return dropped

@@ -297,3 +297,24 @@ def test_query_with_origin(eng, three_series, bucket_ns, origin, res):
 def test_query_with_sub_second_origin_is_rejected(eng):
     with eng.env.begin() as txn, pytest.raises(InvalidArgument):
         rollups.query(txn, eng.dbs, [1], T0, T0 + D, bucket_ns=M, origin=S // 2)
+
+
+def test_delete_before(eng, three_series):
+    cut = T0 + 10 * H + 17 * M + 5 * S + 3
+    before = {res.name: stored(eng, 10, res) for res in rollups.RESOLUTIONS}
+    with eng.env.begin() as txn:
+        other = rollups.query(txn, eng.dbs, [11], T0 - D, T0 + 3 * D, bucket_ns=M)
+    with eng.env.begin(write=True) as txn:
+        n = rollups.delete_before(txn, eng.dbs, 10, cut)
+    assert n == sum(int((b.start < cut).sum()) for b in before.values()) > 0
+    for res in rollups.RESOLUTIONS:
+        after = stored(eng, 10, res)
+        assert after.equals(before[res.name].slice(cut, None))
+        assert after.start.min() >= cut
+    with eng.env.begin() as txn:
+        assert rollups.query(txn, eng.dbs, [11], T0 - D, T0 + 3 * D, bucket_ns=M).equals(other)
+    with eng.env.begin(write=True) as txn:
+        assert rollups.delete_before(txn, eng.dbs, 10, cut) == 0
+        rollups.delete_before(txn, eng.dbs, 10, T0 + 10 * D)
+        assert len(rollups.read(txn, eng.dbs, 10, rollups.SEC, -2**63, 2**63 - 1)) == 0
+        assert txn.get(rollups.rollup_key(10, 0, 0), db=eng.dbs[rollups.DB]) is None
