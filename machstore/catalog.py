@@ -20,6 +20,18 @@ def _get_json(txn, db, key):
     return None if raw is None else orjson.loads(raw)
 
 
+def prefix_items(txn, db, prefix: bytes, *, values=True):
+    """Yield ``(key without prefix, value)`` (or just keys) of the records under ``prefix``, in order."""
+    with txn.cursor(db=db) as cur:
+        if not cur.set_range(prefix):
+            return
+        for item in cur.iternext(values=values):
+            key = item[0] if values else item
+            if not key.startswith(prefix):
+                return
+            yield (bytes(key[len(prefix):]), item[1]) if values else bytes(key[len(prefix):])
+
+
 def next_id(txn, dbs, name: bytes) -> int:
     """Allocate the next value of a named counter (starts at 1)."""
     key = b"counter:" + name
@@ -143,38 +155,17 @@ def delete_space(txn, dbs, db, rp):
 
 def spaces_by_id(txn, dbs):
     """Return ``{space id: space}`` of every space (databases' retention policies and tables)."""
-    out = {}
-    with txn.cursor(db=dbs[b"catalog"]) as cur:
-        if cur.set_range(b"space:"):
-            for k, v in cur:
-                if not k.startswith(b"space:"):
-                    break
-                sp = orjson.loads(v)
-                out[sp["id"]] = sp
-    return out
+    spaces = (orjson.loads(v) for _, v in prefix_items(txn, dbs[b"catalog"], b"space:"))
+    return {sp["id"]: sp for sp in spaces}
 
 
 def list_databases(txn, dbs):
-    out = []
-    with txn.cursor(db=dbs[b"catalog"]) as cur:
-        if cur.set_range(b"db:"):
-            for k in cur.iternext(values=False):
-                if not k.startswith(b"db:"):
-                    break
-                out.append(bytes(k[3:]).decode("utf-8"))
-    return out
+    return [k.decode("utf-8") for k in prefix_items(txn, dbs[b"catalog"], b"db:", values=False)]
 
 
 def list_spaces(txn, dbs, db):
     prefix = b"space:" + db.encode("utf-8") + b"\x00"
-    out = []
-    with txn.cursor(db=dbs[b"catalog"]) as cur:
-        if cur.set_range(prefix):
-            for k, v in cur:
-                if not k.startswith(prefix):
-                    break
-                out.append(orjson.loads(v))
-    return out
+    return [orjson.loads(v) for _, v in prefix_items(txn, dbs[b"catalog"], prefix)]
 
 
 def resolve_space(txn, dbs, db, rp=None, *, create=False):
@@ -226,15 +217,7 @@ def get_or_create_measurement(txn, dbs, space_id, measurement: bytes) -> int:
 
 
 def list_measurements(txn, dbs, space_id):
-    prefix = b"meas:" + keys.u32(space_id)
-    out = []
-    with txn.cursor(db=dbs[b"catalog"]) as cur:
-        if cur.set_range(prefix):
-            for k, v in cur:
-                if not k.startswith(prefix):
-                    break
-                out.append((bytes(k[len(prefix):]), keys.read_u32(v)))
-    return out
+    return [(k, keys.read_u32(v)) for k, v in prefix_items(txn, dbs[b"catalog"], b"meas:" + keys.u32(space_id))]
 
 
 def get_field_type(txn, dbs, space_id, measurement: bytes, field: bytes):
@@ -248,14 +231,7 @@ def put_field_type(txn, dbs, space_id, measurement: bytes, field: bytes, ftype: 
 
 def list_fields(txn, dbs, space_id, measurement: bytes):
     prefix = b"field:" + keys.u32(space_id) + measurement + b"\x00"
-    out = {}
-    with txn.cursor(db=dbs[b"catalog"]) as cur:
-        if cur.set_range(prefix):
-            for k, v in cur:
-                if not k.startswith(prefix):
-                    break
-                out[bytes(k[len(prefix):]).decode("utf-8", "replace")] = v[0]
-    return out
+    return {k.decode("utf-8", "replace"): v[0] for k, v in prefix_items(txn, dbs[b"catalog"], prefix)}
 
 
 # -- series -------------------------------------------------------------------------------
@@ -299,24 +275,12 @@ def series_of_measurement(txn, dbs, space_id, measurement_id):
     """Return ``[(series_id, series_key)]`` of one measurement."""
     prefix = keys.u32(space_id) + keys.u32(measurement_id)
     out = []
-    with txn.cursor(db=dbs[b"meas_series"]) as cur:
-        if cur.set_range(prefix):
-            for k in cur.iternext(values=False):
-                if not k.startswith(prefix):
-                    break
-                sid = keys.read_u64(k, 8)
-                raw = txn.get(keys.u64(sid), db=dbs[b"series_id"])
-                out.append((sid, bytes(raw[8:])))
+    for k in prefix_items(txn, dbs[b"meas_series"], prefix, values=False):
+        sid = keys.read_u64(k)
+        out.append((sid, bytes(txn.get(keys.u64(sid), db=dbs[b"series_id"])[8:])))
     return out
 
 
 def series_of_space(txn, dbs, space_id):
-    prefix = keys.u32(space_id)
-    out = []
-    with txn.cursor(db=dbs[b"meas_series"]) as cur:
-        if cur.set_range(prefix):
-            for k in cur.iternext(values=False):
-                if not k.startswith(prefix):
-                    break
-                out.append(keys.read_u64(k, 8))
-    return out
+    # key rest: measurement id (4) + series id (8)
+    return [keys.read_u64(k, 4) for k in prefix_items(txn, dbs[b"meas_series"], keys.u32(space_id), values=False)]

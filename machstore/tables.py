@@ -218,14 +218,8 @@ class TablesMixin:
         return TableDef.from_json(raw)
 
     def list_tables(self):
-        out = []
-        with self.env.begin() as txn, txn.cursor(db=self.dbs[b"catalog"]) as cur:
-            if cur.set_range(b"table:"):
-                for k, v in cur:
-                    if not k.startswith(b"table:"):
-                        break
-                    out.append(TableDef.from_json(v))
-        return out
+        with self.env.begin() as txn:
+            return [TableDef.from_json(v) for _, v in catalog.prefix_items(txn, self.dbs[b"catalog"], b"table:")]
 
     def drop_table(self, name):
         """Drop a table and all its rows, tag metadata and key-value rows."""
@@ -525,14 +519,8 @@ class TablesMixin:
                 raise NotFound(f"user {name.upper()} does not exist")
 
     def list_users(self):
-        out = []
-        with self.env.begin() as txn, txn.cursor(db=self.dbs[b"catalog"]) as cur:
-            if cur.set_range(b"user:"):
-                for k in cur.iternext(values=False):
-                    if not k.startswith(b"user:"):
-                        break
-                    out.append(bytes(k[5:]).decode("utf-8"))
-        return out
+        with self.env.begin() as txn:
+            return [k.decode("utf-8") for k in catalog.prefix_items(txn, self.dbs[b"catalog"], b"user:", values=False)]
 
     # -- volatile / lookup rows --------------------------------------------------------------
 
@@ -590,29 +578,19 @@ class TablesMixin:
                        for pk in pks)
 
     def _kv_scan(self, txn, tdef, limit):
-        prefix = keys.u32(tdef.space_id)
         rows = []
-        with txn.cursor(db=self.dbs[b"kv"]) as cur:
-            if cur.set_range(prefix):
-                for k, v in cur:
-                    if not k.startswith(prefix) or (limit is not None and len(rows) >= limit):
-                        break
-                    rows.append(decode_row(tdef.columns, v))
+        for _, v in catalog.prefix_items(txn, self.dbs[b"kv"], keys.u32(tdef.space_id)):
+            if limit is not None and len(rows) >= limit:
+                break
+            rows.append(decode_row(tdef.columns, v))
         cols = list(zip(*rows)) if rows else [[] for _ in tdef.columns]
         return pa.Table.from_arrays([pa.array(list(vals), type=_ARROW[c.storage]) for c, vals in zip(tdef.columns, cols)],
                                     names=[c.name for c in tdef.columns])
 
     def _kv_clear(self, txn, tdef):
         prefix = keys.u32(tdef.space_id)
-        dead = []
-        with txn.cursor(db=self.dbs[b"kv"]) as cur:
-            if cur.set_range(prefix):
-                for k in cur.iternext(values=False):
-                    if not k.startswith(prefix):
-                        break
-                    dead.append(bytes(k))
-        for k in dead:
-            txn.delete(k, db=self.dbs[b"kv"])
+        for rest in list(catalog.prefix_items(txn, self.dbs[b"kv"], prefix, values=False)):
+            txn.delete(prefix + rest, db=self.dbs[b"kv"])
 
 
 _ARROW = {ft.FLOAT: pa.float64(), ft.INTEGER: pa.int64(), ft.UNSIGNED: pa.uint64(), ft.STRING: pa.string(),

@@ -19,15 +19,10 @@ _FROM_STATS = {"SUM": "sum", "MIN": "min", "MAX": "max", "SUMSQ": "sumsq", "FIRS
 
 def rollup_frame(engine, stmt, targets, session):
     """Return the grouped Frame for a rollup-shaped SELECT, or None if it is not one."""
-    if len(stmt.sources) != 1 or not isinstance(stmt.sources[0], ast.Table) or stmt.sources[0].metadata:
-        return None
     if len(stmt.group_by) != 1 or stmt.distinct:
         return None
-    try:
-        tdef = engine.get_table(stmt.sources[0].name)
-    except Exception:  # noqa: BLE001 - unknown tables take the ordinary path (and its error)
-        return None
-    if tdef.kind != "tag" or not tdef.value_columns():
+    tdef = tag_table_source(engine, stmt)
+    if tdef is None:
         return None
     key = _group_key(stmt.group_by[0], targets)
     bucket_ns = _bucket_ns(key, tdef, session)
@@ -66,6 +61,17 @@ def rollup_frame(engine, stmt, targets, session):
     for call in calls:
         out.computed[call] = _value(call, stats, vtype)
     return out
+
+
+def tag_table_source(engine, stmt):
+    """The definition of the one tag table a SELECT reads, or None (other sources, errors)."""
+    if len(stmt.sources) != 1 or not isinstance(stmt.sources[0], ast.Table) or stmt.sources[0].metadata:
+        return None
+    try:
+        tdef = engine.get_table(stmt.sources[0].name)
+    except Exception:  # noqa: BLE001 - unknown tables take the ordinary path (and its error)
+        return None
+    return tdef if tdef.kind == "tag" and tdef.value_columns() else None
 
 
 def _columns_only_in_aggregates(node):

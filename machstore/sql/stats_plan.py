@@ -12,21 +12,16 @@ import numpy as np
 
 from . import ast
 from .expr import AGGREGATES, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls
-from .rollup_plan import _columns_only_in_aggregates
+from .rollup_plan import _columns_only_in_aggregates, tag_table_source
 from .select import _conjuncts, _simple_term, column_type
 
 
 def stats_frame(engine, stmt, targets, session):
     """Return the grouped Frame of a lifetime-aggregate SELECT on a tag table, or None."""
-    if len(stmt.sources) != 1 or not isinstance(stmt.sources[0], ast.Table) or stmt.sources[0].metadata:
-        return None
     if stmt.distinct or len(stmt.group_by) > 1 or any(isinstance(i.expr, ast.Star) for i in targets):
         return None
-    try:
-        tdef = engine.get_table(stmt.sources[0].name)
-    except Exception:  # noqa: BLE001 - unknown tables take the ordinary path (and its error)
-        return None
-    if tdef.kind != "tag" or not tdef.value_columns():
+    tdef = tag_table_source(engine, stmt)
+    if tdef is None:
         return None
     key_col = ast.Column(tdef.key)
     grouped = bool(stmt.group_by)
