@@ -494,6 +494,43 @@ class TablesMixin:
             raise InvalidArgument(f"unknown metadata column {sorted(unknown)[0]}")
         txn.put(keys.u64(sid), orjson.dumps(values), db=self.dbs[b"tagmeta"])
 
+    # -- rollup objects (Machbase CREATE ROLLUP) ------------------------------------------
+    # NOTE: the data behind every rollup is the engine's own sec/min/hour rollup records,
+    # kept for every tag table by compaction; a rollup object names an interval over them.
+
+    def create_rollup(self, record):
+        """Register a rollup object ``{"name", "table", "column", "interval_ns", ...}``."""
+        key = b"rollup:" + record["name"].upper().encode("utf-8")
+        with self._write_txn() as txn:
+            if txn.get(key, db=self.dbs[b"catalog"]) is not None:
+                raise AlreadyExists(f"rollup {record['name']} already exists")
+            self._table(txn, record["table"])
+            txn.put(key, orjson.dumps(record), db=self.dbs[b"catalog"])
+
+    def get_rollup(self, name):
+        with self.env.begin() as txn:
+            raw = txn.get(b"rollup:" + name.upper().encode("utf-8"), db=self.dbs[b"catalog"])
+        return None if raw is None else orjson.loads(raw)
+
+    def list_rollups(self, table=None):
+        with self.env.begin() as txn:
+            records = [orjson.loads(v) for _, v in catalog.prefix_items(txn, self.dbs[b"catalog"], b"rollup:")]
+        return [r for r in records if table is None or r["table"] == table.upper()]
+
+    def update_rollup(self, name, **changes):
+        key = b"rollup:" + name.upper().encode("utf-8")
+        with self._write_txn() as txn:
+            raw = txn.get(key, db=self.dbs[b"catalog"])
+            if raw is None:
+                raise NotFound(f"rollup {name.upper()} does not exist")
+            txn.put(key, orjson.dumps({**orjson.loads(raw), **changes}), db=self.dbs[b"catalog"])
+
+    def drop_rollup(self, name):
+        """Remove a rollup object; NotFound if absent (dependents are the caller's check)."""
+        with self._write_txn() as txn:
+            if not txn.delete(b"rollup:" + name.upper().encode("utf-8"), db=self.dbs[b"catalog"]):
+                raise NotFound(f"rollup {name.upper()} does not exist")
+
     # -- users (Machbase accounts; the SQL layer hashes passwords) ------------------------
 
     def put_user(self, name, record, *, create=True):

@@ -173,3 +173,26 @@ def test_lifetime_aggregates_from_stats_match_raw(tag):
     while tag.engine.compact():
         pass
     assert tag(fast) == tag(raw)
+
+
+def test_rollup_objects(run):
+    run("create tag table rt (name varchar(20) primary key, time datetime basetime, value double summarized) "
+        "with rollup (min) extension")
+    assert [r[0] for r in run("select rollup_table from v$rollup order by interval_time")] == [
+        "_RT_ROLLUP_MIN", "_RT_ROLLUP_HOUR"]
+    run("create rollup r10 on rt(value) interval 10 min")
+    run("create rollup r30 on r10 interval 30 min")
+    assert err(run, "create rollup r7 on r10 interval 15 min") == 2010   # 10 min does not divide 15 min
+    assert err(run, "create rollup rx on rt(name) interval 1 sec") == 2671
+    assert err(run, "create rollup ry on nope(value) interval 1 sec") == 2025
+    assert err(run, "create rollup r10 on rt(value) interval 1 sec") == 2024
+    assert err(run, "drop rollup r10") == 2651                           # r30 depends on it
+    assert err(run, "drop rollup nope") == 2654
+    run("insert into rt values ('a', '1970-01-01 00:00:01', 2)")
+    run("exec rollup_force(r10)")
+    assert err(run, "exec rollup_force(nope)") == 2654
+    run("alter rollup r30 stop")
+    assert run("select state from v$rollup where rollup_table = 'R30'") == [("STOP",)]
+    assert err(run, "drop table rt") == 2651                              # user rollups need CASCADE
+    run("drop table rt cascade")
+    assert run("select count(*) from v$rollup") == [(0,)]

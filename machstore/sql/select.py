@@ -320,7 +320,17 @@ def _sys_users(engine, session, text):
     return types, [[i + 1, u] for i, u in enumerate(all_users(engine))]
 
 
-_VIRTUAL = {"V$STMT": _v_stmt, "M$SYS_TABLES": _sys_tables, "V$TABLES": _sys_tables,
+def _v_rollup(engine, session, text):
+    types = [("ROLLUP_TABLE", VARCHAR("varchar(128)")), ("SOURCE_TABLE", VARCHAR("varchar(128)")),
+             ("SOURCE_COLUMN", VARCHAR("varchar(128)")), ("INTERVAL_TIME", LONG), ("EXTENSION", INTEGER),
+             ("STATE", VARCHAR("varchar(16)"))]
+    rows = [[r["name"].upper(), r["source"].upper() if r.get("source") else r["table"], r["column"],
+             r["interval_ns"] // 10**9, int(bool(r.get("extension"))), r.get("state", "START")]
+            for r in engine.list_rollups()]
+    return types, rows
+
+
+_VIRTUAL = {"V$ROLLUP": _v_rollup, "V$STMT": _v_stmt, "M$SYS_TABLES": _sys_tables, "V$TABLES": _sys_tables,
             "M$SYS_COLUMNS": _sys_columns, "V$COLUMNS": _sys_columns, "M$SYS_USERS": _sys_users}
 
 

@@ -15,7 +15,7 @@ from machstore.machbase.errors import MachbaseError, as_machbase_error, error
 from machstore.rows import Column
 from machstore.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 
-from . import ast
+from . import ast, rollup_ddl
 from .expr import NS, Frame, condition, evaluate
 from .parser import SQLSyntaxError, parse
 from .select import _conjuncts, _simple_term, _time_bounds, all_users, column_type, run_select
@@ -96,9 +96,12 @@ def _create_table(engine, stmt, session, text):
         properties["ROLLUP"] = {"unit": stmt.rollup.unit, "extension": stmt.rollup.extension}
     tdef = TableDef(stmt.name, kind, columns, metadata, key=key, time=basetime, properties=properties)
     try:
+        exists = stmt.if_not_exists and any(t.name == tdef.name for t in engine.list_tables())
         engine.create_table(tdef, if_not_exists=stmt.if_not_exists)
     except engine_errors.AlreadyExists:
         raise error(2024, stmt.name) from None
+    if stmt.rollup is not None and not exists:
+        rollup_ddl.auto_rollups(engine, tdef, stmt.rollup.unit, stmt.rollup.extension)
     return Result()
 
 
@@ -109,6 +112,8 @@ def _literal(node):
 
 
 def _drop_table(engine, stmt, session, text):
+    _table(engine, stmt.name)
+    rollup_ddl.drop_table_rollups(engine, stmt.name, stmt.cascade)
     try:
         engine.drop_table(stmt.name)
     except engine_errors.TableNotFound:
@@ -421,9 +426,8 @@ def _exec(engine, stmt, session, text):
             _table(engine, a.name if isinstance(a, ast.Column) else str(_const(a, session)))
         return Result()
     if stmt.procedure == "ROLLUP_FORCE":
-        while engine.compact():
-            pass
-        return Result()
+        names = [a.name if isinstance(a, ast.Column) else str(_const(a, session)) for a in stmt.args]
+        return rollup_ddl.rollup_force(engine, names)
     raise error(2035, stmt.procedure)
 
 
@@ -431,15 +435,11 @@ def _select(engine, stmt, session, text):
     return run_select(engine, stmt, session, text)
 
 
-def _unsupported(engine, stmt, session, text):
-    raise error(1006)
-
-
 _HANDLERS = {
     ast.Select: _select, ast.CreateTable: _create_table, ast.DropTable: _drop_table,
     ast.TruncateTable: _truncate, ast.Show: _show, ast.Describe: _describe, ast.Insert: _insert,
     ast.Update: _update, ast.Delete: _delete, ast.Exec: _exec, ast.CreateUser: _create_user,
     ast.AlterUser: _alter_user, ast.DropUser: _drop_user,
-    # rollups land with the /machiot issue (#4)
-    ast.CreateRollup: _unsupported, ast.DropRollup: _unsupported, ast.AlterRollup: _unsupported,
+    ast.CreateRollup: rollup_ddl.create_rollup, ast.DropRollup: rollup_ddl.drop_rollup,
+    ast.AlterRollup: rollup_ddl.alter_rollup,
 }
