@@ -41,8 +41,9 @@ def build_parser():
     serve = commands.add_parser(
         "serve", help="run the HTTP server and the engine process",
         description=_SERVE_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    serve.add_argument("--config", metavar="FILE",
-                       help="read settings from FILE (TOML or 'key = value' lines); flags override it")
+    serve.add_argument("--config", metavar="FILE", action="append",
+                       help="read settings from FILE (TOML or 'key = value' lines, or a Machbase machbase.conf "
+                            "or http.conf); may be repeated; flags override it")
     for setting in SETTINGS:
         _add_setting_flag(serve, setting)
 

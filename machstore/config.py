@@ -132,14 +132,14 @@ class Settings:
 
 
 def load_settings(config_file=None, overrides=None):
-    """Resolve settings: defaults < ``config_file`` (a path or None) < ``overrides`` (a dict).
+    """Resolve settings: defaults < ``config_file`` (a path, a list of paths, or None) < ``overrides``.
 
     ``None`` values in ``overrides`` mean "not given" and are skipped, so parsed command-line
     arguments can be passed straight in.
     """
     values = {}
-    if config_file:
-        values.update(read_config_file(config_file))
+    for path in ([config_file] if isinstance(config_file, str) else config_file or []):
+        values.update(read_config_file(path))
     for name, value in (overrides or {}).items():
         if value is not None:
             values[_normalize_name(name)] = coerce(_normalize_name(name), value)
@@ -185,13 +185,24 @@ def machbase_conf_values(machbase_conf, http_conf):
 
 
 def read_config_file(path):
-    """Read a TOML or ``key = value`` config file into a dict of coerced settings."""
+    """Read a config file into a dict of coerced settings.
+
+    The file is machstore's own (TOML or ``key = value`` lines), or Machbase's: an
+    ``http.conf`` (a JSON object) or a ``machbase.conf`` (``PROPERTY = VALUE`` lines of
+    Machbase properties such as ``HTTP_PORT_NO``), which are read as ``http_conf`` /
+    ``machbase_conf`` would be.
+    """
     try:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as ex:
         raise ConfigError(f"cannot read config file {path}: {ex.strerror}") from ex
     text = raw.decode("utf-8")
+    kind = _machbase_conf_kind(text)
+    if kind == "http":
+        return machbase_conf_values(None, path)
+    if kind == "machbase":
+        return machbase_conf_values(path, None)
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -203,6 +214,18 @@ def read_config_file(path):
             raise ConfigError(f"unknown setting {key!r} in {path} (known: {', '.join(setting_names())})")
         values[name] = coerce(name, value)
     return values
+
+
+def _machbase_conf_kind(text):
+    """``"http"`` for an http.conf, ``"machbase"`` for a machbase.conf, else None."""
+    from machstore.machbase.conf import MACHBASE_PROPERTIES
+
+    if text.lstrip().startswith("{"):
+        return "http"
+    names = {p.name for p in MACHBASE_PROPERTIES}
+    keys = [line.split("=", 1)[0].strip() for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#") and "=" in line]
+    return "machbase" if keys and all(k.isupper() for k in keys) and any(k in names for k in keys) else None
 
 
 def _parse_key_values(text, path):

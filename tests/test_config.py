@@ -97,3 +97,20 @@ def test_replace_validates():
 def test_repr_hides_the_password():
     s = Settings({"auth_enabled": True, "auth_user": "u", "auth_password": "secret"})
     assert "secret" not in repr(s)
+
+
+def test_machbase_conf_files_through_config(tmp_path):
+    home = tmp_path / "machbase_home"
+    (home / "conf").mkdir(parents=True)
+    (home / "http" / "conf").mkdir(parents=True)
+    mconf = home / "conf" / "machbase.conf"
+    mconf.write_text("# Rest-API port\nHTTP_PORT_NO = 5757\nHTTP_MAX_MEM = 1048576\nHTTP_AUTH = 1\nHTTP_ENABLE = 1\n")
+    hconf = home / "http" / "conf" / "http.conf"
+    hconf.write_text('{"document_root": "http/html/", "max_request_size": "100000", "request_timeout_ms": "10000"}')
+    s = load_settings([str(mconf), str(hconf)], {"workers": 3})
+    assert s.bind[0] == "127.0.0.1:5757" and s.machbase_auth and s.machbase_enabled
+    assert s.machbase_max_mem == 100000 and s.timeout == 10 and s.workers == 3
+    assert pathlib.Path(s.document_root) == home / "http" / "html"
+    off = tmp_path / "off.conf"
+    off.write_text("HTTP_ENABLE = 0\n")
+    assert not load_settings(str(off)).machbase_enabled
