@@ -3,7 +3,7 @@
 When a SELECT groups a tag table by one ``ROLLUP(unit, n, <basetime>)`` expression, its
 WHERE clause only names tags (``name = / IN``) and bounds the time with constants, and its
 other targets are SUM / COUNT / MIN / MAX / AVG / SUMSQ / FIRST / LAST of the summarized
-value column, the grouped frame comes from ``Engine.bucket_stats`` (rollup records plus the
+value column (COUNT(*) too when the tags never stored a NULL value), the grouped frame comes from ``Engine.bucket_stats`` (rollup records plus the
 rows not yet compacted) instead of a scan: the Cython rollup kernels, no per-row Python.
 As Machbase's rollup tables do, time conditions then select whole buckets.  Anything else
 returns None and the query runs the ordinary way.
@@ -43,6 +43,10 @@ def rollup_frame(engine, stmt, targets, session):
     if bounds is None:
         return None
     tags, start, end = bounds
+    if any(_is_count_star(c) for c in calls):
+        # rollups count valued rows; COUNT(*) equals that when these tags never stored a NULL value
+        if any(st["ROW_COUNT"] != st["VALUE_COUNT"] for st in engine.tag_stats(tdef.name, tags)):
+            return None
     if start is None or end is None:
         stats = engine.tag_stats(tdef.name, tags)
         times = [s["MIN_TIME"] for s in stats if s["MIN_TIME"] is not None]
@@ -108,9 +112,15 @@ def _bucket_ns(key, tdef, session):
     return step * n.value
 
 
+def _is_count_star(call):
+    return call.name == "COUNT" and len(call.args) == 1 and isinstance(call.args[0], ast.Star)
+
+
 def _supported(call, value, time_col):
     if call.name not in AGGREGATES or call.distinct:
         return False
+    if _is_count_star(call):
+        return True
     if call.name in ("FIRST", "LAST"):
         return len(call.args) == 2 and isinstance(call.args[0], ast.Column) and call.args[0].name == time_col \
             and isinstance(call.args[1], ast.Column) and call.args[1].name == value
