@@ -18,7 +18,7 @@ import numpy as np
 
 from . import blocks, catalog, ingest, keys, lineproto, rollups, segments
 from . import fieldtypes as ft
-from .errors import InvalidArgument, StorageFull
+from .errors import StorageFull
 from .rows import RowSet, concat, sort_rows
 from .tables import TAG, TableDef, TablesMixin
 from .tagstats import TagStatsMixin

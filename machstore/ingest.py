@@ -79,7 +79,7 @@ def plan_batch(txn, dbs, space_id, batch, result, series_cache, field_cache):
         result.drop_errors.append(f'invalid tag key: input tag "time" on measurement "{_text(m)}" is invalid')
         result.dropped += int(np.count_nonzero(~point_keep))
 
-    vp, vf, vt = batch.value_point, batch.value_field, batch.value_type
+    vp, vf = batch.value_point, batch.value_field
     value_keep = np.ones(vp.size, dtype=bool)
     time_fields = [i for i, k in enumerate(batch.field_keys) if k == b"time"]
     if time_fields:

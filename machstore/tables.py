@@ -29,7 +29,7 @@ from . import catalog, keys, lineproto, rollups, segments, tagingest
 from . import fieldtypes as ft
 from .errors import (AlreadyExists, DuplicateKey, InvalidArgument, NotFound, TableNotFound, TagHasData,
                      TagNotFound)
-from .rows import Column, RowSet, concat
+from .rows import Column, concat
 
 TAG, LOG, VOLATILE, LOOKUP = "tag", "log", "volatile", "lookup"
 KINDS = (TAG, LOG, VOLATILE, LOOKUP)

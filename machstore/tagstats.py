@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import blocks, keys, rollup, rollups, segments
-from .tables import TAG, TableDef  # noqa: F401  (TableDef: type of ``tdef`` below)
 
 STAT_FIELDS = ("ROW_COUNT", "MIN_TIME", "MAX_TIME", "MIN_VALUE", "MIN_VALUE_TIME", "MAX_VALUE",
                "MAX_VALUE_TIME", "FIRST_VALUE", "FIRST_VALUE_TIME", "LAST_VALUE", "LAST_VALUE_TIME",
@@ -150,10 +149,7 @@ class TagStatsMixin:
 
     def table_stats(self, name):
         """Return the totals of a whole tag table, in the fields of ``tag_stats``."""
-        total = _Acc()
-        for row in self.tag_stats(name):
-            total.merge(_Acc.from_dict(row))
-        return total.as_dict()
+        return total_of(self.tag_stats(name))
 
     def bucket_stats(self, name, tags, start, end, bucket_ns):
         """Aggregate the tags' VALUE rows together into buckets of ``bucket_ns``.
@@ -231,6 +227,14 @@ class TagStatsMixin:
         while self.compact():
             rounds += 1
         return rounds
+
+
+def total_of(rows):
+    """Combine ``tag_stats`` rows into one (whole-table or several-tag totals)."""
+    total = _Acc()
+    for row in rows:
+        total.merge(_Acc.from_dict(row))
+    return total.as_dict()
 
 
 def _rows_acc(rows, column):

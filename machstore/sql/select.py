@@ -13,11 +13,12 @@ import pyarrow as pa
 from machstore import errors as engine_errors
 from machstore import fieldtypes as ft
 from machstore.machbase import types as mt
+from machstore.machbase.datetimes import parse_datetime
 from machstore.machbase.errors import error
 from machstore.tables import ARRIVAL_TIME, LOG, LOOKUP, RID, TAG, VOLATILE
 
 from . import ast
-from .expr import (AGGREGATES, BOOL, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls, condition,
+from .expr import (BOOL, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls, condition,
                    contains_aggregate, evaluate)
 from .session import OutColumn, Result
 
@@ -222,7 +223,6 @@ def _simple_term(term, session):
 
 
 def _as_time(value, session):
-    from machstore.machbase.datetimes import parse_datetime
     if isinstance(value, str):
         try:
             return parse_datetime(value, tz=session.timezone, lenient=True)

@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from machstore import errors as engine_errors
+from machstore import fieldtypes as ft
 from machstore.machbase import auth
 from machstore.machbase import types as mt
 from machstore.machbase.errors import MachbaseError, as_machbase_error, error
@@ -16,7 +17,7 @@ from machstore.rows import Column
 from machstore.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 
 from . import ast, rollup_ddl
-from .expr import NS, Frame, condition, evaluate
+from .expr import NS, Frame, evaluate
 from .parser import SQLSyntaxError, parse
 from .select import _conjuncts, _simple_term, _time_bounds, all_users, column_type, run_select
 from .session import OutColumn, Result, Session
@@ -279,7 +280,6 @@ def append_converted(engine, tdef, rows, *, register_tags=True):
 
 
 def _dense(storage, values, nulls):
-    from machstore import fieldtypes as ft
     if storage in (ft.STRING, ft.BINARY):
         arr = np.empty(len(values), dtype=object)
         arr[:] = ["" if v is None and storage == ft.STRING else (b"" if v is None else v) for v in values]

@@ -11,6 +11,8 @@ else returns None and the query runs the ordinary way.
 import numpy as np
 
 from . import ast
+from machstore.tagstats import total_of
+
 from .expr import AGGREGATES, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls
 from .rollup_plan import _columns_only_in_aggregates, tag_table_source
 from .select import _conjuncts, _simple_term, column_type
@@ -46,7 +48,7 @@ def stats_frame(engine, stmt, targets, session):
         return None
     rows = [r for r in engine.tag_stats(tdef.name, tags) if r["ROW_COUNT"]]
     if not grouped:
-        rows = [_total(rows)]
+        rows = [total_of(rows)]
     out = Frame(len(rows), session=session)
     if grouped:
         names = np.array([r[tdef.key] for r in rows], dtype=object)
@@ -96,14 +98,6 @@ def _tags(where, tdef, session):
             return False
         tags = list(names) if tags is None else [t for t in tags if t in names]
     return tags
-
-
-def _total(rows):
-    from machstore.tagstats import _Acc
-    acc = _Acc()
-    for r in rows:
-        acc.merge(_Acc.from_dict(r))
-    return acc.as_dict()
 
 
 def _column(rows, field, vtype):
