@@ -349,13 +349,13 @@ def stored_rows(srv: Server, rows: int, scale: int, interval_s: int = 10) -> Opt
             res = r.json()["data"]["result"]
             return int(float(res[0]["value"][1])) if res else 0
         if srv.name == "machstore":
-            base = srv.write_url.split("/write", 1)[0]
-            r = requests.get(
-                base + "/query",
-                params={"db": "benchmark", "q": "SELECT count(usage_user) FROM cpu"},
-                timeout=120,
-            )
-            return int(r.json()["results"][0]["series"][0]["values"][0][1])
+            # NOTE: InfluxQL SELECT is not served yet, so count through the engine's Python API:
+            # LMDB lets this process read the data directory while the server runs.
+            from machstore.engine import Engine
+
+            with Engine(os.path.join(srv.data_dir, "machstore")) as eng:  # see start_machstore
+                return sum(eng.read_series("benchmark", "cpu", s["tags"], fields=["usage_user"]).num_rows
+                           for s in eng.list_series("benchmark", "cpu"))
     except Exception as ex:  # noqa: BLE001 - verification is best effort
         log(f"could not count rows stored in {srv.name}: {type(ex).__name__}: {ex}")
     return None
