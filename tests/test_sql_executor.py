@@ -118,6 +118,11 @@ def test_volatile_and_lookup_tables(run):
     run("insert into vt values (1, 'a')")
     run("insert into vt values (1, 'b') on duplicate key update")
     assert run("select * from vt") == [(1, "b")]
+    run("insert into vt values (1, 'ignored') on duplicate key update set name = 'set'")
+    run("insert into vt values (2, 'new') on duplicate key update set name = 'set'")
+    assert run("select * from vt") == [(1, "set"), (2, "new")]
+    assert err(run, "insert into vt values (2, 'dup')") == 2055
+    run("delete from vt where id = 2")
     assert run("update vt set name = 'c' where id = 1") == 1
     assert run("delete from vt where id = 1") == 1
     assert run("select count(*) from vt") == [(0,)]

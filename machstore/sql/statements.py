@@ -240,13 +240,10 @@ def _insert(engine, stmt, session, text):
             converted[ri][order.index(name)] = mt.convert_value(
                 column_type(cdef), value, column=ci + 1, tz=session.timezone, binary_text="utf8")
     if tdef.kind in (VOLATILE, LOOKUP):
-        on_dup = "error"
-        if stmt.on_duplicate:
-            on_dup = "update" if not stmt.on_duplicate_set else "error"
-            if stmt.on_duplicate_set:
-                return _insert_on_duplicate_set(engine, tdef, converted, stmt, session)
+        if stmt.on_duplicate_set:
+            return _insert_on_duplicate_set(engine, tdef, converted, stmt, session)
         try:
-            n = engine.put_rows(tdef.name, converted, on_duplicate=on_dup)
+            n = engine.put_rows(tdef.name, converted, on_duplicate="update" if stmt.on_duplicate else "error")
         except engine_errors.DuplicateKey:
             raise error(2055) from None
         return Result(effect_rows=n)
@@ -254,14 +251,16 @@ def _insert(engine, stmt, session, text):
 
 
 def _insert_on_duplicate_set(engine, tdef, converted, stmt, session):
+    """``INSERT ... ON DUPLICATE KEY UPDATE SET c = v``: a new key inserts the row, an existing
+    key gets only the SET columns."""
     pk_i = [c.name for c in tdef.columns].index(tdef.key)
+    changes = {a.column: mt.convert_value(column_type(tdef.column(a.column)), _const(a.value, session),
+                                          tz=session.timezone) for a in stmt.on_duplicate_set}
     for row in converted:
-        if engine.update_rows(tdef.name, row[pk_i], {}) == 0:
+        try:
             engine.put_rows(tdef.name, [row])
-        else:
-            values = {a.column: mt.convert_value(column_type(tdef.column(a.column)), _const(a.value, session),
-                                                 tz=session.timezone) for a in stmt.on_duplicate_set}
-            engine.update_rows(tdef.name, row[pk_i], values)
+        except engine_errors.DuplicateKey:
+            engine.update_rows(tdef.name, row[pk_i], changes)
     return Result(effect_rows=len(converted))
 
 
