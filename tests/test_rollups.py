@@ -209,7 +209,7 @@ def test_query_equals_numpy_over_raw_rows(eng, three_series, bucket_ns, tags):
         want, magnitude = reference([r for sid in tags for r in three_series[sid]], lo, hi, bucket_ns)
         assert len(got) > 0
         assert_close(got, want, magnitude=magnitude)
-        assert got.start[0] <= start or got.start[0] >= lo
+        assert lo <= got.start[0] and got.start[-1] <= hi  # whole buckets of [start, end] only
 
 
 def test_query_whole_buckets_hand_checked(eng):
