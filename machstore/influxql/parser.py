@@ -396,10 +396,7 @@ class Parser:
             if tok.kind not in ("=", "=~"):
                 raise _unexpected(tok, ["=", "=~"])
             source = self.source()
-        condition = self.condition()
-        sort_fields = self.order_by()
-        limit = self.optional_int("LIMIT")
-        offset = self.optional_int("OFFSET")
+        condition, sort_fields, limit, offset = self.filter_clauses()
         return ast.ShowMeasurements(database, source, condition, sort_fields, limit, offset, pos=pos)
 
     def show_series(self, pos):
@@ -413,10 +410,7 @@ class Parser:
         self.unscan()
         database = self.on_clause()
         sources = self.from_clause()
-        condition = self.condition()
-        sort_fields = self.order_by()
-        limit = self.optional_int("LIMIT")
-        offset = self.optional_int("OFFSET")
+        condition, sort_fields, limit, offset = self.filter_clauses()
         return ast.ShowSeries(database, sources, condition, sort_fields, limit, offset, pos=pos)
 
     def show_tag_keys(self, pos):
@@ -424,10 +418,7 @@ class Parser:
         [ limit ] [ offset ] [ slimit ] [ soffset ] ."""
         database = self.on_clause()
         sources = self.from_clause()
-        condition = self.condition()
-        sort_fields = self.order_by()
-        limit = self.optional_int("LIMIT")
-        offset = self.optional_int("OFFSET")
+        condition, sort_fields, limit, offset = self.filter_clauses()
         slimit = self.optional_int("SLIMIT")
         soffset = self.optional_int("SOFFSET")
         return ast.ShowTagKeys(database, sources, condition, sort_fields, limit, offset, slimit, soffset,
@@ -445,10 +436,7 @@ class Parser:
         database = self.on_clause()
         sources = self.from_clause()
         op, tag_key = self.with_key()
-        condition = self.condition()
-        sort_fields = self.order_by()
-        limit = self.optional_int("LIMIT")
-        offset = self.optional_int("OFFSET")
+        condition, sort_fields, limit, offset = self.filter_clauses()
         return ast.ShowTagValues(database, sources, op, tag_key, condition, sort_fields, limit, offset,
                                  pos=pos)
 
@@ -560,6 +548,10 @@ class Parser:
             self.unscan()
             return ast.SortField(name, True, pos=tok.pos)
         return ast.SortField(name, direction.kind == "ASC", pos=tok.pos)
+
+    def filter_clauses(self):
+        """filter_clauses = [ where ] [ order_by ] [ limit ] [ offset ] ; the tail of the SHOW statements."""
+        return self.condition(), self.order_by(), self.optional_int("LIMIT"), self.optional_int("OFFSET")
 
     def optional_int(self, keyword):
         """limit = "LIMIT" int .  (and OFFSET, SLIMIT, SOFFSET alike); 0 when absent."""
