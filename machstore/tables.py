@@ -229,9 +229,7 @@ class TablesMixin:
                 self._kv_clear(txn, tdef)
             else:
                 for sid in catalog.series_of_space(txn, self.dbs, tdef.space_id):
-                    txn.delete(keys.u64(sid), db=self.dbs[b"tagmeta"])
-                    txn.delete(keys.u64(sid), db=self.dbs[b"sstat"])
-                    rollups.delete_series(txn, self.dbs, sid)
+                    self._forget_tag_records(txn, sid)
                 self._delete_space_data(txn, tdef.space_id)
             catalog.delete_space(txn, self.dbs, "", tdef.name.upper())
             txn.delete(_table_key(name), db=self.dbs[b"catalog"])
@@ -291,7 +289,7 @@ class TablesMixin:
         return n
 
     def _tag_series(self, txn, tdef, mid, tag, *, create):
-        found = catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8"))
+        found = self._find_tag(txn, tdef, tag)
         if found is not None:
             return found[0]
         if not create:
@@ -370,7 +368,7 @@ class TablesMixin:
         else:
             pairs = []
             for tag in dict.fromkeys(tags):
-                found = catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8"))
+                found = self._find_tag(txn, tdef, tag)
                 if found is not None:
                     pairs.append((found[0], tag))
         return sorted(pairs, key=lambda p: p[1])
@@ -444,7 +442,7 @@ class TablesMixin:
         """Register a tag with metadata values; DuplicateKey if it exists."""
         with self._write_txn() as txn:
             tdef = self._table(txn, name)
-            if catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8")) is not None:
+            if self._find_tag(txn, tdef, tag) is not None:
                 raise DuplicateKey(f"tag {tag} already exists", tag=tag)
             mid = catalog.get_or_create_measurement(txn, self.dbs, tdef.space_id, b"")
             sid = catalog.create_series(txn, self.dbs, tdef.space_id, mid, tag.encode("utf-8"))
@@ -455,12 +453,12 @@ class TablesMixin:
         """Update a tag's metadata (and optionally rename it); return 1, or 0 if it does not exist."""
         with self._write_txn() as txn:
             tdef = self._table(txn, name)
-            found = catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8"))
+            found = self._find_tag(txn, tdef, tag)
             if found is None:
                 return 0
             sid, mid = found
             if new_name is not None and new_name != tag:
-                if catalog.lookup_series(txn, self.dbs, tdef.space_id, new_name.encode("utf-8")) is not None:
+                if self._find_tag(txn, tdef, new_name) is not None:
                     raise DuplicateKey(f"tag {new_name} already exists", tag=new_name)
                 catalog.rename_series(txn, self.dbs, tdef.space_id, sid, mid, tag.encode("utf-8"),
                                       new_name.encode("utf-8"))
@@ -475,17 +473,32 @@ class TablesMixin:
         """Remove a tag's registration; TagHasData while it has rows; return 1, or 0 if absent."""
         with self._write_txn() as txn:
             tdef = self._table(txn, name)
-            found = catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8"))
+            found = self._find_tag(txn, tdef, tag)
             if found is None:
                 return 0
             sid, mid = found
-            if len(self._read_rows(txn, self._space_of(txn, tdef), [sid], None, None)[sid]):
+            if self._has_rows(txn, tdef, sid):
                 raise TagHasData("Cannot delete tagmeta. there exist data with deleted_tag key.", tag=tag)
             catalog.delete_series(txn, self.dbs, tdef.space_id, sid, mid, tag.encode("utf-8"))
-            for db in (b"tagmeta", b"sstat", b"sbytes"):
-                txn.delete(keys.u64(sid), db=self.dbs[db])
-            rollups.delete_series(txn, self.dbs, sid)
+            self._forget_tag_records(txn, sid)
             return 1
+
+    def _find_tag(self, txn, tdef, tag):
+        """``(series id, measurement id)`` of a tag of ``tdef``, or None."""
+        return catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8"))
+
+    def _has_rows(self, txn, tdef, sid):
+        """Whether a series has any row: one block, or a pending segment holding it (no row reads)."""
+        if next(self._block_summaries(txn, sid), None) is not None:
+            return True
+        pending = self._pending_parts(txn, tdef.space_id, None, None, [sid])
+        return any(len(rows) for _, rows in segments.rows_by_series(pending, wanted=[sid])) if pending else False
+
+    def _forget_tag_records(self, txn, sid):
+        """Drop a tag's metadata, statistics, byte counter and rollups."""
+        for db in (b"tagmeta", b"sstat", b"sbytes"):
+            txn.delete(keys.u64(sid), db=self.dbs[db])
+        rollups.delete_series(txn, self.dbs, sid)
 
     def _put_meta(self, txn, tdef, sid, values):
         known = {c.name for c in tdef.metadata}

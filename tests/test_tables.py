@@ -235,3 +235,16 @@ def test_disk_size_counter_matches_a_walk_over_blocks(eng):
             return sum(len(txn.get(k, db=eng.dbs[b"blk"])) + len(v) for k, v in eng._block_summaries(txn, sid))
     assert eng.disk_size("tag", ["a"]) == walk("a") > 0
     assert eng.disk_size("tag") == walk("a") + walk("b")
+
+
+def test_delete_tag_refused_while_rows_pending_or_compacted(eng):
+    tag_table(eng)
+    eng.append_rows("tag", tag_rows(["a"], [1], [1.0]))
+    with pytest.raises(TagHasData):          # the row is pending compaction
+        eng.delete_tag("tag", "a")
+    eng.compact()
+    with pytest.raises(TagHasData):          # the row is in a block
+        eng.delete_tag("tag", "a")
+    eng.append_rows("tag", tag_rows(["a"], [2], [2.0]))
+    eng.delete_table_rows("tag", tags=["a"])  # blocks and pending rows both gone
+    assert eng.delete_tag("tag", "a") == 1
