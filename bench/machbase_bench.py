@@ -15,40 +15,15 @@ Profile a worker with ``py-spy record -p <worker pid>`` while it runs.
 import argparse
 import json
 import multiprocessing as mp
-import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import time
 
 import requests
+from servers import start_machstore, stop
 
 T0 = 1_000_000_000  # 2001-09-09 01:46:40 UTC, as in the seed's data
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data, port):
-    argv = [sys.executable, "-m", "machstore", "serve", "--data", data, "--bind", f"127.0.0.1:{port}",
-            "--workers", "2", "--timezone", "+0000"]
-    proc = subprocess.Popen(argv, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if requests.get(f"{url}/ping", timeout=1).status_code == 204:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("machstore did not start")
 
 
 def rows_for(start, count, tags):
@@ -141,7 +116,7 @@ def main(argv=None):
     ap.add_argument("--senders", type=int, default=4)
     args = ap.parse_args(argv)
     data = tempfile.mkdtemp(prefix="msmb")
-    proc, url = start_server(data, free_port())
+    proc, url = start_machstore(data)
     try:
         requests.get(f"{url}/machbase", params={"q": "create tag table tag (name varchar(20) primary key, "
                                                      "time datetime basetime, value double summarized)"})
@@ -156,8 +131,7 @@ def main(argv=None):
             print(f"agg      {label:28s} machstore {ours * 1000:8.1f} ms   sqlite {theirs * 1000:8.1f} ms   "
                   f"ratio {theirs / ours:5.2f}x")
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+        stop(proc)
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -16,15 +16,13 @@ Run:  python bench/machiot_bench.py --sizes 1000000,10000000 [--tags 10]
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 import requests
+from servers import start_machstore, stop
 
 from machstore import fieldtypes as ft
 from machstore.engine import Engine
@@ -63,28 +61,6 @@ def load(path, rows, tags, *, rollups):
     return t_append, t_compact
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(path):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "machstore", "serve", "--data", path, "--bind",
-                             f"127.0.0.1:{port}", "--workers", "2", "--timezone", "+0000"],
-                            cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(400):
-        try:
-            if requests.get(f"{url}/ping", timeout=1).status_code == 204:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise SystemExit("server did not start")
-
-
 def p50(session, url, repeat):
     times = []
     for _ in range(repeat):
@@ -118,7 +94,7 @@ def main(argv=None):
             print(f"\n== {rows:,} rows, {args.tags} tags ==")
             print(f"ingest   append {rows / t_app:,.0f} rows/s; compaction {rows / t_comp:,.0f} rows/s with rollups "
                   f"and tag stats, {rows / t_comp0:,.0f} rows/s without: maintenance = {share:.0%} of ingest time")
-            proc, url = serve(path)
+            proc, url = start_machstore(path)
             try:
                 s = requests.Session()
                 base_url = f"{url}/machiot"
@@ -142,8 +118,7 @@ def main(argv=None):
                 print(f"raw      {n:,} rows of one tag served in {wall:.3f} s = {n / wall:,.0f} rows/s "
                       f"({len(body) / 1e6:.0f} MB)")
             finally:
-                os.killpg(proc.pid, 15)
-                proc.wait(timeout=30)
+                stop(proc)
         finally:
             shutil.rmtree(base, ignore_errors=True)
 
