@@ -1,4 +1,4 @@
-"""Benchmark the block codec: Cython kernels (machstore.blocks) vs the numpy twin (machstore.blocks_ref).
+"""Benchmark the block codec: Cython kernels (machstore.storage.blocks) vs the numpy twin (machstore.storage.blocks_ref).
 
 A TSBS cpu-only shaped block: one host's 10 ``usage_*`` integer fields (clamped random walks,
 as bench/tsbs.py generates them) at 10 s intervals, 100, 1000 and 8192 rows.  Each size is
@@ -29,9 +29,9 @@ import time
 import numpy as np
 import pytest
 
-from machstore import blocks, blocks_ref, codec
-from machstore import fieldtypes as ft
-from machstore.rows import Column, RowSet
+from machstore.storage import blocks, blocks_ref, codec
+from machstore.storage import fieldtypes as ft
+from machstore.storage.rows import Column, RowSet
 from tsbs import DEFAULT_START_NS, FIELDS, WALK_MAX, WALK_MIN
 
 SIZES = (100, 1000, 8192)

@@ -4,7 +4,7 @@ Cases, all measured in the same run:
 
 * ``aggregate``: 1,000,000 rows of one series (10 rows/s with jitter, 5 % NULL, ~28 h) into
   1 s / 1 min / 1 h buckets, time-sorted (what compaction hands over) and shuffled;
-  ``machstore.rollup.aggregate`` (kernel) vs ``machstore.rollup_ref.aggregate`` (twin), rows/s.
+  ``machstore.storage.rollup.aggregate`` (kernel) vs ``machstore.storage.rollup_ref.aggregate`` (twin), rows/s.
 * ``plan_update``: one 10,000-row batch appended to a series that already has a day of
   rollups (so chunk records are read, merged and re-encoded at all three resolutions), at
   1 row/s (10,000 one-second buckets) and 100 rows/s; under a read snapshot, not applied.
@@ -33,7 +33,7 @@ import time
 import numpy as np
 import pytest
 
-from machstore import rollup, rollup_ref, rollups
+from machstore.storage import rollup, rollup_ref, rollups
 from machstore.engine import Engine
 
 S, M, H, D = 10**9, 60 * 10**9, 3600 * 10**9, 86_400 * 10**9

@@ -24,9 +24,9 @@ import numpy as np
 import requests
 from servers import start_machstore, stop
 
-from machstore import fieldtypes as ft
+from machstore.storage import fieldtypes as ft
 from machstore.engine import Engine
-from machstore.rows import Column
+from machstore.storage.rows import Column
 from machstore.sql.session import Session
 from machstore.sql.statements import execute
 

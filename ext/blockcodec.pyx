@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Block codec kernels: a block's encoding, summary or decoding in one C-level call.
 
-These produce exactly the bytes of the reference twin ``machstore.blocks_ref`` (the
-format is the contract; see ``machstore/blocks.py``).  Design note:
+These produce exactly the bytes of the reference twin ``machstore.storage.blocks_ref`` (the
+format is the contract; see ``machstore/storage/blocks.py``).  Design note:
 
 * One kernel call per block (``encode_block_parts`` / ``decode_block_parts``); it loops
   over the columns itself so Python pays a handful of calls per block, not ~10 numpy
@@ -45,7 +45,7 @@ import numpy as np
 if sys.byteorder != "little":
     raise ImportError("machstore._ext_blockcodec assumes a little-endian host")
 
-# Field type codes (machstore.fieldtypes); a test checks they agree.
+# Field type codes (machstore.storage.fieldtypes); a test checks they agree.
 cdef enum:
     FLOAT = 0
     INTEGER = 1

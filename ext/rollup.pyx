@@ -1,8 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Rollup kernels: rows -> bucket records (``aggregate``), records -> merged or coarser records (``reduce``).
 
-Results match the reference twin ``machstore.rollup_ref`` (exactly, except for the rounding
-of ``sum``/``sumsq``); the typed wrapper is ``machstore.rollup``.  Design note: ``ext/rollup.md``.
+Results match the reference twin ``machstore.storage.rollup_ref`` (exactly, except for the rounding
+of ``sum``/``sumsq``); the typed wrapper is ``machstore.storage.rollup``.  Design note: ``ext/rollup.md``.
 In short, each call is
 
 1. a key scan: ``q[i] = floor(t[i] / bucket_ns)`` for the rows taking part (a division only when

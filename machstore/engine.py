@@ -11,40 +11,24 @@ segments into per-series time-partitioned blocks.
 """
 import os
 import time
-from dataclasses import dataclass, field
 
 import lmdb
 import numpy as np
 
-from . import blocks, catalog, ingest, keys, lineproto, rollups, segments
-from . import fieldtypes as ft
+from . import lineproto
 from .errors import StorageFull
-from .rows import RowSet, concat, sort_rows
-from .tables import TAG, TableDef, TablesMixin
-from .tagstats import TagStatsMixin
+from .storage import blocks, catalog, ingest, keys, rollups, segments
+from .storage import fieldtypes as ft
+from .storage.results import WriteResult
+from .storage.rows import RowSet, concat, sort_rows
+from .storage.tables import TAG, TableDef, TablesMixin
+from .storage.tagstats import TagStatsMixin
 
 DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
 MAX_BLOCK_ROWS = 8192
 MERGE_FANIN = 8                     # small blocks per partition before they are merged
 COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 RETENTION_CHECK_S = 60              # seconds between retention sweeps
-
-
-@dataclass
-class WriteResult:
-    """What one ``write_lines`` call stored and what it refused.
-
-    ``parse_errors`` are 1.x-formatted ``unable to parse '<line>': <reason>`` texts;
-    ``drop_errors`` are reasons points were dropped after parsing (field type
-    conflicts, ``time`` keys), 1.x-formatted without the ``partial write:`` prefix;
-    ``dropped`` counts the points dropped for ``drop_errors``.
-    """
-
-    points_written: int = 0
-    values_written: int = 0
-    parse_errors: list = field(default_factory=list)
-    drop_errors: list = field(default_factory=list)
-    dropped: int = 0
 
 
 class Engine(TablesMixin, TagStatsMixin):

@@ -207,7 +207,7 @@ def parse(data, *, precision: str = "ns", now_ns: int = None) -> ParsedBatch:
 _BS = 0x5C
 
 
-def _unescape(token: bytes, specials: bytes) -> bytes:
+def unescape(token: bytes, specials: bytes) -> bytes:
     """Drop the backslash of each ``\\c`` with ``c`` in ``specials``; any other backslash is literal."""
     if b"\\" not in token:
         return token
@@ -224,7 +224,7 @@ def _unescape(token: bytes, specials: bytes) -> bytes:
     return bytes(out)
 
 
-def _escape(token: bytes, specials: bytes) -> bytes:
+def escape(token: bytes, specials: bytes) -> bytes:
     if not any(c in token for c in specials):
         return token
     out = bytearray()
@@ -235,9 +235,9 @@ def _escape(token: bytes, specials: bytes) -> bytes:
     return bytes(out)
 
 
-_MEAS_SPECIALS = b", "
-_TAG_SPECIALS = b",= "
-_FIELD_KEY_SPECIALS = b',"= '    # 1.x escape.Codes: what field keys are escaped and unescaped with
+MEAS_SPECIALS = b", "
+TAG_SPECIALS = b",= "
+FIELD_KEY_SPECIALS = b',"= '    # 1.x escape.Codes: what field keys are escaped and unescaped with
 
 
 def _split_unescaped(key: bytes, stop: int, i: int):
@@ -254,14 +254,14 @@ def split_series_key(key: bytes):
     """Split a canonical series key into ``(measurement, [(tag key, tag value), ...])``, all unescaped."""
     key = bytes(key)
     end = _split_unescaped(key, 0x2C, 0)
-    measurement = _unescape(key[:end], _MEAS_SPECIALS)
+    measurement = unescape(key[:end], MEAS_SPECIALS)
     tags = []
     i = end + 1
     n = len(key)
     while i < n:
         eq = _split_unescaped(key, 0x3D, i)
         comma = _split_unescaped(key, 0x2C, eq + 1)
-        tags.append((_unescape(key[i:eq], _TAG_SPECIALS), _unescape(key[eq + 1:comma], _TAG_SPECIALS)))
+        tags.append((unescape(key[i:eq], TAG_SPECIALS), unescape(key[eq + 1:comma], TAG_SPECIALS)))
         i = comma + 1
     tags.sort(key=lambda kv: kv[0])
     return measurement, tags
@@ -283,7 +283,7 @@ def make_series_key(measurement: bytes, tags) -> bytes:
     _check_token("measurement", measurement)
     pairs = list(tags.items()) if isinstance(tags, dict) else list(tags)
     pairs = sorted(((bytes(k), bytes(v)) for k, v in pairs if len(v)), key=lambda kv: kv[0])
-    parts = [_escape(measurement, _MEAS_SPECIALS)]
+    parts = [escape(measurement, MEAS_SPECIALS)]
     prev = None
     for k, v in pairs:
         _check_token("tag key", k)
@@ -291,7 +291,7 @@ def make_series_key(measurement: bytes, tags) -> bytes:
         if k == prev:
             raise InvalidArgument(f"duplicate tag key {k!r}")
         prev = k
-        parts.append(b"," + _escape(k, _TAG_SPECIALS) + b"=" + _escape(v, _TAG_SPECIALS))
+        parts.append(b"," + escape(k, TAG_SPECIALS) + b"=" + escape(v, TAG_SPECIALS))
     return b"".join(parts)
 
 
@@ -348,7 +348,7 @@ def format_line(measurement, tags, fields, time_ns=None) -> bytes:
     _check_name("measurement", m)
     if m[0] in b"#\t\x00":
         raise InvalidArgument(f"a measurement cannot start with {chr(m[0])!r}: {m!r}")
-    out = [_escape(m, _MEAS_SPECIALS)]
+    out = [escape(m, MEAS_SPECIALS)]
     pairs = list(tags.items()) if isinstance(tags, dict) else list(tags or ())
     for k, v in pairs:
         k, v = _as_bytes("tag key", k), _as_bytes("tag value", v)
@@ -356,7 +356,7 @@ def format_line(measurement, tags, fields, time_ns=None) -> bytes:
             continue
         _check_name("tag key", k)
         _check_name("tag value", v)
-        out.append(b"," + _escape(k, _TAG_SPECIALS) + b"=" + _escape(v, _TAG_SPECIALS))
+        out.append(b"," + escape(k, TAG_SPECIALS) + b"=" + escape(v, TAG_SPECIALS))
     if not fields:
         raise InvalidArgument("a point needs at least one field")
     sep = b" "
@@ -366,10 +366,10 @@ def format_line(measurement, tags, fields, time_ns=None) -> bytes:
         if j == 0 and k[0] in b"\t\x00":
             raise InvalidArgument(f"the first field key cannot start with {chr(k[0])!r}")
         for i in range(len(k) - 1):
-            if k[i] == _BS and k[i + 1] in _FIELD_KEY_SPECIALS and k[i + 1] != 0x22:
+            if k[i] == _BS and k[i + 1] in FIELD_KEY_SPECIALS and k[i + 1] != 0x22:
                 raise InvalidArgument(f"1.x cannot carry a field key with a backslash before "
                                       f"{chr(k[i + 1])!r}: {k!r}")
-        out.append(sep + _escape(k, _FIELD_KEY_SPECIALS) + b"=" + _format_value(k, value))
+        out.append(sep + escape(k, FIELD_KEY_SPECIALS) + b"=" + _format_value(k, value))
         sep = b","
     if time_ns is not None:
         out.append(b" %d" % int(time_ns))

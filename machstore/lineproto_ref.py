@@ -120,14 +120,14 @@ def _scan_key(buf):
 
 def _canonical_key(measurement, tags):
     """Return the canonical series key; raise "duplicate tags" like 1.x (raw key equality)."""
-    un = sorted(((lp._unescape(k, lp._TAG_SPECIALS), lp._unescape(v, lp._TAG_SPECIALS)) for k, v in tags),
+    un = sorted(((lp.unescape(k, lp.TAG_SPECIALS), lp.unescape(v, lp.TAG_SPECIALS)) for k, v in tags),
                 key=lambda kv: kv[0])
     for a, b in zip(un, un[1:]):
         if a[0] == b[0]:
             raise _Fail(lp.E_DUPLICATE_TAGS)
-    parts = [lp._escape(lp._unescape(measurement, lp._MEAS_SPECIALS), lp._MEAS_SPECIALS)]
+    parts = [lp.escape(lp.unescape(measurement, lp.MEAS_SPECIALS), lp.MEAS_SPECIALS)]
     for k, v in un:
-        parts.append(b"," + lp._escape(k, lp._TAG_SPECIALS) + b"=" + lp._escape(v, lp._TAG_SPECIALS))
+        parts.append(b"," + lp.escape(k, lp.TAG_SPECIALS) + b"=" + lp.escape(v, lp.TAG_SPECIALS))
     return b"".join(parts)
 
 
@@ -327,7 +327,7 @@ def _field_values(buf, start, end, seps, kinds, key_len):
             value = int(raw[:-1])
         else:
             value = float(raw)
-        out.append((lp._unescape(raw_key, lp._FIELD_KEY_SPECIALS), kind, value))
+        out.append((lp.unescape(raw_key, lp.FIELD_KEY_SPECIALS), kind, value))
         seg = vend + 1
     return out
 

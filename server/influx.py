@@ -23,12 +23,12 @@ import hmac
 import logging
 import zlib
 
+import falcon
+import orjson
+
 # PERF: ISA-L inflates gzip bodies ~2.7x faster than zlib (measured on TSBS batches: 2.5 GB/s vs 0.9 GB/s),
 # with zlib's API; gunzip is the largest single cost of a /write request.
 from isal import isal_zlib
-
-import falcon
-import orjson
 
 from machstore import errors
 
@@ -156,7 +156,7 @@ class Write:
 
     def on_post(self, req, resp):
         settings = self._settings
-        _authenticate(req, settings)
+        authenticate(req, settings)
         precision = req.get_param("precision") or self._default_precision
         if precision not in self.precisions:
             raise InfluxError(400, f"invalid precision {_quote(precision)} ({self.precision_hint})")
@@ -322,7 +322,7 @@ def _discard(stream, budget):
 
 # -- auth ---------------------------------------------------------------------------------
 
-def _authenticate(req, settings):
+def authenticate(req, settings):
     """Raise 401 unless auth is off or the request carries the configured credentials.
 
     NOTE: for now auth is one user/password pair from the settings; user management (and

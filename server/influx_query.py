@@ -49,7 +49,7 @@ class Query:
         self._serve(req, resp, read_only=False)
 
     def _serve(self, req, resp, *, read_only):
-        influx._authenticate(req, self._settings)
+        influx.authenticate(req, self._settings)
         form = self._form(req)
 
         def param(name):

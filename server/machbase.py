@@ -98,7 +98,7 @@ class MachbaseResource:
 
     def on_post(self, req, resp):
         session = self._session(req)
-        body = _read_body(req, self._settings.machbase_max_mem)
+        body = read_body(req, self._settings.machbase_max_mem)
         try:
             doc = orjson.loads(body)
         except orjson.JSONDecodeError:
@@ -114,7 +114,7 @@ class MachbaseResource:
         resp.data = render.render_append(success, failure)
 
 
-def _read_body(req, limit):
+def read_body(req, limit):
     length = req.content_length
     if limit and length is not None and length > limit:
         raise error(3114, limit)

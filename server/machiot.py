@@ -21,11 +21,11 @@ from machstore.machbase import types as mt
 from machstore.machbase.datetimes import resolve_timezone
 from machstore.machbase.errors import error
 from machstore.server import machiot_paths as paths
-from machstore.server.machbase import MachbaseFamily, _read_body
+from machstore.server.machbase import MachbaseFamily, read_body
 from machstore.sql.append import append_json
-from machstore.sql.select import column_type
+from machstore.sql.planning import column_type
 from machstore.sql.session import Session
-from machstore.tables import TAG
+from machstore.storage.tables import TAG
 
 DATETIME = mt.lookup("datetime")
 DOUBLE = mt.lookup("double")
@@ -108,7 +108,7 @@ class MachiotResource:
                                     date_format=opts["date_format"], tz=self.tz, machiot=True)
 
     def _json_body(self, req):
-        body = _read_body(req, self._settings.machbase_max_mem)
+        body = read_body(req, self._settings.machbase_max_mem)
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:

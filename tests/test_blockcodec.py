@@ -1,4 +1,4 @@
-"""The block codec kernels against their reference twin (machstore.blocks_ref), byte for byte."""
+"""The block codec kernels against their reference twin (machstore.storage.blocks_ref), byte for byte."""
 import math
 import struct
 import threading
@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import machstore._ext_blockcodec as kernels
-from machstore import blocks, blocks_ref, codec
-from machstore import fieldtypes as ft
-from machstore.rows import Column, RowSet
+from machstore.storage import blocks, blocks_ref, codec
+from machstore.storage import fieldtypes as ft
+from machstore.storage.rows import Column, RowSet
 
 # The twin's np.sum warns on overflow to inf and on inf - inf; the kernels are silent.
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from machstore import blocks
-from machstore import fieldtypes as ft
-from machstore.rows import Column, RowSet, concat, sort_rows
+from machstore.storage import blocks
+from machstore.storage import fieldtypes as ft
+from machstore.storage.rows import Column, RowSet, concat, sort_rows
 
 
 def random_rows(rng, n, *, nulls=True):

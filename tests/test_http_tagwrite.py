@@ -2,8 +2,8 @@
 import requests
 
 from conftest import open_engine
-from machstore import fieldtypes as ft
-from machstore.tables import TAG, ColumnDef, TableDef
+from machstore.storage import fieldtypes as ft
+from machstore.storage.tables import TAG, ColumnDef, TableDef
 
 
 def test_write_into_tag_table_and_influx_db_side_by_side(server):

@@ -115,7 +115,7 @@ def formatted(point):
 
 def expected(point, now=NOW):
     m, tags, fields, t = point
-    fields = {lp._unescape(lp._escape(k, lp._FIELD_KEY_SPECIALS), lp._FIELD_KEY_SPECIALS): expected_value(v)
+    fields = {lp.unescape(lp.escape(k, lp.FIELD_KEY_SPECIALS), lp.FIELD_KEY_SPECIALS): expected_value(v)
               for k, v in fields.items()}
     return (m, sorted(tags.items()), fields, now if t is None else t)
 

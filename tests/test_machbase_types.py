@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from machstore import fieldtypes
+from machstore.storage import fieldtypes
 from machstore.machbase import types as T
 from machstore.machbase.datetimes import Timezone, parse_datetime
 from machstore.machbase.errors import MachbaseError

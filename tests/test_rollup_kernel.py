@@ -1,4 +1,4 @@
-"""The rollup kernels (machstore.rollup) against their numpy twin (machstore.rollup_ref)."""
+"""The rollup kernels (machstore.storage.rollup) against their numpy twin (machstore.storage.rollup_ref)."""
 import threading
 
 import numpy as np
@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import machstore._ext_rollup as kernels
-from machstore import rollup, rollup_ref
+from machstore.storage import rollup, rollup_ref
 from machstore.errors import InvalidArgument
-from machstore.rollup_ref import FIELDS, RollupBatch
+from machstore.storage.rollup_ref import FIELDS, RollupBatch
 
 # The twin's sums warn on inf - inf; the kernels are silent.
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")

@@ -1,12 +1,12 @@
-"""The rollup store (machstore.rollups) on a real LMDB environment, against numpy over the raw rows."""
+"""The rollup store (machstore.storage.rollups) on a real LMDB environment, against numpy over the raw rows."""
 import numpy as np
 import pytest
 
-from machstore import keys, rollup_ref, rollups
+from machstore.storage import keys, rollup_ref, rollups
 from machstore.engine import Engine
 from machstore.errors import InvalidArgument
-from machstore.rollup import RollupBatch
-from machstore.rollup_ref import FIELDS
+from machstore.storage.rollup import RollupBatch
+from machstore.storage.rollup_ref import FIELDS
 
 S, M, H, D = 10**9, 60 * 10**9, 3600 * 10**9, 86_400 * 10**9
 T0 = 1_700_000_000 * S + 123_456_789  # not aligned to anything

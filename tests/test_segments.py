@@ -1,8 +1,8 @@
 """Segment encoding and the grouping of many segments into per-series rows."""
 import numpy as np
 
-from machstore import fieldtypes as ft
-from machstore import segments
+from machstore.storage import fieldtypes as ft
+from machstore.storage import segments
 
 
 def make_segment(rng, n_points, n_series, *, shuffle_values=False):

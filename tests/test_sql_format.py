@@ -137,11 +137,11 @@ def test_format_is_canonical_and_idempotent(messy, canonical):
     assert format_sql(parse_one(canonical)) == canonical
 
 
-def test_str_of_a_node_is_its_canonical_text():
+def test_format_sql_of_any_node_is_its_canonical_text():
     stmt = parse_one("select a from t where b = 1")
-    assert str(stmt) == "SELECT A FROM T WHERE B = 1"
-    assert str(stmt.where) == "B = 1"
-    assert str(stmt.targets[0]) == "A"
+    assert format_sql(stmt) == "SELECT A FROM T WHERE B = 1"
+    assert format_sql(stmt.where) == "B = 1"
+    assert format_sql(stmt.targets[0]) == "A"
 
 
 def test_format_of_a_statement_list():

@@ -2,11 +2,11 @@
 import numpy as np
 import pytest
 
-from machstore import fieldtypes as ft
+from machstore.storage import fieldtypes as ft
 from machstore.engine import Engine
 from machstore.errors import AlreadyExists, DuplicateKey, TableNotFound, TagHasData, TagNotFound
-from machstore.rows import Column
-from machstore.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
+from machstore.storage.rows import Column
+from machstore.storage.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 
 
 @pytest.fixture

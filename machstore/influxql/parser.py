@@ -19,8 +19,25 @@ executor can answer them honestly.
 from machstore import errors
 
 from . import ast
-from .lexer import (BADESCAPE, BADREGEX, BOUNDPARAM, COMMENT, DURATIONVAL, EOF, FALSE, IDENT, INTEGER,
-                    NUMBER, REGEX, STRING, TRUE, WS, Pos, Scanner, token_text)
+from .lexer import (
+    BADESCAPE,
+    BADREGEX,
+    BOUNDPARAM,
+    COMMENT,
+    DURATIONVAL,
+    EOF,
+    FALSE,
+    IDENT,
+    INTEGER,
+    NUMBER,
+    REGEX,
+    STRING,
+    TRUE,
+    WS,
+    Pos,
+    Scanner,
+    token_text,
+)
 
 __all__ = ["InfluxQLParseError", "parse", "parse_expr", "parse_influx_duration"]
 

@@ -9,7 +9,7 @@ Two lengths (see machbase.md 1.2): ``/machbase?q=`` responses report the *storag
 (``MachType.length``: double 8, datetime 8, varchar = declared); ``/machiot`` responses
 report the *display* width (``MachType.display_length``: double 17, datetime 31, long 20).
 
-Stored values by machstore storage type (:mod:`machstore.fieldtypes`):
+Stored values by machstore storage type (:mod:`machstore.storage.fieldtypes`):
 
 ========================  ==========  ==========================================
 Machbase type             storage     stored Python value
@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import orjson
 
-from machstore import fieldtypes
+from machstore.storage import fieldtypes
 
 from .datetimes import MAX_NS, parse_datetime, parse_datetimes, resolve_timezone
 from .errors import MachbaseError, MachbaseValueError, error
@@ -68,7 +68,7 @@ class MachType:
 
     name: str                      # canonical lower-case name: "short", "varchar", ...
     code: int                      # REST / M$SYS_COLUMNS type code
-    storage: int                   # machstore storage type (machstore.fieldtypes)
+    storage: int                   # machstore storage type (machstore.storage.fieldtypes)
     size: int | None               # storage length when not declared by the user
     width: int | None              # /machiot display width when not declared
     min_value: int | float | None = None

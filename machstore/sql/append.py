@@ -11,9 +11,9 @@ import numpy as np
 from machstore import errors as engine_errors
 from machstore.machbase import types as mt
 from machstore.machbase.errors import error
-from machstore.tables import LOOKUP, TAG, VOLATILE
+from machstore.storage.tables import LOOKUP, TAG, VOLATILE
 
-from .select import column_type
+from .planning import column_type
 from .statements import append_converted
 
 

@@ -12,7 +12,8 @@ Conventions shared by every node:
 * Literals: :class:`Num` keeps int vs float, :class:`Str` is any quoted text (a datetime
   literal is just a ``Str``; the executor converts it when it meets a datetime column, as
   Machbase does).
-* ``str(node)`` is :func:`machstore.sql.format.format_sql` (canonical SQL).
+* Canonical SQL text of a node is :func:`machstore.sql.format.format_sql` (the formatter
+  imports these classes, so nodes do not import the formatter back).
 
 Nodes are data only: nothing here touches the engine.
 """
@@ -48,18 +49,11 @@ ROLLUP_UNITS = ("SEC", "MIN", "HOUR")
 TIME_UNITS = ("SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "YEAR")
 
 
-def _str(node):
-    from .format import format_sql
-    return format_sql(node)
-
-
 @dataclass(frozen=True)
 class Node:
     """Base of every node: a position that equality ignores."""
 
     pos: Pos = field(default=None, compare=False, repr=False, kw_only=True)
-
-    __str__ = _str
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from machstore.machbase.datetimes import format_datetime, parse_datetime, parse_
 from machstore.machbase.errors import error
 
 from . import ast
+from .format import format_sql
 
 LONG, DOUBLE, DATETIME = mt.lookup("long"), mt.lookup("double"), mt.lookup("datetime")
 BOOL = None  # conditions have no Machbase type
@@ -90,7 +91,7 @@ def evaluate(node, frame):
     """Return the Val of ``node`` over ``frame``."""
     fn = _DISPATCH.get(type(node))
     if fn is None:
-        raise error(2010, str(node))
+        raise error(2010, format_sql(node))
     return fn(node, frame)
 
 
@@ -105,7 +106,7 @@ def condition(node, frame):
 def contains_aggregate(node):
     if isinstance(node, ast.Call) and node.name in AGGREGATES:
         return True
-    return any(contains_aggregate(c) for c in _children(node))
+    return any(contains_aggregate(c) for c in children(node))
 
 
 def aggregate_calls(node, out):
@@ -114,12 +115,12 @@ def aggregate_calls(node, out):
         if node not in out:
             out.append(node)
         return out
-    for c in _children(node):
+    for c in children(node):
         aggregate_calls(c, out)
     return out
 
 
-def _children(node):
+def children(node):
     if isinstance(node, ast.Unary):
         return (node.operand,)
     if isinstance(node, ast.Binary):

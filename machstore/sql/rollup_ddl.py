@@ -12,7 +12,7 @@ finishes the pending compaction, which is what makes just-written rows rolled up
 from machstore import errors as engine_errors
 from machstore.machbase.errors import error
 
-from .select import column_type
+from .planning import column_type
 from .session import Result
 
 UNIT_NS = {"SEC": 10**9, "MIN": 60 * 10**9, "HOUR": 3600 * 10**9}

@@ -11,8 +11,8 @@ returns None and the query runs the ordinary way.
 import numpy as np
 
 from . import ast
-from .expr import AGGREGATES, DATETIME, DOUBLE, LONG, NS, Frame, Val, _children, aggregate_calls
-from .select import _conjuncts, _simple_term, _time_bounds, column_type
+from .expr import AGGREGATES, DATETIME, DOUBLE, LONG, NS, Frame, Val, aggregate_calls
+from .planning import column_type, columns_only_in_aggregates, conjuncts, simple_term, tag_table_source, time_bounds
 
 _FROM_STATS = {"SUM": "sum", "MIN": "min", "MAX": "max", "SUMSQ": "sumsq", "FIRST": "first", "LAST": "last"}
 
@@ -32,7 +32,7 @@ def rollup_frame(engine, stmt, targets, session):
     calls = []
     for item in targets:
         if item.expr != key:
-            if not _columns_only_in_aggregates(item.expr):
+            if not columns_only_in_aggregates(item.expr):
                 return None
             aggregate_calls(item.expr, calls)
     for extra in ([stmt.having] if stmt.having is not None else []) + [o.expr for o in stmt.order_by]:
@@ -65,26 +65,6 @@ def rollup_frame(engine, stmt, targets, session):
     for call in calls:
         out.computed[call] = _value(call, stats, vtype)
     return out
-
-
-def tag_table_source(engine, stmt):
-    """The definition of the one tag table a SELECT reads, or None (other sources, errors)."""
-    if len(stmt.sources) != 1 or not isinstance(stmt.sources[0], ast.Table) or stmt.sources[0].metadata:
-        return None
-    try:
-        tdef = engine.get_table(stmt.sources[0].name)
-    except Exception:  # noqa: BLE001 - unknown tables take the ordinary path (and its error)
-        return None
-    return tdef if tdef.kind == "tag" and tdef.value_columns() else None
-
-
-def _columns_only_in_aggregates(node):
-    """True when every column reference of ``node`` sits inside an aggregate call."""
-    if isinstance(node, ast.Call) and node.name in AGGREGATES:
-        return True
-    if isinstance(node, (ast.Column, ast.Star)):
-        return False
-    return all(_columns_only_in_aggregates(c) for c in _children(node))
 
 
 def _group_key(node, targets):
@@ -133,15 +113,15 @@ def _where_bounds(where, tdef, session):
     tags, start, end = None, None, None
     if where is None:
         return tags, start, end
-    for term in _conjuncts(where):
-        col, op, value = _simple_term(term, session)
+    for term in conjuncts(where):
+        col, op, value = simple_term(term, session)
         if col == tdef.key and op in ("=", "IN"):
             names = value if op == "IN" else [value]
             if not all(isinstance(v, str) for v in names):
                 return None
             tags = list(names) if tags is None else [t for t in tags if t in names]
         elif col == tdef.time and value is not None:
-            lo, hi = _time_bounds(op, value, session)
+            lo, hi = time_bounds(op, value, session)
             if lo is None and hi is None:
                 return None
             start = lo if lo is not None and (start is None or lo > start) else start

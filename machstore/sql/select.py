@@ -11,34 +11,23 @@ import numpy as np
 import pyarrow as pa
 
 from machstore import errors as engine_errors
-from machstore import fieldtypes as ft
 from machstore.machbase import types as mt
-from machstore.machbase.datetimes import parse_datetime
 from machstore.machbase.errors import error
-from machstore.tables import ARRIVAL_TIME, LOG, LOOKUP, RID, TAG, VOLATILE
+from machstore.storage import fieldtypes as ft
+from machstore.storage.tables import ARRIVAL_TIME, LOG, LOOKUP, RID, TAG, VOLATILE
 
 from . import ast
-from .expr import (BOOL, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls, condition,
-                   contains_aggregate, evaluate)
+from .expr import BOOL, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls, condition, contains_aggregate, evaluate
+from .planning import column_type, conjuncts, simple_term, time_bounds
+from .rollup_plan import rollup_frame
 from .session import OutColumn, Result
+from .stats_plan import stats_frame
 
 TABLE_TYPE_CODES = {LOG: 0, VOLATILE: 3, LOOKUP: 4, TAG: 6}
 INTEGER, VARCHAR = mt.lookup("integer"), mt.lookup
 
 
-def column_type(cdef):
-    """The Machbase type of a stored column (its spec, or a default for its storage type)."""
-    spec = cdef.spec.get("type") if cdef.spec else None
-    if spec:
-        return mt.lookup(spec)
-    return {ft.FLOAT: DOUBLE, ft.INTEGER: LONG, ft.UNSIGNED: mt.lookup("ulong"), ft.STRING: mt.lookup("varchar(32767)"),
-            ft.BOOLEAN: mt.lookup("short"), ft.BINARY: mt.lookup("blob")}[cdef.storage]
-
-
 def run_select(engine, stmt, session, text=""):
-    from .rollup_plan import rollup_frame
-    from .stats_plan import stats_frame
-
     grouped = bool(stmt.group_by) or any(contains_aggregate(i.expr) for i in stmt.targets) or \
         (stmt.having is not None)
     frame = None
@@ -156,15 +145,6 @@ def _val(mtype, arr):
     return Val(mtype, values, nulls)
 
 
-def _const(node, session):
-    """Evaluate a constant expression (no columns), or return None if it is not constant."""
-    try:
-        v = evaluate(node, Frame(1, session=session))
-    except Exception:  # noqa: BLE001 - not a constant: no pushdown
-        return None
-    return v.values if v.scalar else None
-
-
 def _pushdown(stmt, tdef, session):
     """Scan arguments a tag/log table scan can take from the WHERE clause, hints and LIMIT."""
     kw = {}
@@ -177,15 +157,15 @@ def _pushdown(stmt, tdef, session):
     if tdef.kind != TAG or stmt.where is None:
         return kw
     tags, start, end = None, None, None
-    for term in _conjuncts(stmt.where):
-        col, op, value = _simple_term(term, session)
+    for term in conjuncts(stmt.where):
+        col, op, value = simple_term(term, session)
         if col == tdef.key:
             if op == "=" and isinstance(value, str):
                 tags = [value] if tags is None else [t for t in tags if t == value]
             elif op == "IN" and all(isinstance(v, str) for v in value):
                 tags = list(value) if tags is None else [t for t in tags if t in value]
         elif col == tdef.time and value is not None:
-            lo, hi = _time_bounds(op, value, session)
+            lo, hi = time_bounds(op, value, session)
             if lo is not None:
                 start = lo if start is None else max(start, lo)
             if hi is not None:
@@ -197,48 +177,6 @@ def _pushdown(stmt, tdef, session):
     if end is not None:
         kw["end"] = end
     return kw
-
-
-def _conjuncts(node):
-    if isinstance(node, ast.Binary) and node.op == "AND":
-        return _conjuncts(node.left) + _conjuncts(node.right)
-    return [node]
-
-
-def _simple_term(term, session):
-    """``(column, op, constant)`` of ``col op const`` / ``col IN (...)`` / ``col BETWEEN``, else Nones."""
-    if isinstance(term, ast.Binary) and term.op in ("=", "<", "<=", ">", ">="):
-        if isinstance(term.left, ast.Column):
-            return term.left.name, term.op, _const(term.right, session)
-        if isinstance(term.right, ast.Column):
-            flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "="}[term.op]
-            return term.right.name, flip, _const(term.left, session)
-    if isinstance(term, ast.In) and not term.negated and isinstance(term.expr, ast.Column) \
-            and isinstance(term.items, tuple):
-        values = [_const(i, session) for i in term.items]
-        return term.expr.name, "IN", values
-    if isinstance(term, ast.Between) and not term.negated and isinstance(term.expr, ast.Column):
-        return term.expr.name, "BETWEEN", (_const(term.low, session), _const(term.high, session))
-    return None, None, None
-
-
-def _as_time(value, session):
-    if isinstance(value, str):
-        try:
-            return parse_datetime(value, tz=session.timezone, lenient=True)
-        except Exception:  # noqa: BLE001 - the residual filter will report it
-            return None
-    return int(value) if isinstance(value, (int, np.integer)) else None
-
-
-def _time_bounds(op, value, session):
-    if op == "BETWEEN":
-        lo, hi = (_as_time(v, session) for v in value)
-        return lo, hi
-    t = _as_time(value, session)
-    if t is None:
-        return None, None
-    return {"=": (t, t), ">": (t + 1, None), ">=": (t, None), "<": (None, t - 1), "<=": (None, t)}[op]
 
 
 # -- virtual tables ------------------------------------------------------------------------

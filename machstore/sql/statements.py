@@ -9,17 +9,19 @@ import time
 import numpy as np
 
 from machstore import errors as engine_errors
-from machstore import fieldtypes as ft
 from machstore.machbase import auth
 from machstore.machbase import types as mt
 from machstore.machbase.errors import MachbaseError, as_machbase_error, error
-from machstore.rows import Column
-from machstore.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
+from machstore.storage import fieldtypes as ft
+from machstore.storage.rows import Column
+from machstore.storage.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 
 from . import ast, rollup_ddl
 from .expr import NS, Frame, evaluate
+from .format import format_sql
 from .parser import SQLSyntaxError, parse
-from .select import _conjuncts, _simple_term, _time_bounds, all_users, column_type, run_select
+from .planning import column_type, conjuncts, simple_term, time_bounds
+from .select import all_users, run_select
 from .session import OutColumn, Result, Session
 
 KIND = {"LOG": LOG, "VOLATILE": VOLATILE, "LOOKUP": LOOKUP, "TAG": TAG}
@@ -109,7 +111,7 @@ def _create_table(engine, stmt, session, text):
 def _literal(node):
     if isinstance(node, (ast.Num, ast.Str)):
         return node.value
-    return str(node)
+    return format_sql(node)
 
 
 def _drop_table(engine, stmt, session, text):
@@ -328,8 +330,8 @@ def _where_pk(where, key, session):
     """The constant(s) of ``key = c`` / ``key IN (...)`` in a WHERE clause (Machbase's only form)."""
     if where is None:
         return None
-    for term in _conjuncts(where):
-        col, op, value = _simple_term(term, session)
+    for term in conjuncts(where):
+        col, op, value = simple_term(term, session)
         if col == key and op == "=":
             return [value]
         if col == key and op == "IN":
@@ -406,12 +408,12 @@ def _delete(engine, stmt, session, text):
 def _tag_delete_where(where, tdef, session, before):
     """``WHERE name = / IN [AND time < | <= | BETWEEN]``: the tags and the time bound to delete below."""
     tags, bound = None, before
-    for term in _conjuncts(where):
-        col, op, value = _simple_term(term, session)
+    for term in conjuncts(where):
+        col, op, value = simple_term(term, session)
         if col == tdef.key and op in ("=", "IN"):
             tags = [str(v) for v in (value if op == "IN" else [value])]
         elif col == tdef.time and op in ("<", "<="):
-            _, hi = _time_bounds(op, value, session)
+            _, hi = time_bounds(op, value, session)
             bound = hi + 1 if hi is not None else bound
         else:
             raise error(2266)

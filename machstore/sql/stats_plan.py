@@ -10,12 +10,11 @@ else returns None and the query runs the ordinary way.
 """
 import numpy as np
 
-from . import ast
-from machstore.tagstats import total_of
+from machstore.storage.tagstats import total_of
 
+from . import ast
 from .expr import AGGREGATES, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls
-from .rollup_plan import _columns_only_in_aggregates, tag_table_source
-from .select import _conjuncts, _simple_term, column_type
+from .planning import column_type, columns_only_in_aggregates, conjuncts, simple_term, tag_table_source
 
 
 def stats_frame(engine, stmt, targets, session):
@@ -34,7 +33,7 @@ def stats_frame(engine, stmt, targets, session):
         is_key = isinstance(item.expr, ast.Column) and item.expr.name == tdef.key and item.expr.table is None
         if is_key and grouped:
             continue
-        if not _columns_only_in_aggregates(item.expr):
+        if not columns_only_in_aggregates(item.expr):
             return None
         aggregate_calls(item.expr, calls)
     for extra in ([stmt.having] if stmt.having is not None else []) + [o.expr for o in stmt.order_by]:
@@ -89,8 +88,8 @@ def _tags(where, tdef, session):
     tags = None
     if where is None:
         return tags
-    for term in _conjuncts(where):
-        col, op, value = _simple_term(term, session)
+    for term in conjuncts(where):
+        col, op, value = simple_term(term, session)
         if col != tdef.key or op not in ("=", "IN"):
             return False
         names = value if op == "IN" else [value]

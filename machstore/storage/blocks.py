@@ -20,16 +20,16 @@ time pruning never decompress a block.
 
 The work is done by the Cython kernels in ``machstore._ext_blockcodec``, one call per
 block (each column encoded and summarised in one C-level pass); string and boolean
-values go through the reference twin ``machstore.blocks_ref``, which also defines the
+values go through the reference twin ``machstore.storage.blocks_ref``, which also defines the
 bytes (the kernels are tested to match it exactly) and handles any input the kernels
 decline (non-canonical dtypes), so behaviour is the same for every input.
 """
-from . import _ext_blockcodec as _kernels
+from machstore import _ext_blockcodec as _kernels
+
 from . import blocks_ref as _ref
 from . import codec
 from . import fieldtypes as ft
-from .blocks_ref import (_HEAD, _SUM_HEAD, MAGIC, BlockSummary, ColumnSummary, decode_summary,
-                         summary_time_range)
+from .blocks_ref import BLOCK_HEAD, MAGIC, SUMMARY_HEAD, BlockSummary, ColumnSummary, decode_summary, summary_time_range
 from .rows import Column, RowSet
 
 __all__ = ["MAGIC", "BlockSummary", "ColumnSummary", "decode_block", "decode_summary", "encode_block",
@@ -40,18 +40,18 @@ def _encode_parts(rows, *, block, summary):
     """Run the kernel over ``rows``; None if some input is not in the form it takes."""
     columns = [(name, col.type, col.values, col.valid) for name, col in rows.columns.items()]
     return _kernels.encode_block_parts(rows.times, columns, block=block, summary=summary,
-                                       fallback=_ref._encode_values)
+                                       fallback=_ref.encode_values)
 
 
 def _block_bytes(rows, parts):
     tcode, meta, raw, _ = parts
-    return b"".join((_HEAD.pack(MAGIC, len(rows), len(rows.columns), len(raw), tcode), meta,
+    return b"".join((BLOCK_HEAD.pack(MAGIC, len(rows), len(rows.columns), len(raw), tcode), meta,
                      codec.compress(raw)))
 
 
 def _summary_bytes(rows, parts):
     t = rows.times
-    return _SUM_HEAD.pack(len(rows), int(t[0]), int(t[-1]), len(rows.columns)) + parts[3]
+    return SUMMARY_HEAD.pack(len(rows), int(t[0]), int(t[-1]), len(rows.columns)) + parts[3]
 
 
 def encode_block(rows: RowSet) -> bytes:
@@ -80,7 +80,7 @@ def encode_block_with_summary(rows: RowSet) -> tuple[bytes, bytes]:
 
 def _decode_other(ftype, enc, raw, count, offset, valid, n):
     """Decode a string or boolean column for the kernel, expanded to ``n`` rows if ``valid``."""
-    values, offset = _ref._decode_values(ftype, enc, raw, count, offset)
+    values, offset = _ref.decode_values(ftype, enc, raw, count, offset)
     if valid is not None:
         full = ft.empty_values(ftype, n)
         full[valid] = values

@@ -8,8 +8,9 @@ reused, so per-process caches keyed by ids can never go stale; only names
 """
 import orjson
 
+from machstore.errors import AlreadyExists, DatabaseNotFound, InvalidArgument, RetentionPolicyNotFound
+
 from . import keys
-from .errors import AlreadyExists, DatabaseNotFound, InvalidArgument, RetentionPolicyNotFound
 
 DEFAULT_RP = "autogen"
 DAY_NS = 86_400 * 10**9

@@ -2,7 +2,7 @@
 
 The typed surface over the Cython kernels in ``machstore._ext_rollup`` (design note
 ``ext/rollup.md``).  ``RollupBatch`` and the exact semantics live in the reference twin
-``machstore.rollup_ref``; the kernels are tested against it on random data.
+``machstore.storage.rollup_ref``; the kernels are tested against it on random data.
 
 >>> b = aggregate(np.array([5, 1, 12]), np.array([1.0, 2.0, 3.0]), bucket_ns=10)
 >>> b.start.tolist(), b.count.tolist(), b.first.tolist(), b.last.tolist()
@@ -10,10 +10,10 @@ The typed surface over the Cython kernels in ``machstore._ext_rollup`` (design n
 """
 import numpy as np
 
-from . import _ext_rollup as _kernels
-from .errors import InvalidArgument
-from .rollup_ref import (DTYPES, FIELDS, RollupBatch, check_bucket, check_combine, check_merge,
-                         common_bucket)
+from machstore import _ext_rollup as _kernels
+from machstore.errors import InvalidArgument
+
+from .rollup_ref import DTYPES, FIELDS, RollupBatch, check_bucket, check_combine, check_merge, common_bucket
 
 __all__ = ["FIELDS", "RollupBatch", "aggregate", "combine", "combine_series", "merge"]
 

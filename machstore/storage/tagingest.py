@@ -8,8 +8,9 @@ boolean fields have no numeric value and are skipped (Neo skips them too).
 """
 import numpy as np
 
+from machstore import lineproto
+
 from . import fieldtypes as ft
-from . import lineproto
 from .rows import Column
 
 _NUMERIC = (ft.FLOAT, ft.INTEGER, ft.UNSIGNED)

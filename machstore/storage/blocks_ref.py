@@ -1,6 +1,6 @@
-"""Reference twin of ``machstore.blocks``: the block format in plain numpy, for truth, not speed.
+"""Reference twin of ``machstore.storage.blocks``: the block format in plain numpy, for truth, not speed.
 
-``machstore.blocks`` runs the Cython kernels of ``machstore._ext_blockcodec`` and must
+``machstore.storage.blocks`` runs the Cython kernels of ``machstore._ext_blockcodec`` and must
 produce exactly these bytes (``tests/test_blockcodec.py`` checks it on random data); it
 also falls back to this module for inputs the kernels do not take.  Keep the two in step:
 a format change lands here first.
@@ -29,12 +29,12 @@ from . import fieldtypes as ft
 from .rows import Column, RowSet
 
 MAGIC = b"MSB1"
-_HEAD = struct.Struct("<4sIHIB")
+BLOCK_HEAD = struct.Struct("<4sIHIB")
 _NAME = struct.Struct("<H")
 _COL = struct.Struct("<BBI")
 
 
-def _encode_values(ftype, values):
+def encode_values(ftype, values):
     """Return ``(enc_code, raw bytes)`` for the valid values of one column."""
     if ftype in (ft.INTEGER, ft.UNSIGNED):
         code, arr = codec.narrow_ints(codec.delta_encode(values.view(np.int64)))
@@ -48,7 +48,7 @@ def _encode_values(ftype, values):
     return code, lengths.tobytes() + b"".join(encoded)
 
 
-def _decode_values(ftype, code, raw, count, offset):
+def decode_values(ftype, code, raw, count, offset):
     if ftype in (ft.INTEGER, ft.UNSIGNED):
         deltas, offset = codec.widen_ints(code, raw, count, offset)
         values = codec.delta_decode(deltas)
@@ -81,20 +81,20 @@ def encode_block(rows: RowSet) -> bytes:
         if n_valid < n:  # a validity bitmap only when something is missing
             parts.append(np.packbits(col.valid).tobytes())
             values = values[col.valid]
-        enc, raw = _encode_values(col.type, values)
+        enc, raw = encode_values(col.type, values)
         parts.append(raw)
         encoded_name = name.encode("utf-8")
         meta.append(_NAME.pack(len(encoded_name)) + encoded_name + _COL.pack(col.type, enc, n_valid))
     raw = b"".join(parts)
-    return b"".join([_HEAD.pack(MAGIC, n, len(meta), len(raw), tcode), *meta, codec.compress(raw)])
+    return b"".join([BLOCK_HEAD.pack(MAGIC, n, len(meta), len(raw), tcode), *meta, codec.compress(raw)])
 
 
 def decode_block(data) -> RowSet:
     """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
-    magic, n, ncols, raw_size, tcode = _HEAD.unpack_from(data, 0)
+    magic, n, ncols, raw_size, tcode = BLOCK_HEAD.unpack_from(data, 0)
     if magic != MAGIC:
         raise ValueError("not a machstore block")
-    pos = _HEAD.size
+    pos = BLOCK_HEAD.size
     meta = []
     for _ in range(ncols):
         (ln,) = _NAME.unpack_from(data, pos)
@@ -115,7 +115,7 @@ def decode_block(data) -> RowSet:
             valid = np.unpackbits(np.frombuffer(raw, dtype=np.uint8, count=nbytes, offset=off),
                                   count=n).astype(np.bool_)
             off += nbytes
-        values, off = _decode_values(ftype, enc, raw, n_valid, off)
+        values, off = decode_values(ftype, enc, raw, n_valid, off)
         if valid is not None:
             full = ft.empty_values(ftype, n)
             full[valid] = values
@@ -126,7 +126,7 @@ def decode_block(data) -> RowSet:
 
 # -- summaries ---------------------------------------------------------------------------
 
-_SUM_HEAD = struct.Struct("<Iqqh")
+SUMMARY_HEAD = struct.Struct("<Iqqh")
 _SUM_COL = struct.Struct("<BIqq")          # type, count, first_time, last_time
 _SUM_NUM = struct.Struct("<d8sq8sq8s8s")   # sum, min, min_time, max, max_time, first, last
 _VALUE_FMT = {ft.FLOAT: "<d", ft.INTEGER: "<q", ft.UNSIGNED: "<Q"}
@@ -155,7 +155,7 @@ class BlockSummary:
 def summarize(rows: RowSet) -> bytes:
     """Compute and pack the summary of a time-sorted RowSet."""
     t = rows.times
-    parts = [_SUM_HEAD.pack(len(rows), int(t[0]), int(t[-1]), len(rows.columns))]
+    parts = [SUMMARY_HEAD.pack(len(rows), int(t[0]), int(t[-1]), len(rows.columns))]
     for name, col in rows.columns.items():
         encoded = name.encode("utf-8")
         idx = np.arange(len(rows)) if col.valid is None else np.flatnonzero(col.valid)
@@ -179,14 +179,14 @@ def summarize(rows: RowSet) -> bytes:
 
 def summary_time_range(data):
     """Return ``(n_rows, min_time, max_time)`` of a packed summary without decoding the rest."""
-    n, lo, hi, _ = _SUM_HEAD.unpack_from(data, 0)
+    n, lo, hi, _ = SUMMARY_HEAD.unpack_from(data, 0)
     return n, lo, hi
 
 
 def decode_summary(data) -> BlockSummary:
     """Unpack a summary written by ``summarize``."""
-    n, lo, hi, ncols = _SUM_HEAD.unpack_from(data, 0)
-    pos = _SUM_HEAD.size
+    n, lo, hi, ncols = SUMMARY_HEAD.unpack_from(data, 0)
+    pos = SUMMARY_HEAD.size
     columns = {}
     for _ in range(ncols):
         (ln,) = _NAME.unpack_from(data, pos)

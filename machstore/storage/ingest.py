@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import catalog, keys, lineproto, segments
+from machstore import lineproto
+
+from . import catalog, keys, segments
 from . import fieldtypes as ft
 
 _NTYPES = 5

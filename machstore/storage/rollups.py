@@ -3,7 +3,7 @@
 Rollups answer Machbase's calculated-statistics queries (``/machiot/datapoints/calculated``,
 ``SELECT ROLLUP('min', 5, time) ...``) without reading raw rows.  For each series they hold,
 at three resolutions (1 s, 1 min, 1 h), one record per bucket with valued rows: count, sum,
-min, max, sumsq, first/last value and their times (``machstore.rollup_ref`` defines them).
+min, max, sumsq, first/last value and their times (``machstore.storage.rollup_ref`` defines them).
 
 Layout, sub-database ``rollup`` (all big-endian, so a cursor walks one series' resolution
 in time order)::
@@ -21,7 +21,7 @@ Rows before ``MIN_TIME`` (September 1677; every chunk start at every resolution 
 int64 after it) are left out.  Deleting raw rows does not rewind rollups (as in Machbase);
 ``delete_series`` drops a series' rollups and ``delete_before`` its early buckets.
 
-Functions take ``(txn, dbs, ...)`` like ``machstore.catalog``.  ``plan_update`` only reads,
+Functions take ``(txn, dbs, ...)`` like ``machstore.storage.catalog``.  ``plan_update`` only reads,
 so compaction can prepare records under a read snapshot and ``apply`` them in its write
 transaction; the records it returns replace whole chunks (read-modify-write), so the
 snapshot must be the state the write transaction modifies (compaction checks that), and
@@ -33,8 +33,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from machstore.errors import InvalidArgument
+
 from . import keys, rollup
-from .errors import InvalidArgument
 from .rollup import RollupBatch
 from .rollup_ref import INT64_MAX, min_bucket_time
 

@@ -25,10 +25,20 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from . import catalog, keys, lineproto, rollups, segments, tagingest
+from machstore import lineproto
+from machstore.errors import (
+    AlreadyExists,
+    DuplicateKey,
+    InvalidArgument,
+    NotFound,
+    TableNotFound,
+    TagHasData,
+    TagNotFound,
+)
+
+from . import catalog, keys, rollups, segments, tagingest
 from . import fieldtypes as ft
-from .errors import (AlreadyExists, DuplicateKey, InvalidArgument, NotFound, TableNotFound, TagHasData,
-                     TagNotFound)
+from .results import WriteResult
 from .rows import Column, concat
 
 TAG, LOG, VOLATILE, LOOKUP = "tag", "log", "volatile", "lookup"
@@ -259,8 +269,6 @@ class TablesMixin:
 
         Returns the same WriteResult as ``write_lines`` (rows written as points_written).
         """
-        from .engine import WriteResult
-
         tdef = self.get_table(name)
         if tdef.kind != TAG:
             raise InvalidArgument(f"table {tdef.name} is not a tag table")

@@ -6,7 +6,7 @@ and ``first``/``last``, the values at the earliest/latest time in the bucket, wi
 those times.  A ``RollupBatch`` holds a run of records of one resolution as parallel
 numpy arrays sorted by bucket start; buckets without valued rows are absent.
 
-Semantics (the kernels in ``machstore.rollup`` are tested to match this module):
+Semantics (the kernels in ``machstore.storage.rollup`` are tested to match this module):
 
 * Buckets are epoch aligned: ``start = floor(time / bucket_ns) * bucket_ns``, also for
   negative times.  A time whose bucket start would not fit in int64 is an error.
@@ -16,14 +16,14 @@ Semantics (the kernels in ``machstore.rollup`` are tested to match this module):
 * ``sum``/``sumsq`` are float64 sums whose rounding depends on the order of addition,
   so kernel and twin agree on them to rounding only; everything else is exact.
 
-This module is the oracle for the tests, not the production path (``machstore.rollup``).
+This module is the oracle for the tests, not the production path (``machstore.storage.rollup``).
 """
 import struct
 
 import numpy as np
 import pyarrow as pa
 
-from .errors import InvalidArgument
+from machstore.errors import InvalidArgument
 
 FIELDS = ("start", "count", "sum", "min", "max", "sumsq", "first", "first_time", "last", "last_time")
 DTYPES = (np.int64, np.int64, np.float64, np.float64, np.float64, np.float64, np.float64, np.int64,

@@ -8,7 +8,7 @@ with the number of rows.  Values are kept as float64.  ``bucket_stats`` aggregat
 range into fixed buckets for several tags together.
 
 ``bucket_stats`` answers whole-second buckets from the rollup records compaction
-maintains (``machstore.rollups``), merging the rows not yet compacted.
+maintains (``machstore.storage.rollups``), merging the rows not yet compacted.
 """
 import struct
 from dataclasses import dataclass
