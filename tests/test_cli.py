@@ -47,7 +47,15 @@ def test_version(tmp_path):
 
 
 def test_console_script_is_installed(tmp_path):
-    out = subprocess.run(["machstore", "version"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    """The ``machstore`` script sits next to the interpreter running the tests (the venv's bin).
+
+    It is found there, never on ``PATH``: a newcomer runs ``.venv/bin/pytest`` without the
+    venv's bin on ``PATH``, and a ``machstore`` installed elsewhere must not stand in for it.
+    """
+    script = os.path.join(os.path.dirname(sys.executable), "machstore")
+    assert os.access(script, os.X_OK), f"no console script at {script}"
+    env = {k: v for k, v in os.environ.items() if k != "PATH"}
+    out = subprocess.run([script, "version"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
     assert out.stdout == f"machstore {__version__}\n"
 
 
