@@ -16,7 +16,7 @@ import lmdb
 import numpy as np
 
 from . import lineproto
-from .errors import StorageFull
+from .errors import DatabaseNotFound, StorageFull
 from .storage import blocks, catalog, ingest, keys, rollups, segments
 from .storage import fieldtypes as ft
 from .storage.results import WriteResult
@@ -136,8 +136,13 @@ class Engine(TablesMixin, TagStatsMixin):
 
     # -- writes -------------------------------------------------------------------------
 
-    def write_lines(self, db, data, *, rp=None, precision="ns", create_database=True, now_ns=None):
+    def write_lines(self, db, data, *, rp=None, precision="ns", create_database=True,
+                    create_retention_policy=False, now_ns=None):
         """Parse line protocol and durably store its points in ``db``/``rp``; see WriteResult.
+
+        ``create_database`` creates a missing database (with ``autogen``);
+        ``create_retention_policy`` also a missing ``rp`` (infinite, not default), as
+        Kapacitor's write route does.  Otherwise a missing one raises NotFound.
 
         PERF: parsing, validation and segment encoding run under a read snapshot;
         the write transaction (LMDB's one writer at a time) only creates new
@@ -150,16 +155,28 @@ class Engine(TablesMixin, TagStatsMixin):
         new_entries = []
         try:
             with self.env.begin() as txn:
-                exists = catalog.get_database(txn, self.dbs, db) is not None
-                if exists or not create_database:
-                    space_id = catalog.resolve_space(txn, self.dbs, db, rp)["id"]
+                # what is missing is created at commit; until then plan as if all is new (id 0)
+                info = catalog.get_database(txn, self.dbs, db)
+                if info is None:
+                    if not create_database:
+                        raise DatabaseNotFound(f'database not found: "{db}"')
+                    catalog.check_name("database", db)
+                    space = None
+                    rp_missing = bool(rp) and rp != catalog.DEFAULT_RP
                 else:
-                    space_id = 0  # created at commit; plan as if everything is new
+                    space = catalog.find_space(txn, self.dbs, db, rp or info["default_rp"])
+                    rp_missing = space is None
+                if rp_missing:
+                    if not create_retention_policy:
+                        raise catalog.retention_policy_not_found(rp)
+                    catalog.check_name("retention policy", rp)
+                space_id = space["id"] if space is not None else 0
                 if batch.n_points == 0:
                     return result  # nothing to store, and nothing is created (as InfluxDB)
                 plan = ingest.plan_batch(txn, self.dbs, space_id, batch, result, *caches)
             with self._write_txn() as txn:
-                space_id = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)["id"]
+                space_id = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database,
+                                                 create_rp=create_retention_policy)["id"]
                 try:
                     if plan is not None:
                         if plan.space_id not in (0, space_id):

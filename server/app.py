@@ -90,7 +90,6 @@ def create_app(engine_factory, settings=None):
 
 def _routes(engine, settings):
     """Return the one route table: ``(uri template, resource)`` pairs for every API family."""
-    kapacitor_write = influx.Write(engine, settings, family=influx.KAPACITOR, default_precision="n")
     machbase_routes = []
     if settings.machbase_enabled:
         authenticator = machbase.make_authenticator(engine, settings)
@@ -105,7 +104,7 @@ def _routes(engine, settings):
         ("/query", influx_query.Query(engine, settings)),
         # Kapacitor (port 9092 by default; every address serves every route)
         ("/kapacitor/v1/ping", influx.Ping(settings, family=influx.KAPACITOR)),
-        ("/kapacitor/v1/write", kapacitor_write),
+        ("/kapacitor/v1/write", influx.KapacitorWrite(engine, settings)),
     ]
 
 

@@ -86,7 +86,9 @@ class Family:
             status = 404
             message = f"database not found: {_quote(db)}" if db is not None else str(ex)
         elif isinstance(ex, errors.RetentionPolicyNotFound):
-            status, message = 500, str(ex)  # InfluxDB 1.x answers 500 here
+            # DEVIATION: InfluxDB 1.x answers 500 here, and Telegraf and other agents retry a 500
+            # forever; the client's input is what is wrong, so this is a 400 with 1.x's message.
+            status, message = 400, str(ex)
         elif isinstance(ex, (errors.InvalidArgument, errors.FieldTypeConflict)):
             status, message = 400, str(ex)
         elif isinstance(ex, errors.MachstoreError):
@@ -140,10 +142,11 @@ class Ping:
 
 
 class Write:
-    """``POST /write`` (and Kapacitor's ``/kapacitor/v1/write``): line protocol in, 204 out."""
+    """``POST /write``: line protocol in, 204 out."""
 
     precisions = V1_PRECISIONS
     precision_hint = "use n, u, ms, s, m or h"
+    creates_any_target = False   # True: a missing db and rp are created, whatever the settings
 
     def __init__(self, engine, settings, *, family=INFLUX, default_precision=""):
         self.family = family
@@ -162,7 +165,7 @@ class Write:
             raise InfluxError(400, f"invalid precision {_quote(precision)} ({self.precision_hint})")
         db, rp = self.target(req)
         req.context.db = db
-        strict = settings.strict_databases
+        strict = settings.strict_databases and not self.creates_any_target
         if strict and not (self._engine.get().database_exists(db) or self._engine.get().is_tag_table(db)):
             raise errors.DatabaseNotFound(f"database not found: {_quote(db)}")
 
@@ -175,7 +178,8 @@ class Write:
             # Machbase Neo: a db naming a TAG table stores rows named measurement.field there
             result = engine.write_lines_to_table(db, body, precision=precision)
         else:
-            result = engine.write_lines(db, body, rp=rp or None, precision=precision, create_database=not strict)
+            result = engine.write_lines(db, body, rp=rp or None, precision=precision, create_database=not strict,
+                                        create_retention_policy=self.creates_any_target)
         raise_for_result(result)
         resp.status = 204
 
@@ -185,6 +189,19 @@ class Write:
         if not db:
             raise InfluxError(400, "database is required")
         return db, req.get_param("rp") or ""
+
+
+class KapacitorWrite(Write):
+    """``POST /kapacitor/v1/write``: Kapacitor scopes points by db and rp and accepts any pair.
+
+    Missing databases and retention policies are created (an rp of infinite duration, not
+    made the default), so the points are stored and every API and task sees them.
+    """
+
+    creates_any_target = True
+
+    def __init__(self, engine, settings):
+        super().__init__(engine, settings, family=KAPACITOR, default_precision="n")
 
 
 class WriteV2(Write):

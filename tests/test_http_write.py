@@ -167,11 +167,52 @@ def test_bad_precision_on_v2_gives_400(server, db, precision):
     assert_error(resp, 400, f'invalid precision "{precision}" (use ns, us, ms or s)')
 
 
-def test_unknown_retention_policy_gives_500_and_stores_nothing(server, db):
+def test_unknown_retention_policy_gives_400_and_stores_nothing(server, db):
+    # DEVIATION: InfluxDB 1.x answers 500 with this message; agents retry a 500 forever.
     resp = write(server, "m v=1 1", db=db, rp="nope")
-    assert_error(resp, 500, 'retention policy not found: "nope"')
+    assert_error(resp, 400, "retention policy not found: nope")
     with open_engine(server.data_dir) as eng:
         assert not eng.database_exists(db)
+    assert write(server, "m v=1 1", db=db).status_code == 204
+    assert_error(write(server, "m v=1 2", db=db, rp="nope"), 400, "retention policy not found: nope")
+    with open_engine(server.data_dir) as eng:
+        assert [p["name"] for p in eng.list_retention_policies(db)] == ["autogen"]
+    assert times(server, db, "m") == [1]
+
+
+def test_retention_policy_with_a_nul_byte_gives_400(server, db):
+    assert write(server, "m v=1 1", db=db).status_code == 204
+    resp = write(server, "m v=1 2", db=db, rp="auto\x00gen")
+    assert resp.status_code == 400
+    assert resp.json() == {"error": "retention policy not found: auto\x00gen"}
+    assert resp.headers["X-Influxdb-Error"] == "retention policy not found: auto gen"  # controls -> spaces
+    assert times(server, db, "m") == [1]
+
+
+@pytest.mark.parametrize("path", ["/write", "/kapacitor/v1/write"])
+def test_database_names_that_cannot_be_stored_give_400(server, path):
+    resp = write(server, "m v=1 1", path=path, db="d" * 251)
+    assert resp.status_code == 400, resp.text
+    assert "longer than 250 bytes" in resp.text
+    resp = write(server, "m v=1 1", path=path, db="a\x00b")
+    assert resp.status_code == 400, resp.text
+    assert "control characters are not allowed" in resp.text
+    with open_engine(server.data_dir) as eng:
+        assert "d" * 251 not in eng.list_databases() and "a\x00b" not in eng.list_databases()
+
+
+def test_measurement_and_field_names_longer_than_a_catalog_key_are_dropped(server, db):
+    long_m, long_f = "m" * 251, "f" * 251
+    body = f"{long_m} v=1 1\nok v=1 2\nok {long_f}=1 3\nok v=2 4\n"
+    resp = write(server, body, db=db)
+    assert_error(resp, 400, f'partial write: field name too long: "{"f" * 32}..." has 251 bytes, '
+                            f"at most 250 are stored dropped=2")
+    assert times(server, db, "ok") == [2, 4]
+    resp = write(server, f"{long_m} v=1 1", db=db)
+    assert_error(resp, 400, f'partial write: measurement name too long: "{"m" * 32}..." has 251 bytes, '
+                            f"at most 250 are stored dropped=1")
+    assert write(server, f"{'m' * 250} {'f' * 250}=1 1", db=db).status_code == 204
+    assert times(server, db, "m" * 250) == [1]
 
 
 # -- precision --------------------------------------------------------------------------------
@@ -259,6 +300,34 @@ def test_kapacitor_ping_and_write(server, db):
     assert times(server, db, "k", {"host": "a"}) == [5 * NS["s"]]
 
 
+def test_kapacitor_write_seed_example_creates_the_db_and_rp(server):
+    # The Kapacitor seed's own example: any db and rp are accepted (Kapacitor scopes points by
+    # them); the missing ones are created, the rp with infinite duration and not the default.
+    resp = write(server, "cpu,host=example.com value=87.6", path="/kapacitor/v1/write",
+                 db="DB_NAME", rp="RP_NAME")
+    assert resp.status_code == 204, resp.text
+    assert resp.content == b""
+    with open_engine(server.data_dir) as eng:
+        policies = {p["name"]: p for p in eng.list_retention_policies("DB_NAME")}
+        assert set(policies) == {"autogen", "RP_NAME"}
+        assert policies["RP_NAME"]["duration_ns"] == 0 and not policies["RP_NAME"]["default"]
+        assert policies["autogen"]["default"]
+        points = eng.read_series("DB_NAME", "cpu", {"host": "example.com"}, rp="RP_NAME").to_pydict()
+    assert points["value"] == [87.6]
+    # an existing database gets the missing rp too; the same rp again just stores
+    for rp in ("RP_NAME", "other"):
+        assert write(server, "cpu,host=b value=1 7", path="/kapacitor/v1/write", db="DB_NAME",
+                     rp=rp).status_code == 204
+        assert times(server, "DB_NAME", "cpu", {"host": "b"}, rp=rp) == [7]
+    # without rp the points go to the database's default policy
+    assert write(server, "cpu,host=c value=2 8", path="/kapacitor/v1/write", db="DB_NAME").status_code == 204
+    assert times(server, "DB_NAME", "cpu", {"host": "c"}) == [8]
+    # an rp no catalog key can hold is refused in Kapacitor's plain-text format
+    resp = write(server, "cpu value=1 9", path="/kapacitor/v1/write", db="DB_NAME", rp="r" * 251)
+    assert resp.status_code == 400 and resp.headers["Content-Type"].startswith("text/plain")
+    assert "longer than 250 bytes" in resp.text
+
+
 def test_kapacitor_write_errors_are_plain_text(server, db):
     # Kapacitor's /write answers errors as "msg\n" text, not JSON (shared reference, kapacitor.md).
     resp = write(server, "m v=1 1", path="/kapacitor/v1/write")
@@ -285,8 +354,8 @@ def test_v2_write_bucket_errors(server, db):
                  'bucket name "" is missing a slash; not in "database/retention-policy" format')
     assert_error(write(server, "m v=1 1", path="/api/v2/write", bucket="/autogen"), 404,
                  'bucket name "/autogen" is in db/rp form but has an empty database')
-    assert_error(write(server, "m v=1 1", path="/api/v2/write", bucket=f"{db}/nope"), 500,
-                 'retention policy not found: "nope"')
+    assert_error(write(server, "m v=1 1", path="/api/v2/write", bucket=f"{db}/nope"), 400,
+                 "retention policy not found: nope")
 
 
 def test_wrong_method_and_unknown_route(server):
@@ -408,6 +477,13 @@ def test_unknown_database_gives_404_with_strict_databases(strict_auth_server, db
         eng.create_database(db)
     assert write(srv, "m v=1 1", db=db, u="admin", p="s3cret").status_code == 204
     assert times(srv, db, "m") == [1]
+
+
+def test_kapacitor_write_creates_databases_even_with_strict_databases(strict_auth_server, db):
+    srv = strict_auth_server
+    resp = write(srv, "m v=1 1", path="/kapacitor/v1/write", db=db + "_k", rp="r", u="admin", p="s3cret")
+    assert resp.status_code == 204, resp.text
+    assert times(srv, db + "_k", "m", rp="r") == [1]
 
 
 def test_auth_required_when_enabled(strict_auth_server, db):

@@ -49,6 +49,42 @@ def read_counter(txn, dbs, name: bytes) -> int:
 
 # -- databases and spaces ---------------------------------------------------------------
 
+# LMDB keys hold at most 511 bytes.  Names of databases, retention policies, measurements and
+# fields are parts of catalog keys (``space:<db>\0<rp>``, ``field:<space><meas>\0<field>``),
+# so each is capped at 250 UTF-8 bytes, which keeps every such key within the limit.
+MAX_NAME_BYTES = 250
+
+
+def check_name(kind, name):
+    """Raise InvalidArgument unless ``name`` can name a database or retention policy.
+
+    Beyond InfluxDB's own rules (checked by the InfluxQL layer), a name must fit in a
+    catalog key and hold no control characters: a NUL would make ``db\0rp`` ambiguous.
+    """
+    if not name:
+        raise InvalidArgument(f"{kind} name required")
+    if not name.isprintable():
+        raise InvalidArgument(f"invalid {kind} name {_go_quote(name)}: control characters are not allowed")
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise InvalidArgument(f"invalid {kind} name {_go_quote(name[:32] + '...')}: "
+                              f"longer than {MAX_NAME_BYTES} bytes")
+
+
+def _go_quote(text):
+    """Quote like Go's ``%q`` (control characters escaped), for names in error messages."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        elif ord(ch) < 0x10000:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
+
+
 def _db_key(name):
     return b"db:" + name.encode("utf-8")
 
@@ -70,6 +106,7 @@ def create_database(txn, dbs, name, *, if_not_exists=True):
         raise AlreadyExists(f"database already exists: {name!r}")
     if not name:
         raise DatabaseNotFound("database name required")
+    check_name("database", name)
     info = {"name": name, "default_rp": DEFAULT_RP}
     txn.put(_db_key(name), orjson.dumps(info), db=dbs[b"catalog"])
     create_space(txn, dbs, name, DEFAULT_RP)
@@ -91,6 +128,7 @@ def create_retention_policy(txn, dbs, db, rp, *, duration_ns=0, default=False, p
         raise DatabaseNotFound(f'database not found: "{db}"')
     if txn.get(_space_key(db, rp), db=dbs[b"catalog"]) is not None:
         raise AlreadyExists(f"retention policy already exists: {rp!r}")
+    check_name("retention policy", rp)
     if duration_ns and duration_ns < 3600 * 10**9:
         raise InvalidArgument("retention policy duration must be at least 1h0m0s")
     space = create_space(txn, dbs, db, rp, duration_ns=duration_ns, partition_ns=partition_ns or
@@ -169,18 +207,34 @@ def list_spaces(txn, dbs, db):
     return [orjson.loads(v) for _, v in prefix_items(txn, dbs[b"catalog"], prefix)]
 
 
-def resolve_space(txn, dbs, db, rp=None, *, create=False):
-    """Return the space of ``db``/``rp`` (the default rp when None), creating the db if asked."""
+def resolve_space(txn, dbs, db, rp=None, *, create=False, create_rp=False):
+    """Return the space of ``db``/``rp`` (the default rp when None).
+
+    ``create`` creates a missing database; ``create_rp`` also a missing retention policy
+    (infinite duration, not the default), as Kapacitor's write route accepts any db/rp.
+    """
     info = get_database(txn, dbs, db)
     if info is None:
         if not create:
             raise DatabaseNotFound(f'database not found: "{db}"')
         info = create_database(txn, dbs, db)
     rp = rp or info["default_rp"]
-    space = _get_json(txn, dbs[b"catalog"], _space_key(db, rp))
+    space = find_space(txn, dbs, db, rp)
     if space is None:
-        raise RetentionPolicyNotFound(f'retention policy not found: "{rp}"')
+        if not create_rp:
+            raise retention_policy_not_found(rp)
+        space = create_retention_policy(txn, dbs, db, rp)
     return space
+
+
+def retention_policy_not_found(rp):
+    """The error for a retention policy that does not exist, in InfluxDB's words (name unquoted)."""
+    return RetentionPolicyNotFound(f"retention policy not found: {rp}")
+
+
+def find_space(txn, dbs, db, rp):
+    """Return the space of ``db``/``rp`` or None (``rp`` must be given)."""
+    return _get_json(txn, dbs[b"catalog"], _space_key(db, rp))
 
 
 def drop_database(txn, dbs, name):

@@ -4,7 +4,8 @@ Split in two so that the expensive part runs outside LMDB's single-writer lock:
 
 * ``plan_batch`` (under a read snapshot, or under the write txn on a retry) resolves
   series and field types from the per-process caches and the catalog, drops points
-  with ``time`` tag keys, strips ``time`` fields, drops points whose field types
+  with ``time`` tag keys or with measurement or field names longer than a catalog key
+  holds (``catalog.MAX_NAME_BYTES``), strips ``time`` fields, drops points whose field types
   conflict, and encodes + compresses the segment payload.  It records which series
   and fields are new instead of creating them.
 * ``commit_plan`` (inside the write txn) creates the new series and fields,
@@ -50,6 +51,7 @@ def plan_batch(txn, dbs, space_id, batch, result, series_cache, field_cache):
     series_meas = np.zeros(n_series, dtype=np.int64)   # local measurement index per series
     meas_local, meas_names = {}, []
     bad_series = np.zeros(n_series, dtype=bool)
+    long_series = np.zeros(n_series, dtype=bool)    # measurement names too long for a catalog key
     new_series = []
     for i, key in enumerate(batch.series_keys):
         hit = series_cache.get((space_id, key))
@@ -57,6 +59,8 @@ def plan_batch(txn, dbs, space_id, batch, result, series_cache, field_cache):
             measurement, tags = lineproto.split_series_key(key)
             if any(k == b"time" for k, _ in tags):
                 bad_series[i] = True
+            elif len(measurement) > catalog.MAX_NAME_BYTES:
+                long_series[i] = True
             else:
                 found = catalog.lookup_series(txn, dbs, space_id, key) if space_id else None
                 if found is None:
@@ -82,6 +86,24 @@ def plan_batch(txn, dbs, space_id, batch, result, series_cache, field_cache):
         result.dropped += int(np.count_nonzero(~point_keep))
 
     vp, vf = batch.value_point, batch.value_field
+    if long_series.any():
+        lost = point_keep & long_series[batch.point_series]
+        m = meas_names[series_meas[int(np.flatnonzero(long_series)[0])]]
+        result.drop_errors.append(f'measurement name too long: "{_text(m[:32])}..." has {len(m)} bytes, '
+                                  f'at most {catalog.MAX_NAME_BYTES} are stored')
+        result.dropped += int(np.count_nonzero(lost))
+        point_keep &= ~lost
+    long_fields = [i for i, k in enumerate(batch.field_keys) if len(k) > catalog.MAX_NAME_BYTES]
+    if long_fields:
+        lost = np.zeros(point_keep.size, dtype=bool)
+        lost[vp[np.isin(vf, long_fields)]] = True
+        lost &= point_keep
+        if lost.any():
+            k = batch.field_keys[long_fields[0]]
+            result.drop_errors.append(f'field name too long: "{_text(k[:32])}..." has {len(k)} bytes, '
+                                      f'at most {catalog.MAX_NAME_BYTES} are stored')
+            result.dropped += int(np.count_nonzero(lost))
+            point_keep &= ~lost
     value_keep = np.ones(vp.size, dtype=bool)
     time_fields = [i for i, k in enumerate(batch.field_keys) if k == b"time"]
     if time_fields:
