@@ -15,11 +15,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_machstore(data, *, workers=2, timeout=20.0):
+def start_machstore(data, *, workers=2, timeout=20.0, flags=()):
     """Run ``machstore serve`` on ``data`` and a free loopback port; return ``(process, base url)``."""
     port = free_port()
     argv = [sys.executable, "-m", "machstore", "serve", "--data", data, "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--timezone", "+0000"]
+            "--workers", str(workers), "--timezone", "+0000", *flags]
     # cwd elsewhere so the installed package is imported, not the source tree
     proc = subprocess.Popen(argv, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)

@@ -133,12 +133,18 @@ def _server_class():
             super().__init__(prog="machstore serve")
 
         def load_config(self):
+            from machstore.server.worker import CLASS_PATHS, request_line_cap
+
             s = self.settings
             options = {
                 "bind": s.bind,
                 "workers": s.workers,
-                "worker_class": "gthread" if s.threads > 1 else "sync",
+                "worker_class": CLASS_PATHS[s.worker_class],
                 "threads": s.threads,
+                "worker_connections": s.worker_connections,
+                # The app refuses targets over max_request_line with a 414 in each API's own
+                # format (server/app.py); gunicorn's bound sits above it (server/worker.py).
+                "limit_request_line": request_line_cap(s.max_request_line),
                 "timeout": s.timeout,
                 "graceful_timeout": s.graceful_timeout,
                 "loglevel": s.log_level,

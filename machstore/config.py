@@ -12,7 +12,9 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Setting", "SETTINGS", "Settings", "ConfigError", "load_settings", "setting_names"]
+__all__ = ["Setting", "SETTINGS", "Settings", "ConfigError", "load_settings", "setting_names", "WORKER_CLASSES"]
+
+WORKER_CLASSES = ("gevent", "gthread", "sync")
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,21 @@ SETTINGS = (
             "every address; the defaults are the Machbase REST port and the Kapacitor port."),
     Setting("workers", 2,
             "Number of gunicorn worker processes serving HTTP."),
-    Setting("threads", 1,
-            "Threads per worker process. 1 uses gunicorn's sync worker; more uses its gthread "
-            "worker (keep-alive connections, several requests in flight per process)."),
+    Setting("worker_class", "gevent",
+            "How a worker serves connections: gevent (default: each connection is a greenlet, so "
+            "slow or long-lived connections never hold up others), gthread (a thread pool of "
+            "'threads' per worker) or sync (one request at a time per worker)."),
+    Setting("worker_connections", 1000,
+            "Most connections one gevent worker serves at once; past it new ones wait in the "
+            "listen queue."),
+    Setting("threads", 4,
+            "Threads per worker process with worker_class = gthread."),
     Setting("max_body_size", 25_000_000,
             "Largest request body accepted, in bytes, checked on Content-Length, on the bytes "
             "read and on the decompressed size of a gzip body; larger gives 413. 0 = no limit."),
+    Setting("max_request_line", 1 << 20,
+            "Longest request target (path and query string) accepted, in bytes: long SQL and "
+            "InfluxQL travel in q=; a longer one gives 414 in the API's own error format."),
     Setting("strict_databases", False,
             "Answer InfluxDB writes to a missing database with 404 (InfluxDB behaviour) instead "
             "of creating the database on first write (Kapacitor behaviour)."),
@@ -295,6 +306,12 @@ def _validate(values):
         raise ConfigError("setting 'workers' must be at least 1")
     if values["threads"] < 1:
         raise ConfigError("setting 'threads' must be at least 1")
+    if values["worker_connections"] < 1:
+        raise ConfigError("setting 'worker_connections' must be at least 1")
+    if values["worker_class"] not in WORKER_CLASSES:
+        raise ConfigError(f"setting 'worker_class' must be one of {', '.join(WORKER_CLASSES)}")
+    if values["max_request_line"] < 65536:
+        raise ConfigError("setting 'max_request_line' must be at least 65536")
     for name in ("max_body_size", "map_size", "timeout", "graceful_timeout"):
         if values[name] < 0:
             raise ConfigError(f"setting {name!r} must not be negative")

@@ -77,7 +77,7 @@ def create_app(engine_factory, settings=None):
     """
     settings = settings if settings is not None else Settings()
     engine = LazyEngine(engine_factory)
-    app = falcon.App(middleware=[_CommonHeaders(settings)])
+    app = falcon.App(middleware=[_CommonHeaders(settings), _RequestLineLimit(settings)])
     app.req_options.keep_blank_qs_values = True
     for uri, resource in _routes(engine, settings):
         app.add_route(uri, resource)
@@ -126,6 +126,24 @@ class _CommonHeaders:
         family = getattr(req.context, "family", None)
         if family is not None:
             family.decorate(resp)
+
+
+class _RequestLineLimit:
+    """Refuse request targets longer than ``max_request_line`` with 414, in the family's format.
+
+    gunicorn's own limit (8 KB, answered in HTML) is raised above this one (``server/worker.py``):
+    SQL and InfluxQL in ``q=`` are often longer (dashboards send long regexes).  Runs after
+    ``_CommonHeaders`` has named the family, so the error is the API's own.
+    """
+
+    def __init__(self, settings):
+        self._limit = settings.max_request_line
+
+    def process_resource(self, req, resp, resource, params):
+        length = len(req.env.get("RAW_URI") or (req.path + "?" + req.env.get("QUERY_STRING", "")))
+        if length > self._limit:
+            raise falcon.HTTPUriTooLong(description=f"request target of {length} bytes is longer than "
+                                                    f"the {self._limit} bytes accepted")
 
 
 def _dispatch_error(req, resp, ex, params):

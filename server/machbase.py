@@ -54,14 +54,19 @@ class MachbaseFamily:
 
 
 def make_authenticator(engine, settings):
-    """Check Basic ``ID@Host:Password`` headers against the engine's users (SYS/MANAGER by default)."""
+    """Check Basic ``ID@Host:Password`` headers against the engine's users (SYS/MANAGER by default).
+
+    On when ``machbase_auth`` (Machbase's HTTP_AUTH) or ``auth_enabled`` is set.
+    """
     def stored_hash(user):
         record = engine.get().get_user(user)
         if record is not None:
             return record["password"]
         return _DEFAULT_HASH if user == mauth.DEFAULT_USER else None
 
-    return mauth.Authenticator(stored_hash, enabled=settings.machbase_auth)
+    # One switch protects every door: auth_enabled (the InfluxDB-side switch) turns Machbase's
+    # HTTP_AUTH on as well, so no Machbase route stays open while the others ask for credentials.
+    return mauth.Authenticator(stored_hash, enabled=settings.machbase_auth or settings.auth_enabled)
 
 
 _DEFAULT_HASH = mauth.hash_password(mauth.DEFAULT_PASSWORD)

@@ -130,7 +130,7 @@ def test_config_file_is_read_and_flags_override_it(make_server):
 
 
 def test_toml_config_file(make_server):
-    srv = make_server(config='strict_databases = true\nlog_level = "warning"\nthreads = 4\n')
+    srv = make_server(config='strict_databases = true\nlog_level = "warning"\nworker_class = "gthread"\nthreads = 4\n')
     resp = requests.post(srv.url + "/write", params={"db": "nope"}, data=b"m v=1 1", timeout=10)
     assert resp.status_code == 404
     assert "Using worker: gthread" not in srv.log_tail()  # log_level=warning hides gunicorn's info lines

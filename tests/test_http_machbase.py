@@ -8,7 +8,7 @@ import base64
 import pytest
 import requests
 
-from conftest import ServerProcess, _shutdown
+from conftest import ServerProcess, _shutdown, open_engine
 
 SEED_AUTH = "Basic c3lzQGxvY2FsaG9zdDptYW5hZ2Vy"  # base64("sys@localhost:manager"), from the seed
 NO_ERROR = {"error_code": 0, "error_message": "No Error", "data": []}
@@ -200,3 +200,47 @@ def test_static_document_root(make_server, tmp_path):
     assert r.status_code == 200 and "machbase" in r.text
     assert requests.get(f"{srv.url}/../../etc/passwd", timeout=10).status_code == 404
     assert q(srv, "select * from v$stmt").json()["error_code"] == 0  # APIs still win
+
+
+# Every Machbase and /machiot route, as a fuzz/reliability run reached them: (method, path, body).
+MACHBASE_ROUTES = [
+    ("GET", "/machbase?q=select+1+from+v$stmt", None),
+    ("GET", "/machbase?q=create+tag+table+t+(name+varchar(20)+primary+key,time+datetime+basetime,value+double)",
+     None),
+    ("POST", "/machbase", {"name": "t", "values": [["a", "2021-01-01 00:00:00", 1.5]]}),
+] + [(method, prefix + path, body)
+     for prefix in ("/machiot", "/machiot/v1", "/machiot-rest-api", "/machiot-rest-api/v1")
+     for method, path, body in [
+         ("GET", "/datapoints/raw/t/a/2021-01-01/2021-01-02", None),
+         ("POST", "/datapoints/raw/t", {"values": [["a", "2021-01-01 00:00:00", 1.5]]}),
+         ("DELETE", "/datapoints/raw/t", None),
+         ("GET", "/datapoints/calculated/t/a/sum/2021-01-01/2021-01-02/min/1", None),
+         ("GET", "/tags/range/t", None),
+         ("GET", "/tags/count/t", None),
+         ("POST", "/tags/t", {"tags": [["b"]]}),
+     ]]
+
+
+def test_auth_enabled_protects_the_machbase_routes_too(make_server):
+    # With the InfluxDB-side switch on and no HTTP_AUTH, every Machbase route answered 2xx
+    # without credentials; one switch must protect every door.
+    srv = make_server("--auth-enabled", "--auth-user", "admin", "--auth-password", "s3cret")
+    for method, path, body in MACHBASE_ROUTES:
+        r = requests.request(method, srv.url + path, json=body, timeout=10)
+        assert r.status_code == 401, (method, path, r.status_code, r.text)
+        assert r.json()["error_code"] == 3118, (method, path, r.text)
+    with open_engine(srv.data_dir) as eng:
+        assert eng.list_tables() == []   # the unauthenticated DDL created nothing
+    # Machbase credentials open them; the InfluxDB user is not a Machbase user
+    influx_user = "Basic " + base64.b64encode(b"admin@h:s3cret").decode()
+    r = requests.get(srv.url + "/machbase", params={"q": "select 1 from v$stmt"},
+                     headers={"Authorization": influx_user}, timeout=10)
+    assert r.status_code == 401
+    statuses = [requests.request(method, srv.url + path, json=body, headers={"Authorization": SEED_AUTH},
+                                 timeout=10).status_code for method, path, body in MACHBASE_ROUTES]
+    assert all(s < 500 and s != 401 for s in statuses), statuses
+    assert statuses[:3] == [200, 200, 200]
+    # the InfluxDB doors still take the InfluxDB user only
+    assert requests.post(srv.url + "/write", params={"db": "d"}, data=b"m v=1 1", timeout=10).status_code == 401
+    assert requests.post(srv.url + "/write", params={"db": "d", "u": "admin", "p": "s3cret"}, data=b"m v=1 1",
+                         timeout=10).status_code == 204
