@@ -6,12 +6,24 @@ tree compares equal to one built by hand.  ``str(node)`` is the node in canonica
 written the way InfluxDB 1.x writes statements back (its ``String()`` methods): keywords in
 upper case, identifiers quoted only when they must be, durations in InfluxQL units
 (``7d``) except ``CREATE DATABASE ... WITH DURATION`` which InfluxDB prints Go-style
-(``168h0m0s``).  Parsing ``str(node)`` gives back an equal node.
+(``168h0m0s``).  Parsing ``str(node)`` gives back an equal node (except for the statements
+whose passwords InfluxDB prints as ``[REDACTED]``: CREATE USER and SET PASSWORD).
 
-Durations are integers of nanoseconds; 0 is ``INF``.
+Naming: a statement class is InfluxDB's Go type name without the ``Statement`` suffix
+(``SelectStatement`` -> :class:`Select`, ``ShowTagKeyCardinalityStatement`` ->
+:class:`ShowTagKeyCardinality`), other nodes keep their Go name (:class:`Field`,
+:class:`Dimension`, :class:`Target`, :class:`SubQuery`, :class:`VarRef`, ...), and fields are
+the Go field names in snake_case (``SLimit`` -> ``slimit``, ``TagKeyExpr`` -> ``tag_key``).
+Lists are tuples, absent values are ``None`` / ``""`` / ``0`` / ``()`` as in Go's zero values.
+
+Durations are integers of nanoseconds; 0 is ``INF``.  Time strings in conditions stay
+:class:`StringLiteral` as InfluxDB parses them (the executor turns them into times).
 """
+import datetime
+import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
 from .lexer import KEYWORDS, Pos, is_ident_char, is_ident_first_char
 
@@ -19,12 +31,20 @@ __all__ = [
     "Node", "Statement", "Expr",
     "ShowDatabases", "CreateDatabase", "DropDatabase",
     "ShowRetentionPolicies", "CreateRetentionPolicy", "AlterRetentionPolicy", "DropRetentionPolicy",
-    "ShowMeasurements", "ShowSeries", "ShowTagKeys", "ShowTagValues", "ShowFieldKeys", "Unsupported",
-    "Measurement", "SortField",
+    "ShowMeasurements", "ShowSeries", "ShowTagKeys", "ShowTagValues", "ShowFieldKeys",
+    "Select", "DeleteSeries", "DropSeries", "DropMeasurement", "DropShard",
+    "ShowSeriesCardinality", "ShowMeasurementCardinality", "ShowTagKeyCardinality",
+    "ShowTagValuesCardinality", "ShowFieldKeyCardinality",
+    "ShowQueries", "KillQuery", "ShowContinuousQueries", "CreateContinuousQuery", "DropContinuousQuery",
+    "CreateUser", "DropUser", "SetPasswordUser", "Grant", "GrantAdmin", "Revoke", "RevokeAdmin",
+    "ShowUsers", "ShowGrantsForUser", "Explain", "ShowStats", "ShowDiagnostics", "ShowShards",
+    "ShowShardGroups", "ShowSubscriptions", "CreateSubscription", "DropSubscription", "Unsupported",
+    "Measurement", "SortField", "Field", "Dimension", "Target", "SubQuery",
     "BinaryExpr", "ParenExpr", "VarRef", "Call", "Distinct", "Wildcard",
     "StringLiteral", "IntegerLiteral", "UnsignedLiteral", "NumberLiteral", "BooleanLiteral",
-    "DurationLiteral", "RegexLiteral", "ListLiteral",
-    "quote_ident", "quote_string", "format_duration", "go_duration",
+    "DurationLiteral", "TimeLiteral", "RegexLiteral", "ListLiteral", "BoundParameter", "NilLiteral",
+    "FILL_OPTIONS", "PRIVILEGES", "walk",
+    "quote_ident", "quote_string", "format_duration", "go_duration", "go_float",
 ]
 
 NS = 1
@@ -77,6 +97,23 @@ def _tail(stmt, *, condition=True, slimit=False):
 
 def _from(sources):
     return " FROM " + ", ".join(str(s) for s in sources) if sources else ""
+
+
+def _where(condition):
+    return f" WHERE {condition}" if condition is not None else ""
+
+
+def _group_by(dimensions):
+    return " GROUP BY " + ", ".join(str(d) for d in dimensions) if dimensions else ""
+
+
+def _limit_offset(stmt):
+    return (f" LIMIT {stmt.limit}" if stmt.limit > 0 else "") + (f" OFFSET {stmt.offset}" if stmt.offset > 0 else "")
+
+
+def _with_key(stmt):
+    key = quote_ident(stmt.tag_key.value) if isinstance(stmt.tag_key, StringLiteral) else str(stmt.tag_key)
+    return f" WITH KEY {stmt.op} {key}"
 
 
 # -- statements ----------------------------------------------------------------------------
@@ -250,9 +287,7 @@ class ShowTagValues(Statement):
     offset: int = 0
 
     def __str__(self):
-        key = quote_ident(self.tag_key.value) if isinstance(self.tag_key, StringLiteral) else str(self.tag_key)
-        return ("SHOW TAG VALUES" + _on(self.database) + _from(self.sources)
-                + f" WITH KEY {self.op} {key}" + _tail(self))
+        return "SHOW TAG VALUES" + _on(self.database) + _from(self.sources) + _with_key(self) + _tail(self)
 
 
 @dataclass(frozen=True)
@@ -265,6 +300,420 @@ class ShowFieldKeys(Statement):
 
     def __str__(self):
         return "SHOW FIELD KEYS" + _on(self.database) + _from(self.sources) + _tail(self, condition=False)
+
+#: ``Select.fill``: what empty GROUP BY time() windows get (``"number"`` uses ``fill_value``).
+FILL_OPTIONS = ("null", "none", "previous", "linear", "number")
+
+
+@dataclass(frozen=True)
+class Select(Statement):
+    """``SELECT fields [INTO target] FROM sources [WHERE] [GROUP BY] [fill()] [ORDER BY] [LIMIT]
+    [OFFSET] [SLIMIT] [SOFFSET] [tz()]``.
+
+    ``fields`` are :class:`Field`; ``sources`` are :class:`Measurement` or :class:`SubQuery`;
+    ``dimensions`` are :class:`Dimension` (``time(interval[, offset])`` is a :class:`Call`);
+    ``fill`` is one of :data:`FILL_OPTIONS` and ``fill_value`` the int or float of
+    ``fill(<number>)``; ``location`` is the ``tz('Area/City')`` name ("" for none).
+    """
+
+    fields: tuple = ()
+    target: "Target" = None
+    sources: tuple = ()
+    condition: Expr = None
+    dimensions: tuple = ()
+    fill: str = "null"
+    fill_value: object = None
+    sort_fields: tuple = ()
+    limit: int = 0
+    offset: int = 0
+    slimit: int = 0
+    soffset: int = 0
+    location: str = ""
+
+    @property
+    def is_raw_query(self):
+        """True if no field calls a function (InfluxDB's ``IsRawQuery``, set by its parser)."""
+        return not any(isinstance(n, Call) for f in self.fields for n in walk(f))
+
+    @property
+    def time_ascending(self):
+        """True unless ``ORDER BY time DESC`` (InfluxDB's ``TimeAscending``)."""
+        return not self.sort_fields or self.sort_fields[0].ascending
+
+    def __str__(self):
+        out = ["SELECT ", ", ".join(str(f) for f in self.fields)]
+        if self.target is not None:
+            out.append(f" {self.target}")
+        out.append(_from(self.sources))
+        out.append(_where(self.condition))
+        out.append(_group_by(self.dimensions))
+        if self.fill == "number":
+            out.append(f" fill({go_value(self.fill_value)})")
+        elif self.fill != "null":
+            out.append(f" fill({self.fill})")
+        if self.sort_fields:
+            out.append(" ORDER BY " + ", ".join(str(f) for f in self.sort_fields))
+        out.append(_limit_offset(self))
+        if self.slimit > 0:
+            out.append(f" SLIMIT {self.slimit}")
+        if self.soffset > 0:
+            out.append(f" SOFFSET {self.soffset}")
+        if self.location:
+            out.append(f" TZ('{self.location}')")
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class DeleteSeries(Statement):
+    """``DELETE [FROM sources] [WHERE condition]`` (at least one of the two)."""
+
+    sources: tuple = ()
+    condition: Expr = None
+
+    def __str__(self):
+        return "DELETE" + _from(self.sources) + _where(self.condition)
+
+
+@dataclass(frozen=True)
+class DropSeries(Statement):
+    """``DROP SERIES [FROM sources] [WHERE condition]`` (at least one of the two)."""
+
+    sources: tuple = ()
+    condition: Expr = None
+
+    def __str__(self):
+        return "DROP SERIES" + _from(self.sources) + _where(self.condition)
+
+
+@dataclass(frozen=True)
+class DropMeasurement(Statement):
+    name: str
+
+    def __str__(self):
+        return f"DROP MEASUREMENT {quote_ident(self.name)}"
+
+
+@dataclass(frozen=True)
+class DropShard(Statement):
+    id: int
+
+    def __str__(self):
+        return f"DROP SHARD {self.id}"
+
+
+@dataclass(frozen=True)
+class ShowSeriesCardinality(Statement):
+    """``SHOW SERIES [EXACT] CARDINALITY [ON db] [FROM] [WHERE] [GROUP BY] [LIMIT] [OFFSET]``."""
+
+    database: str = ""
+    exact: bool = False
+    sources: tuple = ()
+    condition: Expr = None
+    dimensions: tuple = ()
+    limit: int = 0
+    offset: int = 0
+
+    def __str__(self):
+        return (f"SHOW SERIES{' EXACT' if self.exact else ''} CARDINALITY" + _on(self.database)
+                + _from(self.sources) + _where(self.condition) + _group_by(self.dimensions) + _limit_offset(self))
+
+
+@dataclass(frozen=True)
+class ShowMeasurementCardinality(Statement):
+    """``SHOW MEASUREMENT [EXACT] CARDINALITY [ON db] [FROM] [WHERE] [GROUP BY] [LIMIT] [OFFSET]``."""
+
+    database: str = ""
+    exact: bool = False
+    sources: tuple = ()
+    condition: Expr = None
+    dimensions: tuple = ()
+    limit: int = 0
+    offset: int = 0
+
+    def __str__(self):
+        return (f"SHOW MEASUREMENT{' EXACT' if self.exact else ''} CARDINALITY" + _on(self.database)
+                + _from(self.sources) + _where(self.condition) + _group_by(self.dimensions) + _limit_offset(self))
+
+
+@dataclass(frozen=True)
+class ShowTagKeyCardinality(Statement):
+    """``SHOW TAG KEY [EXACT] CARDINALITY [ON db] [FROM] [WHERE] [GROUP BY] [LIMIT] [OFFSET]``."""
+
+    database: str = ""
+    exact: bool = False
+    sources: tuple = ()
+    condition: Expr = None
+    dimensions: tuple = ()
+    limit: int = 0
+    offset: int = 0
+
+    def __str__(self):
+        return (f"SHOW TAG KEY {'EXACT ' if self.exact else ''}CARDINALITY" + _on(self.database)
+                + _from(self.sources) + _where(self.condition) + _group_by(self.dimensions) + _limit_offset(self))
+
+
+@dataclass(frozen=True)
+class ShowTagValuesCardinality(Statement):
+    """``SHOW TAG VALUES [EXACT] CARDINALITY [ON db] [FROM] WITH KEY ... [WHERE] [GROUP BY] [LIMIT] [OFFSET]``.
+
+    ``op`` and ``tag_key`` are as in :class:`ShowTagValues`.
+    """
+
+    database: str = ""
+    exact: bool = False
+    sources: tuple = ()
+    op: str = "="
+    tag_key: Expr = None
+    condition: Expr = None
+    dimensions: tuple = ()
+    limit: int = 0
+    offset: int = 0
+
+    def __str__(self):
+        return (f"SHOW TAG VALUES {'EXACT ' if self.exact else ''}CARDINALITY" + _on(self.database)
+                + _from(self.sources) + _with_key(self) + _where(self.condition) + _group_by(self.dimensions)
+                + _limit_offset(self))
+
+
+@dataclass(frozen=True)
+class ShowFieldKeyCardinality(Statement):
+    """``SHOW FIELD KEY [EXACT] CARDINALITY [ON db] [FROM] [WHERE] [GROUP BY] [LIMIT] [OFFSET]``."""
+
+    database: str = ""
+    exact: bool = False
+    sources: tuple = ()
+    condition: Expr = None
+    dimensions: tuple = ()
+    limit: int = 0
+    offset: int = 0
+
+    def __str__(self):
+        return (f"SHOW FIELD KEY {'EXACT ' if self.exact else ''}CARDINALITY" + _on(self.database)
+                + _from(self.sources) + _where(self.condition) + _group_by(self.dimensions) + _limit_offset(self))
+
+
+@dataclass(frozen=True)
+class ShowQueries(Statement):
+    def __str__(self):
+        return "SHOW QUERIES"
+
+
+@dataclass(frozen=True)
+class KillQuery(Statement):
+    """``KILL QUERY id [ON host]``."""
+
+    query_id: int
+    host: str = ""
+
+    def __str__(self):
+        return f"KILL QUERY {self.query_id}" + (f" ON {quote_ident(self.host)}" if self.host else "")
+
+
+@dataclass(frozen=True)
+class ShowContinuousQueries(Statement):
+    def __str__(self):
+        return "SHOW CONTINUOUS QUERIES"
+
+
+@dataclass(frozen=True)
+class CreateContinuousQuery(Statement):
+    """``CREATE CONTINUOUS QUERY name ON db [RESAMPLE [EVERY d] [FOR d]] BEGIN select END``.
+
+    ``source`` is the :class:`Select` (it has a ``target``); ``resample_every`` and
+    ``resample_for`` are nanoseconds, 0 when not given.
+    """
+
+    name: str
+    database: str
+    source: Select
+    resample_every: int = 0
+    resample_for: int = 0
+
+    def __str__(self):
+        out = [f"CREATE CONTINUOUS QUERY {quote_ident(self.name)} ON {quote_ident(self.database)} "]
+        if self.resample_every > 0 or self.resample_for > 0:
+            out.append("RESAMPLE ")
+            if self.resample_every > 0:
+                out.append(f"EVERY {format_duration(self.resample_every)} ")
+            if self.resample_for > 0:
+                out.append(f"FOR {format_duration(self.resample_for)} ")
+        out.append(f"BEGIN {self.source} END")
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class DropContinuousQuery(Statement):
+    name: str
+    database: str
+
+    def __str__(self):
+        return f"DROP CONTINUOUS QUERY {quote_ident(self.name)} ON {quote_ident(self.database)}"
+
+
+#: Privileges as ``Grant.privilege`` / ``Revoke.privilege`` hold them (InfluxDB's ``Privilege.String()``).
+PRIVILEGES = ("NO PRIVILEGES", "READ", "WRITE", "ALL PRIVILEGES")
+
+
+@dataclass(frozen=True)
+class CreateUser(Statement):
+    """``CREATE USER name WITH PASSWORD 'pw' [WITH ALL PRIVILEGES]``; ``str()`` redacts the password."""
+
+    name: str
+    password: str = field(default="", repr=False)
+    admin: bool = False
+
+    def __str__(self):
+        return (f"CREATE USER {quote_ident(self.name)} WITH PASSWORD [REDACTED]"
+                + (" WITH ALL PRIVILEGES" if self.admin else ""))
+
+
+@dataclass(frozen=True)
+class DropUser(Statement):
+    name: str
+
+    def __str__(self):
+        return f"DROP USER {quote_ident(self.name)}"
+
+
+@dataclass(frozen=True)
+class SetPasswordUser(Statement):
+    """``SET PASSWORD FOR name = 'pw'``; ``str()`` redacts the password."""
+
+    name: str
+    password: str = field(default="", repr=False)
+
+    def __str__(self):
+        return f"SET PASSWORD FOR {quote_ident(self.name)} = [REDACTED]"
+
+
+@dataclass(frozen=True)
+class Grant(Statement):
+    """``GRANT READ|WRITE|ALL [PRIVILEGES] ON db TO user``; ``privilege`` is one of :data:`PRIVILEGES`."""
+
+    privilege: str
+    on: str
+    user: str
+
+    def __str__(self):
+        return f"GRANT {self.privilege} ON {quote_ident(self.on)} TO {quote_ident(self.user)}"
+
+
+@dataclass(frozen=True)
+class GrantAdmin(Statement):
+    user: str
+
+    def __str__(self):
+        return f"GRANT ALL PRIVILEGES TO {quote_ident(self.user)}"
+
+
+@dataclass(frozen=True)
+class Revoke(Statement):
+    """``REVOKE READ|WRITE|ALL [PRIVILEGES] ON db FROM user``."""
+
+    privilege: str
+    on: str
+    user: str
+
+    def __str__(self):
+        return f"REVOKE {self.privilege} ON {quote_ident(self.on)} FROM {quote_ident(self.user)}"
+
+
+@dataclass(frozen=True)
+class RevokeAdmin(Statement):
+    user: str
+
+    def __str__(self):
+        return f"REVOKE ALL PRIVILEGES FROM {quote_ident(self.user)}"
+
+
+@dataclass(frozen=True)
+class ShowUsers(Statement):
+    def __str__(self):
+        return "SHOW USERS"
+
+
+@dataclass(frozen=True)
+class ShowGrantsForUser(Statement):
+    name: str
+
+    def __str__(self):
+        return f"SHOW GRANTS FOR {quote_ident(self.name)}"
+
+
+@dataclass(frozen=True)
+class Explain(Statement):
+    """``EXPLAIN [ANALYZE] select``."""
+
+    statement: Select
+    analyze: bool = False
+
+    def __str__(self):
+        return "EXPLAIN " + ("ANALYZE " if self.analyze else "") + str(self.statement)
+
+
+@dataclass(frozen=True)
+class ShowStats(Statement):
+    """``SHOW STATS [FOR 'module']``."""
+
+    module: str = ""
+
+    def __str__(self):
+        return "SHOW STATS" + (f" FOR {quote_string(self.module)}" if self.module else "")
+
+
+@dataclass(frozen=True)
+class ShowDiagnostics(Statement):
+    """``SHOW DIAGNOSTICS [FOR 'module']``."""
+
+    module: str = ""
+
+    def __str__(self):
+        return "SHOW DIAGNOSTICS" + (f" FOR {quote_string(self.module)}" if self.module else "")
+
+
+@dataclass(frozen=True)
+class ShowShards(Statement):
+    def __str__(self):
+        return "SHOW SHARDS"
+
+
+@dataclass(frozen=True)
+class ShowShardGroups(Statement):
+    def __str__(self):
+        return "SHOW SHARD GROUPS"
+
+
+@dataclass(frozen=True)
+class ShowSubscriptions(Statement):
+    def __str__(self):
+        return "SHOW SUBSCRIPTIONS"
+
+
+@dataclass(frozen=True)
+class CreateSubscription(Statement):
+    """``CREATE SUBSCRIPTION name ON db.rp DESTINATIONS ALL|ANY 'url' {, 'url'}``."""
+
+    name: str
+    database: str
+    retention_policy: str
+    destinations: tuple = ()
+    mode: str = "ALL"
+
+    def __str__(self):
+        return (f"CREATE SUBSCRIPTION {quote_ident(self.name)} ON {quote_ident(self.database)}."
+                f"{quote_ident(self.retention_policy)} DESTINATIONS {self.mode} "
+                + ", ".join(quote_string(d) for d in self.destinations))
+
+
+@dataclass(frozen=True)
+class DropSubscription(Statement):
+    name: str
+    database: str
+    retention_policy: str
+
+    def __str__(self):
+        return (f"DROP SUBSCRIPTION {quote_ident(self.name)} ON {quote_ident(self.database)}."
+                f"{quote_ident(self.retention_policy)}")
 
 
 @dataclass(frozen=True)
@@ -285,15 +734,23 @@ class Unsupported(Statement):
 
 @dataclass(frozen=True)
 class Measurement(Node):
-    """A source: ``[db.][rp.]name`` or ``[db.][rp.]/regex/``."""
+    """A source: ``[db.][rp.]name`` or ``[db.][rp.]/regex/``.
+
+    ``is_target`` is True for the measurement of an ``INTO`` clause (InfluxDB's ``IsTarget``),
+    whose ``name`` is "" for the ``:MEASUREMENT`` back-reference.
+    """
 
     database: str = ""
     retention_policy: str = ""
     name: str = ""
     regex: "RegexLiteral" = None
+    is_target: bool = False
 
     def __str__(self):
-        last = str(self.regex) if self.regex is not None else quote_ident(self.name)
+        if self.name:
+            last = quote_ident(self.name)
+        else:
+            last = str(self.regex) if self.regex is not None else ""
         if self.database:
             rp = quote_ident(self.retention_policy) if self.retention_policy else ""
             return f"{quote_ident(self.database)}.{rp}.{last}"
@@ -310,6 +767,48 @@ class SortField(Node):
     def __str__(self):
         direction = "ASC" if self.ascending else "DESC"
         return f"{quote_ident(self.name)} {direction}" if self.name else direction
+
+
+@dataclass(frozen=True)
+class Field(Node):
+    """One item of a SELECT list: an expression and its ``AS`` alias ("" for none)."""
+
+    expr: Expr
+    alias: str = ""
+
+    def __str__(self):
+        return f"{self.expr} AS {quote_ident(self.alias)}" if self.alias else str(self.expr)
+
+
+@dataclass(frozen=True)
+class Dimension(Node):
+    """One item of GROUP BY: ``time(interval[, offset])`` (a :class:`Call`), a :class:`VarRef`,
+    a :class:`Wildcard` or a :class:`RegexLiteral`."""
+
+    expr: Expr
+
+    def __str__(self):
+        return str(self.expr)
+
+
+@dataclass(frozen=True)
+class Target(Node):
+    """``INTO measurement``; a measurement ``name`` of "" is the ``:MEASUREMENT`` back-reference."""
+
+    measurement: Measurement
+
+    def __str__(self):
+        return f"INTO {self.measurement}" + ("" if self.measurement.name else ":MEASUREMENT")
+
+
+@dataclass(frozen=True)
+class SubQuery(Node):
+    """A parenthesised SELECT used as a source."""
+
+    statement: "Select"
+
+    def __str__(self):
+        return f"({self.statement})"
 
 
 # -- expressions ---------------------------------------------------------------------------
@@ -403,9 +902,12 @@ class NumberLiteral(Expr):
     value: float
 
     def __str__(self):
-        text = repr(float(self.value))
-        if "e" in text or "n" in text:  # 1e+20, inf, nan: spell it out without an exponent
-            text = f"{self.value:f}"
+        # NOTE: InfluxDB 1.8 prints three decimals (lossy); this is the full-precision form of
+        # later influxql releases (``FormatFloat(v, 'f', -1)`` plus ".0" for whole numbers),
+        # so that the text parses back to the same number.
+        text = _go_float_f(self.value)
+        if "." not in text and text not in ("NaN", "+Inf", "-Inf"):
+            text += ".0"
         return text
 
 
@@ -423,6 +925,38 @@ class DurationLiteral(Expr):
 
     def __str__(self):
         return format_duration(self.value)
+
+
+@dataclass(frozen=True)
+class TimeLiteral(Expr):
+    """A point in time, nanoseconds since the epoch (UTC).
+
+    The parser never makes one (time strings stay :class:`StringLiteral`, as in InfluxDB); it
+    is for the executor's rewritten conditions.  ``str()`` is RFC 3339 with nanoseconds.
+    """
+
+    value: int
+
+    def __str__(self):
+        return "'" + rfc3339_nano(self.value) + "'"
+
+
+@dataclass(frozen=True)
+class NilLiteral(Expr):
+    """InfluxDB's internal nil value (not part of the language)."""
+
+    def __str__(self):
+        return "nil"
+
+
+@dataclass(frozen=True)
+class BoundParameter(Expr):
+    """``$name``: a placeholder for a value passed with the query (``params``)."""
+
+    name: str
+
+    def __str__(self):
+        return "$" + quote_ident(self.name)
 
 
 @dataclass(frozen=True)
@@ -534,3 +1068,66 @@ def go_duration(ns):
         if hours:
             out = f"{hours}h" + out
     return sign + out
+
+
+def _go_float_f(value):
+    """Write a float as Go's ``strconv.FormatFloat(v, 'f', -1, 64)`` (shortest, no exponent)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    return format(Decimal(repr(float(value))), "f")
+
+
+def go_float(value):
+    """Write a float as Go's ``%v`` does (shortest digits; an exponent below 1e-4 or from 1e21)."""
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        return _go_float_f(value)
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    number = Decimal(repr(value))
+    sign, digit_tuple, exp = number.as_tuple()
+    exponent = len(digit_tuple) + exp - 1          # of the leading digit
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    minus = "-" if sign else ""
+    if -4 <= exponent < 21:
+        return minus + format(abs(number).normalize(), "f")
+    mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{minus}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
+
+
+def go_value(value):
+    """Write a fill value as Go's ``%v`` does (int64 or float64)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return go_float(value)
+
+
+def rfc3339_nano(ns):
+    """Write nanoseconds since the epoch as Go's ``time.RFC3339Nano`` in UTC."""
+    seconds, frac = divmod(ns, SECOND)
+    stamp = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+    text = stamp.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac:
+        text += "." + f"{frac:09d}".rstrip("0")
+    return text + "Z"
+
+
+def walk(node):
+    """Yield ``node`` and every node below it, depth first, in field order."""
+    if node is None:
+        return
+    yield node
+    if not isinstance(node, Node):
+        return
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            yield from walk(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, Node):
+                    yield from walk(item)
