@@ -242,6 +242,17 @@ class Engine(TablesMixin, TagStatsMixin):
         rows = rows.select(set(fields) if fields else None)
         return rows.to_arrow([n for n in names if fields is None or n in fields])
 
+    def read_many(self, db, series_ids, start=None, end=None, *, rp=None):
+        """Return ``{series id: RowSet}`` of several series of ``db``/``rp`` from one snapshot.
+
+        Rows have ``start <= time <= end`` (either may be None), time-sorted, with InfluxDB's
+        overwrite semantics; pending (not yet compacted) writes are included, so a write
+        acknowledged before the call is visible.
+        """
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            return self._read_rows(txn, space, list(series_ids), start, end)
+
     def _read_series_rows(self, txn, space, series_id, start, end):
         return self._read_rows(txn, space, [series_id], start, end)[series_id]
 

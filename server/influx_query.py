@@ -64,7 +64,7 @@ class Query:
         except InfluxQLParseError as ex:
             raise influx.InfluxError(400, f"error parsing query: {ex}") from None
         results = execute(self._engine.get(), statements, database=param("db"), retention_policy=param("rp"),
-                          read_only=read_only)
+                          read_only=read_only, epoch=param("epoch").strip())
         resp.status = 200
         resp.content_type = falcon.MEDIA_JSON
         resp.data = _encode({"results": [r.to_dict() for r in results]}, pretty=param("pretty") == "true")

@@ -22,11 +22,13 @@ into a predicate over (measurement, tags): tag (or ``_name``) comparisons with `
 (time, fields, arithmetic) is refused by name.
 """
 import re
+import time
 from dataclasses import dataclass, field
 
 from machstore import errors
 
 from . import ast
+from .select import format_times, run_select
 from .ast import DAY, HOUR, go_duration
 
 __all__ = ["execute", "Result", "Series", "StatementError", "shard_group_duration", "valid_name"]
@@ -84,14 +86,17 @@ class Result:
         return out
 
 
-def execute(engine, statements, *, database="", retention_policy="", read_only=False):
+def execute(engine, statements, *, database="", retention_policy="", read_only=False, epoch="", now_ns=None):
     """Run ``statements`` in order and return their :class:`Result` list.
 
     ``database`` and ``retention_policy`` are the request's defaults (``db`` and ``rp``
     parameters); ``read_only`` is True for a GET request, which adds InfluxDB's warning to
-    write statements.  Engine failures become statement errors; bugs propagate.
+    write statements; ``epoch`` is the unit SELECT times are given in (RFC3339 text when
+    empty); ``now_ns`` is ``now()`` for every statement of the query (the clock when None).
+    Engine failures become statement errors; bugs propagate.
     """
-    runner = _Executor(engine, database or "", retention_policy or "", read_only)
+    runner = _Executor(engine, database or "", retention_policy or "", read_only, epoch,
+                       time.time_ns() if now_ns is None else now_ns)
     results = []
     for i, stmt in enumerate(statements):
         try:
@@ -149,12 +154,15 @@ def _page(items, offset, limit):
 
 
 class _Executor:
-    def __init__(self, engine, database, retention_policy, read_only):
+    def __init__(self, engine, database, retention_policy, read_only, epoch="", now_ns=0):
         self.engine = engine
         self.database = database
         self.retention_policy = retention_policy
         self.read_only = read_only
+        self.epoch = epoch
+        self.now_ns = now_ns
         self._handlers = {
+            ast.Select: self.select,
             ast.ShowDatabases: self.show_databases,
             ast.CreateDatabase: self.create_database,
             ast.DropDatabase: self.drop_database,
@@ -205,6 +213,14 @@ class _Executor:
         for rp in self._policies(db):
             for s in self.engine.list_series(db, None, rp):
                 yield s["measurement"], s["tags"], s["key"]
+
+    # -- SELECT --------------------------------------------------------------------------
+
+    def select(self, stmt):
+        out = run_select(self.engine, stmt, database=self.database, retention_policy=self.retention_policy,
+                         now_ns=self.now_ns)
+        format_times(out, self.epoch, stmt.location)
+        return [Series(s.columns, s.values, name=s.name, tags=s.tags or None) for s in out]
 
     # -- databases -----------------------------------------------------------------------
 

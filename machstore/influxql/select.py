@@ -1,0 +1,731 @@
+"""Run an InfluxQL SELECT on the engine, as InfluxDB 1.8 answers it, over whole columns.
+
+The plan, in the order the code runs it (``docs/influxql.md`` says why):
+
+1. **Sources.** Each ``FROM`` item names measurements of a database and retention policy
+   (a regex matches measurement names); a missing database is InfluxDB's
+   ``database not found`` error, an unknown measurement just has no series.
+2. **Fields.** ``*``, ``*::field``, ``*::tag`` and ``/regex/`` expand against the union of the
+   sources' field and tag keys (inside a call, against fields of the types it accepts), so
+   ``mean(*)`` gives ``mean_<field>`` columns; duplicate column names get ``_1``, ``_2``.
+3. **Condition.** The WHERE clause is split into a time range and the rest
+   (:mod:`.timerange`); the rest runs as a vectorised mask over the rows, tags broadcast
+   from their series.  ``GROUP BY time()`` without an upper bound stops at ``now()``.
+4. **Read.** The series of each measurement are read in one snapshot over the time range
+   (blocks pruned by time, pending writes included), and laid out as one array per column
+   with a series index, sorted by (output group, time).
+5. **Raw queries** emit the rows where a selected field has a value; **aggregate queries**
+   reduce each (group, time bucket) run with :mod:`.functions`, combine calls by bucket,
+   fill empty buckets (``fill(null|none|previous|linear|<n>)``, count's null as 0), and
+   evaluate arithmetic between calls on the bucket columns.
+6. ``ORDER BY time DESC``, ``LIMIT``/``OFFSET`` per series, ``SLIMIT``/``SOFFSET`` over series.
+
+Times in the returned rows are int nanoseconds; :func:`format_times` turns them into what
+``/query`` prints (RFC3339 in the query's zone, or integers of the ``epoch`` unit).
+"""
+import datetime as _dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from machstore import errors
+from machstore.storage import fieldtypes as ft
+
+from . import ast, functions
+from .evaluate import EvalError, Vec, condition_mask, evaluate, regex
+from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
+
+__all__ = ["run_select", "SelectError", "format_times", "EPOCH_UNITS"]
+
+# InfluxDB's /query ``epoch`` units; any other non-empty value means nanoseconds
+EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+
+_AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct"}
+_SELECTORS = {"min", "max", "first", "last", "percentile"}
+_NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
+_TRANSFORMS = {"derivative", "non_negative_derivative", "difference", "non_negative_difference",
+               "moving_average", "cumulative_sum", "elapsed", "integral", "top", "bottom", "sample",
+               "holt_winters", "holt_winters_with_fit", "abs", "sin", "cos", "tan", "asin", "acos", "atan",
+               "atan2", "exp", "ln", "log", "log2", "log10", "sqrt", "pow", "floor", "ceil", "round",
+               "chande_momentum_oscillator", "exponential_moving_average",
+               "double_exponential_moving_average", "kaufmans_efficiency_ratio",
+               "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
+               "triple_exponential_derivative", "relative_strength_index"}
+_TYPE_NAMES = {ft.FLOAT: "float", ft.INTEGER: "integer", ft.UNSIGNED: "unsigned", ft.STRING: "string",
+               ft.BOOLEAN: "boolean"}
+
+
+class SelectError(errors.InvalidArgument):
+    """A SELECT InfluxDB refuses; the message is InfluxDB's, put in the statement's result."""
+
+
+@dataclass
+class OutSeries:
+    """One output series: rows of values, the first column the time (int ns)."""
+
+    name: str
+    tags: dict
+    columns: list
+    values: list = field(default_factory=list)
+
+
+@dataclass
+class _Source:
+    database: str
+    rp: str
+    measurement: str
+    fields: dict          # name -> storage type
+    series: list          # [{"id", "tags"}]
+
+
+def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
+    """Run ``stmt`` (an :class:`ast.Select`); return ``[OutSeries]`` with int-ns times."""
+    if now_ns is None:
+        now_ns = _now_ns()
+    for src in stmt.sources:
+        if isinstance(src, ast.SubQuery):
+            raise SelectError("subqueries are not supported yet")
+    if stmt.target is not None:
+        raise SelectError("SELECT ... INTO is not supported yet")
+    sources = _resolve_sources(engine, stmt.sources, database, retention_policy)
+    tz = zone(stmt.location)
+    try:
+        cond, tr = split_condition(stmt.condition, now_ns, tz)
+    except ConditionError as ex:
+        raise SelectError(str(ex)) from None
+    interval, offset, dims = _dimensions(stmt, now_ns)
+    fields = _expand_fields(stmt.fields, sources)
+    calls = [c for f in fields for c in _calls(f.expr)]
+    aggregate = bool(calls)
+    _validate(fields, calls, interval)
+    lo = MIN_TIME if tr.lo is None else tr.lo
+    hi = tr.hi
+    if hi is None:
+        hi = now_ns if interval else MAX_TIME
+    if lo > hi:
+        return []
+    out = []
+    for source in sources:
+        table = _read(engine, source, fields, cond, dims, lo, hi)
+        if table is None:
+            continue
+        if aggregate:
+            out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
+        else:
+            out += _raw(source, table, fields, stmt)
+    out = _order_series(out)
+    if stmt.soffset:
+        out = out[stmt.soffset:]
+    if stmt.slimit:
+        out = out[:stmt.slimit]
+    return out
+
+
+def _now_ns():
+    import time
+    return time.time_ns()
+
+
+# -- sources, fields, dimensions ---------------------------------------------------------
+
+def _resolve_sources(engine, sources, database, retention_policy):
+    out = []
+    for src in sources:
+        db = src.database or database
+        if not db:
+            raise SelectError("database name required")
+        if not engine.database_exists(db):
+            raise SelectError(f"database not found: {db}")
+        rp = src.retention_policy or retention_policy or None
+        policies = {p["name"]: p for p in engine.list_retention_policies(db)}
+        if rp is not None and rp not in policies:
+            raise SelectError(f"retention policy not found: {rp}")
+        names = engine.list_measurements(db, rp)
+        if src.regex is not None:
+            rx = regex(src.regex.pattern)
+            chosen = [m for m in names if rx.search(m)]
+        else:
+            chosen = [src.name] if src.name in names else []
+        for m in chosen:
+            types = {k: _type_code(v) for k, v in engine.list_fields(db, m, rp).items()}
+            series = [{"id": s["id"], "tags": s["tags"]} for s in engine.list_series(db, m, rp)]
+            out.append(_Source(db, rp, m, types, series))
+    return out
+
+
+def _type_code(name):
+    return {v: k for k, v in _TYPE_NAMES.items()}[name]
+
+
+def _dimensions(stmt, now_ns):
+    """``(interval ns, offset ns, dims)``; dims is a list of tag keys, "*", or a RegexLiteral."""
+    interval = offset = 0
+    dims = []
+    for d in stmt.dimensions:
+        e = d.expr
+        if isinstance(e, ast.Call) and e.name.lower() == "time":
+            if interval:
+                raise SelectError("multiple time dimensions not allowed")
+            if not e.args or not isinstance(e.args[0], ast.DurationLiteral):
+                raise SelectError("time dimension must have duration argument")
+            interval = int(e.args[0].value)
+            if interval <= 0:
+                raise SelectError("time dimension must have a positive duration")
+            if len(e.args) > 1:
+                arg = e.args[1]
+                if isinstance(arg, ast.DurationLiteral):
+                    offset = int(arg.value)
+                elif isinstance(arg, ast.Call) and arg.name.lower() == "now" and not arg.args:
+                    offset = now_ns % interval
+                else:
+                    raise SelectError("time dimension offset must be duration or now()")
+                offset %= interval
+        elif isinstance(e, ast.VarRef):
+            dims.append(e.name)
+        elif isinstance(e, ast.Wildcard):
+            dims.append("*")
+        elif isinstance(e, ast.RegexLiteral):
+            dims.append(e)
+        else:
+            raise SelectError(f"only time and tag dimensions allowed")
+    return interval, offset, dims
+
+
+def _calls(expr):
+    """Aggregate/selector calls of a field expression, outermost first."""
+    if isinstance(expr, ast.Call):
+        return [expr]
+    if isinstance(expr, ast.BinaryExpr):
+        return _calls(expr.lhs) + _calls(expr.rhs)
+    if isinstance(expr, ast.ParenExpr):
+        return _calls(expr.expr)
+    return []
+
+
+def _tag_keys(sources):
+    keys = set()
+    for s in sources:
+        for se in s.series:
+            keys.update(se["tags"])
+    return keys
+
+
+def _field_types(sources):
+    types = {}
+    for s in sources:
+        for k, v in s.fields.items():
+            types.setdefault(k, v)
+    return types
+
+
+def _expand_fields(fields, sources):
+    """Expand wildcards and regexes into one Field per column, InfluxDB's way."""
+    ftypes = _field_types(sources)
+    tags = _tag_keys(sources)
+    out = []
+    for f in fields:
+        e = f.expr
+        if isinstance(e, ast.Wildcard) or isinstance(e, ast.RegexLiteral):
+            names = []
+            if isinstance(e, ast.Wildcard):
+                if e.type in ("", "field"):
+                    names += [(k, "field") for k in ftypes]
+                if e.type in ("", "tag"):
+                    names += [(k, "tag") for k in tags if k not in ftypes or e.type == "tag"]
+            else:
+                rx = regex(e.pattern)
+                names += [(k, "field") for k in ftypes if rx.search(k)]
+                names += [(k, "tag") for k in tags if rx.search(k) and k not in ftypes]
+            for name, kind in sorted(names):
+                out.append(ast.Field(ast.VarRef(name, "tag" if kind == "tag" and name in ftypes else "")))
+            continue
+        if isinstance(e, ast.Call) and e.args and isinstance(e.args[0], (ast.Wildcard, ast.RegexLiteral)):
+            arg = e.args[0]
+            fname = e.name.lower()
+            names = sorted(ftypes)
+            if isinstance(arg, ast.RegexLiteral):
+                rx = regex(arg.pattern)
+                names = [k for k in names if rx.search(k)]
+            for k in names:
+                if fname in _NUMERIC_ONLY and ftypes[k] in (ft.STRING, ft.BOOLEAN):
+                    continue
+                out.append(ast.Field(ast.Call(e.name, (ast.VarRef(k),) + tuple(e.args[1:])),
+                                     f.alias and f"{f.alias}_{k}" or f"{e.name}_{k}"))
+            continue
+        out.append(f)
+    if not out:
+        raise SelectError("statement must have at least one field in select clause")
+    return out
+
+
+def _validate(fields, calls, interval):
+    for c in calls:
+        name = c.name.lower()
+        if name in _TRANSFORMS:
+            raise SelectError(f"{c.name}() is not supported yet")
+        if name not in _AGGREGATES and name not in _SELECTORS:
+            raise SelectError(f"undefined function {c.name}()")
+        want = 2 if name == "percentile" else 1
+        if len(c.args) != want:
+            raise SelectError(f"invalid number of arguments for {name}, expected {want}, got {len(c.args)}")
+        if name == "percentile" and not isinstance(c.args[1], (ast.IntegerLiteral, ast.NumberLiteral)):
+            raise SelectError("expected float argument in percentile()")
+        arg = c.args[0]
+        if isinstance(arg, ast.Call) and not (name == "count" and arg.name.lower() == "distinct"):
+            raise SelectError(f"expected field argument in {c.name}()")
+        if isinstance(arg, ast.Distinct):
+            continue
+        if not isinstance(arg, (ast.VarRef, ast.Call)):
+            raise SelectError(f"expected field argument in {c.name}()")
+    if calls:
+        for f in fields:
+            if not _calls(f.expr) and _refs(f.expr):
+                raise SelectError("mixing aggregate and non-aggregate queries is not supported")
+        if any(c.name.lower() == "distinct" for c in calls) and len(calls) > 1:
+            raise SelectError("aggregate function distinct() cannot be combined with other functions or fields")
+
+
+def _refs(expr):
+    return [n for n in ast.walk(expr) if isinstance(n, ast.VarRef)]
+
+
+# -- reading -------------------------------------------------------------------------------
+
+@dataclass
+class _Table:
+    """The rows a query reads from one source, sorted by (group, time)."""
+
+    times: np.ndarray            # int64 ns
+    group: np.ndarray            # int64 output group per row
+    group_tags: list             # dict of GROUP BY tags per group id
+    frame: dict                  # name or (name, "tag"/"field") -> Vec
+
+
+def _group_keys(dims, tags_of_series, all_tag_keys):
+    keys = []
+    for d in dims:
+        if d == "*":
+            keys += sorted(all_tag_keys)
+        elif isinstance(d, ast.RegexLiteral):
+            rx = regex(d.pattern)
+            keys += sorted(k for k in all_tag_keys if rx.search(k))
+        else:
+            keys.append(d)
+    seen, out = set(), []
+    for k in keys:
+        if k not in seen:
+            seen.add(k)
+            out.append(k)
+    return out
+
+
+def _needed_names(fields, cond):
+    names = set()
+    for f in fields:
+        names.update(r.name for r in _refs(f.expr))
+        for n in ast.walk(f.expr):
+            if isinstance(n, ast.Distinct):
+                names.add(n.name)
+    if cond is not None:
+        names.update(r.name for r in _refs(cond))
+    return names
+
+
+def _read(engine, source, fields, cond, dims, lo, hi):
+    if not source.series:
+        return None
+    all_tag_keys = set()
+    for s in source.series:
+        all_tag_keys.update(s["tags"])
+    group_keys = _group_keys(dims, None, all_tag_keys)
+    needed = _needed_names(fields, cond)
+    # tag-only conditions prune series before anything is read
+    series = source.series
+    if cond is not None and not any(r.name in source.fields and r.type != "tag" for r in _refs(cond)) \
+            and all(r.name not in ("time",) for r in _refs(cond)):
+        keep = []
+        for s in series:
+            frame = {k: Vec(np.array([v], dtype=object)) for k, v in s["tags"].items()}
+            frame.update({(k, "tag"): vec for k, vec in frame.items()})
+            frame["_name"] = Vec(np.array([source.measurement], dtype=object))
+            if condition_mask(cond, frame, 1)[0]:
+                keep.append(s)
+        series = keep
+        cond = None
+    if not series:
+        return None
+    series = sorted(series, key=lambda s: sorted(s["tags"].items()))
+    rows = engine.read_many(source.database, [s["id"] for s in series], None if lo == MIN_TIME else lo,
+                            None if hi == MAX_TIME else hi, rp=source.rp)
+    times, sidx = [], []
+    for i, s in enumerate(series):
+        r = rows.get(s["id"])
+        if r is not None and len(r):
+            times.append(r.times)
+            sidx.append(np.full(len(r), i, dtype=np.int64))
+    if not times:
+        return None
+    times = np.concatenate(times)
+    sidx = np.concatenate(sidx)
+    frame = {}
+    for name in needed:
+        if name in source.fields:
+            frame[name] = _field_column(source.fields[name], name, series, rows)
+        if name in all_tag_keys or name not in source.fields:
+            vals = np.array([s["tags"].get(name) for s in series], dtype=object)
+            present = np.array([name in s["tags"] for s in series], dtype=bool)
+            tag_vec = Vec(vals[sidx], present[sidx])
+            frame[(name, "tag")] = tag_vec
+            if name not in source.fields:
+                frame[name] = tag_vec
+        frame[(name, "field")] = frame.get(name) if name in source.fields else \
+            Vec(np.zeros(len(times)), np.zeros(len(times), dtype=bool))
+    frame["_name"] = Vec(np.full(len(times), source.measurement, dtype=object))
+    # groups of the output: one per distinct GROUP BY tag values among the read series
+    gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
+    gid_of, group_tags = {}, []
+    series_group = np.empty(len(series), dtype=np.int64)
+    for i, gv in enumerate(gvals):
+        gid = gid_of.get(gv)
+        if gid is None:
+            gid = gid_of[gv] = len(group_tags)
+            group_tags.append(dict(zip(group_keys, gv)))
+        series_group[i] = gid
+    group = series_group[sidx]
+    if cond is not None:
+        try:
+            keep = condition_mask(cond, frame, len(times))
+        except EvalError as ex:
+            raise SelectError(str(ex)) from None
+        times, group, sidx = times[keep], group[keep], sidx[keep]
+        frame = {k: v.take(keep) for k, v in frame.items()}
+    order = np.lexsort((sidx, times, group))
+    frame = {k: v.take(order) for k, v in frame.items()}
+    return _Table(times[order], group[order], group_tags, frame)
+
+
+def _field_column(ftype, name, series, rows):
+    parts, valid = [], []
+    for s in series:
+        r = rows.get(s["id"])
+        if r is None or not len(r):
+            continue
+        col = r.columns.get(name)
+        if col is None or col.type != ftype:
+            parts.append(ft.empty_values(ftype, len(r)))
+            valid.append(np.zeros(len(r), dtype=bool))
+        else:
+            parts.append(col.values)
+            valid.append(col.valid_mask(len(r)))
+    values = np.concatenate(parts)
+    if ftype == ft.STRING and values.dtype != object:
+        values = values.astype(object)
+    return Vec(values, np.concatenate(valid))
+
+
+# -- raw queries ---------------------------------------------------------------------------
+
+def _column_names(fields):
+    names, seen = [], {}
+    for f in fields:
+        base = f.alias or _default_name(f.expr)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        names.append(base if n == 0 else f"{base}_{n}")
+    return names
+
+
+def _default_name(expr):
+    if isinstance(expr, ast.VarRef):
+        return expr.name
+    if isinstance(expr, ast.Call):
+        return expr.name
+    if isinstance(expr, ast.BinaryExpr):
+        parts = [_default_name(x) for x in (expr.lhs, expr.rhs)]
+        parts = [p for p in parts if p]
+        return "_".join(parts)
+    if isinstance(expr, ast.ParenExpr):
+        return _default_name(expr.expr)
+    return ""
+
+
+def _is_field_expr(expr, source):
+    return any((r.name in source.fields and r.type != "tag") for r in _refs(expr))
+
+
+def _raw(source, table, fields, stmt):
+    n = len(table.times)
+    names = _column_names(fields)
+    vecs = []
+    any_valid = np.zeros(n, dtype=bool)
+    has_field = False
+    for f in fields:
+        try:
+            vec = evaluate(f.expr, table.frame, n)
+        except EvalError as ex:
+            raise SelectError(str(ex)) from None
+        vecs.append(vec)
+        if _is_field_expr(f.expr, source):
+            has_field = True
+            any_valid |= vec.mask()
+    if not has_field:
+        if all(not _is_field_expr(f.expr, source) and _refs(f.expr) for f in fields):
+            raise SelectError("statement must have at least one field in select clause")
+    keep = any_valid
+    out = []
+    for gid, tags in enumerate(table.group_tags):
+        rows_idx = np.flatnonzero(keep & (table.group == gid))
+        if not stmt.time_ascending:
+            rows_idx = rows_idx[::-1]
+        if stmt.offset:
+            rows_idx = rows_idx[stmt.offset:]
+        if stmt.limit:
+            rows_idx = rows_idx[:stmt.limit]
+        if not len(rows_idx):
+            continue
+        cols = [table.times[rows_idx].tolist()] + [_to_list(v, rows_idx) for v in vecs]
+        out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
+                             [list(r) for r in zip(*cols)]))
+    return out
+
+
+def _to_list(vec, idx):
+    values = vec.values[idx]
+    out = values.tolist()
+    if vec.valid is not None:
+        valid = vec.valid[idx]
+        if not valid.all():
+            out = [v if ok else None for v, ok in zip(out, valid.tolist())]
+    return out
+
+
+# -- aggregate queries ---------------------------------------------------------------------
+
+def _window_starts(times, interval, offset, tz):
+    """Start of the GROUP BY time window of every time (InfluxDB's ``IteratorOptions.Window``)."""
+    t = times - offset
+    zone_ns = _zone_offsets(t, tz)
+    dt = np.mod(t + zone_ns, interval)
+    return t - dt + offset
+
+
+def _zone_offsets(times, tz):
+    if tz is None or tz is _dt.timezone.utc or not len(times):
+        return 0
+    hours = times // (3600 * 10**9)
+    uniq, inv = np.unique(hours, return_inverse=True)
+    offs = np.array([int(_dt.datetime.fromtimestamp(int(h) * 3600, tz).utcoffset().total_seconds()) * 10**9
+                     for h in uniq.tolist()], dtype=np.int64)
+    return offs[inv]
+
+
+def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz):
+    n = len(table.times)
+    utz = None if not stmt.location else tz
+    if interval:
+        buckets = _window_starts(table.times, interval, offset, utz)
+    else:
+        buckets = np.zeros(n, dtype=np.int64)
+    names = _column_names(fields)
+    ngroups = len(table.group_tags)
+    # results[call] = {group: (bucket times array, values list, point times or None)}
+    results = {}
+    for call in dict.fromkeys(calls):
+        results[call] = _reduce_call(call, table, buckets, ngroups)
+    single_selector = (len(calls) == 1 and calls[0].name.lower() in _SELECTORS and not interval)
+    out = []
+    first_bucket = _window_starts(np.array([lo], dtype=np.int64), interval, offset, utz)[0] \
+        if interval and lo != MIN_TIME else None
+    last_bucket = _window_starts(np.array([hi], dtype=np.int64), interval, offset, utz)[0] if interval else None
+    for gid in range(ngroups):
+        per_call = {c: results[c].get(gid) for c in results}
+        if all(v is None for v in per_call.values()):
+            continue
+        if interval:
+            if stmt.fill == "none":
+                grid = np.unique(np.concatenate([v[0] for v in per_call.values() if v is not None]))
+            else:
+                start = first_bucket
+                if start is None:
+                    start = min(int(v[0][0]) for v in per_call.values() if v is not None and len(v[0]))
+                grid = _grid(start, last_bucket, interval)
+        else:
+            grid = np.array([0 if lo == MIN_TIME else lo], dtype=np.int64)
+        columns = {}
+        for call, res in per_call.items():
+            columns[call] = _on_grid(call, res, grid, stmt, interval)
+        frame_n = len(grid)
+        row_times = grid
+        if single_selector:
+            res = per_call[calls[0]]
+            if res is not None and res[2] is not None and len(res[2]):
+                row_times = np.asarray(res[2], dtype=np.int64)
+        vecs = []
+        for f in fields:
+            try:
+                vecs.append(evaluate(f.expr, columns, frame_n))
+            except EvalError as ex:
+                raise SelectError(str(ex)) from None
+        keep = np.ones(frame_n, dtype=bool)
+        if stmt.fill == "none" or not interval:
+            keep = np.zeros(frame_n, dtype=bool)
+            for v in vecs:
+                keep |= v.mask()
+        idx = np.flatnonzero(keep)
+        if not stmt.time_ascending:
+            idx = idx[::-1]
+        if stmt.offset:
+            idx = idx[stmt.offset:]
+        if stmt.limit:
+            idx = idx[:stmt.limit]
+        if not len(idx):
+            continue
+        rows = [row_times[idx].tolist()] + [_to_list(v, idx) for v in vecs]
+        out.append(OutSeries(source.measurement, table.group_tags[gid] if stmt.dimensions and
+                             table.group_tags[gid] else {}, ["time"] + names, [list(r) for r in zip(*rows)]))
+    return out
+
+
+def _grid(start, end, interval):
+    if end < start:
+        return np.empty(0, dtype=np.int64)
+    count = (end - start) // interval + 1
+    if count > 10_000_000:
+        raise SelectError(f"max-select-buckets limit exceeded: ({count}/10000000)")
+    return start + np.arange(count, dtype=np.int64) * interval
+
+
+def _reduce_call(call, table, buckets, ngroups):
+    """``{group: (bucket starts, values Vec, point times or None)}`` of one call."""
+    name = call.name.lower()
+    arg = call.args[0]
+    distinct = False
+    if name == "count" and isinstance(arg, ast.Call) and arg.name.lower() == "distinct":
+        name, arg = "count_distinct", arg.args[0]
+    if isinstance(arg, ast.Distinct):
+        arg, distinct = ast.VarRef(arg.name), True
+        if name == "count":
+            name = "count_distinct"
+    if name == "distinct":
+        distinct = True
+    vec = table.frame.get(arg.name) if arg.type != "tag" else table.frame.get((arg.name, "tag"))
+    if vec is None:
+        return {}
+    valid = vec.mask()
+    if not valid.any():
+        return {}
+    idx = np.flatnonzero(valid)
+    values = vec.values[idx]
+    times = table.times[idx]
+    group = table.group[idx]
+    b = buckets[idx]
+    if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
+        raise SelectError(f"unsupported {call.name} type: {'string' if values.dtype == object else 'boolean'}")
+    new = np.ones(len(idx), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (b[1:] != b[:-1])
+    starts = np.flatnonzero(new)
+    if name == "distinct":
+        return _distinct_runs(values, times, group, b, starts)
+    extra = (float(call.args[1].value),) if name == "percentile" else ()
+    if values.dtype == object:
+        values = values.astype(str)
+    out_vals, out_times, out_valid = functions.reduce_runs(name, times, values, starts, *extra)
+    run_group, run_bucket = group[starts], b[starts]
+    out = {}
+    bounds = np.flatnonzero(np.diff(run_group)) + 1
+    for part in np.split(np.arange(len(starts)), bounds):
+        if not len(part):
+            continue
+        gid = int(run_group[part[0]])
+        vals = out_vals[part]
+        if vals.dtype.kind == "U":
+            vals = vals.astype(object)
+        out[gid] = (run_bucket[part], Vec(vals, None if out_valid is None else out_valid[part]),
+                    None if out_times is None else out_times[part])
+    return out
+
+
+def _distinct_runs(values, times, group, b, starts):
+    raise SelectError("distinct() is not supported yet")
+
+
+def _on_grid(call, res, grid, stmt, interval):
+    """The call's values on the bucket grid, empty buckets filled as ``fill()`` says."""
+    n = len(grid)
+    is_count = call.name.lower() == "count"
+    if res is None:
+        if is_count and stmt.fill == "null":
+            return Vec(np.zeros(n, dtype=np.int64))
+        return Vec(np.zeros(n, dtype=np.float64), np.zeros(n, dtype=bool))
+    rb, rvec, _ = res
+    if not interval:
+        return rvec if len(rb) else Vec(np.zeros(n), np.zeros(n, dtype=bool))
+    pos = np.searchsorted(grid, rb)
+    inside = (pos < n) & (grid[np.minimum(pos, n - 1)] == rb)
+    values = np.zeros(n, dtype=rvec.values.dtype) if rvec.values.dtype != object else np.empty(n, dtype=object)
+    valid = np.zeros(n, dtype=bool)
+    values[pos[inside]] = rvec.values[inside]
+    valid[pos[inside]] = rvec.mask()[inside]
+    fill = stmt.fill
+    if fill == "null" and is_count:
+        fill, fill_value = "number", 0
+    else:
+        fill_value = stmt.fill_value
+    if fill == "number":
+        values = values.copy()
+        if values.dtype.kind in "iu" and isinstance(fill_value, float) and not float(fill_value).is_integer():
+            values = values.astype(np.float64)
+        values[~valid] = fill_value
+        return Vec(values)
+    if fill == "previous":
+        idx = np.where(valid, np.arange(n), -1)
+        np.maximum.accumulate(idx, out=idx)
+        ok = idx >= 0
+        return Vec(values[np.maximum(idx, 0)], ok)
+    if fill == "linear" and values.dtype.kind in "iuf":
+        known = np.flatnonzero(valid)
+        if len(known) >= 2:
+            filled = values.astype(np.float64)
+            inner = (np.arange(n) > known[0]) & (np.arange(n) < known[-1]) & ~valid
+            filled[inner] = np.interp(grid[inner], grid[known], values[known].astype(np.float64))
+            if values.dtype.kind in "iu":
+                filled = np.where(valid, values, filled.astype(np.int64))
+            return Vec(filled if values.dtype.kind == "f" else filled.astype(values.dtype), valid | inner)
+    return Vec(values, valid)
+
+
+def _order_series(series):
+    return sorted(series, key=lambda s: (s.name, sorted(s.tags.items())))
+
+
+# -- output --------------------------------------------------------------------------------
+
+def format_times(series, epoch, location=""):
+    """Turn the int-ns first column into ``epoch`` integers, or RFC3339 strings in the zone."""
+    if epoch:
+        unit = EPOCH_UNITS.get(epoch, 1)
+        for s in series:
+            for row in s.values:
+                t = row[0]
+                row[0] = t // unit if t >= 0 else -(-t // unit)   # Go's division truncates
+        return series
+    tz = zone(location) if location else None
+    for s in series:
+        for row in s.values:
+            row[0] = rfc3339(row[0], tz)
+    return series
+
+
+def rfc3339(ns, tz=None):
+    """Go's ``time.RFC3339Nano`` text of ``ns`` (trailing zeros of the fraction dropped)."""
+    secs, frac = divmod(int(ns), 10**9)
+    when = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=secs)
+    if tz is not None:
+        when = when.astimezone(tz)
+    text = when.strftime("%Y-%m-%dT%H:%M:%S")
+    if frac:
+        text += "." + f"{frac:09d}".rstrip("0")
+    if tz is None or when.utcoffset() == _dt.timedelta(0):
+        return text + "Z"
+    off = when.strftime("%z")
+    return text + off[:3] + ":" + off[3:]
