@@ -97,7 +97,7 @@ def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
     fields = _expand_fields(stmt.fields, sources)
     calls = [c for f in fields for c in _calls(f.expr)]
     aggregate = bool(calls)
-    _validate(fields, calls, interval)
+    _validate(fields, calls, interval, stmt.fill)
     lo = MIN_TIME if tr.lo is None else tr.lo
     hi = tr.hi
     if hi is None:
@@ -258,7 +258,7 @@ def _expand_fields(fields, sources):
     return out
 
 
-def _validate(fields, calls, interval):
+def _validate(fields, calls, interval, fill):
     for c in calls:
         name = c.name.lower()
         if name in _TRANSFORMS:
@@ -277,12 +277,24 @@ def _validate(fields, calls, interval):
             continue
         if not isinstance(arg, (ast.VarRef, ast.Call)):
             raise SelectError(f"expected field argument in {c.name}()")
-    if calls:
-        for f in fields:
-            if not _calls(f.expr) and _refs(f.expr):
-                raise SelectError("mixing aggregate and non-aggregate queries is not supported")
-        if any(c.name.lower() == "distinct" for c in calls) and len(calls) > 1:
-            raise SelectError("aggregate function distinct() cannot be combined with other functions or fields")
+    aux = any(not _calls(f.expr) and _refs(f.expr) for f in fields)
+    if not calls:
+        if fill == "none":
+            raise SelectError("fill(none) must be used with a function")
+        if fill == "linear":
+            raise SelectError("fill(linear) must be used with a function")
+        if interval:
+            raise SelectError("GROUP BY requires at least one aggregate function")
+        return
+    has_distinct = any(c.name.lower() == "distinct" or any(isinstance(a, ast.Distinct) for a in c.args)
+                       for c in calls)
+    if has_distinct and (len(calls) != 1 or aux):
+        raise SelectError("aggregate function distinct() cannot be combined with other functions or fields")
+    if aux:
+        if not all(c.name.lower() in _SELECTORS for c in calls):
+            raise SelectError("mixing aggregate and non-aggregate queries is not supported")
+        if len(calls) > 1:
+            raise SelectError("mixing multiple selector functions with tags or fields is not supported")
 
 
 def _refs(expr):
@@ -522,53 +534,51 @@ def _zone_offsets(times, tz):
 def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz):
     n = len(table.times)
     utz = None if not stmt.location else tz
-    if interval:
-        buckets = _window_starts(table.times, interval, offset, utz)
-    else:
-        buckets = np.zeros(n, dtype=np.int64)
+    buckets = _window_starts(table.times, interval, offset, utz) if interval else np.zeros(n, dtype=np.int64)
     names = _column_names(fields)
-    ngroups = len(table.group_tags)
-    # results[call] = {group: (bucket times array, values list, point times or None)}
-    results = {}
-    for call in dict.fromkeys(calls):
-        results[call] = _reduce_call(call, table, buckets, ngroups)
-    single_selector = (len(calls) == 1 and calls[0].name.lower() in _SELECTORS and not interval)
-    out = []
+    results = {call: _reduce_call(call, table, buckets) for call in dict.fromkeys(calls)}
+    selector = calls[0] if len(calls) == 1 and calls[0].name.lower() in _SELECTORS else None
+    distinct = len(calls) == 1 and calls[0].name.lower() == "distinct"
+    aux = [r for f in fields if not _calls(f.expr) for r in _refs(f.expr)]
     first_bucket = _window_starts(np.array([lo], dtype=np.int64), interval, offset, utz)[0] \
         if interval and lo != MIN_TIME else None
     last_bucket = _window_starts(np.array([hi], dtype=np.int64), interval, offset, utz)[0] if interval else None
-    for gid in range(ngroups):
+    default_time = 0 if lo == MIN_TIME else lo
+    out = []
+    for gid, tags in enumerate(table.group_tags):
         per_call = {c: results[c].get(gid) for c in results}
         if all(v is None for v in per_call.values()):
             continue
-        if interval:
-            if stmt.fill == "none":
-                grid = np.unique(np.concatenate([v[0] for v in per_call.values() if v is not None]))
-            else:
+        if distinct:
+            grid, columns = _distinct_rows(calls[0], per_call[calls[0]], interval, default_time)
+            row_times = grid
+        else:
+            if interval and stmt.fill != "none":
                 start = first_bucket
                 if start is None:
                     start = min(int(v[0][0]) for v in per_call.values() if v is not None and len(v[0]))
                 grid = _grid(start, last_bucket, interval)
-        else:
-            grid = np.array([0 if lo == MIN_TIME else lo], dtype=np.int64)
-        columns = {}
-        for call, res in per_call.items():
-            columns[call] = _on_grid(call, res, grid, stmt, interval)
-        frame_n = len(grid)
-        row_times = grid
-        if single_selector:
-            res = per_call[calls[0]]
-            if res is not None and res[2] is not None and len(res[2]):
-                row_times = np.asarray(res[2], dtype=np.int64)
+            elif interval:
+                grid = np.unique(np.concatenate([v[0] for v in per_call.values() if v is not None]))
+            else:
+                grid = np.array([default_time], dtype=np.int64)
+            columns = {call: _on_grid(call, res, grid, stmt, interval) for call, res in per_call.items()}
+            row_times = grid
+            if selector is not None and per_call[selector] is not None:
+                rb, _, rows_of = per_call[selector]
+                if not interval:
+                    row_times = table.times[rows_of]
+                for ref in aux:
+                    columns[_ref_key(ref)] = _aux_on_grid(table, ref, rb, rows_of, grid)
         vecs = []
         for f in fields:
             try:
-                vecs.append(evaluate(f.expr, columns, frame_n))
+                vecs.append(evaluate(f.expr, columns, len(grid)))
             except EvalError as ex:
                 raise SelectError(str(ex)) from None
-        keep = np.ones(frame_n, dtype=bool)
-        if stmt.fill == "none" or not interval:
-            keep = np.zeros(frame_n, dtype=bool)
+        keep = np.ones(len(grid), dtype=bool)
+        if stmt.fill == "none" or not interval or distinct:
+            keep = np.zeros(len(grid), dtype=bool)
             for v in vecs:
                 keep |= v.mask()
         idx = np.flatnonzero(keep)
@@ -580,10 +590,30 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
             idx = idx[:stmt.limit]
         if not len(idx):
             continue
-        rows = [row_times[idx].tolist()] + [_to_list(v, idx) for v in vecs]
-        out.append(OutSeries(source.measurement, table.group_tags[gid] if stmt.dimensions and
-                             table.group_tags[gid] else {}, ["time"] + names, [list(r) for r in zip(*rows)]))
+        rows = [np.asarray(row_times)[idx].tolist()] + [_to_list(v, idx) for v in vecs]
+        out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
+                             [list(r) for r in zip(*rows)]))
     return out
+
+
+def _ref_key(ref):
+    return ref.name if not ref.type else (ref.name, ref.type)
+
+
+def _aux_on_grid(table, ref, run_buckets, rows_of, grid):
+    """Values of an auxiliary field or tag at the points a selector chose, on the bucket grid."""
+    vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+    n = len(grid)
+    if vec is None:
+        return Vec(np.zeros(n), np.zeros(n, dtype=bool))
+    chosen = vec.take(rows_of)
+    pos = np.searchsorted(grid, run_buckets)
+    inside = (pos < n) & (grid[np.minimum(pos, n - 1)] == run_buckets)
+    values = np.empty(n, dtype=object) if chosen.values.dtype == object else np.zeros(n, dtype=chosen.values.dtype)
+    valid = np.zeros(n, dtype=bool)
+    values[pos[inside]] = chosen.values[inside]
+    valid[pos[inside]] = chosen.mask()[inside]
+    return Vec(values, valid)
 
 
 def _grid(start, end, interval):
@@ -595,20 +625,19 @@ def _grid(start, end, interval):
     return start + np.arange(count, dtype=np.int64) * interval
 
 
-def _reduce_call(call, table, buckets, ngroups):
-    """``{group: (bucket starts, values Vec, point times or None)}`` of one call."""
+def _reduce_call(call, table, buckets):
+    """``{group: (bucket starts, values Vec, chosen rows or None)}`` of one call.
+
+    ``chosen rows`` (selectors only) are the table rows of the points the selector picked.
+    """
     name = call.name.lower()
     arg = call.args[0]
-    distinct = False
     if name == "count" and isinstance(arg, ast.Call) and arg.name.lower() == "distinct":
         name, arg = "count_distinct", arg.args[0]
     if isinstance(arg, ast.Distinct):
-        arg, distinct = ast.VarRef(arg.name), True
-        if name == "count":
-            name = "count_distinct"
-    if name == "distinct":
-        distinct = True
-    vec = table.frame.get(arg.name) if arg.type != "tag" else table.frame.get((arg.name, "tag"))
+        arg = ast.VarRef(arg.name)
+        name = "count_distinct" if name == "count" else name
+    vec = table.frame.get(_ref_key(arg)) or table.frame.get(arg.name)
     if vec is None:
         return {}
     valid = vec.mask()
@@ -616,37 +645,58 @@ def _reduce_call(call, table, buckets, ngroups):
         return {}
     idx = np.flatnonzero(valid)
     values = vec.values[idx]
-    times = table.times[idx]
     group = table.group[idx]
     b = buckets[idx]
     if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
-        raise SelectError(f"unsupported {call.name} type: {'string' if values.dtype == object else 'boolean'}")
+        kind = "string" if values.dtype == object else "boolean"
+        raise SelectError(f"unsupported {call.name} type: {kind}" if name != "percentile" else
+                          f"unsupported percentile iterator type: {kind}")
     new = np.ones(len(idx), dtype=bool)
     new[1:] = (group[1:] != group[:-1]) | (b[1:] != b[:-1])
     starts = np.flatnonzero(new)
     if name == "distinct":
-        return _distinct_runs(values, times, group, b, starts)
+        return _split_by_group(group[starts], b[starts], Vec(values, None), idx, starts=starts)
     extra = (float(call.args[1].value),) if name == "percentile" else ()
     if values.dtype == object:
         values = values.astype(str)
-    out_vals, out_times, out_valid = functions.reduce_runs(name, times, values, starts, *extra)
-    run_group, run_bucket = group[starts], b[starts]
+    # selectors report positions: pass row numbers as the "times" and map back
+    out_vals, chosen, out_valid = functions.reduce_runs(name, idx.astype(np.int64), values, starts, *extra)
+    if out_vals.dtype.kind == "U":
+        out_vals = out_vals.astype(object)
+    return _split_by_group(group[starts], b[starts], Vec(out_vals, out_valid), chosen)
+
+
+def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):
     out = {}
     bounds = np.flatnonzero(np.diff(run_group)) + 1
-    for part in np.split(np.arange(len(starts)), bounds):
+    for part in np.split(np.arange(len(run_group)), bounds):
         if not len(part):
             continue
         gid = int(run_group[part[0]])
-        vals = out_vals[part]
-        if vals.dtype.kind == "U":
-            vals = vals.astype(object)
-        out[gid] = (run_bucket[part], Vec(vals, None if out_valid is None else out_valid[part]),
-                    None if out_times is None else out_times[part])
+        if starts is not None:   # distinct: keep every value of the group's runs
+            lo_i = starts[part[0]]
+            hi_i = starts[part[-1] + 1] if part[-1] + 1 < len(starts) else len(vec.values)
+            out[gid] = (run_bucket[part], vec, (starts[part], lo_i, hi_i))
+            continue
+        out[gid] = (run_bucket[part], Vec(vec.values[part], None if vec.valid is None else vec.valid[part]),
+                    None if chosen is None else chosen[part])
     return out
 
 
-def _distinct_runs(values, times, group, b, starts):
-    raise SelectError("distinct() is not supported yet")
+def _distinct_rows(call, res, interval, default_time):
+    """Rows of ``distinct(field)``: each bucket's distinct values, sorted, at the bucket's time."""
+    run_buckets, vec, (run_starts, lo_i, hi_i) = res
+    times, values = [], []
+    ends = list(run_starts[1:]) + [hi_i]
+    for b, s, e in zip(run_buckets.tolist(), run_starts.tolist(), ends):
+        seg = vec.values[s:e]
+        uniq = sorted(set(seg.tolist()), key=lambda v: (isinstance(v, str), v))
+        times += [b if interval else default_time] * len(uniq)
+        values += uniq
+    grid = np.asarray(times, dtype=np.int64)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return grid, {call: Vec(arr)}
 
 
 def _on_grid(call, res, grid, stmt, interval):
@@ -654,8 +704,6 @@ def _on_grid(call, res, grid, stmt, interval):
     n = len(grid)
     is_count = call.name.lower() == "count"
     if res is None:
-        if is_count and stmt.fill == "null":
-            return Vec(np.zeros(n, dtype=np.int64))
         return Vec(np.zeros(n, dtype=np.float64), np.zeros(n, dtype=bool))
     rb, rvec, _ = res
     if not interval:
