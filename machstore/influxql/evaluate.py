@@ -106,7 +106,57 @@ def evaluate(expr, frame, n):
         return _binary(expr, frame, n)
     if isinstance(expr, ast.Call) and expr in frame:
         return frame[expr]
+    if isinstance(expr, ast.Call) and expr.name.lower() in MATH:
+        return _math(expr, frame, n)
     raise EvalError(f"unsupported expression: {expr}")
+
+
+MATH = {"abs", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "exp", "ln", "log", "log2", "log10",
+        "sqrt", "pow", "floor", "ceil", "round"}
+_UNARY = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+          "exp": np.exp, "ln": np.log, "log2": np.log2, "log10": np.log10, "sqrt": np.sqrt}
+
+
+def _math(expr, frame, n):
+    """InfluxDB's math functions, element by element; a NaN or infinite result is null."""
+    name = expr.name.lower()
+    args = [evaluate(a, frame, n) for a in expr.args]
+    first = args[0]
+    if not _is_numeric(first.values):
+        return Vec(np.zeros(n), np.zeros(n, dtype=bool))
+    ints = first.values.dtype.kind in "iu"
+    with np.errstate(all="ignore"):
+        if name == "abs":
+            out = np.abs(first.values)
+        elif name in ("floor", "ceil", "round"):
+            if ints:
+                return first
+            fn = {"floor": np.floor, "ceil": np.ceil, "round": _round_half_away}[name]
+            out = fn(first.values)
+        elif name in _UNARY:
+            out = _UNARY[name](first.values.astype(np.float64))
+        else:
+            second = args[1]
+            a, b = first.values.astype(np.float64), second.values.astype(np.float64)
+            if name == "atan2":
+                out = np.arctan2(a, b)
+            elif name == "pow":
+                out = np.power(a, b)
+            else:  # log(x, base)
+                out = np.log(a) / np.log(b)
+            first = Vec(out, _both_valid(first, second))
+    valid = first.valid
+    if out.dtype.kind == "f":
+        finite = np.isfinite(out)
+        if not finite.all():
+            valid = finite if valid is None else valid & finite
+            out = np.where(finite, out, 0.0)
+    return Vec(out, valid)
+
+
+def _round_half_away(values):
+    """Go's math.Round: halves away from zero (numpy's round goes to even)."""
+    return np.sign(values) * np.floor(np.abs(values) + 0.5)
 
 
 def _ref_key(ref):

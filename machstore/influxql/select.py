@@ -31,8 +31,8 @@ import numpy as np
 from machstore import errors
 from machstore.storage import fieldtypes as ft
 
-from . import ast, functions
-from .evaluate import EvalError, Vec, condition_mask, evaluate, regex
+from . import ast, functions, transforms
+from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
 __all__ = ["run_select", "SelectError", "format_times", "EPOCH_UNITS"]
@@ -43,11 +43,8 @@ EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 36
 _AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct"}
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
-_TRANSFORMS = {"derivative", "non_negative_derivative", "difference", "non_negative_difference",
-               "moving_average", "cumulative_sum", "elapsed", "integral", "top", "bottom", "sample",
-               "holt_winters", "holt_winters_with_fit", "abs", "sin", "cos", "tan", "asin", "acos", "atan",
-               "atan2", "exp", "ln", "log", "log2", "log10", "sqrt", "pow", "floor", "ceil", "round",
-               "chande_momentum_oscillator", "exponential_moving_average",
+_NOT_YET = {"integral", "top", "bottom", "sample", "holt_winters", "holt_winters_with_fit",
+            "chande_momentum_oscillator", "exponential_moving_average",
                "double_exponential_moving_average", "kaufmans_efficiency_ratio",
                "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
                "triple_exponential_derivative", "relative_strength_index"}
@@ -111,6 +108,8 @@ def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
             continue
         if aggregate:
             out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
+        elif any(_transform_calls(f.expr) for f in fields):
+            out += _raw_transform(source, table, fields, stmt)
         else:
             out += _raw(source, table, fields, stmt)
     out = _order_series(out)
@@ -187,13 +186,16 @@ def _dimensions(stmt, now_ns):
         elif isinstance(e, ast.RegexLiteral):
             dims.append(e)
         else:
-            raise SelectError(f"only time and tag dimensions allowed")
+            raise SelectError("only time and tag dimensions allowed")
     return interval, offset, dims
 
 
 def _calls(expr):
-    """Aggregate/selector calls of a field expression, outermost first."""
+    """Aggregate/selector calls of a field expression (inside math and transformation calls)."""
     if isinstance(expr, ast.Call):
+        name = expr.name.lower()
+        if name in MATH or name in transforms.TRANSFORMS:
+            return [c for a in expr.args for c in _calls(a)]
         return [expr]
     if isinstance(expr, ast.BinaryExpr):
         return _calls(expr.lhs) + _calls(expr.rhs)
@@ -259,9 +261,12 @@ def _expand_fields(fields, sources):
 
 
 def _validate(fields, calls, interval, fill):
+    for f in fields:
+        for t in _transform_calls(f.expr):
+            _validate_transform(t, interval)
     for c in calls:
         name = c.name.lower()
-        if name in _TRANSFORMS:
+        if name in _NOT_YET:
             raise SelectError(f"{c.name}() is not supported yet")
         if name not in _AGGREGATES and name not in _SELECTORS:
             raise SelectError(f"undefined function {c.name}()")
@@ -277,7 +282,11 @@ def _validate(fields, calls, interval, fill):
             continue
         if not isinstance(arg, (ast.VarRef, ast.Call)):
             raise SelectError(f"expected field argument in {c.name}()")
-    aux = any(not _calls(f.expr) and _refs(f.expr) for f in fields)
+    aux = any(not _calls(f.expr) and not _transform_calls(f.expr) and _refs(f.expr) for f in fields)
+    if not calls and any(_transform_calls(f.expr) for f in fields):
+        if aux:
+            raise SelectError("mixing aggregate and non-aggregate queries is not supported")
+        return
     if not calls:
         if fill == "none":
             raise SelectError("fill(none) must be used with a function")
@@ -295,6 +304,46 @@ def _validate(fields, calls, interval, fill):
             raise SelectError("mixing aggregate and non-aggregate queries is not supported")
         if len(calls) > 1:
             raise SelectError("mixing multiple selector functions with tags or fields is not supported")
+
+
+def _transform_calls(expr):
+    """Transformation calls of a field expression (derivative(), difference(), ...)."""
+    return [n for n in ast.walk(expr) if isinstance(n, ast.Call) and n.name.lower() in transforms.TRANSFORMS]
+
+
+def _validate_transform(call, interval):
+    name = call.name.lower()
+    lo_hi = {"derivative": (1, 2), "non_negative_derivative": (1, 2), "elapsed": (1, 2),
+             "difference": (1, 1), "non_negative_difference": (1, 1), "cumulative_sum": (1, 1),
+             "moving_average": (2, 2)}[name]
+    got = len(call.args)
+    if not lo_hi[0] <= got <= lo_hi[1]:
+        if lo_hi[0] == lo_hi[1]:
+            raise SelectError(f"invalid number of arguments for {name}, expected {lo_hi[0]}, got {got}")
+        raise SelectError(f"invalid number of arguments for {name}, expected at least {lo_hi[0]} "
+                          f"but no more than {lo_hi[1]}, got {got}")
+    if name == "moving_average":
+        if not isinstance(call.args[1], ast.IntegerLiteral):
+            raise SelectError(f"second argument for moving_average must be an integer, "
+                              f"got *influxql.{type(call.args[1]).__name__}")
+        if call.args[1].value <= 1:
+            raise SelectError(f"moving_average window must be greater than 1, got {call.args[1].value}")
+    elif got == 2:
+        if not isinstance(call.args[1], ast.DurationLiteral):
+            raise SelectError(f"second argument to {name} must be a duration, "
+                              f"got *influxql.{type(call.args[1]).__name__}")
+        if call.args[1].value <= 0:
+            raise SelectError(f"duration argument must be positive, got {ast.format_duration(call.args[1].value)}")
+    arg = call.args[0]
+    if isinstance(arg, ast.Call):
+        if not interval:
+            raise SelectError(f"{name} aggregate requires a GROUP BY interval")
+        if arg.name.lower() not in _AGGREGATES | _SELECTORS:
+            raise SelectError(f"aggregate function required inside the call to {name}")
+    elif not isinstance(arg, ast.VarRef):
+        raise SelectError(f"expected field argument in {name}()")
+    elif interval:
+        raise SelectError(f"aggregate function required inside the call to {name}")
 
 
 def _refs(expr):
@@ -544,6 +593,7 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
         if interval and lo != MIN_TIME else None
     last_bucket = _window_starts(np.array([hi], dtype=np.int64), interval, offset, utz)[0] if interval else None
     default_time = 0 if lo == MIN_TIME else lo
+    has_transform = any(_transform_calls(f.expr) for f in fields)
     out = []
     for gid, tags in enumerate(table.group_tags):
         per_call = {c: results[c].get(gid) for c in results}
@@ -563,6 +613,9 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
             else:
                 grid = np.array([default_time], dtype=np.int64)
             columns = {call: _on_grid(call, res, grid, stmt, interval) for call, res in per_call.items()}
+            for f in fields:
+                for t in reversed(_transform_calls(f.expr)):
+                    columns[t] = _transform_on_grid(t, columns, grid, interval)
             row_times = grid
             if selector is not None and per_call[selector] is not None:
                 rb, _, rows_of = per_call[selector]
@@ -577,7 +630,7 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
             except EvalError as ex:
                 raise SelectError(str(ex)) from None
         keep = np.ones(len(grid), dtype=bool)
-        if stmt.fill == "none" or not interval or distinct:
+        if stmt.fill == "none" or not interval or distinct or has_transform:
             keep = np.zeros(len(grid), dtype=bool)
             for v in vecs:
                 keep |= v.mask()
@@ -614,6 +667,92 @@ def _aux_on_grid(table, ref, run_buckets, rows_of, grid):
     values[pos[inside]] = chosen.values[inside]
     valid[pos[inside]] = chosen.mask()[inside]
     return Vec(values, valid)
+
+
+def _transform_unit(call, interval):
+    name = call.name.lower()
+    if len(call.args) == 2 and isinstance(call.args[1], ast.DurationLiteral):
+        return int(call.args[1].value)
+    if name == "elapsed":
+        return 1
+    return interval or 10**9
+
+
+def _transform_stream(call, times, vec, interval):
+    """Apply a transformation to the valid points of one stream: (times, Vec)."""
+    ok = vec.mask()
+    t, v = times[ok], vec.values[ok]
+    if len(v) and (v.dtype == object or v.dtype == np.bool_):
+        kind = "string" if v.dtype == object else "boolean"
+        raise SelectError(f"unsupported {call.name.lower()} iterator type: {kind}")
+    window = int(call.args[1].value) if call.name.lower() == "moving_average" else None
+    out_t, out_v = transforms.apply(call.name.lower(), t, v, unit=_transform_unit(call, interval), window=window)
+    return out_t, Vec(np.asarray(out_v))
+
+
+def _transform_on_grid(call, columns, grid, interval):
+    inner = call.args[0]
+    vec = columns.get(inner)
+    n = len(grid)
+    if vec is None:
+        return Vec(np.zeros(n), np.zeros(n, dtype=bool))
+    out_t, out = _transform_stream(call, grid, vec, interval)
+    pos = np.searchsorted(grid, out_t)
+    values = np.zeros(n, dtype=out.values.dtype)
+    valid = np.zeros(n, dtype=bool)
+    values[pos] = out.values
+    valid[pos] = True
+    return Vec(values, valid)
+
+
+def _raw_transform(source, table, fields, stmt):
+    """Transformations of raw fields: each group's stream of points, one output row per time."""
+    names = _column_names(fields)
+    out = []
+    for gid, tags in enumerate(table.group_tags):
+        rows = np.flatnonzero(table.group == gid)
+        times = table.times[rows]
+        streams = {}
+        for f in fields:
+            for t in reversed(_transform_calls(f.expr)):
+                ref = t.args[0]
+                vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+                if vec is None:
+                    continue
+                streams[t] = _transform_stream(t, times, vec.take(rows), 0)
+        if not streams:
+            continue
+        grid = np.unique(np.concatenate([st[0] for st in streams.values()]))
+        columns = {}
+        for t, (st, vec) in streams.items():
+            pos = np.searchsorted(grid, st)
+            values = np.zeros(len(grid), dtype=vec.values.dtype)
+            valid = np.zeros(len(grid), dtype=bool)
+            values[pos] = vec.values
+            valid[pos] = True
+            columns[t] = Vec(values, valid)
+        vecs = []
+        for f in fields:
+            try:
+                vecs.append(evaluate(f.expr, columns, len(grid)))
+            except EvalError as ex:
+                raise SelectError(str(ex)) from None
+        keep = np.zeros(len(grid), dtype=bool)
+        for v in vecs:
+            keep |= v.mask()
+        idx = np.flatnonzero(keep)
+        if not stmt.time_ascending:
+            idx = idx[::-1]
+        if stmt.offset:
+            idx = idx[stmt.offset:]
+        if stmt.limit:
+            idx = idx[:stmt.limit]
+        if not len(idx):
+            continue
+        cols = [grid[idx].tolist()] + [_to_list(v, idx) for v in vecs]
+        out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
+                             [list(r) for r in zip(*cols)]))
+    return out
 
 
 def _grid(start, end, interval):
