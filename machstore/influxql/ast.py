@@ -21,9 +21,10 @@ Durations are integers of nanoseconds; 0 is ``INF``.  Time strings in conditions
 """
 import datetime
 import math
-import re
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+
+import re2
 
 from .lexer import KEYWORDS, Pos, is_ident_char, is_ident_first_char
 
@@ -339,6 +340,37 @@ class Select(Statement):
     def time_ascending(self):
         """True unless ``ORDER BY time DESC`` (InfluxDB's ``TimeAscending``)."""
         return not self.sort_fields or self.sort_fields[0].ascending
+
+    def _time_dimension(self):
+        for d in self.dimensions:
+            if isinstance(d.expr, Call) and d.expr.name == "time":
+                return d.expr
+        return None
+
+    def group_by_interval(self):
+        """Return the ``GROUP BY time(interval)`` in nanoseconds (0 if none); InfluxDB's
+        ``GroupByInterval``, with its errors as ValueError."""
+        call = self._time_dimension()
+        if call is None:
+            return 0
+        if not 1 <= len(call.args) <= 2:
+            raise ValueError("time dimension expected 1 or 2 arguments")
+        if not isinstance(call.args[0], DurationLiteral):
+            raise ValueError("time dimension must have duration argument")
+        return call.args[0].value
+
+    def group_by_offset(self):
+        """Return the offset of ``GROUP BY time(interval, offset)`` in nanoseconds, within one
+        interval (InfluxDB's ``GroupByOffset`` for a duration offset; 0 if none)."""
+        interval = self.group_by_interval()
+        call = self._time_dimension()
+        if call is None or len(call.args) < 2:
+            return 0
+        offset = call.args[1]
+        if not isinstance(offset, DurationLiteral):
+            raise ValueError(f"invalid time dimension offset: {offset}")
+        rest = abs(offset.value) % interval if interval else 0   # Go's % keeps the sign
+        return -rest if offset.value < 0 else rest
 
     def __str__(self):
         out = ["SELECT ", ", ".join(str(f) for f in self.fields)]
@@ -961,7 +993,11 @@ class BoundParameter(Expr):
 
 @dataclass(frozen=True)
 class RegexLiteral(Expr):
-    """A regular expression; ``pattern`` is its text (matched anywhere, like Go's MatchString)."""
+    """A regular expression; ``pattern`` is its text (matched anywhere, like Go's MatchString).
+
+    ``compiled`` is the pattern compiled by RE2 (Go's regexp dialect), with ``re``'s API
+    (``search``, ``match``, ``fullmatch``, ...).
+    """
 
     pattern: str
 
@@ -984,12 +1020,60 @@ class ListLiteral(Expr):
 
 
 _REGEX_CACHE = {}
+_REGEX_CACHE_SIZE = 4096
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+
+# RE2's error texts -> Go's regexp/syntax error codes (InfluxDB reports Go's).
+_GO_REGEX_ERRORS = (
+    ("missing )", "missing closing )"),
+    ("unexpected )", "unexpected )"),
+    ("missing ]", "missing closing ]"),
+    ("no argument for repetition operator", "missing argument to repetition operator"),
+    ("bad repetition operator", "invalid nested repetition operator"),
+    ("invalid repetition size", "invalid repeat count"),
+    ("trailing \\", "trailing backslash at end of expression"),
+    ("invalid character class range", "invalid character class range"),
+    ("invalid character class", "invalid character class"),
+    ("invalid escape sequence", "invalid escape sequence"),
+    ("invalid named capture group", "invalid named capture"),
+    ("duplicate capture group name", "duplicate capture group name"),
+    ("invalid perl operator", "invalid or unsupported Perl syntax"),
+    ("invalid UTF-8", "invalid UTF-8"),
+    ("pattern too large", "expression too large"),
+    ("excessive depth", "expression nests too deeply"),
+)
+
+
+class RegexError(ValueError):
+    """A pattern RE2 refuses; ``str()`` is Go's text (``error parsing regexp: <code>: `arg```)."""
+
+
+def _go_regex_error(message):
+    for prefix, code in _GO_REGEX_ERRORS:
+        if message.startswith(prefix):
+            rest = message[len(prefix):]
+            arg = rest[2:] if rest.startswith(": ") else ""
+            if prefix == "pattern too large":
+                return f"error parsing regexp: {code}"
+            return f"error parsing regexp: {code}: `{arg}`"
+    return f"error parsing regexp: {message}"
 
 
 def _compile(pattern):
+    """Compile ``pattern`` with RE2 (Go's dialect, as InfluxDB), cached; raise :class:`RegexError`."""
     rx = _REGEX_CACHE.get(pattern)
     if rx is None:
-        rx = _REGEX_CACHE[pattern] = re.compile(pattern)
+        try:
+            rx = re2.compile(pattern, _RE2_OPTIONS)
+        except re2.error as ex:
+            text = ex.args[0] if ex.args else ""
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            raise RegexError(_go_regex_error(str(text))) from None
+        if len(_REGEX_CACHE) >= _REGEX_CACHE_SIZE:
+            _REGEX_CACHE.clear()
+        _REGEX_CACHE[pattern] = rx
     return rx
 
 

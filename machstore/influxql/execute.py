@@ -111,6 +111,37 @@ def execute(engine, statements, *, database="", retention_policy="", read_only=F
     return results
 
 
+# The leading keywords of each statement, for "<KIND> is not supported yet".
+_KINDS = {
+    ast.Select: "SELECT", ast.DeleteSeries: "DELETE", ast.DropSeries: "DROP SERIES",
+    ast.DropMeasurement: "DROP MEASUREMENT", ast.DropShard: "DROP SHARD",
+    ast.ShowSeriesCardinality: "SHOW SERIES CARDINALITY",
+    ast.ShowMeasurementCardinality: "SHOW MEASUREMENT CARDINALITY",
+    ast.ShowTagKeyCardinality: "SHOW TAG KEY CARDINALITY",
+    ast.ShowTagValuesCardinality: "SHOW TAG VALUES CARDINALITY",
+    ast.ShowFieldKeyCardinality: "SHOW FIELD KEY CARDINALITY",
+    ast.ShowQueries: "SHOW QUERIES", ast.KillQuery: "KILL QUERY",
+    ast.ShowContinuousQueries: "SHOW CONTINUOUS QUERIES", ast.CreateContinuousQuery: "CREATE CONTINUOUS QUERY",
+    ast.DropContinuousQuery: "DROP CONTINUOUS QUERY",
+    ast.CreateUser: "CREATE USER", ast.DropUser: "DROP USER", ast.SetPasswordUser: "SET PASSWORD",
+    ast.Grant: "GRANT", ast.GrantAdmin: "GRANT", ast.Revoke: "REVOKE", ast.RevokeAdmin: "REVOKE",
+    ast.ShowUsers: "SHOW USERS", ast.ShowGrantsForUser: "SHOW GRANTS", ast.Explain: "EXPLAIN",
+    ast.ShowStats: "SHOW STATS", ast.ShowDiagnostics: "SHOW DIAGNOSTICS", ast.ShowShards: "SHOW SHARDS",
+    ast.ShowShardGroups: "SHOW SHARD GROUPS", ast.ShowSubscriptions: "SHOW SUBSCRIPTIONS",
+    ast.CreateSubscription: "CREATE SUBSCRIPTION", ast.DropSubscription: "DROP SUBSCRIPTION",
+}
+
+
+def statement_kind(stmt):
+    """Return a statement's leading keywords (``"SHOW SERIES EXACT CARDINALITY"``, ``"EXPLAIN ANALYZE"``)."""
+    kind = _KINDS.get(type(stmt), type(stmt).__name__)
+    if getattr(stmt, "exact", False):
+        kind = kind.replace(" CARDINALITY", " EXACT CARDINALITY")
+    if isinstance(stmt, ast.Explain) and stmt.analyze:
+        kind = "EXPLAIN ANALYZE"
+    return kind
+
+
 # -- InfluxDB's rules --------------------------------------------------------------------------
 
 def valid_name(name):
@@ -183,7 +214,10 @@ class _Executor:
     def run(self, statement_id, stmt):
         if isinstance(stmt, ast.Unsupported):
             raise StatementError(f"{stmt.kind} is not supported yet")
-        series = self._handlers[type(stmt)](stmt)
+        handler = self._handlers.get(type(stmt))
+        if handler is None:
+            raise StatementError(f"{statement_kind(stmt)} is not supported yet")
+        series = handler(stmt)
         result = Result(statement_id, series=series or [])
         if self.read_only and isinstance(stmt, self._WRITES):
             result.messages.append({"level": "warning",

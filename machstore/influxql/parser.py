@@ -1,21 +1,24 @@
 """InfluxQL parser: tokens -> statements, by recursive descent over the grammar in grammar.md.
 
-Each method is named after the grammar rule it parses.  Errors are raised where they are
-found, as :class:`_Fail`, and turned into :class:`InfluxQLParseError` once, in :func:`parse`.
-Their text is InfluxDB 1.8's, word for word, because clients show it to people and some
-tests and tools match on it:
+This is a port of InfluxDB 1.8's parser (influxql ``parser.go`` and ``parse_tree.go`` at the
+revision InfluxDB 1.8.10 ships); each method is named after the grammar rule it parses and
+scans tokens in the same order as its Go counterpart, so that errors come out the same.
+Errors are raised where they are found, as :class:`_Fail`, and turned into
+:class:`InfluxQLParseError` once, in :func:`parse`.  Their text is InfluxDB 1.8's, word for
+word, because clients show it to people and some tests and tools match on it:
 
 * ``found X, expected A, B at line L, char C`` for an unexpected token (X is the token's
   text, or its kind's name: ``EOF``, ``SELECT``, ``;``);
 * ``<message> at line L, char C`` for a bad value where it stands (``invalid duration``);
 * a bare ``<message>`` where InfluxDB gives no position (``only ORDER BY time supported at
-  this time``).
+  this time``, ``fill must be a function call``).
 
-Statements outside the schema statements machstore runs (SELECT, DELETE, SHOW USERS, ...)
-are recognised by their leading keywords, exactly as InfluxDB dispatches them, and kept as
-:class:`~machstore.influxql.ast.Unsupported` without parsing the rest, so that the
-executor can answer them honestly.
+Bound parameters (``$name``) are replaced by the values passed in ``params`` as the tokens
+are scanned, exactly as InfluxDB binds the ``params`` of ``/query`` (see :func:`bind_value`).
 """
+import math
+import zoneinfo
+
 from machstore import errors
 
 from . import ast
@@ -36,10 +39,11 @@ from .lexer import (
     WS,
     Pos,
     Scanner,
+    Token,
     token_text,
 )
 
-__all__ = ["InfluxQLParseError", "parse", "parse_expr", "parse_influx_duration"]
+__all__ = ["InfluxQLParseError", "parse", "parse_statement", "parse_expr", "parse_influx_duration", "bind_value"]
 
 MAX_INT32 = 2**31 - 1
 MAX_INT64 = 2**63 - 1
@@ -89,21 +93,38 @@ def _unexpected(tok, expected):
 _START = Pos(1, 1)  # where InfluxDB reports errors it has no position for ("too many segments")
 
 
-def parse(text):
+def parse(text, params=None):
     """Parse InfluxQL text into a list of statements (``;`` separated; none for blank text).
 
-    Raises :class:`InfluxQLParseError` with InfluxDB's message if the text does not parse.
+    ``params`` maps bound parameter names (``$name``) to values, as ``/query``'s ``params``
+    JSON does.  Raises :class:`InfluxQLParseError` with InfluxDB's message if the text does
+    not parse.
     """
-    parser = Parser(text)
+    parser = Parser(text, params)
     try:
         return parser.query()
     except _Fail as ex:
         raise parser.error(ex) from None
 
 
-def parse_expr(text):
+def parse_statement(text, params=None):
+    """Parse exactly one statement (InfluxDB's ``ParseStatement``; a trailing ``;`` is allowed)."""
+    parser = Parser(text, params)
+    try:
+        stmt = parser.statement()
+        tok = parser.next()
+        if tok.kind == ";":
+            tok = parser.next()
+        if tok.kind != EOF:
+            raise _unexpected(tok, ["EOF"])
+        return stmt
+    except _Fail as ex:
+        raise parser.error(ex) from None
+
+
+def parse_expr(text, params=None):
     """Parse one expression (a WHERE condition, say); the whole text must be the expression."""
-    parser = Parser(text)
+    parser = Parser(text, params)
     try:
         expr = parser.expr()
         tok = parser.next()
@@ -114,76 +135,175 @@ def parse_expr(text):
         raise parser.error(ex) from None
 
 
+# -- bound parameters ----------------------------------------------------------------------
+
+def _go_type_name(value):
+    if value is None:
+        return "<nil>"
+    if isinstance(value, list):
+        return "[]interface {}"
+    return type(value).__name__
+
+
+def _int64_text(value):
+    if not -(2**63) <= value <= MAX_INT64:
+        return None
+    return str(value)
+
+
+def bind_value(value):
+    """Return the ``(token kind, literal)`` a bound parameter value stands for.
+
+    As InfluxDB's ``BindValue``: a float is a number, an int an integer, a str a string, a
+    bool a boolean, and a one-entry object names the kind: ``{"identifier": "cpu"}``,
+    ``{"regex": "^a"}``, ``{"string": ...}``, ``{"float"|"number": ...}``,
+    ``{"int"|"integer": ...}``, ``{"duration": "10s" | nanoseconds}``.  A value that cannot
+    be bound becomes an error token (kind BOUNDPARAM, literal the error text), which fails
+    where it is used.
+    """
+    if isinstance(value, bool):
+        return (TRUE, "") if value else (FALSE, "")
+    if isinstance(value, int):
+        text = _int64_text(value)
+        if text is None:
+            return BOUNDPARAM, f'strconv.ParseInt: parsing "{value}": value out of range'
+        return INTEGER, text
+    if isinstance(value, float):
+        return NUMBER, ast._go_float_f(value)
+    if isinstance(value, str):
+        return STRING, value
+    if isinstance(value, dict):
+        return _bind_object(value)
+    return BOUNDPARAM, f"unable to bind parameter with type {_go_type_name(value)}"
+
+
+def _bind_object(obj):
+    if len(obj) != 1:
+        return BOUNDPARAM, "bound object parameter value must have exactly one entry"
+    (kind, value), = obj.items()
+    if kind in ("ident", "identifier"):
+        if not isinstance(value, str):
+            return BOUNDPARAM, "identifier must be a string value"
+        return IDENT, value
+    if kind == "regex":
+        if not isinstance(value, str):
+            return BOUNDPARAM, "regex literal must be a string value"
+        return REGEX, value
+    if kind == "string":
+        if not isinstance(value, str):
+            return BOUNDPARAM, "string literal must be a string value"
+        return STRING, value
+    if kind in ("float", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return BOUNDPARAM, "number literal must be a float value"
+        return NUMBER, ast._go_float_f(float(value))
+    if kind in ("int", "integer"):
+        if isinstance(value, bool) or not isinstance(value, int) or _int64_text(value) is None:
+            return BOUNDPARAM, "integer literal must be an integer value"
+        return INTEGER, str(value)
+    if kind == "duration":
+        if isinstance(value, str):
+            return DURATIONVAL, value
+        if isinstance(value, int) and not isinstance(value, bool) and _int64_text(value) is not None:
+            return DURATIONVAL, ast.format_duration(value)
+        return BOUNDPARAM, "duration literal must be a string or integer value"
+    return BOUNDPARAM, f"unknown bind object type: {kind}"
+
+
 # -- the statement dispatch tree (InfluxDB's, in its order: it shows in "expected ..." lists) --
-# A dict is a further keyword; a string naming a Parser method parses the statement; any
-# other string is a statement machstore recognises but does not run (Unsupported).
+# A dict is a further keyword; a string names the Parser method that parses the statement.
 
 _SHOW = {
-    "CONTINUOUS": {"QUERIES": "SHOW CONTINUOUS QUERIES"},
+    "CONTINUOUS": {"QUERIES": "show_continuous_queries"},
     "DATABASES": "show_databases",
-    "DIAGNOSTICS": "SHOW DIAGNOSTICS",
-    "FIELD": {"KEY": "SHOW FIELD KEY CARDINALITY", "KEYS": "show_field_keys"},
-    "GRANTS": {"FOR": "SHOW GRANTS"},
-    "MEASUREMENT": {"CARDINALITY": "SHOW MEASUREMENT CARDINALITY",
-                    "EXACT": "SHOW MEASUREMENT EXACT CARDINALITY"},
+    "DIAGNOSTICS": "show_diagnostics",
+    "FIELD": {"KEY": "show_field_key_cardinality", "KEYS": "show_field_keys"},
+    "GRANTS": {"FOR": "show_grants_for_user"},
+    "MEASUREMENT": {"EXACT": "show_measurement_exact_cardinality",
+                    "CARDINALITY": "show_measurement_cardinality"},
     "MEASUREMENTS": "show_measurements",
-    "QUERIES": "SHOW QUERIES",
+    "QUERIES": "show_queries",
     "RETENTION": {"POLICIES": "show_retention_policies"},
     "SERIES": "show_series",
-    "SHARD": {"GROUPS": "SHOW SHARD GROUPS"},
-    "SHARDS": "SHOW SHARDS",
-    "STATS": "SHOW STATS",
-    "SUBSCRIPTIONS": "SHOW SUBSCRIPTIONS",
-    "TAG": {"KEY": "SHOW TAG KEY CARDINALITY", "KEYS": "show_tag_keys", "VALUES": "show_tag_values"},
-    "USERS": "SHOW USERS",
+    "SHARD": {"GROUPS": "show_shard_groups"},
+    "SHARDS": "show_shards",
+    "STATS": "show_stats",
+    "SUBSCRIPTIONS": "show_subscriptions",
+    "TAG": {"KEY": "show_tag_key_cardinality", "KEYS": "show_tag_keys", "VALUES": "show_tag_values"},
+    "USERS": "show_users",
 }
 
 _STATEMENTS = {
-    "SELECT": "SELECT",
-    "DELETE": "DELETE",
+    "SELECT": "select",
+    "DELETE": "delete",
     "SHOW": _SHOW,
     "CREATE": {
-        "CONTINUOUS": {"QUERY": "CREATE CONTINUOUS QUERY"},
+        "CONTINUOUS": {"QUERY": "create_continuous_query"},
         "DATABASE": "create_database",
-        "USER": "CREATE USER",
+        "USER": "create_user",
         "RETENTION": {"POLICY": "create_retention_policy"},
-        "SUBSCRIPTION": "CREATE SUBSCRIPTION",
+        "SUBSCRIPTION": "create_subscription",
     },
     "DROP": {
-        "CONTINUOUS": {"QUERY": "DROP CONTINUOUS QUERY"},
+        "CONTINUOUS": {"QUERY": "drop_continuous_query"},
         "DATABASE": "drop_database",
-        "MEASUREMENT": "DROP MEASUREMENT",
+        "MEASUREMENT": "drop_measurement",
         "RETENTION": {"POLICY": "drop_retention_policy"},
-        "SERIES": "DROP SERIES",
-        "SHARD": "DROP SHARD",
-        "SUBSCRIPTION": "DROP SUBSCRIPTION",
-        "USER": "DROP USER",
+        "SERIES": "drop_series",
+        "SHARD": "drop_shard",
+        "SUBSCRIPTION": "drop_subscription",
+        "USER": "drop_user",
     },
-    "EXPLAIN": "EXPLAIN",
-    "GRANT": "GRANT",
-    "REVOKE": "REVOKE",
+    "EXPLAIN": "explain",
+    "GRANT": "grant",
+    "REVOKE": "revoke",
     "ALTER": {"RETENTION": {"POLICY": "alter_retention_policy"}},
-    "SET": {"PASSWORD": {"FOR": "SET PASSWORD"}},
-    "KILL": {"QUERY": "KILL QUERY"},
+    "SET": {"PASSWORD": {"FOR": "set_password_user"}},
+    "KILL": {"QUERY": "kill_query"},
 }
 
-# After these tokens a "/" starts a regex (used only to skip unsupported statements).
-_REGEX_BEFORE = frozenset(("=~", "!~", "FROM", ",", "("))
+# Binary operators and their precedence (InfluxDB's ``Token.Precedence``); IN is not one.
+_PRECEDENCE = {"OR": 1, "AND": 2,
+               "=": 3, "!=": 3, "=~": 3, "!~": 3, "<": 3, "<=": 3, ">": 3, ">=": 3,
+               "+": 4, "-": 4, "|": 4, "^": 4,
+               "*": 5, "/": 5, "%": 5, "&": 5}
+
+# Operators a SELECT field may not use (they are for WHERE).
+_CONDITION_OPS = frozenset(("=", "!=", "=~", "!~", "<", "<=", ">", ">=", "AND", "OR"))
+
+_TYPES = {"float": "float", "integer": "integer", "unsigned": "unsigned", "string": "string", "boolean": "boolean"}
+
+
+class _Bin:
+    """A binary expression while its tree is being built (``expr`` re-links right-hand sides)."""
+
+    __slots__ = ("op", "lhs", "rhs")
+
+    def __init__(self, op, lhs, rhs):
+        self.op, self.lhs, self.rhs = op, lhs, rhs
+
+
+def _freeze(node):
+    if not isinstance(node, _Bin):
+        return node
+    lhs = _freeze(node.lhs)
+    return ast.BinaryExpr(node.op, lhs, _freeze(node.rhs), pos=lhs.pos)
 
 
 class Parser:
     """A recursive-descent parser over a :class:`Scanner`, with InfluxDB's token push-back."""
 
-    def __init__(self, text):
+    def __init__(self, text, params=None):
         self.text = text
         self._scanner = Scanner(text)
         self._tokens = []   # the last tokens scanned, newest last
         self._back = 0      # how many of them were pushed back
+        self.params = {name: bind_value(v) for name, v in (params or {}).items()}
 
     # -- token stream ------------------------------------------------------------------
 
     def scan(self):
-        """Return the next token, whitespace included."""
+        """Return the next token, whitespace included (a bound parameter replaced by its value)."""
         if self._back:
             tok = self._tokens[-self._back]
             self._back -= 1
@@ -191,6 +311,10 @@ class Parser:
         return self._keep(self._scanner.scan())
 
     def _keep(self, tok):
+        if tok.kind == BOUNDPARAM and self.params:
+            value = self.params.get(tok.lit[1:]) if tok.lit.startswith("$") else None
+            if value is not None and tok.lit != "$":
+                tok = Token(value[0], tok.pos, value[1])
         self._tokens.append(tok)
         if len(self._tokens) > 16:
             del self._tokens[0]
@@ -216,7 +340,7 @@ class Parser:
         return None
 
     def expect(self, *kinds):
-        """Consume tokens of exactly these kinds, in order."""
+        """Consume tokens of exactly these kinds, in order (InfluxDB's ``parseTokens``)."""
         tok = None
         for kind in kinds:
             tok = self.next()
@@ -243,14 +367,7 @@ class Parser:
         line = lines[pos.line - 1]
         return line + "\n" + " " * min(pos.char - 1, len(line)) + "^"
 
-    def _offset(self, pos):
-        """Return the index in the (newline-normalised) text of a position."""
-        text = self.text.replace("\r\n", "\n").replace("\r", "\n")
-        lines = text.split("\n")
-        index = sum(len(line) + 1 for line in lines[:pos.line - 1]) + pos.char - 1
-        return min(index, len(text)), text
-
-    # -- query and statements ------------------------------------------------------------
+    # -- query and statement dispatch ------------------------------------------------------
 
     def query(self):
         """query = statement { ";" statement } -- empty statements between ";" are skipped."""
@@ -272,7 +389,6 @@ class Parser:
     def statement(self):
         """statement = one of the statements below, chosen by its leading keywords."""
         tree = _STATEMENTS
-        words = []
         start = None
         while True:
             tok = self.next()
@@ -280,33 +396,225 @@ class Parser:
             branch = tree.get(tok.kind)
             if branch is None:
                 raise _unexpected(tok, list(tree))
-            words.append(tok.kind)
             if isinstance(branch, dict):
                 tree = branch
                 continue
-            if branch.islower():
-                return getattr(self, branch)(start.pos)
-            return self.unsupported(branch, start.pos)
+            return getattr(self, branch)(start.pos)
 
-    def unsupported(self, kind, pos):
-        """Skip the rest of a statement machstore does not run; keep its text."""
-        last = None
+    # -- SELECT ------------------------------------------------------------------------
+
+    def select(self, pos, target="optional"):
+        """select = "SELECT" fields [ into ] "FROM" sources [ where ] [ group_by ] [ fill ]
+        [ order_by ] [ limit ] [ offset ] [ slimit ] [ soffset ] [ tz ] .
+
+        ``target`` is "required" in a continuous query and "optional" elsewhere.
+        """
+        fields = self.fields()
+        into = self.into(target)
+        self.expect("FROM")
+        sources = self.sources(subqueries=True)
+        condition = self.condition()
+        dimensions = self.group_by()
+        fill, fill_value = self.fill()
+        sort_fields = self.order_by()
+        limit = self.optional_int("LIMIT")
+        offset = self.optional_int("OFFSET")
+        slimit = self.optional_int("SLIMIT")
+        soffset = self.optional_int("SOFFSET")
+        location = self.tz()
+        return ast.Select(fields, into, sources, condition, dimensions, fill, fill_value, sort_fields,
+                          limit, offset, slimit, soffset, location, pos=pos)
+
+    def fields(self):
+        """fields = field { "," field } ."""
+        fields = [self.field()]
         while True:
-            if last in _REGEX_BEFORE:
-                self._skip_whitespace()
-                if self._back == 0 and self._scanner.peek_rune() == "/":
-                    self._keep(self._scanner.scan_regex())
-                    last = REGEX
-                    continue
-            tok = self.scan()
-            if tok.kind in (";", EOF):
+            if self.scan().kind != ",":
                 self.unscan()
-                break
-            if tok.kind not in (WS, COMMENT):
-                last = tok.kind
-        begin, text = self._offset(pos)
-        end, _ = self._offset(tok.pos)
-        return ast.Unsupported(kind, text[begin:end].strip(), pos=pos)
+                return tuple(fields)
+            fields.append(self.field())
+
+    def field(self):
+        """field = ( regex | expr ) [ "AS" ident ] -- an expr without comparison or logic."""
+        regex = self.regex()
+        if regex is not None:
+            expr = regex
+        else:
+            start = self.next()
+            self.unscan()
+            expr = self.expr()
+            for node in ast.walk(expr):
+                if isinstance(node, ast.BinaryExpr) and node.op in _CONDITION_OPS:
+                    # NOTE: InfluxDB words this one itself, position included, and no "at line" after.
+                    raise _Fail(f"invalid operator {node.op} in SELECT clause at line {start.pos.line}, "
+                                f"char {start.pos.char}; operator is intended for WHERE clause")
+        alias = self.alias()
+        self._skip_whitespace()
+        return ast.Field(expr, alias, pos=expr.pos)
+
+    def alias(self):
+        """alias = "AS" ident ."""
+        if not self.accept("AS"):
+            return ""
+        return self.ident()
+
+    def into(self, requirement):
+        """into = "INTO" ident_path [ ":MEASUREMENT" ] -- db.rp.m, rp.m, m, db.rp.:MEASUREMENT ..."""
+        tok = self.next()
+        if tok.kind != "INTO":
+            if requirement == "required":
+                raise _unexpected(tok, ["INTO"])
+            self.unscan()
+            return None
+        idents, first = self.segmented_idents()
+        if len(idents) < 3 and self._scanner_peek() == ":":
+            self.expect(":", "MEASUREMENT")
+            idents.append("")
+        if len(idents) == 1:
+            measurement = ast.Measurement(name=idents[0], is_target=True, pos=first)
+        elif len(idents) == 2:
+            measurement = ast.Measurement(retention_policy=idents[0], name=idents[1], is_target=True, pos=first)
+        else:
+            measurement = ast.Measurement(idents[0], idents[1], idents[2], is_target=True, pos=first)
+        return ast.Target(measurement, pos=tok.pos)
+
+    def _scanner_peek(self):
+        """Return the next raw character (InfluxDB's ``peekRune``: it does not see pushed-back tokens)."""
+        return self._scanner.peek_rune()
+
+    def sources(self, subqueries=False):
+        """sources = source { "," source } ."""
+        sources = [self.source(subqueries)]
+        while self.accept(","):
+            sources.append(self.source(subqueries))
+        return tuple(sources)
+
+    def source(self, subqueries=False):
+        """source = regex | "(" select ")" | ident_path [ regex ]
+        -- db.rp.name, rp.name, db..name, name, rp./re/, db.rp./re/, db../re/; subqueries in SELECT only."""
+        regex = self.regex()
+        if regex is not None:
+            return ast.Measurement(regex=regex, pos=regex.pos)
+        if subqueries:
+            tok = self.next()
+            if tok.kind == "(":
+                start = self.expect("SELECT")
+                statement = self.select(start.pos, target="subquery")
+                self.expect(")")
+                return ast.SubQuery(statement, pos=tok.pos)
+            self.unscan()
+        idents, pos = self.segmented_idents()
+        if len(idents) == 3:
+            return ast.Measurement(idents[0], idents[1], idents[2], pos=pos)
+        regex = self.regex()
+        if len(idents) == 1:
+            if regex is not None:
+                return ast.Measurement(retention_policy=idents[0], regex=regex, pos=pos)
+            return ast.Measurement(name=idents[0], pos=pos)
+        if regex is not None:
+            return ast.Measurement(idents[0], idents[1], regex=regex, pos=pos)
+        return ast.Measurement(retention_policy=idents[0], name=idents[1], pos=pos)
+
+    def group_by(self):
+        """group_by = "GROUP" "BY" dimension { "," dimension } ."""
+        if not self.accept("GROUP"):
+            return ()
+        self.expect("BY")
+        dimensions = [self.dimension()]
+        while True:
+            if self.scan().kind != ",":
+                self.unscan()
+                return tuple(dimensions)
+            dimensions.append(self.dimension())
+
+    def dimension(self):
+        """dimension = regex | expr -- time(interval[, offset]), a tag, "*" or a tag regex."""
+        regex = self.regex()
+        if regex is not None:
+            return ast.Dimension(regex, pos=regex.pos)
+        expr = self.expr()
+        self._skip_whitespace()
+        return ast.Dimension(expr, pos=expr.pos)
+
+    def fill(self):
+        """fill = "fill" "(" ( "null" | "none" | "previous" | "linear" | number ) ")" .
+
+        Returns ``(option, value)``; InfluxDB parses an expression here and checks its text.
+        """
+        tok = self.next()
+        self.unscan()
+        if tok.kind != IDENT or tok.lit.lower() != "fill":
+            return "null", None
+        call = self.expr()
+        if not isinstance(call, ast.Call):
+            raise _Fail("fill must be a function call")
+        if len(call.args) != 1:
+            raise _Fail("fill requires an argument, e.g.: 0, null, none, previous, linear")
+        arg = call.args[0]
+        text = str(arg)
+        if text in ("null", "none", "previous", "linear"):
+            return text, None
+        if isinstance(arg, (ast.IntegerLiteral, ast.NumberLiteral)):
+            return "number", arg.value
+        raise _Fail("expected number argument in fill()")
+
+    def tz(self):
+        """tz = "tz" "(" string ")" -- an IANA time zone name; returns it ("" when absent)."""
+        tok = self.next()
+        self.unscan()
+        if tok.kind != IDENT or tok.lit.lower() != "tz":
+            return ""
+        call = self.expr()
+        if not isinstance(call, ast.Call):
+            raise _Fail("tz must be a function call")
+        if len(call.args) != 1:
+            raise _Fail("tz requires exactly one argument")
+        name = call.args[0]
+        if not isinstance(name, ast.StringLiteral):
+            raise _Fail("expected string argument in tz()")
+        return load_location(name.value)
+
+    # -- data and schema deletion -----------------------------------------------------------
+
+    def delete(self, pos):
+        """delete = "DELETE" ( "FROM" sources [ where ] | where ) -- names without db or rp."""
+        sources, condition = self._series_filter()
+        return ast.DeleteSeries(sources, condition, pos=pos)
+
+    def drop_series(self, pos):
+        """drop_series = "DROP" "SERIES" ( "FROM" sources [ where ] | where ) -- names without db or rp."""
+        sources, condition = self._series_filter()
+        return ast.DropSeries(sources, condition, pos=pos)
+
+    def _series_filter(self):
+        tok = self.next()
+        sources = ()
+        if tok.kind == "FROM":
+            sources = self.sources()
+            problem = None
+            for source in sources:
+                if source.database:
+                    problem = "database not supported"
+                if source.retention_policy:
+                    problem = "retention policy not supported"
+            if problem:
+                raise _Fail(problem, pos=_START)
+        else:
+            self.unscan()
+        condition = self.condition()
+        if condition is None and not sources:
+            raise _unexpected(tok, ["FROM", "WHERE"])
+        return sources, condition
+
+    def drop_measurement(self, pos):
+        """drop_measurement = "DROP" "MEASUREMENT" ident ."""
+        return ast.DropMeasurement(self.ident(), pos=pos)
+
+    def drop_shard(self, pos):
+        """drop_shard = "DROP" "SHARD" uint ."""
+        return ast.DropShard(self.uint64(), pos=pos)
+
+    # -- databases and retention policies ---------------------------------------------------
 
     def show_databases(self, pos):
         """show_databases = "SHOW" "DATABASES" ."""
@@ -402,6 +710,8 @@ class Parser:
         self.expect("ON")
         return ast.DropRetentionPolicy(name, self.ident(), pos=pos)
 
+    # -- measurements, series, tags, fields -------------------------------------------------
+
     def show_measurements(self, pos):
         """show_measurements = "SHOW" "MEASUREMENTS" [ on_clause ]
         [ "WITH" "MEASUREMENT" ( "=" | "=~" ) source ] [ where ] [ order_by ] [ limit ] [ offset ] ."""
@@ -416,19 +726,32 @@ class Parser:
         condition, sort_fields, limit, offset = self.filter_clauses()
         return ast.ShowMeasurements(database, source, condition, sort_fields, limit, offset, pos=pos)
 
+    def show_measurement_cardinality(self, pos, exact=False):
+        """show_measurement_cardinality = "SHOW" "MEASUREMENT" [ "EXACT" ] "CARDINALITY" cardinality_tail ."""
+        database, sources, condition, dimensions, limit, offset = self.cardinality_tail()
+        return ast.ShowMeasurementCardinality(database, exact, sources, condition, dimensions, limit, offset,
+                                              pos=pos)
+
+    def show_measurement_exact_cardinality(self, pos):
+        self.expect("CARDINALITY")
+        return self.show_measurement_cardinality(pos, exact=True)
+
     def show_series(self, pos):
         """show_series = "SHOW" "SERIES" [ on_clause ] [ from_clause ] [ where ] [ order_by ]
-        [ limit ] [ offset ] ."""
-        tok = self.next()
-        if tok.kind == "EXACT":
-            return self.unsupported("SHOW SERIES EXACT CARDINALITY", pos)
-        if tok.kind == "CARDINALITY":
-            return self.unsupported("SHOW SERIES CARDINALITY", pos)
-        self.unscan()
+        [ limit ] [ offset ] .  (``SHOW SERIES [EXACT] CARDINALITY`` is show_series_cardinality.)"""
+        exact = self.accept("EXACT") is not None
+        if self.accept("CARDINALITY"):
+            return self.show_series_cardinality(pos, exact)
+        # NOTE: as in InfluxDB, an EXACT not followed by CARDINALITY is ignored.
         database = self.on_clause()
         sources = self.from_clause()
         condition, sort_fields, limit, offset = self.filter_clauses()
         return ast.ShowSeries(database, sources, condition, sort_fields, limit, offset, pos=pos)
+
+    def show_series_cardinality(self, pos, exact):
+        """show_series_cardinality = "SHOW" "SERIES" [ "EXACT" ] "CARDINALITY" cardinality_tail ."""
+        database, sources, condition, dimensions, limit, offset = self.cardinality_tail()
+        return ast.ShowSeriesCardinality(database, exact, sources, condition, dimensions, limit, offset, pos=pos)
 
     def show_tag_keys(self, pos):
         """show_tag_keys = "SHOW" "TAG" "KEYS" [ on_clause ] [ from_clause ] [ where ] [ order_by ]
@@ -441,14 +764,24 @@ class Parser:
         return ast.ShowTagKeys(database, sources, condition, sort_fields, limit, offset, slimit, soffset,
                                pos=pos)
 
+    def show_tag_key_cardinality(self, pos):
+        """show_tag_key_cardinality = "SHOW" "TAG" "KEY" [ "EXACT" ] "CARDINALITY" cardinality_tail ."""
+        exact = self.accept("EXACT") is not None
+        tok = self.next()
+        if tok.kind != "CARDINALITY":
+            raise _unexpected(tok, ["CARDINALITY"] if exact else ["EXACT", "CARDINALITY"])
+        database, sources, condition, dimensions, limit, offset = self.cardinality_tail()
+        return ast.ShowTagKeyCardinality(database, exact, sources, condition, dimensions, limit, offset, pos=pos)
+
     def show_tag_values(self, pos):
         """show_tag_values = "SHOW" "TAG" "VALUES" [ on_clause ] [ from_clause ] with_key [ where ]
         [ order_by ] [ limit ] [ offset ] ."""
         tok = self.next()
         if tok.kind == "EXACT":
-            return self.unsupported("SHOW TAG VALUES EXACT CARDINALITY", pos)
+            self.expect("CARDINALITY")
+            return self.show_tag_values_cardinality(pos, True)
         if tok.kind == "CARDINALITY":
-            return self.unsupported("SHOW TAG VALUES CARDINALITY", pos)
+            return self.show_tag_values_cardinality(pos, False)
         self.unscan()
         database = self.on_clause()
         sources = self.from_clause()
@@ -456,6 +789,19 @@ class Parser:
         condition, sort_fields, limit, offset = self.filter_clauses()
         return ast.ShowTagValues(database, sources, op, tag_key, condition, sort_fields, limit, offset,
                                  pos=pos)
+
+    def show_tag_values_cardinality(self, pos, exact):
+        """show_tag_values_cardinality = "SHOW" "TAG" "VALUES" [ "EXACT" ] "CARDINALITY" [ on_clause ]
+        [ from_clause ] with_key [ where ] [ group_by ] [ limit ] [ offset ] ."""
+        database = self.on_clause()
+        sources = self.from_clause()
+        op, tag_key = self.with_key()
+        condition = self.condition()
+        dimensions = self.group_by()
+        limit = self.optional_int("LIMIT")
+        offset = self.optional_int("OFFSET")
+        return ast.ShowTagValuesCardinality(database, exact, sources, op, tag_key, condition, dimensions, limit,
+                                            offset, pos=pos)
 
     def show_field_keys(self, pos):
         """show_field_keys = "SHOW" "FIELD" "KEYS" [ on_clause ] [ from_clause ] [ order_by ]
@@ -474,6 +820,217 @@ class Parser:
         offset = self.optional_int("OFFSET")
         return ast.ShowFieldKeys(database, sources, sort_fields, limit, offset, pos=pos)
 
+    def show_field_key_cardinality(self, pos):
+        """show_field_key_cardinality = "SHOW" "FIELD" "KEY" [ "EXACT" ] "CARDINALITY" cardinality_tail ."""
+        exact = self.accept("EXACT") is not None
+        tok = self.next()
+        if tok.kind != "CARDINALITY":
+            raise _unexpected(tok, ["CARDINALITY"] if exact else ["EXACT", "CARDINALITY"])
+        database, sources, condition, dimensions, limit, offset = self.cardinality_tail()
+        return ast.ShowFieldKeyCardinality(database, exact, sources, condition, dimensions, limit, offset,
+                                           pos=pos)
+
+    def cardinality_tail(self):
+        """cardinality_tail = [ on_clause ] [ from_clause ] [ where ] [ group_by ] [ limit ] [ offset ] ."""
+        database = self.on_clause()
+        sources = self.from_clause()
+        condition = self.condition()
+        dimensions = self.group_by()
+        limit = self.optional_int("LIMIT")
+        offset = self.optional_int("OFFSET")
+        return database, sources, condition, dimensions, limit, offset
+
+    # -- continuous queries -------------------------------------------------------------------
+
+    def show_continuous_queries(self, pos):
+        """show_continuous_queries = "SHOW" "CONTINUOUS" "QUERIES" ."""
+        return ast.ShowContinuousQueries(pos=pos)
+
+    def create_continuous_query(self, pos):
+        """create_continuous_query = "CREATE" "CONTINUOUS" "QUERY" ident "ON" ident
+        [ "RESAMPLE" resample ] "BEGIN" select "END" -- the SELECT needs INTO, and GROUP BY time()
+        when it aggregates."""
+        name = self.ident()
+        self.expect("ON")
+        database = self.ident()
+        every = for_ = 0
+        if self.accept("RESAMPLE"):
+            every, for_ = self.resample()
+        start = self.expect("BEGIN", "SELECT")
+        source = self.select(start.pos, target="required")
+        if not source.is_raw_query:
+            try:
+                interval = source.group_by_interval()
+                problem = None
+            except ValueError as ex:
+                interval, problem = 0, str(ex)
+            if interval == 0 or problem:
+                # NOTE: InfluxDB rewinds two tokens to point at the end of the SELECT.
+                self.unscan()
+                self.unscan()
+                tok = self.next()
+                raise _unexpected(tok, ["GROUP BY time(...)"] + ([problem] if problem else []))
+        self.expect("END")
+        if for_:
+            interval = source.group_by_interval()
+            if every and every > interval:
+                interval = every
+            if interval > for_:
+                raise _Fail("FOR duration must be >= GROUP BY time duration: must be a minimum of "
+                            f"{ast.format_duration(interval)}, got {ast.format_duration(for_)}")
+        return ast.CreateContinuousQuery(name, database, source, every, for_, pos=pos)
+
+    def resample(self):
+        """resample = [ "EVERY" duration_lit ] [ "FOR" duration_lit ] -- at least one of them."""
+        every = for_ = 0
+        if self.accept("EVERY"):
+            every = self.duration_lit()
+        if self.accept("FOR"):
+            for_ = self.duration_lit()
+        if every == 0 and for_ == 0:
+            raise _unexpected(self.next(), ["EVERY", "FOR"])
+        return every, for_
+
+    def drop_continuous_query(self, pos):
+        """drop_continuous_query = "DROP" "CONTINUOUS" "QUERY" ident "ON" ident ."""
+        name = self.ident()
+        self.expect("ON")
+        return ast.DropContinuousQuery(name, self.ident(), pos=pos)
+
+    # -- users and privileges -----------------------------------------------------------------
+
+    def show_users(self, pos):
+        """show_users = "SHOW" "USERS" ."""
+        return ast.ShowUsers(pos=pos)
+
+    def create_user(self, pos):
+        """create_user = "CREATE" "USER" ident "WITH" "PASSWORD" string [ "WITH" "ALL" "PRIVILEGES" ] ."""
+        name = self.ident()
+        self.expect("WITH", "PASSWORD")
+        password = self.string()
+        admin = False
+        if self.accept("WITH"):
+            self.expect("ALL", "PRIVILEGES")
+            admin = True
+        return ast.CreateUser(name, password, admin, pos=pos)
+
+    def drop_user(self, pos):
+        """drop_user = "DROP" "USER" ident ."""
+        return ast.DropUser(self.ident(), pos=pos)
+
+    def set_password_user(self, pos):
+        """set_password_user = "SET" "PASSWORD" "FOR" ident "=" string ."""
+        name = self.ident()
+        self.expect("=")
+        return ast.SetPasswordUser(name, self.string(), pos=pos)
+
+    def show_grants_for_user(self, pos):
+        """show_grants_for_user = "SHOW" "GRANTS" "FOR" ident ."""
+        return ast.ShowGrantsForUser(self.ident(), pos=pos)
+
+    def grant(self, pos):
+        """grant = "GRANT" privilege ( "ON" ident "TO" ident | "TO" ident ) -- the second for ALL only."""
+        privilege = self.privilege()
+        tok = self.next()
+        if tok.kind == "ON":
+            on = self.ident()
+            self.expect("TO")
+            return ast.Grant(privilege, on, self.ident(), pos=pos)
+        if tok.kind == "TO" and privilege == "ALL PRIVILEGES":
+            return ast.GrantAdmin(self.ident(), pos=pos)
+        raise _unexpected(tok, ["ON", "TO"] if privilege == "ALL PRIVILEGES" and tok.kind != "TO" else ["ON"])
+
+    def revoke(self, pos):
+        """revoke = "REVOKE" privilege ( "ON" ident "FROM" ident | "FROM" ident ) -- the second for ALL only."""
+        privilege = self.privilege()
+        tok = self.next()
+        if tok.kind == "ON":
+            on = self.ident()
+            self.expect("FROM")
+            return ast.Revoke(privilege, on, self.ident(), pos=pos)
+        if tok.kind == "FROM" and privilege == "ALL PRIVILEGES":
+            return ast.RevokeAdmin(self.ident(), pos=pos)
+        raise _unexpected(tok, ["ON", "FROM"] if privilege == "ALL PRIVILEGES" and tok.kind != "FROM" else ["ON"])
+
+    def privilege(self):
+        """privilege = "READ" | "WRITE" | "ALL" [ "PRIVILEGES" ] ."""
+        tok = self.next()
+        if tok.kind == "READ":
+            return "READ"
+        if tok.kind == "WRITE":
+            return "WRITE"
+        if tok.kind == "ALL":
+            self.accept("PRIVILEGES")
+            return "ALL PRIVILEGES"
+        raise _unexpected(tok, ["READ", "WRITE", "ALL [PRIVILEGES]"])
+
+    # -- queries, shards, subscriptions, diagnostics ------------------------------------------
+
+    def show_queries(self, pos):
+        """show_queries = "SHOW" "QUERIES" ."""
+        return ast.ShowQueries(pos=pos)
+
+    def kill_query(self, pos):
+        """kill_query = "KILL" "QUERY" uint [ "ON" ident ] ."""
+        query_id = self.uint64()
+        host = self.ident() if self.accept("ON") else ""
+        return ast.KillQuery(query_id, host, pos=pos)
+
+    def explain(self, pos):
+        """explain = "EXPLAIN" [ "ANALYZE" ] select ."""
+        analyze = self.accept("ANALYZE") is not None
+        start = self.expect("SELECT")
+        return ast.Explain(self.select(start.pos), analyze, pos=pos)
+
+    def show_shards(self, pos):
+        """show_shards = "SHOW" "SHARDS" ."""
+        return ast.ShowShards(pos=pos)
+
+    def show_shard_groups(self, pos):
+        """show_shard_groups = "SHOW" "SHARD" "GROUPS" ."""
+        return ast.ShowShardGroups(pos=pos)
+
+    def show_stats(self, pos):
+        """show_stats = "SHOW" "STATS" [ "FOR" string ] ."""
+        return ast.ShowStats(self.string() if self.accept("FOR") else "", pos=pos)
+
+    def show_diagnostics(self, pos):
+        """show_diagnostics = "SHOW" "DIAGNOSTICS" [ "FOR" string ] ."""
+        return ast.ShowDiagnostics(self.string() if self.accept("FOR") else "", pos=pos)
+
+    def show_subscriptions(self, pos):
+        """show_subscriptions = "SHOW" "SUBSCRIPTIONS" ."""
+        return ast.ShowSubscriptions(pos=pos)
+
+    def create_subscription(self, pos):
+        """create_subscription = "CREATE" "SUBSCRIPTION" ident "ON" ident "." ident
+        "DESTINATIONS" ( "ALL" | "ANY" ) string { "," string } -- no blank before the "."."""
+        name = self.ident()
+        self.expect("ON")
+        database, retention_policy = self.db_dot_rp()
+        self.expect("DESTINATIONS")
+        tok = self.next()
+        if tok.kind not in ("ALL", "ANY"):
+            raise _unexpected(tok, ["ALL", "ANY"])
+        destinations = [self.string()]
+        while self.accept(","):
+            destinations.append(self.string())
+        return ast.CreateSubscription(name, database, retention_policy, tuple(destinations), tok.kind, pos=pos)
+
+    def drop_subscription(self, pos):
+        """drop_subscription = "DROP" "SUBSCRIPTION" ident "ON" ident "." ident ."""
+        name = self.ident()
+        self.expect("ON")
+        database, retention_policy = self.db_dot_rp()
+        return ast.DropSubscription(name, database, retention_policy, pos=pos)
+
+    def db_dot_rp(self):
+        database = self.ident()
+        tok = self.scan()
+        if tok.kind != ".":
+            raise _unexpected(tok, ["."])
+        return database, self.ident()
+
     # -- clauses -----------------------------------------------------------------------
 
     def on_clause(self):
@@ -481,30 +1038,10 @@ class Parser:
         return self.ident() if self.accept("ON") else ""
 
     def from_clause(self):
-        """from_clause = "FROM" source { "," source } ."""
+        """from_clause = "FROM" sources ."""
         if not self.accept("FROM"):
             return ()
-        sources = [self.source()]
-        while self.accept(","):
-            sources.append(self.source())
-        return tuple(sources)
-
-    def source(self):
-        """source = regex | ident_path [ "." regex ] -- ``[db.][rp.]name`` or ``[db.][rp.]/re/``."""
-        regex = self.regex()
-        if regex is not None:
-            return ast.Measurement(regex=regex, pos=regex.pos)
-        idents, pos = self.segmented_idents()
-        if len(idents) == 3:
-            return ast.Measurement(idents[0], idents[1], idents[2], pos=pos)
-        regex = self.regex()
-        if len(idents) == 1:
-            if regex is not None:
-                return ast.Measurement(retention_policy=idents[0], regex=regex, pos=pos)
-            return ast.Measurement(name=idents[0], pos=pos)
-        if regex is not None:
-            return ast.Measurement(idents[0], idents[1], regex=regex, pos=pos)
-        return ast.Measurement(retention_policy=idents[0], name=idents[1], pos=pos)
+        return self.sources()
 
     def with_key(self):
         """with_key = "WITH" "KEY" ( "IN" "(" ident { "," ident } ")" | ( "=" | "!=" ) ident
@@ -577,7 +1114,13 @@ class Parser:
         tok = self.next()
         if tok.kind != INTEGER:
             raise _unexpected(tok, ["integer"])
-        return min(int(tok.lit), MAX_INT64)
+        try:
+            n = int(tok.lit)
+        except ValueError:
+            n = 0
+        if n < 0:  # only a bound parameter can be negative
+            raise _Fail(f"{keyword} must be >= 0", pos=tok.pos)
+        return min(n, MAX_INT64)
 
     # -- terminals ---------------------------------------------------------------------
 
@@ -597,6 +1140,13 @@ class Parser:
         while self.accept(","):
             names.append(self.ident())
         return names
+
+    def string(self):
+        """string = "'" { char } "'" ."""
+        tok = self.next()
+        if tok.kind != STRING:
+            raise _unexpected(tok, ["string"])
+        return tok.lit
 
     def segmented_idents(self):
         """ident_path = ident { "." [ ident ] } -- up to three segments (db.rp.name, db..name).
@@ -627,10 +1177,25 @@ class Parser:
         if tok.kind != INTEGER:
             raise _unexpected(tok, ["integer"])
         n = int(tok.lit)
-        if n > MAX_INT64:
+        if not -(2**63) <= n <= MAX_INT64:
             raise _Fail(f'strconv.Atoi: parsing "{tok.lit}": value out of range', pos=tok.pos)
         if not low <= n <= high:
             raise _Fail(f"invalid value {n}: must be {low} <= n <= {high}", pos=tok.pos)
+        return n
+
+    def uint64(self):
+        """uint = decimal integer that fits 64 bits unsigned."""
+        tok = self.next()
+        if tok.kind != INTEGER:
+            raise _unexpected(tok, ["integer"])
+        try:
+            n = int(tok.lit)
+        except ValueError:
+            n = -1
+        if n < 0:
+            raise _Fail(f'strconv.ParseUint: parsing "{tok.lit}": invalid syntax', pos=tok.pos)
+        if n > MAX_UINT64:
+            raise _Fail(f'strconv.ParseUint: parsing "{tok.lit}": value out of range', pos=tok.pos)
         return n
 
     def duration(self):
@@ -638,6 +1203,16 @@ class Parser:
         tok = self.next()
         if tok.kind == "INF":
             return 0
+        if tok.kind != DURATIONVAL:
+            raise _unexpected(tok, ["duration"])
+        try:
+            return parse_influx_duration(tok.lit)
+        except ValueError as ex:
+            raise _Fail(str(ex), pos=tok.pos) from None
+
+    def duration_lit(self):
+        """A duration where INF is not allowed (RESAMPLE EVERY / FOR)."""
+        tok = self.next()
         if tok.kind != DURATIONVAL:
             raise _unexpected(tok, ["duration"])
         try:
@@ -654,14 +1229,27 @@ class Parser:
         return self.duration()
 
     def regex(self):
-        """regex = "/" { char | "\\/" } "/" -- or None if the next character is not "/"."""
+        """regex = "/" { char | "\\/" } "/" -- or None if the next character is not "/".
+
+        A bound parameter (``$re``) whose value is a regex counts as one.
+        """
         if self._back == 0:
             ch = self._scanner.peek_rune()
             if ch in (" ", "\t", "\n"):
                 self._skip_whitespace()
-        if self._back or self._scanner.peek_rune() != "/":
+        if self._back:
             return None
-        tok = self._keep(self._scanner.scan_regex())
+        ch = self._scanner.peek_rune()
+        if ch == "$":
+            tok = self.scan()
+            self.unscan()
+            if tok.kind != REGEX:
+                return None
+            tok = self.scan()
+        elif ch != "/":
+            return None
+        else:
+            tok = self._keep(self._scanner.scan_regex())
         if tok.kind == BADESCAPE:
             raise _Fail(f"bad escape: {tok.lit}", pos=tok.pos)
         if tok.kind == BADREGEX:
@@ -679,35 +1267,40 @@ class Parser:
         literal = ast.RegexLiteral(tok.lit, pos=tok.pos)
         try:
             literal.compiled  # noqa: B018 - compile now, so a bad pattern is a parse error
-        except Exception as ex:  # noqa: BLE001 - re.error and friends
-            raise _Fail(f"error parsing regexp: {ex}", pos=tok.pos) from None
+        except ast.RegexError as ex:
+            raise _Fail(str(ex), pos=tok.pos) from None
         return literal
 
     # -- expressions -------------------------------------------------------------------
 
-    def expr(self, min_precedence=1):
-        """expr = unary_expr { binary_op ( unary_expr | regex ) } -- by operator precedence."""
-        return self._binary_rest(self.unary_expr(), min_precedence)
+    def expr(self):
+        """expr = unary_expr { binary_op ( unary_expr | regex ) } -- regex after =~ and !~ only.
 
-    def _binary_rest(self, lhs, min_precedence):
+        The tree is built as InfluxDB builds it: each new operator walks down the right-hand
+        side to the first operator that binds at least as tightly, so all operators are left
+        associative and ``*`` binds tighter than ``+``, tighter than comparisons, tighter than
+        AND, tighter than OR.
+        """
+        root = _Bin(None, None, self.unary_expr())
         while True:
-            tok = self.next()
-            precedence = ast.PRECEDENCE.get(tok.kind)
-            if precedence is None or precedence < min_precedence:
+            op = self.next()
+            precedence = _PRECEDENCE.get(op.kind)
+            if precedence is None:
                 self.unscan()
-                return lhs
-            rhs = self.required_regex() if tok.kind in ("=~", "!~") else self.unary_expr()
+                return _freeze(root.rhs)
+            rhs = self.required_regex() if op.kind in ("=~", "!~") else self.unary_expr()
+            node = root
             while True:
-                nxt = self.next()
-                self.unscan()
-                higher = ast.PRECEDENCE.get(nxt.kind)
-                if higher is None or higher <= precedence:
+                right = node.rhs
+                if not isinstance(right, _Bin) or _PRECEDENCE[right.op] >= precedence:
+                    node.rhs = _Bin(op.kind, right, rhs)
                     break
-                rhs = self._binary_rest(rhs, precedence + 1)
-            lhs = ast.BinaryExpr(tok.kind, lhs, rhs, pos=lhs.pos)
+                node = right
 
     def unary_expr(self):
-        """unary_expr = "(" expr ")" | call | var_ref | literal | ( "+" | "-" ) unary_expr ."""
+        """unary_expr = "(" expr ")" | call | var_ref | "DISTINCT" ( ident | "(" ... ")" ) | wildcard
+        | string | number | int | duration_lit | "TRUE" | "FALSE" | regex
+        | ( "+" | "-" ) ( number | int | duration_lit | "(" expr ")" | call | var_ref ) ."""
         tok = self.next()
         if tok.kind == "(":
             inner = self.expr()
@@ -736,14 +1329,17 @@ class Parser:
             return ast.StringLiteral(lit, pos=pos)
         if kind == NUMBER:
             try:
-                return ast.NumberLiteral(float(lit), pos=pos)
+                return ast.NumberLiteral(_parse_float(lit), pos=pos)
             except ValueError:
                 raise _Fail("unable to parse number", pos=pos) from None
         if kind == INTEGER:
-            value = int(lit)
-            if value <= MAX_INT64:
+            try:
+                value = int(lit)
+            except ValueError:
+                raise _Fail("unable to parse integer", pos=pos) from None
+            if -(2**63) <= value <= MAX_INT64:
                 return ast.IntegerLiteral(value, pos=pos)
-            if value <= MAX_UINT64:
+            if 0 <= value <= MAX_UINT64:
                 return ast.UnsignedLiteral(value, pos=pos)
             raise _Fail("unable to parse integer", pos=pos)
         if kind in (TRUE, FALSE):
@@ -765,7 +1361,9 @@ class Parser:
         if kind == REGEX:
             return self._regex_literal(tok)
         if kind == BOUNDPARAM:
-            name = lit[1:]
+            # NOTE: a bound parameter still here was not replaced by a value (or its value was
+            # an error, whose text is now the literal); InfluxDB words it like this.
+            name = lit[1:] if lit.startswith("$") else lit
             if not name:
                 raise _Fail("empty bound parameter")
             raise _Fail(f"missing parameter: {name}")
@@ -780,8 +1378,11 @@ class Parser:
         self.unscan()
         value = self.unary_expr()
         negative = sign.kind == "-"
-        if isinstance(value, (ast.NumberLiteral, ast.IntegerLiteral, ast.DurationLiteral)):
-            return type(value)(-value.value if negative else value.value, pos=sign.pos)
+        if isinstance(value, ast.NumberLiteral):
+            return ast.NumberLiteral(-value.value if negative else value.value, pos=sign.pos)
+        if isinstance(value, (ast.IntegerLiteral, ast.DurationLiteral)):
+            n = _wrap64(-value.value) if negative else value.value
+            return type(value)(n, pos=sign.pos)
         if isinstance(value, ast.UnsignedLiteral):
             if not negative:
                 return value
@@ -815,8 +1416,8 @@ class Parser:
         typ = ""
         if self.scan().kind == "::":
             tok = self.scan()
-            if tok.kind == IDENT and tok.lit.lower() in ("float", "integer", "unsigned", "string", "boolean"):
-                typ = tok.lit.lower()
+            if tok.kind == IDENT and tok.lit.lower() in _TYPES:
+                typ = _TYPES[tok.lit.lower()]
             elif tok.kind in ("FIELD", "TAG"):
                 typ = tok.kind.lower()
             elif tok.kind == IDENT:
@@ -826,6 +1427,28 @@ class Parser:
         else:
             self.unscan()
         return ast.VarRef(".".join(segments), typ, pos=pos)
+
+
+def _parse_float(text):
+    """Parse a number as Go's ``strconv.ParseFloat`` (too large is an error, not infinity)."""
+    value = float(text)
+    if math.isinf(value) and text.lstrip("+-").lower() not in ("inf", "infinity"):
+        raise ValueError(text)
+    return value
+
+
+def load_location(name):
+    """Return the canonical name of a ``tz()`` time zone (InfluxDB's ``time.LoadLocation``)."""
+    if name in ("", "UTC"):
+        return "UTC"
+    if name == "Local":
+        return name
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # Do not pass on the error text: it may contain path names (as InfluxDB).
+        raise _Fail(f"unable to find time zone {name}") from None
+    return name
 
 
 # -- durations -----------------------------------------------------------------------------
