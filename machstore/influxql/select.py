@@ -43,11 +43,12 @@ EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 36
 _AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct"}
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
-_NOT_YET = {"integral", "top", "bottom", "sample", "holt_winters", "holt_winters_with_fit",
+_TOP_BOTTOM = {"top", "bottom"}
+_NOT_YET = {"integral", "sample", "holt_winters", "holt_winters_with_fit",
             "chande_momentum_oscillator", "exponential_moving_average",
-               "double_exponential_moving_average", "kaufmans_efficiency_ratio",
-               "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
-               "triple_exponential_derivative", "relative_strength_index"}
+            "double_exponential_moving_average", "kaufmans_efficiency_ratio",
+            "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
+            "triple_exponential_derivative", "relative_strength_index"}
 _TYPE_NAMES = {ft.FLOAT: "float", ft.INTEGER: "integer", ft.UNSIGNED: "unsigned", ft.STRING: "string",
                ft.BOOLEAN: "boolean"}
 
@@ -94,7 +95,7 @@ def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
     fields = _expand_fields(stmt.fields, sources)
     calls = [c for f in fields for c in _calls(f.expr)]
     aggregate = bool(calls)
-    _validate(fields, calls, interval, stmt.fill)
+    _validate(fields, calls, interval, stmt.fill, stmt.limit)
     lo = MIN_TIME if tr.lo is None else tr.lo
     hi = tr.hi
     if hi is None:
@@ -260,14 +261,40 @@ def _expand_fields(fields, sources):
     return out
 
 
-def _validate(fields, calls, interval, fill):
+def _validate_top_bottom(call, limit):
+    """compile.go's compileTopBottom checks."""
+    name = call.name
+    if len(call.args) < 2:
+        raise SelectError(f"invalid number of arguments for {name}, expected at least 2, got {len(call.args)}")
+    last = call.args[-1]
+    if not isinstance(last, ast.IntegerLiteral):
+        raise SelectError(f"expected integer as last argument in {name}(), found {last}")
+    if last.value <= 0:
+        raise SelectError(f"limit ({last.value}) in {name} function must be at least 1")
+    if limit and last.value > limit:
+        raise SelectError(f"limit ({last.value}) in {name} function can not be larger than the LIMIT ({limit}) "
+                          f"in the select statement")
+    if not isinstance(call.args[0], ast.VarRef):
+        raise SelectError(f"expected first argument to be a field in {name}(), found {call.args[0]}")
+    for arg in call.args[1:-1]:
+        if not isinstance(arg, ast.VarRef):
+            raise SelectError(f"only fields or tags are allowed in {name}(), found {arg}")
+
+
+def _validate(fields, calls, interval, fill, limit=0):
     for f in fields:
         for t in _transform_calls(f.expr):
             _validate_transform(t, interval)
+    top = [c for c in calls if c.name.lower() in _TOP_BOTTOM]
+    if top and len(calls) > 1:
+        raise SelectError(f"selector function {top[0].name}() cannot be combined with other functions")
     for c in calls:
         name = c.name.lower()
         if name in _NOT_YET:
             raise SelectError(f"{c.name}() is not supported yet")
+        if name in _TOP_BOTTOM:
+            _validate_top_bottom(c, limit)
+            continue
         if name not in _AGGREGATES and name not in _SELECTORS:
             raise SelectError(f"undefined function {c.name}()")
         want = 2 if name == "percentile" else 1
@@ -300,7 +327,7 @@ def _validate(fields, calls, interval, fill):
     if has_distinct and (len(calls) != 1 or aux):
         raise SelectError("aggregate function distinct() cannot be combined with other functions or fields")
     if aux:
-        if not all(c.name.lower() in _SELECTORS for c in calls):
+        if not all(c.name.lower() in _SELECTORS | _TOP_BOTTOM for c in calls):
             raise SelectError("mixing aggregate and non-aggregate queries is not supported")
         if len(calls) > 1:
             raise SelectError("mixing multiple selector functions with tags or fields is not supported")
@@ -585,9 +612,12 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
     utz = None if not stmt.location else tz
     buckets = _window_starts(table.times, interval, offset, utz) if interval else np.zeros(n, dtype=np.int64)
     names = _column_names(fields)
-    results = {call: _reduce_call(call, table, buckets) for call in dict.fromkeys(calls)}
     selector = calls[0] if len(calls) == 1 and calls[0].name.lower() in _SELECTORS else None
     distinct = len(calls) == 1 and calls[0].name.lower() == "distinct"
+    top = calls[0] if len(calls) == 1 and calls[0].name.lower() in _TOP_BOTTOM else None
+    if top is not None:
+        return _top_bottom(source, table, fields, top, buckets, interval, stmt)
+    results = {call: _reduce_call(call, table, buckets) for call in dict.fromkeys(calls)}
     aux = [r for f in fields if not _calls(f.expr) for r in _refs(f.expr)]
     first_bucket = _window_starts(np.array([lo], dtype=np.int64), interval, offset, utz)[0] \
         if interval and lo != MIN_TIME else None
@@ -819,6 +849,85 @@ def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):
             continue
         out[gid] = (run_bucket[part], Vec(vec.values[part], None if vec.valid is None else vec.valid[part]),
                     None if chosen is None else chosen[part])
+    return out
+
+
+def _top_bottom(source, table, fields, call, buckets, interval, stmt):
+    """Rows of ``top()`` / ``bottom()``: the ``n`` largest (smallest) points of each window.
+
+    With tag arguments the points are first reduced to the max (min) per distinct tag values,
+    as InfluxDB builds a max() iterator grouped by them.  Ties keep the earlier point.  Rows
+    come out in time order; their time is the point's, or the window's with GROUP BY time.
+    Columns: the function, its tag arguments, then the other selected fields.
+    """
+    name = call.name.lower()
+    ref, n = call.args[0], int(call.args[-1].value)
+    tag_args = [a for a in call.args[1:-1]]
+    vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+    if vec is None:
+        return []
+    rows = np.flatnonzero(vec.mask())
+    values = vec.values[rows]
+    if values.dtype == object or values.dtype == np.bool_:
+        kind = "string" if values.dtype == object else "boolean"
+        raise SelectError(f"unsupported {name} iterator type: {kind}")
+    sign = -1 if name == "top" else 1
+    run = table.group[rows] * (1 << 40) + _bucket_index(buckets[rows])
+    if tag_args:
+        keys = np.array(["\x00".join(str(x) for x in t) for t in zip(
+            *[_tag_values(table, a, rows) for a in tag_args])], dtype=object)
+        _, key_id = np.unique(keys, return_inverse=True)
+        order = np.lexsort((table.times[rows], sign * values.astype(np.float64), key_id, run))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (key_id[order][1:] != key_id[order][:-1]) | (run[order][1:] != run[order][:-1])
+        rows, values, run = rows[order][first], values[order][first], run[order][first]
+    order = np.lexsort((table.times[rows], sign * values.astype(np.float64), run))
+    r_sorted = run[order]
+    starts = np.flatnonzero(np.r_[True, r_sorted[1:] != r_sorted[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    chosen = rows[order][rank < n]
+    chosen = chosen[np.lexsort((table.times[chosen], table.group[chosen]))]
+    names = _column_names([ast.Field(call)] + [ast.Field(a) for a in tag_args]
+                          + [f for f in fields if not isinstance(f.expr, ast.Call)])
+    out = []
+    for gid, tags in enumerate(table.group_tags):
+        g = chosen[table.group[chosen] == gid]
+        if not len(g):
+            continue
+        times = buckets[g] if interval else table.times[g]
+        cols = [_to_list(vec, g)] + [_to_list(Vec(_tag_values(table, a, g)), np.arange(len(g)))
+                                     for a in tag_args]
+        for f in fields:
+            if not isinstance(f.expr, ast.Call):
+                aux = table.frame.get(_ref_key(f.expr)) or table.frame.get(f.expr.name)
+                cols.append(_to_list(aux, g) if aux is not None else [None] * len(g))
+        idx = np.arange(len(g))
+        if not stmt.time_ascending:
+            idx = idx[::-1]
+        if stmt.offset:
+            idx = idx[stmt.offset:]
+        if stmt.limit:
+            idx = idx[:stmt.limit]
+        if not len(idx):
+            continue
+        values_rows = [[int(times[i])] + [c[i] for c in cols] for i in idx.tolist()]
+        out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
+                             values_rows))
+    return out
+
+
+def _bucket_index(buckets):
+    _, inv = np.unique(buckets, return_inverse=True)
+    return inv.astype(np.int64)
+
+
+def _tag_values(table, ref, rows):
+    vec = table.frame.get((ref.name, "tag")) or table.frame.get(ref.name)
+    if vec is None:
+        return np.full(len(rows), None, dtype=object)
+    out = vec.values[rows].astype(object)
+    if vec.valid is not None:
+        out[~vec.valid[rows]] = None
     return out
 
 
