@@ -186,3 +186,17 @@ def test_top_and_bottom(loaded):
     assert got[0]["values"] == [[0, 0.5, "eu"], [30, 1.5, "eu"]]
     results = query(loaded, "SELECT top(v, 2), max(v) FROM cpu")
     assert results == [{"statement_id": 0, "error": "selector function top() cannot be combined with other functions"}]
+
+
+def test_subqueries(loaded):
+    got = series(loaded, "SELECT max(m) FROM (SELECT mean(v) AS m FROM cpu GROUP BY host)", epoch="s")
+    assert got == [{"name": "cpu", "columns": ["time", "max"], "values": [[0, 9.0]]}]
+    got = series(loaded, "SELECT sum(c) FROM (SELECT count(v) AS c FROM cpu GROUP BY time(1m), host) "
+                         "WHERE time >= 0 AND time < 2m GROUP BY time(1m)", epoch="s")
+    assert got[0]["values"] == [[0, 4], [60, 4]]
+    got = series(loaded, "SELECT d FROM (SELECT difference(v) AS d FROM cpu WHERE host = 'a') WHERE d > 0 LIMIT 2",
+                 epoch="s")
+    assert got[0]["values"] == [[30, 1.0], [60, 1.0]]
+    got = series(loaded, "SELECT mean(v) FROM (SELECT v FROM cpu) WHERE time >= 0 AND time < 2m GROUP BY time(1m)",
+                 epoch="s")
+    assert got[0]["values"] == [[0, 1.0], [60, 4.0]]

@@ -23,6 +23,7 @@ The plan, in the order the code runs it (``docs/influxql.md`` says why):
 Times in the returned rows are int nanoseconds; :func:`format_times` turns them into what
 ``/query`` prints (RFC3339 in the query's zone, or integers of the ``epoch`` unit).
 """
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ import numpy as np
 
 from machstore import errors
 from machstore.storage import fieldtypes as ft
+from machstore.storage.rows import Column, RowSet
 
 from . import ast, functions, transforms
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, regex
@@ -74,32 +76,99 @@ class _Source:
     measurement: str
     fields: dict          # name -> storage type
     series: list          # [{"id", "tags"}]
+    rowsets: dict = None  # a subquery's rows: series id -> RowSet (None: read the engine)
+
+    def read(self, engine, ids, lo, hi):
+        """``{series id: RowSet}`` of the given series within ``[lo, hi]``."""
+        if self.rowsets is not None:
+            return {i: self.rowsets[i].between(lo, hi) for i in ids}
+        return engine.read_many(self.database, ids, None if lo == MIN_TIME else lo,
+                                None if hi == MAX_TIME else hi, rp=self.rp)
+
+
+def _subquery_sources(inner):
+    """The results of a subquery as sources: their columns are fields, their tags are tags."""
+    by_name = {}
+    for s in inner:
+        by_name.setdefault(s.name, []).append(s)
+    out = []
+    for name, group in by_name.items():
+        fields, series, rowsets = {}, [], {}
+        for i, s in enumerate(group):
+            times = np.array([row[0] for row in s.values], dtype=np.int64)
+            columns = {}
+            for j, col in enumerate(s.columns[1:], start=1):
+                column = _column_of([row[j] for row in s.values])
+                if column is not None:
+                    columns[col] = column
+                    fields.setdefault(col, column.type)
+            rowsets[i] = RowSet(times, columns)
+            series.append({"id": i, "tags": dict(s.tags or {})})
+        out.append(_Source("", "", name, fields, series, rowsets))
+    return out
+
+
+def _column_of(values):
+    """A stored Column of Python values (None = null), typed as InfluxDB would type them."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    valid = np.array([v is not None for v in values], dtype=bool)
+    if all(isinstance(v, bool) for v in present):
+        ftype, arr = ft.BOOLEAN, np.array([bool(v) if v is not None else False for v in values])
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        ftype, arr = ft.INTEGER, np.array([v if v is not None else 0 for v in values], dtype=np.int64)
+    elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        ftype, arr = ft.FLOAT, np.array([v if v is not None else 0.0 for v in values], dtype=np.float64)
+    else:
+        ftype = ft.STRING
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = ["" if v is None else str(v) for v in values]
+    return Column(ftype, arr, None if valid.all() else valid)
 
 
 def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
     """Run ``stmt`` (an :class:`ast.Select`); return ``[OutSeries]`` with int-ns times."""
-    if now_ns is None:
-        now_ns = _now_ns()
-    for src in stmt.sources:
-        if isinstance(src, ast.SubQuery):
-            raise SelectError("subqueries are not supported yet")
     if stmt.target is not None:
         raise SelectError("SELECT ... INTO is not supported yet")
-    sources = _resolve_sources(engine, stmt.sources, database, retention_policy)
+    return _execute(engine, stmt, database, retention_policy, _now_ns() if now_ns is None else now_ns)
+
+
+def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
+    """Run one SELECT, or a subquery of a query whose time range and interval are ``outer``.
+
+    A subquery runs within its parent's time range, inherits its GROUP BY interval when it
+    has none, and does not fill null windows (compile.go's ``subquery``).
+    """
     tz = zone(stmt.location)
     try:
         cond, tr = split_condition(stmt.condition, now_ns, tz)
     except ConditionError as ex:
         raise SelectError(str(ex)) from None
     interval, offset, dims = _dimensions(stmt, now_ns)
+    inherited = False
+    if outer is not None:
+        if not interval and outer[2]:
+            interval, offset, inherited = outer[2], outer[3], True
+        if interval and stmt.fill == "null":
+            stmt = dataclasses.replace(stmt, fill="none")
+    outer = outer or (MIN_TIME, MAX_TIME, 0, 0)
+    lo = max(MIN_TIME if tr.lo is None else tr.lo, outer[0])
+    hi = tr.hi
+    if hi is None:
+        hi = now_ns if interval and outer[1] == MAX_TIME else MAX_TIME
+    hi = min(hi, outer[1])
+    sources = []
+    for src in stmt.sources:
+        if isinstance(src, ast.SubQuery):
+            inner = _execute(engine, src.statement, database, retention_policy, now_ns, (lo, hi, interval, offset))
+            sources += _subquery_sources(inner)
+        else:
+            sources += _resolve_sources(engine, (src,), database, retention_policy)
     fields = _expand_fields(stmt.fields, sources)
     calls = [c for f in fields for c in _calls(f.expr)]
     aggregate = bool(calls)
-    _validate(fields, calls, interval, stmt.fill, stmt.limit)
-    lo = MIN_TIME if tr.lo is None else tr.lo
-    hi = tr.hi
-    if hi is None:
-        hi = now_ns if interval else MAX_TIME
+    _validate(fields, calls, 0 if inherited else interval, stmt.fill, stmt.limit)
     if lo > hi:
         return []
     out = []
@@ -443,8 +512,7 @@ def _read(engine, source, fields, cond, dims, lo, hi):
     if not series:
         return None
     series = sorted(series, key=lambda s: sorted(s["tags"].items()))
-    rows = engine.read_many(source.database, [s["id"] for s in series], None if lo == MIN_TIME else lo,
-                            None if hi == MAX_TIME else hi, rp=source.rp)
+    rows = source.read(engine, [s["id"] for s in series], lo, hi)
     times, sidx = [], []
     for i, s in enumerate(series):
         r = rows.get(s["id"])
