@@ -148,10 +148,10 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     interval, offset, dims = _dimensions(stmt, now_ns)
     inherited = False
     if outer is not None:
-        if not interval and outer[2]:
-            interval, offset, inherited = outer[2], outer[3], True
         if interval and stmt.fill == "null":
             stmt = dataclasses.replace(stmt, fill="none")
+        if not interval and outer[2]:
+            interval, offset, inherited = outer[2], outer[3], True
     outer = outer or (MIN_TIME, MAX_TIME, 0, 0)
     lo = max(MIN_TIME if tr.lo is None else tr.lo, outer[0])
     hi = tr.hi
