@@ -1,5 +1,8 @@
 """InfluxQL lexer, parser and formatter: messy text -> AST, AST -> canonical text, exact errors.
 
+(The schema statements; SELECT and the rest are in test_influxql_language.py, InfluxDB's own
+tables in test_influxql_go_cases.py, generated input in test_influxql_properties.py.)
+
 Error messages are pinned word for word against InfluxDB 1.8 (influxql ``parser_test.go``
 ``TestParser_ParseStatement`` error table, and 1.8.10 server output such as
 ``show databses``).  Positions follow InfluxDB's scanner, quirks included: the end of input

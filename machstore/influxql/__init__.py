@@ -7,12 +7,13 @@
 The stages live in their own modules: ``lexer`` (text -> tokens with positions), ``parser``
 (tokens -> ``ast`` nodes, recursive descent over ``grammar.md``), ``ast`` (the nodes; their
 ``str()`` is the formatter) and ``execute`` (statements -> engine calls -> InfluxDB-shaped
-results, no HTTP).  Parse errors carry InfluxDB 1.8's exact wording.
+results, no HTTP; SELECT is run by ``select``).  Parse errors carry InfluxDB 1.8's exact
+wording.  ``parse(text, params)`` binds ``$name`` parameters as ``/query``'s ``params`` does.
 """
 from .ast import *  # noqa: F401,F403 - the node classes are this package's vocabulary
-from .parser import InfluxQLParseError, parse, parse_expr
+from .parser import InfluxQLParseError, parse, parse_expr, parse_statement
 
-__all__ = ["parse", "parse_expr", "format", "InfluxQLParseError"]
+__all__ = ["parse", "parse_statement", "parse_expr", "format", "InfluxQLParseError"]
 
 
 def format(node):  # noqa: A001 - the formatter stage, named as in the other query languages

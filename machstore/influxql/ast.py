@@ -44,7 +44,7 @@ __all__ = [
     "BinaryExpr", "ParenExpr", "VarRef", "Call", "Distinct", "Wildcard",
     "StringLiteral", "IntegerLiteral", "UnsignedLiteral", "NumberLiteral", "BooleanLiteral",
     "DurationLiteral", "TimeLiteral", "RegexLiteral", "ListLiteral", "BoundParameter", "NilLiteral",
-    "FILL_OPTIONS", "PRIVILEGES", "walk",
+    "FILL_OPTIONS", "PRIVILEGES", "RegexError", "walk",
     "quote_ident", "quote_string", "format_duration", "go_duration", "go_float",
 ]
 
@@ -1060,12 +1060,45 @@ def _go_regex_error(message):
     return f"error parsing regexp: {message}"
 
 
+def _go_only_errors(pattern):
+    """Return Go's error for the two things C++ RE2 takes and Go's regexp (as in InfluxDB 1.8) refuses:
+    ``\\C`` (any byte) and ``(?<name>...)`` captures; None if neither is there."""
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            if pattern[i + 1:i + 2] == "C":
+                return "error parsing regexp: invalid escape sequence: `\\C`"
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            i += 1
+            if pattern[i:i + 1] == "^":
+                i += 1
+            if pattern[i:i + 1] == "]":
+                i += 1
+            continue
+        elif pattern.startswith("(?<", i):
+            return "error parsing regexp: invalid or unsupported Perl syntax: `(?<`"
+        i += 1
+    return None
+
+
 def _compile(pattern):
     """Compile ``pattern`` with RE2 (Go's dialect, as InfluxDB), cached; raise :class:`RegexError`."""
     rx = _REGEX_CACHE.get(pattern)
     if rx is None:
+        problem = _go_only_errors(pattern)
+        if problem:
+            raise RegexError(problem)
         try:
             rx = re2.compile(pattern, _RE2_OPTIONS)
+        except UnicodeEncodeError:
+            raise RegexError(f"error parsing regexp: invalid UTF-8: `{pattern}`") from None
         except re2.error as ex:
             text = ex.args[0] if ex.args else ""
             if isinstance(text, bytes):

@@ -105,6 +105,8 @@ def parse(text, params=None):
         return parser.query()
     except _Fail as ex:
         raise parser.error(ex) from None
+    except RecursionError:
+        raise _too_deep() from None
 
 
 def parse_statement(text, params=None):
@@ -120,6 +122,8 @@ def parse_statement(text, params=None):
         return stmt
     except _Fail as ex:
         raise parser.error(ex) from None
+    except RecursionError:
+        raise _too_deep() from None
 
 
 def parse_expr(text, params=None):
@@ -133,6 +137,14 @@ def parse_expr(text, params=None):
         return expr
     except _Fail as ex:
         raise parser.error(ex) from None
+    except RecursionError:
+        raise _too_deep() from None
+
+
+def _too_deep():
+    # NOTE: InfluxDB has no such limit (Go stacks grow); Python's recursion limit is the
+    # bound here, at a few hundred nested parentheses, calls or subqueries.
+    return InfluxQLParseError("query is nested too deeply")
 
 
 # -- bound parameters ----------------------------------------------------------------------
