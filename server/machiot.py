@@ -169,15 +169,21 @@ class MachiotResource:
     # -- statistics ------------------------------------------------------------------------------
 
     def _calculated(self, req, call, user):
+        """datapoints/calculated: the IntervalType units starting in [Start, End], in IntervalValue buckets.
+
+        Machbase answers from its rollup rows of the IntervalType unit selected by their start
+        time, so End counts to the end of its unit (the seed's End 01:20:00 takes the 01:20:01
+        row, not 01:21:41); ``bucket_stats(unit_ns=...)`` applies that rule.
+        """
         tdef = self._table(call.args["Table"])
         tags = paths.tag_list(call)
         start = paths.parse_time(call.args["Start"], self.tz)
         end = paths.parse_time(call.args["End"], self.tz)
         modes = paths.parse_modes(call.args["CalculationMode"])
         count = paths.parse_count(call.args["Count"])
-        bucket_ns = paths.parse_interval(call.args["IntervalType"], call.args["IntervalValue"])
+        unit_ns, bucket_ns = paths.parse_interval(call.args["IntervalType"], call.args["IntervalValue"])
         self._check_tags(tdef, tags)
-        stats = self._engine.get().bucket_stats(tdef.name, tags, start, end, bucket_ns)
+        stats = self._engine.get().bucket_stats(tdef.name, tags, start, end, bucket_ns, unit_ns=unit_ns)
         n = len(stats["time"]) if not count else min(count, len(stats["time"]))
         columns = [render.ResultColumn("time", DATETIME, np.asarray(stats["time"][:n], dtype=np.int64))]
         for mode in modes:

@@ -224,14 +224,18 @@ def parse_direction(text):
 
 
 def parse_interval(type_text, value_text):
-    """Return the bucket width in ns of ``IntervalType`` / ``IntervalValue`` (3125 / 3124)."""
+    """Return ``(unit_ns, bucket_ns)`` of ``IntervalType`` / ``IntervalValue`` (3125 / 3124).
+
+    Both widths are needed: the unit decides which rows count (units starting in
+    [Start, End]), the bucket how they are grouped.
+    """
     unit = INTERVALS.get(str(type_text).strip().lower())
     if unit is None:
         raise error(3125)
     text = str(value_text).strip()
     if not text.isdigit() or not text.isascii() or int(text) <= 0 or 60 % int(text):
         raise error(3124)
-    return unit * int(text)
+    return unit, unit * int(text)
 
 
 def parse_modes(text):

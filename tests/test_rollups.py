@@ -318,3 +318,61 @@ def test_delete_before(eng, three_series):
         rollups.delete_before(txn, eng.dbs, 10, T0 + 10 * D)
         assert len(rollups.read(txn, eng.dbs, 10, rollups.SEC, -2**63, 2**63 - 1)) == 0
         assert txn.get(rollups.rollup_key(10, 0, 0), db=eng.dbs[rollups.DB]) is None
+
+
+# -- queries by unit (Machbase's calculated statistics) ---------------------------------------------
+
+def unit_reference(rows, start, end, unit_ns, bucket_ns):
+    """The rule in plain words: rows whose ``unit_ns`` unit starts in [start, end], in ``bucket_ns`` buckets."""
+    kept = []
+    for t, v, m in rows:
+        unit_start = t // unit_ns * unit_ns
+        keep = (unit_start >= start) & (unit_start <= end)
+        kept.append((t[keep], v[keep], m[keep]))
+    return reference(kept, -2**63, 2**63 - 1, bucket_ns)
+
+
+@pytest.mark.parametrize("unit_ns, n", [(S, 1), (S, 5), (S, 60), (M, 1), (M, 5), (M, 60), (H, 1), (H, 3)])
+def test_query_units_equals_numpy_over_raw_rows(eng, three_series, unit_ns, n):
+    rng = np.random.default_rng(unit_ns % 997 + n)
+    tags = [10, 11, 12]
+    for aligned in (False, True):  # bounds off the unit (partial edge units) and on the bucket
+        for _ in range(3):
+            start = T0 + int(rng.integers(-H, D))
+            end = start + int(rng.integers(n * unit_ns, 10 * H))
+            if aligned:
+                start, end = start // (n * unit_ns) * (n * unit_ns), end // (n * unit_ns) * (n * unit_ns)
+            with eng.env.begin() as txn:
+                got = rollups.query_units(txn, eng.dbs, tags, start, end, unit_ns=unit_ns, bucket_ns=n * unit_ns)
+            want, magnitude = unit_reference([r for sid in tags for r in three_series[sid]], start, end, unit_ns,
+                                             n * unit_ns)
+            assert len(got) > 0
+            assert_close(got, want, magnitude=magnitude)
+
+
+def test_query_units_hand_checked(eng):
+    # rows at 0:00:10, 0:04:59, 0:05:30, 0:06:10, 0:07:00 (minutes from an hour boundary)
+    base = 1_000_000 * H
+    write(eng, 1, base + np.array([10, 299, 330, 370, 420]) * S, np.array([1.0, 2.0, 3.0, 4.0, 5.0]), None)
+    with eng.env.begin() as txn:
+        def q(start_s, end_s, unit_ns=M, bucket_ns=5 * M):
+            b = rollups.query_units(txn, eng.dbs, [1], base + start_s * S, base + end_s * S, unit_ns=unit_ns,
+                                    bucket_ns=bucket_ns)
+            return list(zip(((b.start - base) // S).tolist(), b.sum.tolist()))
+        assert q(0, 360) == [(0, 3.0), (300, 7.0)]          # End 0:06:00 takes the 0:06 minute (0:06:10)
+        assert q(0, 359) == [(0, 3.0), (300, 3.0)]          # End 0:05:59 does not
+        assert q(5, 360) == [(0, 2.0), (300, 7.0)]          # Start 0:00:05 drops the 0:00 minute (0:00:10)
+        assert q(10, 360, unit_ns=S) == [(0, 3.0), (300, 3.0)]  # in sec units 0:00:10 is its own unit's start
+        assert q(301, 359) == []                            # no minute starts in 0:05:01 .. 0:05:59
+        assert q(300, 300) == [(300, 3.0)]                  # Start = End = a unit's start: that unit
+        assert q(0, 3600, unit_ns=H, bucket_ns=H) == [(0, 15.0)]
+        assert q(1, 3600, unit_ns=H, bucket_ns=H) == []     # the hour holding Start starts before it
+
+
+def test_query_units_rejects_bad_units(eng):
+    with eng.env.begin() as txn:
+        for unit_ns, bucket_ns in ((M, 90 * S), (0, M), (S // 2, S)):
+            with pytest.raises(InvalidArgument):
+                rollups.query_units(txn, eng.dbs, [1], T0, T0 + D, unit_ns=unit_ns, bucket_ns=bucket_ns)
+    assert rollups.unit_bounds(10 * S + 1, 20 * S, S) == (11 * S, 21 * S - 1)
+    assert rollups.unit_bounds(10 * S, 10 * S - 1, S) == (10 * S, 10 * S - 1)  # End before Start: nothing

@@ -4,7 +4,8 @@ import pytest
 
 from machstore.storage import fieldtypes as ft
 from machstore.engine import Engine
-from machstore.errors import AlreadyExists, DuplicateKey, TableNotFound, TagHasData, TagNotFound
+from machstore.errors import (AlreadyExists, DuplicateKey, InvalidArgument, TableNotFound, TagHasData,
+                              TagNotFound)
 from machstore.storage.rows import Column
 from machstore.storage.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 
@@ -201,6 +202,69 @@ def test_bucket_stats_from_rollups_equal_raw(eng, bucket_s):
         assert got["count"].tolist() == want["count"].tolist()
         for k in ("sum", "min", "max", "sumsq"):
             assert got[k] == pytest.approx(want[k]), k
+
+
+def unit_rule(times, values, start, end, unit_ns, bucket_ns):
+    """``{bucket: (count, sum, min, max)}`` of the valued rows whose unit starts in [start, end], in plain numpy."""
+    unit_start = times // unit_ns * unit_ns
+    keep = (unit_start >= start) & (unit_start <= end) & ~np.isnan(values)
+    out = {}
+    for b in np.unique(times[keep] // bucket_ns * bucket_ns):
+        v = values[keep & (times // bucket_ns * bucket_ns == b)]
+        out[int(b)] = (v.size, v.sum(), v.min(), v.max())
+    return out
+
+
+def assert_rule(stats, want):
+    """Compare a ``bucket_stats`` answer with ``unit_rule``'s (sums to rounding)."""
+    got = {int(t): (int(c), s, lo, hi)
+           for t, c, s, lo, hi in zip(stats["time"], stats["count"], stats["sum"], stats["min"], stats["max"])}
+    assert list(got) == list(want)
+    for bucket, row in want.items():
+        assert got[bucket] == pytest.approx(row), bucket
+
+
+@pytest.mark.parametrize("unit_s, n", [(1, 5), (60, 1), (60, 5), (3600, 1), (3600, 2)])
+def test_bucket_stats_by_unit_pending_then_compacted(eng, unit_s, n):
+    """End bounds the units counted, from pending rows, from rollups, and from both at once."""
+    tag_table(eng)
+    rng = np.random.default_rng(unit_s + n)
+    unit, bucket = unit_s * 10**9, unit_s * n * 10**9
+    start, end = 10**12 + 500 * unit + unit // 3, 10**12 + 1400 * unit + unit // 2
+    # rows on both sides of Start and End inside their units, then rows from far before to far after
+    edges = np.array([start - 1, start, start + 1, end - 1, end, end + 1], dtype=np.int64)
+    names = np.concatenate([np.repeat(["a", "c"], 6), rng.choice(["a", "b", "c"], 2988)])
+    times = np.concatenate([edges, edges, 10**12 + rng.integers(0, 2000 * unit, 2988)])
+    values = np.where(rng.random(3000) < 0.05, np.nan, np.round(rng.normal(size=3000) * 100, 2))
+    values[:12] = np.arange(12.0)
+    cases = [(start, end), (start - unit // 3, end - unit // 2), (start, start + unit // 10), (end, start)]
+
+    def write(part):
+        eng.append_rows("tag", tag_rows(list(names[part]), list(times[part]),
+                                        [None if np.isnan(v) else v for v in values[part]]))
+
+    def check(upto):
+        m = np.isin(names[:upto], ["a", "c"])
+        t, v = times[:upto][m], values[:upto][m]
+        assert unit_rule(t, v, start, end, unit, bucket)  # the main case has rows
+        for lo, hi in cases:
+            want = unit_rule(t, v, lo, hi, unit, bucket)
+            assert_rule(eng.bucket_stats("tag", ["a", "c"], lo, hi, bucket, unit_ns=unit), want)
+            assert_rule(eng._bucket_stats_raw("tag", ["a", "c"], lo, hi, bucket, unit_ns=unit), want)
+
+    write(slice(0, 1500))
+    assert eng.pending_segments() > 0
+    check(1500)                              # pending rows only
+    while eng.compact():
+        pass
+    write(slice(1500, None))
+    check(3000)                              # rollups and pending rows together
+    while eng.compact():
+        pass
+    assert eng.pending_segments() == 0
+    check(3000)                              # rollups only
+    with pytest.raises(InvalidArgument):
+        eng.bucket_stats("tag", ["a"], start, end, 90 * 10**9, unit_ns=60 * 10**9)
 
 
 def test_tag_stats_records_follow_compaction_and_deletes(eng):

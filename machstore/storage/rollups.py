@@ -171,13 +171,51 @@ def query(txn, dbs, series_ids, start, end, *, bucket_ns, origin=0) -> RollupBat
     lo = (int(start) - origin) // b * b + origin
     hi = (int(end) - origin) // b * b + origin + b - 1
     lo = max(lo, min_bucket_time(b) + origin)  # buckets starting before int64 hold no rollups anyway
-    parts = []
-    for sid in series_ids:
-        parts.extend(read(txn, dbs, sid, res, lo, hi))
+    parts = _read_series(txn, dbs, series_ids, res, lo, hi)
     if not origin:
         return rollup.combine(parts, bucket_ns=b)
     shifted = [_shift(p, -origin) for p in parts]
     return _shift(rollup.combine(shifted, bucket_ns=b), origin)
+
+
+def unit_bounds(start, end, unit_ns):
+    """Return ``(lo, hi)``: the row times of the ``unit_ns`` buckets whose start lies in [start, end].
+
+    Machbase answers its calculated statistics from rollup rows of one unit (sec, min,
+    hour) selected by their start time, so a unit holding ``end`` counts whole and a unit
+    holding an unaligned ``start`` does not count at all.  ``hi < lo`` when no unit starts
+    in the range.
+    """
+    u = int(unit_ns)
+    if u <= 0:
+        raise InvalidArgument(f"unit_ns must be positive, got {unit_ns}")
+    return -(-int(start) // u) * u, int(end) // u * u + u - 1
+
+
+def query_units(txn, dbs, series_ids, start, end, *, unit_ns, bucket_ns) -> RollupBatch:
+    """Aggregate the ``unit_ns`` buckets whose start lies in [start, end] into epoch-aligned ``bucket_ns`` buckets.
+
+    This is Machbase's calculated-statistics rule (``unit_bounds``): End is inclusive at the
+    unit's granularity, and the first and last ``bucket_ns`` buckets may be partial.
+    ``unit_ns`` must be whole seconds and divide ``bucket_ns``.  Answered from the coarsest
+    resolution dividing ``bucket_ns`` and both bounds; ties as in ``query``.
+    """
+    b, u = int(bucket_ns), int(unit_ns)
+    if b <= 0 or u <= 0 or b % u or u % SECOND_NS:
+        raise InvalidArgument(f"unit_ns must be whole seconds dividing bucket_ns, got {unit_ns} and {bucket_ns}")
+    lo, hi = unit_bounds(start, end, u)
+    if hi < lo:
+        return RollupBatch.empty(b)
+    res = resolution_for(math.gcd(b, lo, hi + 1))  # PERF: coarsest that fits (u divides all three: SEC at worst)
+    return rollup.combine(_read_series(txn, dbs, series_ids, res, lo, hi), bucket_ns=b)
+
+
+def _read_series(txn, dbs, series_ids, res, lo, hi) -> list:
+    """Return the batches of several series at ``res`` with bucket starts in [lo, hi], series by series."""
+    parts = []
+    for sid in series_ids:
+        parts.extend(read(txn, dbs, sid, res, lo, hi))
+    return parts
 
 
 def _shift(batch, delta):

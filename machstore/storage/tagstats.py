@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from machstore.errors import InvalidArgument
+
 from . import blocks, keys, rollup, rollups, segments
 
 STAT_FIELDS = ("ROW_COUNT", "MIN_TIME", "MAX_TIME", "MIN_VALUE", "MIN_VALUE_TIME", "MAX_VALUE",
@@ -151,41 +153,51 @@ class TagStatsMixin:
         """Return the totals of a whole tag table, in the fields of ``tag_stats``."""
         return total_of(self.tag_stats(name))
 
-    def bucket_stats(self, name, tags, start, end, bucket_ns):
-        """Aggregate the tags' VALUE rows together into buckets of ``bucket_ns``.
+    def bucket_stats(self, name, tags, start, end, bucket_ns, *, unit_ns=None):
+        """Aggregate the tags' VALUE rows together into epoch-aligned buckets of ``bucket_ns``.
 
-        Buckets are labelled by their start (epoch-aligned) and cover every bucket from the
-        one holding ``start`` to the one holding ``end``, whole.  Returns a dict of numpy
-        arrays: ``time``, ``count``, ``sum``, ``min``, ``max``, ``sumsq``, ``first``, ``last``
-        (only buckets with valued rows).  Whole-second buckets are answered from the rollups
-        compaction maintains, plus the rows still pending compaction (the edge not yet
-        rolled up); other bucket sizes read raw rows.
+        Which rows count: with ``unit_ns`` None, every bucket from the one holding ``start``
+        to the one holding ``end``, whole (the frame of SQL ``ROLLUP()`` queries).  With
+        ``unit_ns`` (a divisor of ``bucket_ns``: the IntervalType of ``/machiot``'s calculated
+        statistics), the rows of the ``unit_ns`` units whose *start* lies in [start, end],
+        as Machbase selects its rollup rows (``rollups.unit_bounds``): End counts to the end
+        of its unit, an unaligned Start drops the unit holding it.  Buckets are labelled by
+        their start.  Returns a dict of numpy arrays: ``time``, ``count``, ``sum``, ``min``,
+        ``max``, ``sumsq``, ``first``, ``last`` (only buckets with valued rows).  Whole-second
+        buckets are answered from the rollups compaction maintains, plus the rows still
+        pending compaction (the edge not yet rolled up); other bucket sizes read raw rows.
         """
-        if bucket_ns % rollups.SECOND_NS:
-            return self._bucket_stats_raw(name, tags, start, end, bucket_ns)
-        lo = start // bucket_ns * bucket_ns
-        hi = end // bucket_ns * bucket_ns + bucket_ns - 1
+        if bucket_ns % rollups.SECOND_NS or (unit_ns is not None and unit_ns % rollups.SECOND_NS):
+            return self._bucket_stats_raw(name, tags, start, end, bucket_ns, unit_ns=unit_ns)
+        lo, hi = _row_bounds(start, end, bucket_ns, unit_ns)
         with self.env.begin() as txn:
             tdef = self._table(txn, name)
             sids = [sid for sid, _ in self._tag_ids(txn, tdef, tags)]
-            parts = [rollups.query(txn, self.dbs, sids, lo, hi, bucket_ns=bucket_ns)] if sids else []
-            pending = self._pending_parts(txn, tdef.space_id, lo, hi, sids) if sids else []
-            column = tdef.value_columns()[0].name
-            if pending:
-                for _, rows in segments.rows_by_series(pending, wanted=sids):
-                    rows = rows.between(lo, hi)
-                    col = rows.columns.get(column)
-                    if col is not None and len(rows):
-                        parts.append(rollup.aggregate(rows.times, col.values.astype(np.float64), col.valid,
-                                                      bucket_ns=bucket_ns))
-        batch = rollup.combine_series(parts, bucket_ns=bucket_ns) if parts else rollup.RollupBatch.empty(bucket_ns)
-        return {"time": batch.start, "count": batch.count, "sum": batch.sum, "min": batch.min, "max": batch.max,
-                "sumsq": batch.sumsq, "first": batch.first, "last": batch.last}
+            if not sids or hi < lo:
+                return _stats_dict(rollup.RollupBatch.empty(bucket_ns))
+            if unit_ns is None:
+                parts = [rollups.query(txn, self.dbs, sids, lo, hi, bucket_ns=bucket_ns)]
+            else:
+                parts = [rollups.query_units(txn, self.dbs, sids, start, end, unit_ns=unit_ns, bucket_ns=bucket_ns)]
+            parts.extend(self._pending_buckets(txn, tdef, sids, lo, hi, bucket_ns))
+        return _stats_dict(rollup.combine_series(parts, bucket_ns=bucket_ns))
 
-    def _bucket_stats_raw(self, name, tags, start, end, bucket_ns):
-        """``bucket_stats`` from raw rows (sub-second buckets)."""
-        lo = start // bucket_ns * bucket_ns
-        hi = end // bucket_ns * bucket_ns + bucket_ns - 1
+    def _pending_buckets(self, txn, tdef, sids, lo, hi, bucket_ns):
+        """Bucket the not yet compacted VALUE rows of ``sids`` with times in [lo, hi] (rollups lack them)."""
+        column = tdef.value_columns()[0].name
+        out = []
+        pending = self._pending_parts(txn, tdef.space_id, lo, hi, sids)
+        for _, rows in segments.rows_by_series(pending, wanted=sids) if pending else ():
+            rows = rows.between(lo, hi)
+            col = rows.columns.get(column)
+            if col is not None and len(rows):
+                out.append(rollup.aggregate(rows.times, col.values.astype(np.float64), col.valid,
+                                            bucket_ns=bucket_ns))
+        return out
+
+    def _bucket_stats_raw(self, name, tags, start, end, bucket_ns, *, unit_ns=None):
+        """``bucket_stats`` from raw rows: sub-second buckets, and the oracle the tests hold the rollup path to."""
+        lo, hi = _row_bounds(start, end, bucket_ns, unit_ns)
         table = self.scan_table(name, tags=tags, start=lo, end=hi)
         tdef = self.get_table(name)
         times = table.column(tdef.time).to_numpy()
@@ -197,9 +209,7 @@ class TagStatsMixin:
         times, values = times[order], values[order]
         buckets = times // bucket_ns * bucket_ns
         if not times.size:
-            empty = np.empty(0)
-            return {"time": np.empty(0, dtype=np.int64), "count": np.empty(0, dtype=np.int64), "sum": empty,
-                    "min": empty, "max": empty, "sumsq": empty, "first": empty, "last": empty}
+            return _stats_dict(rollup.RollupBatch.empty(bucket_ns))
         starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1])))
         ends = np.append(starts[1:], times.size)
         return {"time": buckets[starts], "count": (ends - starts).astype(np.int64),
@@ -255,3 +265,18 @@ def _rows_acc(rows, column):
     acc.add_values(v[imin].item(), int(t[imin]), v[imax].item(), int(t[imax]), v[0].item(), int(t[0]),
                    v[-1].item(), int(t[-1]), int(v.size), float(np.sum(v, dtype=np.float64)))
     return acc
+
+
+def _row_bounds(start, end, bucket_ns, unit_ns):
+    """Return ``(lo, hi)``, the row times ``bucket_stats`` counts (see its docstring for why two rules)."""
+    if unit_ns is None:
+        return start // bucket_ns * bucket_ns, end // bucket_ns * bucket_ns + bucket_ns - 1
+    if unit_ns <= 0 or bucket_ns % unit_ns:
+        raise InvalidArgument(f"unit_ns must divide bucket_ns, got {unit_ns} and {bucket_ns}")
+    return rollups.unit_bounds(start, end, unit_ns)
+
+
+def _stats_dict(batch):
+    """The ``bucket_stats`` answer of a rollup batch."""
+    return {"time": batch.start, "count": batch.count, "sum": batch.sum, "min": batch.min, "max": batch.max,
+            "sumsq": batch.sumsq, "first": batch.first, "last": batch.last}
