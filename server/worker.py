@@ -8,10 +8,18 @@
    every read and its cost grows with the square of the line (16 MB cost 40 s of CPU, measured).
 2. **Errors gunicorn answers itself** (malformed request lines and headers, limits) are JSON
    ``{"error": ...}`` like every other machstore error, not gunicorn's HTML page.
+3. **A stop signal during boot is kept.**  Between the fork and gunicorn's own signal setup a
+   worker still has the master's handlers, which queue the signal for the master, so a
+   SIGTERM that arrives then is lost and the worker serves on until the graceful timeout
+   kills it.  The gevent worker monkey-patches first, which makes that window long enough
+   to hit (a server stopped right after it answered its first ``/ping``); here the worker
+   takes the signal itself from its first instruction on.
 
 Which base class serves connections is the ``worker_class`` setting; ``gevent`` is the default,
 see ``docs/workers.md`` for why.
 """
+import signal
+
 import orjson
 from gunicorn import util
 from gunicorn.http import errors as http_errors
@@ -43,11 +51,17 @@ class _EdgeMixin:
     """Lift gunicorn's 8 KB request-line cap to ``limit_request_line``; answer its refusals in JSON."""
 
     def init_process(self):
+        for sig in (signal.SIGTERM, signal.SIGQUIT):
+            signal.signal(sig, self._stop_while_booting)
         # NOTE: gunicorn clamps limit_request_line to this module constant (8190) when it builds
         # each request; raising the constant in this worker process lets the configured,
         # bounded limit apply (cli.py sets limit_request_line from max_request_line).
         message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, self.cfg.limit_request_line + 1)
         super().init_process()
+
+    def _stop_while_booting(self, sig, frame):
+        """Until gunicorn installs its handlers: remember the stop, so run() returns at once."""
+        self.alive = False
 
     def handle_error(self, req, client, addr, exc):
         if not isinstance(exc, http_errors.ParseException) or isinstance(exc, _APP_FAULTS):

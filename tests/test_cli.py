@@ -164,3 +164,15 @@ def test_stop_signal_lets_an_in_flight_write_finish(make_server, sig):
     assert srv.stop() == 0
     with open_engine(srv.data_dir) as eng:
         assert eng.read_series("inflight", "m").column("time").to_pylist() == [1, 2]
+
+
+def test_a_stop_right_after_start_reaches_every_worker(make_server):
+    # A SIGTERM that reached a gevent worker while it was still booting (monkey-patching) was
+    # swallowed by the master's inherited handler: that worker served on until the graceful
+    # timeout killed it, and the stop took the whole graceful_timeout.
+    for _ in range(3):
+        srv = make_server("--graceful-timeout", "25")
+        started = time.monotonic()
+        assert srv.stop(timeout=60) == 0
+        assert time.monotonic() - started < 15, srv.log_tail()
+        assert "graceful timeout" not in srv.log_tail().lower()
