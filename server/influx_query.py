@@ -4,8 +4,10 @@
   for a POST with ``Content-Type: application/x-www-form-urlencoded``, from the body (the
   body wins, as with Go's ``FormValue``): ``q`` (the statements, ``;``-separated), ``db``
   (default database), ``rp`` (default retention policy), ``pretty=true`` (indented JSON),
-  ``epoch`` and ``chunked``/``chunk_size`` (accepted; schema results carry no times and
-  come in one piece), ``u``/``p`` or an ``Authorization`` header when auth is on.
+  ``epoch`` (SELECT times as integers of ``ns``, ``u``, ``ms``, ``s``, ``m`` or ``h``; RFC3339
+  text without it), ``chunked=true``/``chunk_size`` (one JSON line per series chunk) and
+  ``Accept: application/csv`` (see ``influx_formats``), ``u``/``p`` or an ``Authorization``
+  header when auth is on.
 * 200 with ``{"results":[{"statement_id":0,...},...]}``: a statement's own failure is in
   its result (``"error"``), never in the status, and the statements after it answer
   ``not executed``.  A write statement sent with GET runs and carries InfluxDB's
@@ -14,21 +16,18 @@
   found X, expected Y at line 1, char N`` when the text does not parse (nothing runs);
   401 ``authorization failed`` (the ``/write`` check).
 
-The body is JSON as Go's encoder writes it: ``<``, ``>`` and ``&`` escaped, a newline at the end.
+The body is JSON as Go's encoder writes it (``influx_formats``).
 """
-import json
 import urllib.parse
 
 import falcon
-import orjson
 
 from machstore.influxql import InfluxQLParseError, parse
 from machstore.influxql.execute import execute
 from machstore.server import influx
+from machstore.server import influx_formats as formats
 
 _FORM = "application/x-www-form-urlencoded"
-# NOTE: Go's encoding/json escapes these even inside strings; clients decode them the same.
-_HTML_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))
 
 
 class Query:
@@ -63,11 +62,23 @@ class Query:
             statements = parse(text)
         except InfluxQLParseError as ex:
             raise influx.InfluxError(400, f"error parsing query: {ex}") from None
+        as_csv = formats.wants_csv(req.get_header("Accept"))
+        epoch = param("epoch").strip()
         results = execute(self._engine.get(), statements, database=param("db"), retention_policy=param("rp"),
-                          read_only=read_only, epoch=param("epoch").strip())
+                          read_only=read_only, epoch=epoch or ("ns" if as_csv else ""))
         resp.status = 200
+        if as_csv:
+            resp.content_type = "text/csv"
+            resp.data = formats.encode_csv(results)
+            return
         resp.content_type = falcon.MEDIA_JSON
-        resp.data = _encode({"results": [r.to_dict() for r in results]}, pretty=param("pretty") == "true")
+        pretty = param("pretty") == "true"
+        if param("chunked") == "true":
+            size = param("chunk_size")
+            size = int(size) if size.isdigit() and int(size) > 0 else formats.DEFAULT_CHUNK_SIZE
+            resp.stream = formats.json_chunks(results, size, pretty=pretty)
+            return
+        resp.data = formats.encode_json({"results": [r.to_dict() for r in results]}, pretty=pretty)
 
     def _form(self, req):
         """Return the parameters of a form-encoded POST body ({} for anything else)."""
@@ -80,12 +91,4 @@ class Query:
         return urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
 
 
-def _encode(obj, *, pretty):
-    """Encode like Go's json.Marshal (or MarshalIndent with 4 spaces), plus the trailing newline."""
-    if pretty:
-        data = json.dumps(obj, indent=4, ensure_ascii=False).encode("utf-8")
-    else:
-        data = orjson.dumps(obj)
-    for raw, escaped in _HTML_ESCAPES:
-        data = data.replace(raw, escaped)
-    return data + b"\n"
+

@@ -148,7 +148,7 @@ def test_executor_retention_policies(engine):
 def test_executor_stops_at_the_first_error(engine):
     assert results_of(engine, "SHOW DATABASES; SELECT * FROM cpu; CREATE DATABASE x; SHOW DATABASES") == [
         {"statement_id": 0, "series": [{"name": "databases", "columns": ["name"]}]},
-        {"statement_id": 1, "error": "SELECT is not supported yet"},
+        {"statement_id": 1, "error": "database name required"},
         {"statement_id": 2, "error": "not executed"},
         {"statement_id": 3, "error": "not executed"}]
     assert engine.list_databases() == []
@@ -369,10 +369,12 @@ def test_statement_errors_are_200(server, db):
         {"statement_id": 0, "error": f"database not found: {db}"}]
 
 
-def test_select_and_other_statements_are_not_supported_yet(server, db):
+def test_select_runs_and_statements_not_built_yet_say_so(server, db):
     write(server, db, "cpu v=1 1")
-    assert ok(q(server, "SELECT * FROM cpu; SHOW DATABASES", db=db)) == [
-        {"statement_id": 0, "error": "SELECT is not supported yet"}, {"statement_id": 1, "error": "not executed"}]
+    assert ok(q(server, "SELECT * FROM cpu; SELECT nope(v) FROM cpu; SHOW DATABASES", db=db)) == [
+        {"statement_id": 0, "series": [{"name": "cpu", "columns": ["time", "v"],
+                                        "values": [["1970-01-01T00:00:00.000000001Z", 1.0]]}]},
+        {"statement_id": 1, "error": "undefined function nope()"}, {"statement_id": 2, "error": "not executed"}]
     assert ok(q(server, "SHOW DATABASES; SHOW USERS; DROP SERIES FROM cpu", "POST", db=db))[1:] == [
         {"statement_id": 1, "error": "SHOW USERS is not supported yet"}, {"statement_id": 2, "error": "not executed"}]
 
@@ -449,9 +451,11 @@ def test_influxdb_client_measurement_and_series_methods(server, db):
     assert client.get_list_series(tags={"host": "a"}) == ["cpu,host=a,region=us\\ west", "mem,host=a"]
     assert list(client.query('SHOW TAG VALUES WITH KEY = "host"').get_points("mem")) == [{"key": "host", "value": "a"}]
     assert list(client.query("SHOW FIELD KEYS").get_points("cpu")) == [{"fieldKey": "v", "fieldType": "float"}]
+    assert list(client.query("SELECT * FROM cpu WHERE host = 'b'").get_points()) == [
+        {"time": "1970-01-01T00:00:00.000000001Z", "host": "b", "region": "eu", "v": 2.0}]
     with pytest.raises(InfluxDBClientError) as info:
-        client.query("SELECT * FROM cpu")
-    assert "SELECT is not supported yet" in str(info.value)
+        client.query("SELECT nope(v) FROM cpu")
+    assert "undefined function nope()" in str(info.value)
     with pytest.raises(InfluxDBClientError) as info:
         client.query("SHOW MEASURMENTS")
     assert info.value.code == 400

@@ -200,3 +200,43 @@ def test_subqueries(loaded):
     got = series(loaded, "SELECT mean(v) FROM (SELECT v FROM cpu) WHERE time >= 0 AND time < 2m GROUP BY time(1m)",
                  epoch="s")
     assert got[0]["values"] == [[0, 1.0], [60, 4.0]]
+
+
+def test_chunked_responses_stream_one_line_per_series_chunk(loaded):
+    resp = requests.get(loaded.url + "/query", params={
+        "db": "sel", "q": "SELECT v FROM cpu WHERE time < 61s GROUP BY host; SHOW MEASUREMENTS",
+        "chunked": "true", "chunk_size": "2", "epoch": "s"}, timeout=10, stream=True)
+    lines = [line for line in resp.iter_lines() if line]
+    import json as _json
+    got = [_json.loads(line) for line in lines]
+    assert got == [
+        {"results": [{"statement_id": 0, "series": [{"name": "cpu", "tags": {"host": "a"}, "columns": ["time", "v"],
+                                                      "values": [[0, 0.5], [30, 1.5]], "partial": True}],
+                      "partial": True}]},
+        {"results": [{"statement_id": 0, "series": [{"name": "cpu", "tags": {"host": "a"}, "columns": ["time", "v"],
+                                                      "values": [[60, 2.5]]}], "partial": True}]},
+        {"results": [{"statement_id": 0, "series": [{"name": "cpu", "tags": {"host": "b"}, "columns": ["time", "v"],
+                                                      "values": [[0, 0.0], [30, 2.0]], "partial": True}],
+                      "partial": True}]},
+        {"results": [{"statement_id": 0, "series": [{"name": "cpu", "tags": {"host": "b"}, "columns": ["time", "v"],
+                                                      "values": [[60, 4.0]]}]}]},
+        {"results": [{"statement_id": 1, "series": [{"name": "measurements", "columns": ["name"],
+                                                      "values": [["cpu"], ["mem"]]}]}]},
+    ]
+
+
+def test_csv_output(loaded):
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": "SELECT v, s FROM cpu WHERE time < 31s "
+                                                                          "GROUP BY host; SELECT used FROM mem"},
+                        headers={"Accept": "application/csv"}, timeout=10)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    assert resp.text == ("name,tags,time,v,s\n"
+                         "cpu,host=a,0,0.5,x0\n"
+                         "cpu,host=a,30000000000,1.5,x1\n"
+                         "cpu,host=b,5,0,\n"
+                         "cpu,host=b,30000000005,2,\n"
+                         "\n"
+                         "name,tags,time,used\n"
+                         "mem,,0,1\n"
+                         "mem,,60000000000,3\n")
