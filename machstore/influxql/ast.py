@@ -45,7 +45,7 @@ __all__ = [
     "StringLiteral", "IntegerLiteral", "UnsignedLiteral", "NumberLiteral", "BooleanLiteral",
     "DurationLiteral", "TimeLiteral", "RegexLiteral", "ListLiteral", "BoundParameter", "NilLiteral",
     "FILL_OPTIONS", "PRIVILEGES", "RegexError", "walk",
-    "quote_ident", "quote_string", "format_duration", "go_duration", "go_float",
+    "quote_ident", "quote_string", "format_duration", "go_duration", "go_float", "format_float",
 ]
 
 NS = 1
@@ -937,7 +937,7 @@ class NumberLiteral(Expr):
         # NOTE: InfluxDB 1.8 prints three decimals (lossy); this is the full-precision form of
         # later influxql releases (``FormatFloat(v, 'f', -1)`` plus ".0" for whole numbers),
         # so that the text parses back to the same number.
-        text = _go_float_f(self.value)
+        text = format_float(self.value)
         if "." not in text and text not in ("NaN", "+Inf", "-Inf"):
             text += ".0"
         return text
@@ -1187,7 +1187,7 @@ def go_duration(ns):
     return sign + out
 
 
-def _go_float_f(value):
+def format_float(value):
     """Write a float as Go's ``strconv.FormatFloat(v, 'f', -1, 64)`` (shortest, no exponent)."""
     if math.isnan(value):
         return "NaN"
@@ -1200,7 +1200,7 @@ def go_float(value):
     """Write a float as Go's ``%v`` does (shortest digits; an exponent below 1e-4 or from 1e21)."""
     value = float(value)
     if math.isnan(value) or math.isinf(value):
-        return _go_float_f(value)
+        return format_float(value)
     if value == 0:
         return "-0" if math.copysign(1, value) < 0 else "0"
     number = Decimal(repr(value))

@@ -181,7 +181,7 @@ def bind_value(value):
             return BOUNDPARAM, f'strconv.ParseInt: parsing "{value}": value out of range'
         return INTEGER, text
     if isinstance(value, float):
-        return NUMBER, ast._go_float_f(value)
+        return NUMBER, ast.format_float(value)
     if isinstance(value, str):
         return STRING, value
     if isinstance(value, dict):
@@ -208,7 +208,7 @@ def _bind_object(obj):
     if kind in ("float", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return BOUNDPARAM, "number literal must be a float value"
-        return NUMBER, ast._go_float_f(float(value))
+        return NUMBER, ast.format_float(float(value))
     if kind in ("int", "integer"):
         if isinstance(value, bool) or not isinstance(value, int) or _int64_text(value) is None:
             return BOUNDPARAM, "integer literal must be an integer value"
