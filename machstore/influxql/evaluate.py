@@ -205,6 +205,8 @@ def _compare(op, lhs, rhs, n):
             out = _both_valid(lhs, rhs)
             out = np.ones(n, dtype=bool) if out is None else out.copy()
         return Vec(out)
+    if _is_string(a) and op not in ("=", "!=", "<>"):
+        return Vec(np.zeros(n, dtype=bool))
     if _is_string(a) and (a.dtype == object or b.dtype == object):
         a = a.astype(str) if a.dtype != object else np.where(lhs.mask(), a, "")
         b = b.astype(str) if b.dtype != object else np.where(rhs.mask(), b, "")

@@ -165,8 +165,16 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
             sources += _subquery_sources(inner)
         else:
             sources += _resolve_sources(engine, (src,), database, retention_policy)
-    fields = _expand_fields(stmt.fields, sources)
-    calls = [c for f in fields for c in _calls(f.expr)]
+    fields = [f for f in stmt.fields if not (isinstance(f.expr, ast.VarRef) and f.expr.name.lower() == "time")]
+    for f in fields:
+        if not any(isinstance(n, (ast.VarRef, ast.Wildcard, ast.RegexLiteral, ast.Distinct)) for n in ast.walk(f.expr)):
+            raise SelectError("field must contain at least one variable")
+    if not fields:
+        raise SelectError("at least 1 non-time field must be queried")
+    fields = _expand_fields(fields, sources, _group_by_tags(dims, sources))
+    if not fields:
+        return []
+    calls = list(dict.fromkeys(c for f in fields for c in _calls(f.expr)))
     aggregate = bool(calls)
     _validate(fields, calls, 0 if inherited else interval, stmt.fill, stmt.limit)
     if lo > hi:
@@ -182,7 +190,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
             out += _raw_transform(source, table, fields, stmt)
         else:
             out += _raw(source, table, fields, stmt)
-    out = _order_series(out)
+    out = _order_series(out, descending=not stmt.time_ascending)
     if stmt.soffset:
         out = out[stmt.soffset:]
     if stmt.slimit:
@@ -237,9 +245,7 @@ def _dimensions(stmt, now_ns):
                 raise SelectError("multiple time dimensions not allowed")
             if not e.args or not isinstance(e.args[0], ast.DurationLiteral):
                 raise SelectError("time dimension must have duration argument")
-            interval = int(e.args[0].value)
-            if interval <= 0:
-                raise SelectError("time dimension must have a positive duration")
+            interval = max(int(e.args[0].value), 0)   # time(0s), time(-1m): no windows (InfluxDB 1.6.7)
             if len(e.args) > 1:
                 arg = e.args[1]
                 if isinstance(arg, ast.DurationLiteral):
@@ -248,7 +254,7 @@ def _dimensions(stmt, now_ns):
                     offset = now_ns % interval
                 else:
                     raise SelectError("time dimension offset must be duration or now()")
-                offset %= interval
+                offset = offset % interval if interval else 0
         elif isinstance(e, ast.VarRef):
             dims.append(e.name)
         elif isinstance(e, ast.Wildcard):
@@ -290,10 +296,29 @@ def _field_types(sources):
     return types
 
 
-def _expand_fields(fields, sources):
-    """Expand wildcards and regexes into one Field per column, InfluxDB's way."""
-    ftypes = _field_types(sources)
+def _group_by_tags(dims, sources):
+    """The tag keys a GROUP BY names (``*`` and regexes resolved against the sources)."""
     tags = _tag_keys(sources)
+    out = set()
+    for d in dims:
+        if d == "*":
+            out |= tags
+        elif isinstance(d, ast.RegexLiteral):
+            rx = regex(d.pattern)
+            out |= {t for t in tags if rx.search(t)}
+        else:
+            out.add(d)
+    return out
+
+
+def _expand_fields(fields, sources, grouped=frozenset()):
+    """Expand wildcards and regexes into one Field per column, InfluxDB's way.
+
+    Tags a GROUP BY names are not columns of ``*``; inside a call, ``*`` and regexes expand to
+    the fields of a type the function takes.
+    """
+    ftypes = _field_types(sources)
+    tags = _tag_keys(sources) - set(grouped)
     out = []
     for f in fields:
         e = f.expr
@@ -319,14 +344,13 @@ def _expand_fields(fields, sources):
                 rx = regex(arg.pattern)
                 names = [k for k in names if rx.search(k)]
             for k in names:
-                if fname in _NUMERIC_ONLY and ftypes[k] in (ft.STRING, ft.BOOLEAN):
+                numeric_only = fname in _NUMERIC_ONLY or fname in transforms.TRANSFORMS or fname == "integral"
+                if numeric_only and ftypes[k] in (ft.STRING, ft.BOOLEAN):
                     continue
                 out.append(ast.Field(ast.Call(e.name, (ast.VarRef(k),) + tuple(e.args[1:])),
                                      f.alias and f"{f.alias}_{k}" or f"{e.name}_{k}"))
             continue
         out.append(f)
-    if not out:
-        raise SelectError("statement must have at least one field in select clause")
     return out
 
 
@@ -501,8 +525,10 @@ def _read(engine, source, fields, cond, dims, lo, hi):
     if cond is not None and not any(r.name in source.fields and r.type != "tag" for r in _refs(cond)) \
             and all(r.name not in ("time",) for r in _refs(cond)):
         keep = []
+        names = {r.name for r in _refs(cond)}
         for s in series:
-            frame = {k: Vec(np.array([v], dtype=object)) for k, v in s["tags"].items()}
+            # a tag a series lacks, or a name that is neither tag nor field, compares as ""
+            frame = {k: Vec(np.array([s["tags"].get(k, "")], dtype=object)) for k in names}
             frame.update({(k, "tag"): vec for k, vec in frame.items()})
             frame["_name"] = Vec(np.array([source.measurement], dtype=object))
             if condition_mask(cond, frame, 1)[0]:
@@ -511,7 +537,7 @@ def _read(engine, source, fields, cond, dims, lo, hi):
         cond = None
     if not series:
         return None
-    series = sorted(series, key=lambda s: sorted(s["tags"].items()))
+    series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
     rows = source.read(engine, [s["id"] for s in series], lo, hi)
     times, sidx = [], []
     for i, s in enumerate(series):
@@ -536,6 +562,8 @@ def _read(engine, source, fields, cond, dims, lo, hi):
                 frame[name] = tag_vec
         frame[(name, "field")] = frame.get(name) if name in source.fields else \
             Vec(np.zeros(len(times)), np.zeros(len(times), dtype=bool))
+        for cast in ("float", "integer", "unsigned", "string", "boolean"):
+            frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
     frame["_name"] = Vec(np.full(len(times), source.measurement, dtype=object))
     # groups of the output: one per distinct GROUP BY tag values among the read series
     gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
@@ -549,8 +577,14 @@ def _read(engine, source, fields, cond, dims, lo, hi):
         series_group[i] = gid
     group = series_group[sidx]
     if cond is not None:
+        cond_frame = dict(frame)
+        for name in needed:
+            if name not in source.fields:
+                tag = frame[(name, "tag")]
+                filled = Vec(np.where(tag.mask(), tag.values, ""))
+                cond_frame[name] = cond_frame[(name, "tag")] = filled
         try:
-            keep = condition_mask(cond, frame, len(times))
+            keep = condition_mask(cond, cond_frame, len(times))
         except EvalError as ex:
             raise SelectError(str(ex)) from None
         times, group, sidx = times[keep], group[keep], sidx[keep]
@@ -558,6 +592,25 @@ def _read(engine, source, fields, cond, dims, lo, hi):
     order = np.lexsort((sidx, times, group))
     frame = {k: v.take(order) for k, v in frame.items()}
     return _Table(times[order], group[order], group_tags, frame)
+
+
+_CASTS = {"float": ft.FLOAT, "integer": ft.INTEGER, "unsigned": ft.UNSIGNED, "string": ft.STRING,
+          "boolean": ft.BOOLEAN}
+
+
+def _cast(vec, ftype, cast):
+    """A field read as ``::cast``: numbers convert (floats truncate toward zero), else null."""
+    want = _CASTS[cast]
+    n = len(vec.values)
+    if ftype == want:
+        return vec
+    numeric = (ft.FLOAT, ft.INTEGER, ft.UNSIGNED)
+    if ftype in numeric and want in numeric:
+        dtype = {ft.FLOAT: np.float64, ft.INTEGER: np.int64, ft.UNSIGNED: np.uint64}[want]
+        with np.errstate(all="ignore"):
+            values = np.trunc(vec.values).astype(dtype) if ftype == ft.FLOAT else vec.values.astype(dtype)
+        return Vec(values, vec.valid)
+    return Vec(np.zeros(n), np.zeros(n, dtype=bool))
 
 
 def _field_column(ftype, name, series, rows):
@@ -625,8 +678,7 @@ def _raw(source, table, fields, stmt):
             has_field = True
             any_valid |= vec.mask()
     if not has_field:
-        if all(not _is_field_expr(f.expr, source) and _refs(f.expr) for f in fields):
-            raise SelectError("statement must have at least one field in select clause")
+        return []   # only tags (or names that are no field here): InfluxDB has no rows to emit
     keep = any_valid
     out = []
     for gid, tags in enumerate(table.group_tags):
@@ -782,7 +834,7 @@ def _transform_stream(call, times, vec, interval):
     t, v = times[ok], vec.values[ok]
     if len(v) and (v.dtype == object or v.dtype == np.bool_):
         kind = "string" if v.dtype == object else "boolean"
-        raise SelectError(f"unsupported {call.name.lower()} iterator type: {kind}")
+        raise _iterator_type_error(call.name.lower(), v)
     window = int(call.args[1].value) if call.name.lower() == "moving_average" else None
     out_t, out_v = transforms.apply(call.name.lower(), t, v, unit=_transform_unit(call, interval), window=window)
     return out_t, Vec(np.asarray(out_v))
@@ -885,9 +937,7 @@ def _reduce_call(call, table, buckets):
     group = table.group[idx]
     b = buckets[idx]
     if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
-        kind = "string" if values.dtype == object else "boolean"
-        raise SelectError(f"unsupported {call.name} type: {kind}" if name != "percentile" else
-                          f"unsupported percentile iterator type: {kind}")
+        raise _iterator_type_error(call.name.lower(), values)
     new = np.ones(len(idx), dtype=bool)
     new[1:] = (group[1:] != group[:-1]) | (b[1:] != b[:-1])
     starts = np.flatnonzero(new)
@@ -937,8 +987,7 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
     rows = np.flatnonzero(vec.mask())
     values = vec.values[rows]
     if values.dtype == object or values.dtype == np.bool_:
-        kind = "string" if values.dtype == object else "boolean"
-        raise SelectError(f"unsupported {name} iterator type: {kind}")
+        raise _iterator_type_error(name, values)
     sign = -1 if name == "top" else 1
     run = table.group[rows] * (1 << 40) + _bucket_index(buckets[rows])
     if tag_args:
@@ -982,6 +1031,12 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
         out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
                              values_rows))
     return out
+
+
+def _iterator_type_error(function, values):
+    """InfluxDB's error for a function given string or boolean points (its Go iterator type)."""
+    kind = "string" if values.dtype == object or values.dtype.kind == "U" else "boolean"
+    return SelectError(f"unsupported {function} iterator type: *query.{kind}InterruptIterator")
 
 
 def _bucket_index(buckets):
@@ -1058,8 +1113,9 @@ def _on_grid(call, res, grid, stmt, interval):
     return Vec(values, valid)
 
 
-def _order_series(series):
-    return sorted(series, key=lambda s: (s.name, sorted(s.tags.items())))
+def _order_series(series, descending=False):
+    """Series by measurement and tag set; ``ORDER BY time DESC`` reverses them, as InfluxDB does."""
+    return sorted(series, key=lambda s: (s.name, sorted(s.tags.items())), reverse=descending)
 
 
 # -- output --------------------------------------------------------------------------------

@@ -170,6 +170,12 @@ def _split(cond, now_ns, tz):
     raise ConditionError(f"invalid condition expression: {cond}")
 
 
+def _rfc3339_seconds(ns):
+    """Go's ``time.RFC3339`` text of ``ns`` (whole seconds, UTC), also past int64 nanoseconds."""
+    when = _EPOCH + _dt.timedelta(seconds=ns // 10**9)
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _time_range(op, rhs, now_ns, tz):
     value = constant_value(rhs, now_ns, tz)
     if value is None:
@@ -177,9 +183,9 @@ def _time_range(op, rhs, now_ns, tz):
         raise ConditionError(f"invalid operation: time and *influxql.{kind} are not compatible")
     value = int(value)
     if value > MAX_TIME:
-        raise ConditionError("time overflows time literal")
+        raise ConditionError(f"time {_rfc3339_seconds(value)} overflows time literal")
     if value < MIN_TIME + 1:
-        raise ConditionError("time underflows time literal")
+        raise ConditionError(f"time {_rfc3339_seconds(value)} underflows time literal")
     if op == ">":
         return TimeRange(value + 1, None)
     if op == ">=":
