@@ -82,7 +82,7 @@ AST_CASES = [
      Select((Field(BinaryExpr("%", BinaryExpr("/", BinaryExpr("*", ParenExpr(BinaryExpr("+", VarRef("a"), VarRef("b"))),
                                                                  VarRef("c")), IntegerLiteral(2)),
                               IntegerLiteral(3))),), sources=(CPU,))),
-    ("-- a comment\nSELECT v /* inline */ -- trailing\nFROM cpu /* here too */ WHERE /* and here */ v > 1",
+    ("-- a comment\nSELECT v /* inline */ -- trailing\nFROM cpu WHERE /* here too */ v > 1 /* and here */",
      Select((Field(VarRef("v")),), sources=(CPU,), condition=BinaryExpr(">", VarRef("v"), IntegerLiteral(1)))),
     ("SELECT v FROM cpu WHERE time >= '2020-01-01T00:00:00Z' AND time < '2020-01-02' AND host =~ /^a/ "
      "OR NOT_A_KEYWORD != 'x'",
@@ -209,6 +209,11 @@ def test_where_influxql_text_does_not_read_back_as_influxdb_does():
     assert error_of("SELECT v FROM /* c */ cpu") == (
         "error parsing regexp: missing argument to repetition operator: `*` at line 1, char 14")
     assert error_of("SELECT /* c */ v FROM cpu").startswith("error parsing regexp: missing argument")
+    # NOTE: and after a source InfluxDB peeks past the blank it has read for a regex: a
+    # comment or regex there, or a regex right after a ",", meets that token instead.
+    assert error_of("SELECT v FROM cpu /* c */") == "found  , expected regex at line 1, char 18"
+    assert error_of("SELECT v FROM cpu,/x/") == "found ,, expected regex at line 1, char 18"
+    assert str(parse_statement("SELECT v FROM cpu, /x/")) == "SELECT v FROM cpu, /x/"
 
 
 def test_a_number_with_an_exponent_is_not_a_number():

@@ -1243,14 +1243,13 @@ class Parser:
     def regex(self):
         """regex = "/" { char | "\\/" } "/" -- or None if the next character is not "/".
 
-        A bound parameter (``$re``) whose value is a regex counts as one.
+        A bound parameter (``$re``) whose value is a regex counts as one.  NOTE: as InfluxDB's
+        ``parseRegex``, this peeks at the next raw character, past any pushed-back token: so
+        ``FROM cpu,/x/`` is an error (the pushed-back "," is not a regex) where ``FROM cpu, /x/``
+        is not.
         """
-        if self._back == 0:
-            ch = self._scanner.peek_rune()
-            if ch in (" ", "\t", "\n"):
-                self._skip_whitespace()
-        if self._back:
-            return None
+        if self._scanner.peek_rune() in (" ", "\t", "\n"):
+            self._skip_whitespace()
         ch = self._scanner.peek_rune()
         if ch == "$":
             tok = self.scan()
@@ -1260,12 +1259,16 @@ class Parser:
             tok = self.scan()
         elif ch != "/":
             return None
+        elif self._back:
+            tok = self.scan()
         else:
             tok = self._keep(self._scanner.scan_regex())
         if tok.kind == BADESCAPE:
             raise _Fail(f"bad escape: {tok.lit}", pos=tok.pos)
         if tok.kind == BADREGEX:
             raise _Fail(f"bad regex: {tok.lit}", pos=tok.pos)
+        if tok.kind != REGEX:
+            raise _unexpected(tok, ["regex"])
         return self._regex_literal(tok)
 
     def required_regex(self):
