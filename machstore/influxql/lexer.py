@@ -21,6 +21,7 @@ or a special (``"EOF"``, ``"WS"``, ``"COMMENT"``, ``"ILLEGAL"``, ``"BADSTRING"``
 ``"BADESCAPE"``, ``"BADREGEX"``).  ``lit`` is the text of identifiers, strings (unquoted and
 unescaped), numbers, durations and regexes, and empty for keywords and operators.
 """
+import re
 from typing import NamedTuple
 
 __all__ = ["Pos", "Token", "Scanner", "KEYWORDS", "token_text", "is_ident_char", "is_ident_first_char",
@@ -47,6 +48,9 @@ KEYWORDS = frozenset("""
 _UNNAMED = frozenset((INTEGER, BOUNDPARAM, BADREGEX, COMMENT))
 
 _END = ""          # the rune the reader returns past the end of the input
+_IDENT_RUN = re.compile(r"[A-Za-z0-9_]+")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_STRING_RUN = re.compile(r"[^'\"\\\n]+")
 _WHITESPACE = " \t\n"
 
 
@@ -125,6 +129,27 @@ class _Reader:
         self._history.append((ch, pos))
         del self._history[0]
         return ch, pos
+
+    def read_run(self, pattern):
+        """Read the longest run of runes ``pattern`` matches (runes of one line) and return it.
+
+        PERF: one regex match instead of a read per rune; the history then holds the run's
+        last runes with their positions, as if they had been read one by one.  Returns "" when
+        runes are pushed back (the caller reads those one by one first).
+        """
+        if self._back:
+            return ""
+        m = pattern.match(self._text, self._i)
+        if m is None:
+            return ""
+        run = m.group()
+        n = len(run)
+        first = self._char
+        self._i += n
+        self._char += n
+        tail = [(run[k], (self._line, first + k)) for k in range(max(0, n - 3), n)]
+        self._history = (self._history + tail)[-3:]
+        return run
 
     def unread(self):
         self._back += 1
@@ -310,6 +335,7 @@ class Scanner:
         r = self._r
         out = []
         while True:
+            out.append(r.read_run(_IDENT_RUN))
             ch, _ = r.read()
             if ch == _END:
                 break
@@ -327,6 +353,7 @@ class Scanner:
         quote, _ = r.read()
         out = []
         while True:
+            out.append(r.read_run(_STRING_RUN))
             ch, _ = r.read()
             if ch == quote:
                 return Token(STRING, pos, "".join(out))
@@ -380,6 +407,7 @@ class Scanner:
         r = self._r
         out = []
         while True:
+            out.append(r.read_run(_DIGIT_RUN))
             ch, _ = r.read()
             if not is_digit(ch):
                 r.unread()
