@@ -29,22 +29,34 @@ def oracle(name, run, times, arg=None):
         return max(run) - min(run), None
     if name == "stddev":
         return (statistics.stdev(run) if len(run) > 1 else None), None
-    if name == "mode":
-        counts = {}
-        for v in run:
-            counts[v] = counts.get(v, 0) + 1
-        best = max(counts.values())
-        return min(v for v, c in counts.items() if c == best), None
+    if name == "mode":  # InfluxDB's ModeReduceSlice, step by step, over a (stable) sort by value
+        if len(run) == 1:
+            return run[0], None
+        pts = sorted(zip(run, times), key=lambda p: p[0])
+        most_freq = curr_freq = 0
+        curr_mode = most_mode = pts[0][0]
+        curr_time = most_time = pts[0][1]
+        for v, t in pts:
+            if v != curr_mode:
+                curr_freq, curr_mode, curr_time = 1, v, t
+                continue
+            curr_freq += 1
+            if most_freq > curr_freq or (most_freq == curr_freq and curr_time > most_time):
+                continue
+            most_freq, most_mode, most_time = curr_freq, v, t
+        return most_mode, None
     if name == "count_distinct":
         return len(set(run)), None
     if name in ("min", "max"):
         target = min(run) if name == "min" else max(run)
         i = run.index(target)
         return target, times[i]
-    if name == "first":
-        return run[0], times[0]
-    if name == "last":
-        return run[-1], times[-1]
+    if name == "first":  # earliest time; at equal times the largest value
+        i = min(range(len(run)), key=lambda k: (times[k], -run[k]))
+        return run[i], times[i]
+    if name == "last":   # latest time; at equal times the largest value
+        i = min(range(len(run)), key=lambda k: (-times[k], -run[k]))
+        return run[i], times[i]
     if name == "percentile":
         order = sorted(range(len(run)), key=lambda k: (run[k], k))
         i = math.floor(len(run) * arg / 100 + 0.5) - 1
@@ -66,7 +78,7 @@ def test_every_run_matches_the_oracle(name, lengths, data, integers, p):
     n = sum(lengths)
     elements = st.integers(-5, 5) if integers else st.floats(-1e6, 1e6, allow_nan=False).map(lambda x: round(x, 3))
     values = data.draw(st.lists(elements, min_size=n, max_size=n))
-    times = list(range(100, 100 + n))
+    times = data.draw(st.lists(st.integers(100, 100 + n // 2), min_size=n, max_size=n).map(sorted))
     starts, runs = runs_of(lengths, values)
     arr = np.array(values, dtype=np.int64 if integers else np.float64)
     out, out_times, valid = reduce_runs(name, np.array(times, dtype=np.int64), arr, starts, p)

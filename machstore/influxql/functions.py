@@ -52,8 +52,10 @@ def _sum(times, values, starts):
 
 
 def _mean(times, values, starts):
-    total = np.add.reduceat(values.astype(np.float64), starts)
-    return total / run_lengths(starts, len(values)), None, None
+    # integers are summed as int64 (wrapping like Go's) before the division, as InfluxDB does
+    total = np.add.reduceat(values, starts) if values.dtype.kind in "iu" else \
+        np.add.reduceat(values.astype(np.float64), starts)
+    return total.astype(np.float64) / run_lengths(starts, len(values)), None, None
 
 
 def _select_index(values, starts, reduce):
@@ -75,13 +77,27 @@ def _max(times, values, starts):
     return values[idx], times[idx], None
 
 
-def _first(times, values, starts):
-    return values[starts], times[starts], None
+def _first(times, values, starts, *, clock=None):
+    """The earliest point; among points at that time the largest value (InfluxDB's FirstReduce)."""
+    clock = times if clock is None else clock
+    return _edge(values, times, starts, clock, last=False)
 
 
-def _last(times, values, starts):
-    ends = np.append(starts[1:], len(values)) - 1
-    return values[ends], times[ends], None
+def _last(times, values, starts, *, clock=None):
+    """The latest point; among points at that time the largest value (InfluxDB's LastReduce)."""
+    clock = times if clock is None else clock
+    return _edge(values, times, starts, clock, last=True)
+
+
+def _edge(values, times, starts, clock, *, last):
+    ids = run_ids(starts, len(values))
+    key = values if values.dtype.kind in "iufb" else np.unique(values, return_inverse=True)[1]
+    # order inside each run: by time (latest first for last), then by value, largest first
+    order = np.lexsort((-key.astype(np.float64), -clock if last else clock, ids))
+    first_of_run = np.ones(len(order), dtype=bool)
+    first_of_run[1:] = ids[order][1:] != ids[order][:-1]
+    pick = order[first_of_run]
+    return values[pick], times[pick], None
 
 
 def _spread(times, values, starts):
@@ -116,20 +132,33 @@ def _stddev(times, values, starts):
     return np.where(valid, out, 0.0), None, (None if valid.all() else valid)
 
 
-def _mode(times, values, starts):
+def _mode(times, values, starts, *, clock=None):
+    """InfluxDB's ModeReduceSlice, exactly: over the points sorted by value (then time), the
+    most frequent value; a later value with the same count takes over when its first point is
+    no later than the last point of the value holding the title; a value seen once never does.
+
+    NOTE: the walk is over distinct values (not points), in Python: mode() is rare and its tie
+    rule is sequential.
+    """
+    clock = times if clock is None else clock
     ids = run_ids(starts, len(values))
-    order = np.lexsort((values, ids))
-    sv, sid = values[order], ids[order]
+    order = np.lexsort((clock, values, ids))
+    sv, sid, st = values[order], ids[order], clock[order]
     new = np.ones(len(sv), dtype=bool)
     new[1:] = (sv[1:] != sv[:-1]) | (sid[1:] != sid[:-1])
     vstarts = np.flatnonzero(new)                       # one entry per (run, distinct value)
-    counts = np.diff(np.append(vstarts, len(sv)))
-    vrun = sid[vstarts]
-    # most frequent per run, smallest value on ties: sort by (run, -count, value order)
-    pick = np.lexsort((vstarts, -counts, vrun))
-    first_of_run = np.ones(len(pick), dtype=bool)
-    first_of_run[1:] = vrun[pick][1:] != vrun[pick][:-1]
-    chosen = vstarts[pick[first_of_run]]
+    vends = np.append(vstarts[1:], len(sv)) - 1
+    counts = (vends - vstarts + 1).tolist()
+    first_t, last_t, vrun = st[vstarts].tolist(), st[vends].tolist(), sid[vstarts].tolist()
+    chosen = np.empty(len(starts), dtype=np.int64)
+    best = None
+    for i, run in enumerate(vrun):
+        if best is None or vrun[best] != run:
+            best = i
+        elif counts[i] >= 2 and (counts[i] > counts[best] or
+                                 (counts[i] == counts[best] and first_t[i] <= last_t[best])):
+            best = i
+        chosen[run] = vstarts[best]
     return sv[chosen], None, None
 
 
@@ -173,8 +202,13 @@ SELECTORS = {
 }
 
 
-def reduce_runs(name, times, values, starts, *args):
-    """Reduce every run with the function ``name``; see the module docstring for the result."""
+def reduce_runs(name, times, values, starts, *args, clock=None):
+    """Reduce every run with the function ``name``; see the module docstring for the result.
+
+    ``clock`` (default ``times``) is the points' real time when ``times`` carries something
+    else (row numbers, so that selectors report which row they chose); first, last and mode
+    order points by it.
+    """
     fn = AGGREGATES.get(name) or SELECTORS.get(name)
     if fn is None and name == "percentile":
         fn = percentile(*args)
@@ -182,4 +216,6 @@ def reduce_runs(name, times, values, starts, *args):
         raise KeyError(name)
     if len(starts) == 0:
         return values[:0], (times[:0] if name in SELECTORS or name == "percentile" else None), None
+    if name in ("first", "last", "mode"):
+        return fn(times, values, starts, clock=clock)
     return fn(times, values, starts)

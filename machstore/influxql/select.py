@@ -138,7 +138,8 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     """Run one SELECT, or a subquery of a query whose time range and interval are ``outer``.
 
     A subquery runs within its parent's time range, inherits its GROUP BY interval when it
-    has none, and does not fill null windows (compile.go's ``subquery``).
+    has none, and does not fill null windows (compile.go's ``subquery``); its raw rows keep
+    the tags of the series they come from, so the outer query can group by them.
     """
     tz = zone(stmt.location)
     try:
@@ -147,6 +148,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
         raise SelectError(str(ex)) from None
     interval, offset, dims = _dimensions(stmt, now_ns)
     inherited = False
+    is_subquery = outer is not None
     if outer is not None:
         if interval and stmt.fill == "null":
             stmt = dataclasses.replace(stmt, fill="none")
@@ -161,11 +163,14 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     sources = []
     for src in stmt.sources:
         if isinstance(src, ast.SubQuery):
-            inner = _execute(engine, src.statement, database, retention_policy, now_ns, (lo, hi, interval, offset))
+            inner = _execute(engine, src.statement, database, retention_policy, now_ns,
+                             (lo, hi, interval, offset))
             sources += _subquery_sources(inner)
         else:
             sources += _resolve_sources(engine, (src,), database, retention_policy)
-    fields = [f for f in stmt.fields if not (isinstance(f.expr, ast.VarRef) and f.expr.name.lower() == "time")]
+    fields = [ast.Field(ast.Call("distinct", (ast.VarRef(f.expr.name),)), f.alias)
+              if isinstance(f.expr, ast.Distinct) else f                      # SELECT DISTINCT x
+              for f in stmt.fields if not (isinstance(f.expr, ast.VarRef) and f.expr.name.lower() == "time")]
     for f in fields:
         if not any(isinstance(n, (ast.VarRef, ast.Wildcard, ast.RegexLiteral, ast.Distinct)) for n in ast.walk(f.expr)):
             raise SelectError("field must contain at least one variable")
@@ -179,11 +184,22 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     _validate(fields, calls, 0 if inherited else interval, stmt.fill, stmt.limit)
     if lo > hi:
         return []
+    raw = not aggregate and not any(_transform_calls(f.expr) for f in fields)
+    if raw and is_subquery and not dims:
+        # a subquery's raw rows keep their series' tags (InfluxDB passes points on with them)
+        dims = ["*"]
+        stmt = dataclasses.replace(stmt, dimensions=(ast.Dimension(ast.Wildcard()),))
     out = []
-    for source in sources:
-        table = _read(engine, source, fields, cond, dims, lo, hi)
-        if table is None:
+    for name, group in _by_measurement(sources):
+        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi) for s in group) if t is not None]
+        if not tables:
             continue
+        # sources naming the same measurement (cpu, longterm.cpu) answer as one measurement
+        union = {}
+        for s in group:
+            for k, v in s.fields.items():
+                union.setdefault(k, v)
+        source, table = dataclasses.replace(group[0], fields=union), _merge_tables(tables)
         if aggregate:
             out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
         elif any(_transform_calls(f.expr) for f in fields):
@@ -196,6 +212,49 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     if stmt.slimit:
         out = out[:stmt.slimit]
     return out
+
+
+def _by_measurement(sources):
+    """``[(measurement, [sources])]`` in first-seen order."""
+    out = {}
+    for s in sources:
+        out.setdefault(s.measurement, []).append(s)
+    return list(out.items())
+
+
+def _merge_tables(tables):
+    """One table of the rows of several, groups matched by their tags, sorted by (group, time)."""
+    if len(tables) == 1:
+        return tables[0]
+    group_tags, gid_of, groups = [], {}, []
+    for t in tables:
+        remap = np.empty(len(t.group_tags), dtype=np.int64)
+        for i, tags in enumerate(t.group_tags):
+            key = tuple(sorted(tags.items()))
+            if key not in gid_of:
+                gid_of[key] = len(group_tags)
+                group_tags.append(tags)
+            remap[i] = gid_of[key]
+        groups.append(remap[t.group])
+    times = np.concatenate([t.times for t in tables])
+    group = np.concatenate(groups)
+    frame = {}
+    for key in dict.fromkeys(k for t in tables for k in t.frame):
+        parts, valid = [], []
+        for t in tables:
+            vec = t.frame.get(key)
+            n = len(t.times)
+            if vec is None:
+                parts.append(np.full(n, None, dtype=object))
+                valid.append(np.zeros(n, dtype=bool))
+            else:
+                parts.append(vec.values)
+                valid.append(vec.mask())
+        if any(p.dtype == object for p in parts) and not all(p.dtype == object for p in parts):
+            parts = [p.astype(object) for p in parts]
+        frame[key] = Vec(np.concatenate(parts), np.concatenate(valid))
+    order = np.lexsort((times, group))
+    return _Table(times[order], group[order], group_tags, {k: v.take(order) for k, v in frame.items()})
 
 
 def _now_ns():
@@ -780,7 +839,7 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
             except EvalError as ex:
                 raise SelectError(str(ex)) from None
         keep = np.ones(len(grid), dtype=bool)
-        if stmt.fill == "none" or not interval or distinct or has_transform:
+        if stmt.fill == "none" or distinct or has_transform:
             keep = np.zeros(len(grid), dtype=bool)
             for v in vecs:
                 keep |= v.mask()
@@ -828,15 +887,20 @@ def _transform_unit(call, interval):
     return interval or 10**9
 
 
-def _transform_stream(call, times, vec, interval):
-    """Apply a transformation to the valid points of one stream: (times, Vec)."""
+def _transform_stream(call, times, vec, interval, descending=False):
+    """Apply a transformation to the valid points of one stream: (times, Vec).
+
+    With ``ORDER BY time DESC`` the stream runs backwards, as InfluxDB feeds its reducers.
+    """
     ok = vec.mask()
     t, v = times[ok], vec.values[ok]
+    if descending:
+        t, v = t[::-1], v[::-1]
     if len(v) and (v.dtype == object or v.dtype == np.bool_):
-        kind = "string" if v.dtype == object else "boolean"
         raise _iterator_type_error(call.name.lower(), v)
     window = int(call.args[1].value) if call.name.lower() == "moving_average" else None
-    out_t, out_v = transforms.apply(call.name.lower(), t, v, unit=_transform_unit(call, interval), window=window)
+    out_t, out_v = transforms.apply(call.name.lower(), t, v, unit=_transform_unit(call, interval), window=window,
+                                    descending=descending)
     return out_t, Vec(np.asarray(out_v))
 
 
@@ -869,7 +933,7 @@ def _raw_transform(source, table, fields, stmt):
                 vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
                 if vec is None:
                     continue
-                streams[t] = _transform_stream(t, times, vec.take(rows), 0)
+                streams[t] = _transform_stream(t, times, vec.take(rows), 0, not stmt.time_ascending)
         if not streams:
             continue
         grid = np.unique(np.concatenate([st[0] for st in streams.values()]))
@@ -947,7 +1011,8 @@ def _reduce_call(call, table, buckets):
     if values.dtype == object:
         values = values.astype(str)
     # selectors report positions: pass row numbers as the "times" and map back
-    out_vals, chosen, out_valid = functions.reduce_runs(name, idx.astype(np.int64), values, starts, *extra)
+    out_vals, chosen, out_valid = functions.reduce_runs(name, idx.astype(np.int64), values, starts, *extra,
+                                                        clock=table.times[idx])
     if out_vals.dtype.kind == "U":
         out_vals = out_vals.astype(object)
     return _split_by_group(group[starts], b[starts], Vec(out_vals, out_valid), chosen)
@@ -1011,7 +1076,7 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
         g = chosen[table.group[chosen] == gid]
         if not len(g):
             continue
-        times = buckets[g] if interval else table.times[g]
+        times = table.times[g]   # top() and bottom() keep their points' times, with GROUP BY time too
         cols = [_to_list(vec, g)] + [_to_list(Vec(_tag_values(table, a, g)), np.arange(len(g)))
                                      for a in tag_args]
         for f in fields:

@@ -35,14 +35,19 @@ def _pairs(times, values):
     return times[keep], values[keep]
 
 
-def apply(name, times, values, *, unit=None, window=None):
-    """``(times, values)`` emitted by transformation ``name`` over one stream."""
+def apply(name, times, values, *, unit=None, window=None, descending=False):
+    """``(times, values)`` emitted by transformation ``name`` over one stream.
+
+    ``descending``: the stream runs backwards in time (``ORDER BY time DESC``); derivatives
+    then divide by the positive elapsed time, as InfluxDB's reducers do.
+    """
     if name in ("derivative", "non_negative_derivative"):
         t, v = _pairs(times, values)
         if len(t) < 2:
             return t[:0], np.zeros(0, dtype=np.float64)
         diff = v[1:].astype(np.float64) - v[:-1].astype(np.float64)
-        out = diff / ((t[1:] - t[:-1]).astype(np.float64) / float(unit))
+        elapsed = (t[1:] - t[:-1]).astype(np.float64)
+        out = diff / ((-elapsed if descending else elapsed) / float(unit))
         if name == "non_negative_derivative":
             ok = diff >= 0
             return t[1:][ok], out[ok]
