@@ -579,21 +579,21 @@ def _read(engine, source, fields, cond, dims, lo, hi):
         all_tag_keys.update(s["tags"])
     group_keys = _group_keys(dims, None, all_tag_keys)
     needed = _needed_names(fields, cond)
-    # tag-only conditions prune series before anything is read
+    # the AND-ed terms of the condition that name only tags prune series before anything is read
     series = source.series
-    if cond is not None and not any(r.name in source.fields and r.type != "tag" for r in _refs(cond)) \
-            and all(r.name not in ("time",) for r in _refs(cond)):
+    tag_terms, rest = _split_tag_terms(cond, source)
+    if tag_terms is not None:
         keep = []
-        names = {r.name for r in _refs(cond)}
+        names = {r.name for r in _refs(tag_terms)}
         for s in series:
             # a tag a series lacks, or a name that is neither tag nor field, compares as ""
             frame = {k: Vec(np.array([s["tags"].get(k, "")], dtype=object)) for k in names}
             frame.update({(k, "tag"): vec for k, vec in frame.items()})
             frame["_name"] = Vec(np.array([source.measurement], dtype=object))
-            if condition_mask(cond, frame, 1)[0]:
+            if condition_mask(tag_terms, frame, 1)[0]:
                 keep.append(s)
         series = keep
-        cond = None
+    cond = rest
     if not series:
         return None
     series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
@@ -670,6 +670,33 @@ def _cast(vec, ftype, cast):
             values = np.trunc(vec.values).astype(dtype) if ftype == ft.FLOAT else vec.values.astype(dtype)
         return Vec(values, vec.valid)
     return Vec(np.zeros(n), np.zeros(n, dtype=bool))
+
+
+def _split_tag_terms(cond, source):
+    """``(terms on tags only, the rest)`` of a condition's top-level AND (each may be None)."""
+    def conjuncts(node):
+        while isinstance(node, ast.ParenExpr):
+            node = node.expr
+        if isinstance(node, ast.BinaryExpr) and node.op == "AND":
+            return conjuncts(node.lhs) + conjuncts(node.rhs)
+        return [node]
+
+    def tag_only(node):
+        refs = _refs(node)
+        return all(not (r.name in source.fields and r.type != "tag") and r.name != "time" for r in refs)
+
+    if cond is None:
+        return None, None
+    tags, rest = [], []
+    for term in conjuncts(cond):
+        (tags if tag_only(term) else rest).append(term)
+
+    def joined(terms):
+        out = None
+        for t in terms:
+            out = t if out is None else ast.BinaryExpr("AND", out, t)
+        return out
+    return joined(tags), joined(rest)
 
 
 def _field_column(ftype, name, series, rows):
