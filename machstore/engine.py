@@ -242,16 +242,48 @@ class Engine(TablesMixin, TagStatsMixin):
         rows = rows.select(set(fields) if fields else None)
         return rows.to_arrow([n for n in names if fields is None or n in fields])
 
-    def read_many(self, db, series_ids, start=None, end=None, *, rp=None):
+    def read_many(self, db, series_ids, start=None, end=None, *, rp=None, limit=None, latest=False, having=None):
         """Return ``{series id: RowSet}`` of several series of ``db``/``rp`` from one snapshot.
 
         Rows have ``start <= time <= end`` (either may be None), time-sorted, with InfluxDB's
         overwrite semantics; pending (not yet compacted) writes are included, so a write
-        acknowledged before the call is visible.
+        acknowledged before the call is visible.  With ``limit`` only each series' first
+        ``limit`` rows (its last, with ``latest``) are returned, and only the blocks holding
+        them are decoded; ``having`` (field names) counts only rows where one of them has a value.
         """
         with self.env.begin() as txn:
             space = catalog.resolve_space(txn, self.dbs, db, rp)
-            return self._read_rows(txn, space, list(series_ids), start, end)
+            if limit is None:
+                return self._read_rows(txn, space, list(series_ids), start, end)
+            return self._read_edge_rows(txn, space, list(series_ids), start, end, limit, latest, having)
+
+    def _read_edge_rows(self, txn, space, series_ids, start, end, limit, latest, having=None):
+        """The first (last) ``limit`` rows of each series in [start, end]: blocks from that end only."""
+        pending = {}
+        parts = self._pending_parts(txn, space["id"], start, end, series_ids)
+        if parts:
+            for sid, rows in segments.rows_by_series(parts, wanted=list(series_ids)):
+                pending[sid] = rows.between(start, end)
+        out = {}
+        for sid in series_ids:
+            summaries = list(self._block_summaries(txn, sid, start, end))
+            if latest:
+                summaries.reverse()
+            taken, have = [], 0
+            for key, _ in summaries:
+                rows = blocks.decode_block(txn.get(key, db=self.dbs[b"blk"])).between(start, end)
+                taken.append(rows)
+                have += len(rows) if not having else int(np.count_nonzero(_any_valid(rows, having)))
+                if have >= limit:
+                    break   # blocks are disjoint in time: the rest lie beyond these
+            if sid in pending:
+                taken.append(pending[sid])
+            rows = sort_rows(concat(taken), dedup=space["dedup"])
+            if having:
+                rows = rows.take(_any_valid(rows, having))
+            out[sid] = rows.take(slice(len(rows) - limit, None) if latest else slice(0, limit)) \
+                if len(rows) > limit else rows
+        return out
 
     def _read_series_rows(self, txn, space, series_id, start, end):
         return self._read_rows(txn, space, [series_id], start, end)[series_id]
@@ -581,3 +613,13 @@ def _split_blocks(rows, partition_ns):
 
 def _text(b):
     return b.decode("utf-8", "replace") if isinstance(b, (bytes, bytearray)) else b
+
+
+def _any_valid(rows, names):
+    """Mask of the rows where at least one of the named columns has a value."""
+    mask = np.zeros(len(rows), dtype=bool)
+    for name in names:
+        col = rows.columns.get(name)
+        if col is not None:
+            mask |= col.valid_mask(len(rows))
+    return mask

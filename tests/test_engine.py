@@ -217,3 +217,26 @@ def test_background_round_compacts(eng):
     assert eng.background_round() >= 1
     assert eng.pending_segments() == 0
     assert eng.background_round() == 0
+
+
+def test_read_many_edge_rows_decode_only_the_blocks_they_need(tmp_path):
+    """read_many(limit=n): each series' first / last n rows (with a value in ``having``), from
+    blocks and pending writes alike, equal to slicing the full read."""
+    with Engine(str(tmp_path / "d")) as eng:
+        lines = [f"m,h=a v={i}i{',w=1' if i % 3 == 0 else ''} {i}" for i in range(0, 20000, 2)]
+        eng.write_lines("db", "\n".join(lines).encode())
+        while eng.compact():
+            pass
+        eng.write_lines("db", b"m,h=a v=-1i 1\nm,h=a v=-2i 30001\nm,h=b w=5 7")   # pending, both ends
+        ids = {s["tags"]["h"]: s["id"] for s in eng.list_series("db", "m")}
+        full = eng.read_many("db", ids.values())
+        for latest in (False, True):
+            for n in (1, 5, 9000):
+                got = eng.read_many("db", ids.values(), limit=n, latest=latest)
+                for sid, rows in full.items():
+                    want = rows.times[-n:] if latest else rows.times[:n]
+                    assert got[sid].times.tolist() == want.tolist()
+            got = eng.read_many("db", [ids["a"]], limit=2, latest=latest, having={"w"})
+            w_rows = full[ids["a"]].take(full[ids["a"]].columns["w"].valid_mask(len(full[ids["a"]])))
+            want = w_rows.times[-2:] if latest else w_rows.times[:2]
+            assert got[ids["a"]].times.tolist() == want.tolist()

@@ -78,12 +78,19 @@ class _Source:
     series: list          # [{"id", "tags"}]
     rowsets: dict = None  # a subquery's rows: series id -> RowSet (None: read the engine)
 
-    def read(self, engine, ids, lo, hi):
-        """``{series id: RowSet}`` of the given series within ``[lo, hi]``."""
+    def read(self, engine, ids, lo, hi, edge=None):
+        """``{series id: RowSet}`` of the given series within ``[lo, hi]``.
+
+        ``edge`` = ``(n, latest, fields)``: only each series' first (last) ``n`` rows with a value
+        in one of ``fields`` are needed (a raw query with LIMIT and no row condition).
+        """
         if self.rowsets is not None:
             return {i: self.rowsets[i].between(lo, hi) for i in ids}
+        kw = {}
+        if edge is not None:
+            kw = {"limit": edge[0], "latest": edge[1], "having": edge[2]}
         return engine.read_many(self.database, ids, None if lo == MIN_TIME else lo,
-                                None if hi == MAX_TIME else hi, rp=self.rp)
+                                None if hi == MAX_TIME else hi, rp=self.rp, **kw)
 
 
 def _subquery_sources(inner):
@@ -191,7 +198,9 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
         stmt = dataclasses.replace(stmt, dimensions=(ast.Dimension(ast.Wildcard()),))
     out = []
     for name, group in _by_measurement(sources):
-        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi) for s in group) if t is not None]
+        # a raw query with LIMIT needs only each series' first (last) rows: read just those
+        edge = (stmt.limit + stmt.offset, not stmt.time_ascending) if raw and stmt.limit else None
+        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, edge) for s in group) if t is not None]
         if not tables:
             continue
         # sources naming the same measurement (cpu, longterm.cpu) answer as one measurement
@@ -571,7 +580,7 @@ def _needed_names(fields, cond):
     return names
 
 
-def _read(engine, source, fields, cond, dims, lo, hi):
+def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
     if not source.series:
         return None
     all_tag_keys = set()
@@ -579,6 +588,7 @@ def _read(engine, source, fields, cond, dims, lo, hi):
         all_tag_keys.update(s["tags"])
     group_keys = _group_keys(dims, None, all_tag_keys)
     needed = _needed_names(fields, cond)
+    casts = {(r.name, r.type) for f in fields for r in _refs(f.expr) if r.type in _CASTS}
     # the AND-ed terms of the condition that name only tags prune series before anything is read
     series = source.series
     tag_terms, rest = _split_tag_terms(cond, source)
@@ -597,7 +607,11 @@ def _read(engine, source, fields, cond, dims, lo, hi):
     if not series:
         return None
     series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
-    rows = source.read(engine, [s["id"] for s in series], lo, hi)
+    if edge is not None and cond is None:
+        wanted = {r.name for f in fields for r in _refs(f.expr) if r.name in source.fields and r.type != "tag"}
+        rows = source.read(engine, [s["id"] for s in series], lo, hi, (edge[0], edge[1], wanted))
+    else:
+        rows = source.read(engine, [s["id"] for s in series], lo, hi)
     times, sidx = [], []
     for i, s in enumerate(series):
         r = rows.get(s["id"])
@@ -621,8 +635,8 @@ def _read(engine, source, fields, cond, dims, lo, hi):
                 frame[name] = tag_vec
         frame[(name, "field")] = frame.get(name) if name in source.fields else \
             Vec(np.zeros(len(times)), np.zeros(len(times), dtype=bool))
-        for cast in ("float", "integer", "unsigned", "string", "boolean"):
-            frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
+    for name, cast in casts:
+        frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
     frame["_name"] = Vec(np.full(len(times), source.measurement, dtype=object))
     # groups of the output: one per distinct GROUP BY tag values among the read series
     gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
@@ -647,9 +661,9 @@ def _read(engine, source, fields, cond, dims, lo, hi):
         except EvalError as ex:
             raise SelectError(str(ex)) from None
         times, group, sidx = times[keep], group[keep], sidx[keep]
-        frame = {k: v.take(keep) for k, v in frame.items()}
+        frame = _take_frame(frame, keep)
     order = np.lexsort((sidx, times, group))
-    frame = {k: v.take(order) for k, v in frame.items()}
+    frame = _take_frame(frame, order)
     return _Table(times[order], group[order], group_tags, frame)
 
 
@@ -670,6 +684,18 @@ def _cast(vec, ftype, cast):
             values = np.trunc(vec.values).astype(dtype) if ftype == ft.FLOAT else vec.values.astype(dtype)
         return Vec(values, vec.valid)
     return Vec(np.zeros(n), np.zeros(n, dtype=bool))
+
+
+def _take_frame(frame, idx):
+    """Every column of a frame at ``idx``; a column under several names is taken once."""
+    done = {}
+    out = {}
+    for key, vec in frame.items():
+        taken = done.get(id(vec))
+        if taken is None:
+            taken = done[id(vec)] = vec.take(idx)
+        out[key] = taken
+    return out
 
 
 def _split_tag_terms(cond, source):
