@@ -112,7 +112,9 @@ class MachbaseResource:
             raise error(3106)
         if not doc.get("name"):
             raise error(3115)
-        success, failure = append_json(self._engine.get(), str(doc["name"]), doc["values"],
+        if not isinstance(doc["name"], str):
+            raise error(3106)
+        success, failure = append_json(self._engine.get(), doc["name"], doc["values"],
                                        date_format=doc.get("date_format") or None, session=session,
                                        auto_meta=self._settings.auto_meta_insert)
         resp.content_type = falcon.MEDIA_JSON

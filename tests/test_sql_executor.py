@@ -98,6 +98,8 @@ def test_errors_carry_machbase_codes(tag):
     assert err(tag, "select * from tag where") == 2010
     assert err(tag, "insert into tag values ('a', 'not a time', 1, 'x')") in (300, 2233)
     assert err(tag, "delete from tag oldest 1 rows") == 2010
+    assert err(tag, "select * from tag where time > now - 1y") == 2034  # the parser's own codes are kept
+    assert err(tag, "select # from tag") == 2011
 
 
 def test_log_table_delete_forms(run):

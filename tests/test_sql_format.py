@@ -15,7 +15,7 @@ from machstore.sql.ast import (Between, Binary, Call, Case, Column, ColumnDef, C
                                Interval, IsNull, Match, Null, Num, Select, SelectItem, Str, Table, Unary, When,
                                COLUMN_TYPES)
 from machstore.sql.format import format_interval
-from machstore.sql.parser import RESERVED
+from machstore.sql.parser import RESERVED, valid_name
 
 FORMAT_CASES = [
     # the spec's samples
@@ -188,7 +188,7 @@ def test_numbers_keep_int_and_float():
 
 _WORDS = st.from_regex(r"[A-Z_][A-Z0-9_$]{0,6}", fullmatch=True).filter(
     lambda w: w not in RESERVED and w not in ("NOW", "SYSDATE"))
-_ANY_NAME = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+_ANY_NAME = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8).filter(valid_name)
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=10)
 _NUMBERS = st.one_of(st.integers(-10**20, 10**20), st.floats(allow_nan=False, allow_infinity=False))
 

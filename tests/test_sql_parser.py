@@ -543,6 +543,47 @@ def test_syntax_error_details_for_people():
     assert SQLSyntaxError.code == 2010
 
 
+NAME_128 = "n" * 126 + "é"  # 128 bytes in UTF-8
+
+
+@pytest.mark.parametrize("text", [
+    f"create table {'x' * 129} (a integer)", f'create table "{NAME_128}x" (a integer)',
+    f"create table t ({'c' * 129} integer)", f"create user {'u' * 129} identified by p",
+    f"create rollup {'r' * 129} on t(value) interval 1 min", f"select * from {'t' * 1000}",
+    'create table "" (a integer)', 'create table "a\x01b" (a integer)', 'select "\t".x from t',
+])
+def test_names_are_checked_where_they_enter(text):
+    with pytest.raises(SQLSyntaxError) as info:
+        parse(text)
+    assert info.value.code == 2010
+    assert info.value.expected == ("a name of 1 to 128 bytes without control characters",)
+
+
+def test_names_up_to_128_bytes_parse():
+    assert parse_one(f'create table "{NAME_128}" (a integer)').name == NAME_128
+    assert parse_one(f"select {'c' * 128} from {'t' * 128}") == sel(col("C" * 128), sources=(Table("T" * 128),))
+
+
+@pytest.mark.parametrize("text", [
+    "select " + "(" * 40 + "1" + ")" * 40, "select " + "- " * 40 + "x", "select " + "not " * 40 + "x",
+    "select " + "+".join(["1"] * 200), "select 1 from t where " + " and ".join(["a = 1"] * 200),
+    "select " + "abs(" * 40 + "x" + ")" * 40, "select " + "a = " * 200 + "1", "select " + "a || " * 200 + "b",
+    "select * from " + "(select * from " * 40 + "t" + ")" * 40,
+    "select * from t where a in " + "(select a from t where a in " * 40 + "(1)" + ")" * 40,
+])
+def test_deep_expressions_are_syntax_errors_not_crashes(text):
+    with pytest.raises(SQLSyntaxError) as info:
+        parse(text)
+    assert info.value.code == 2010
+    assert info.value.expected == ("a less deeply nested expression",)
+
+
+def test_reasonably_deep_expressions_parse():
+    assert parse_expr("(" * 20 + "1" + ")" * 20) == Num(1)
+    assert len(parse_one("select 1 from t where " + " and ".join(["a = 1"] * 60)).targets) == 1
+    parse_one("select * from " + "(select * from " * 10 + "t" + ")" * 10)
+
+
 def test_reserved_words_need_quotes_as_names():
     with pytest.raises(SQLSyntaxError):
         parse_one("select * from order")

@@ -575,6 +575,8 @@ def parse_datetime(text, fmt=None, *, tz=None, lenient=False, now_ns=None):
     if rel is not None:
         if rel < MIN_NS:
             raise error(2247)
+        if rel > MAX_NS:  # "now + 9999999999999d": past the last time an int64 of ns holds
+            raise error(300, text)
         return rel
     raise error(300, text)
 

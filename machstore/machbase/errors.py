@@ -307,6 +307,11 @@ def as_machbase_error(ex):
                 return str(details[key])
         return text
 
+    if isinstance(ex, E.ParseError) and isinstance(getattr(ex, "code", None), int) and ex.code in ERRORS:
+        # the SQL parser's errors carry Machbase's own code and text (2010, 2011, 2034)
+        out = MachbaseSyntaxError(ex.code, text)
+        out.__cause__ = ex
+        return out
     checks = (
         ("TagHasData", lambda: error(2324)),
         ("TagNotFound", lambda: error(3113, name("tag", "name"))),

@@ -18,7 +18,13 @@ from .statements import append_converted
 
 
 def append_json(engine, name, values, *, date_format=None, session, auto_meta=1):
-    """Append JSON rows (a list of lists) to table ``name``; return ``(success, failure)``."""
+    """Append JSON rows (a list of lists) to table ``name``; return ``(success, failure)``.
+
+    ``date_format`` is the request's text (None: the default); any other JSON value there
+    is error 3106, as the request itself is malformed.
+    """
+    if date_format is not None and not isinstance(date_format, str):
+        raise error(3106)
     try:
         tdef = engine.get_table(name)
     except engine_errors.TableNotFound:

@@ -25,7 +25,7 @@ __all__ = [
     "Pos", "Node", "Statement", "Expr",
     # expressions
     "Num", "Str", "Null", "Interval", "Param", "Column", "Star", "Unary", "Binary", "Call",
-    "Between", "In", "Match", "IsNull", "Range", "Case", "When", "Subquery",
+    "Between", "In", "Match", "IsNull", "Range", "Case", "When", "Subquery", "Const",
     # SELECT
     "Select", "UnionAll", "SelectItem", "Table", "DerivedTable", "Join", "OrderItem", "Hint",
     "TimeSpan", "Duration",
@@ -242,6 +242,19 @@ class Subquery(Expr):
     """A parenthesised ``SELECT`` used as a value, in ``IN (...)``, or (in FROM) as a table."""
 
     query: Statement
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    """A typed value computed before the statement runs: what a :class:`Subquery` in an
+    expression is replaced with (``machstore.sql.subqueries``); the parser never makes one.
+
+    ``mtype`` is the value's Machbase type (a ``MachType``), ``value`` a hashable Python
+    value (``int``, ``float``, ``str``, ``bytes``) or None for NULL.
+    """
+
+    mtype: object
+    value: object
 
 
 # -- SELECT --------------------------------------------------------------------------------

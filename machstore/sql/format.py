@@ -184,6 +184,18 @@ def _subquery(node):
     return f"({format_sql(node.query)})"
 
 
+def _const(node):
+    """A subquery's value, as the literal that reads back as it (bytes as hex text)."""
+    value = node.value
+    if value is None:
+        return "NULL"
+    if isinstance(value, (bytes, bytearray)):
+        return quote_string(bytes(value).hex().upper())
+    if isinstance(value, str):
+        return quote_string(value)
+    return _num(ast.Num(value))
+
+
 # -- SELECT --------------------------------------------------------------------------------
 
 def _hint_arg(arg):
@@ -446,6 +458,7 @@ _FORMATTERS = {
     ast.Case: _case,
     ast.When: _when,
     ast.Subquery: _subquery,
+    ast.Const: _const,
     ast.Hint: _hint,
     ast.SelectItem: _select_item,
     ast.Table: _table,

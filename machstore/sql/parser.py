@@ -31,7 +31,8 @@ from machstore import errors
 from . import ast
 from .lexer import EOF, FLOAT, IDENT, INT, OP, PARAM, QIDENT, STRING, SUFFIXED, LexError, tokenize
 
-__all__ = ["SQLSyntaxError", "parse", "parse_one", "parse_expr", "RESERVED", "MESSAGES"]
+__all__ = ["SQLSyntaxError", "parse", "parse_one", "parse_expr", "RESERVED", "MESSAGES", "MAX_NAME_BYTES",
+           "valid_name"]
 
 MESSAGES = {
     2010: "Syntax error: near token ({}).",
@@ -66,9 +67,26 @@ _ROLLUP_UNITS = {"SEC": "SEC", "SECOND": "SEC", "SECONDS": "SEC", "MIN": "MIN", 
 _SIZE_UNITS = frozenset(("K", "KB", "M", "MB", "G", "GB", "T", "TB"))
 _TABLE_KINDS = {"LOG": "LOG", "VOLATILE": "VOLATILE", "LOOKUP": "LOOKUP", "TAG": "TAG", "TAGDATA": "TAG"}
 
+# NOTE: Machbase's documents give no limit on names; 128 is the length of the NAME columns of
+# its meta tables (M$SYS_TABLES, M$SYS_COLUMNS, M$SYS_USERS: varchar(128)).  Counted in UTF-8
+# bytes, so any accepted name (and the rollup names made from it) fits a catalog key.
+MAX_NAME_BYTES = 128
+NAME_RULE = f"a name of 1 to {MAX_NAME_BYTES} bytes without control characters"
+
+# How deep an expression may nest (parentheses, calls, CASE, subqueries, unary operators) and
+# how deep its tree may grow with chains of binary operators on top (see Parser.enter).
+MAX_NESTING = 32
+MAX_DEPTH = 128
+INT64_MAX = 2**63 - 1
+
 _INTERVAL_UNITS = {"ns": 1, "us": 1_000, "ms": 1_000_000, "s": 1_000_000_000, "m": 60_000_000_000,
                    "h": 3_600_000_000_000, "d": 86_400_000_000_000, "w": 604_800_000_000_000}
 _INTERVAL_PART = re.compile(r"(\d+)(ns|us|ms|s|m|h|d|w)")
+
+
+def valid_name(name):
+    """Whether ``name`` may name a table, column, user or rollup (see :data:`MAX_NAME_BYTES`)."""
+    return 0 < len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME_BYTES and name.isprintable()
 
 
 class SQLSyntaxError(errors.ParseError):
@@ -193,6 +211,8 @@ class Parser:
         self.hints = tokens.hints
         self.i = 0
         self.params = 0
+        self.nesting = 0    # expressions entered and not left (parser recursion)
+        self.depth = 0      # nesting plus the operators of the chains being built (tree depth)
 
     @classmethod
     def of(cls, text):
@@ -288,15 +308,23 @@ class Parser:
         return tok.kind == QIDENT or (tok.kind == IDENT and tok.value.upper() not in RESERVED)
 
     def name(self, *, reserved_ok=False):
-        """name = bare_word | '"' text '"' -- a bare word is upper-cased, a quoted one kept."""
+        """name = bare_word | '"' text '"' -- a bare word is upper-cased, a quoted one kept.
+
+        Every name (table, column, user, rollup, alias) is checked here, where it enters: it
+        must hold 1 to :data:`MAX_NAME_BYTES` bytes and no control characters, so nothing
+        longer than the catalog can key ever reaches the storage layer.
+        """
         tok = self.peek()
         if tok.kind == QIDENT:
-            self.next()
-            return tok.value
-        if tok.kind == IDENT and (reserved_ok or tok.value.upper() not in RESERVED):
-            self.next()
-            return tok.value.upper()
-        raise _Fail(tok, ["name"])
+            value = tok.value
+        elif tok.kind == IDENT and (reserved_ok or tok.value.upper() not in RESERVED):
+            value = tok.value.upper()
+        else:
+            raise _Fail(tok, ["name"])
+        if not valid_name(value):
+            raise _Fail(tok, [NAME_RULE])
+        self.next()
+        return value
 
     def word(self, expected="keyword"):
         """Consume any bare word and return it upper-cased."""
@@ -503,7 +531,9 @@ class Parser:
         start = self.peek()
         if self.at_op("("):
             self.next()
+            self.enter()
             query = self.select_stmt()
+            self.leave()
             self.expect_op(")")
             alias, _ = self.alias()
             return ast.DerivedTable(query, alias, pos=start.pos)
@@ -560,29 +590,64 @@ class Parser:
 
     # -- expressions -------------------------------------------------------------------
 
+    def enter(self, nested=True):
+        """Count one level of the expression tree being built (a nested expression, or one more
+        operator of a chain); past the limits the statement is a syntax error (2010) here.
+
+        NOTE: the parser, the executor and the formatter walk expression trees recursively, so
+        a deep enough text (``((((...``, ``- - - -...``, ``1+1+1+...``) would exhaust Python's
+        stack; :data:`MAX_NESTING` bounds the parser's recursion and :data:`MAX_DEPTH` the
+        depth of the tree, far beyond what a written query needs.
+        """
+        self.depth += 1
+        if nested:
+            self.nesting += 1
+        if self.nesting > MAX_NESTING or self.depth > MAX_DEPTH:
+            raise _Fail(self.peek(), ["a less deeply nested expression"])
+
+    def leave(self, levels=1, nested=True):
+        self.depth -= levels
+        if nested:
+            self.nesting -= levels
+
     def expr(self):
         """expr = or_expr ."""
-        return self.or_expr()
+        self.enter()
+        expr = self.or_expr()
+        self.leave()
+        return expr
+
+    def chain(self, operand, ops, *, words=False, node=ast.Binary):
+        """operand { op operand } -- a left-deep chain of binary operators (``ops``)."""
+        left = operand()
+        links = 0
+        while True:
+            op = self.words[self.i] if words else self.ops[self.i]
+            if op not in ops:
+                break
+            self.next()
+            self.enter(nested=False)
+            links += 1
+            left = node(op, left, operand(), pos=left.pos)
+        self.leave(links, nested=False)
+        return left
 
     def or_expr(self):
         """or_expr = and_expr { "OR" and_expr } ."""
-        left = self.and_expr()
-        while self.accept("OR"):
-            left = ast.Binary("OR", left, self.and_expr(), pos=left.pos)
-        return left
+        return self.chain(self.and_expr, ("OR",), words=True)
 
     def and_expr(self):
         """and_expr = not_expr { "AND" not_expr } ."""
-        left = self.not_expr()
-        while self.accept("AND"):
-            left = ast.Binary("AND", left, self.not_expr(), pos=left.pos)
-        return left
+        return self.chain(self.not_expr, ("AND",), words=True)
 
     def not_expr(self):
         """not_expr = "NOT" not_expr | predicate ."""
         tok = self.accept("NOT")
         if tok is not None:
-            return ast.Unary("NOT", self.not_expr(), pos=tok.pos)
+            self.enter()
+            operand = self.not_expr()
+            self.leave()
+            return ast.Unary("NOT", operand, pos=tok.pos)
         return self.predicate()
 
     def predicate(self):
@@ -591,8 +656,13 @@ class Parser:
         | [ "NOT" ] "BETWEEN" concat_expr "AND" concat_expr
         | [ "NOT" ] match_op concat_expr | "RANGE" time_span } ."""
         left = self.concat_expr()
+        links = 0
         while True:
             tok = self.peek()
+            if tok.kind == OP and tok.value in _COMPARISONS or self.is_word(tok, "IS", "RANGE", "NOT",
+                                                                              *_PREDICATE_WORDS):
+                self.enter(nested=False)
+                links += 1
             if tok.kind == OP and tok.value in _COMPARISONS:
                 self.next()
                 left = ast.Binary(_COMPARISONS[tok.value], left, self.concat_expr(), pos=left.pos)
@@ -610,6 +680,7 @@ class Parser:
                 self.next()
                 left = self.predicate_rest(left, negated=True)
             else:
+                self.leave(links, nested=False)
                 return left
 
     def predicate_rest(self, left, *, negated):
@@ -637,49 +708,36 @@ class Parser:
 
     def concat_expr(self):
         """concat_expr = additive { "||" additive } ."""
-        left = self.additive()
-        while self.accept_op("||"):
-            left = ast.Binary("||", left, self.additive(), pos=left.pos)
-        return left
+        return self.chain(self.additive, ("||",))
 
     def additive(self):
         """additive = multiplicative { ( "+" | "-" ) multiplicative } ."""
-        left = self.multiplicative()
-        while self.at_op("+", "-"):
-            op = self.next().value
-            left = ast.Binary(op, left, self.multiplicative(), pos=left.pos)
-        return left
+        return self.chain(self.multiplicative, ("+", "-"))
 
     def multiplicative(self):
         """multiplicative = unary { ( "*" | "/" | "%" ) unary } ."""
-        left = self.unary()
-        while self.at_op("*", "/", "%"):
-            op = self.next().value
-            left = ast.Binary(op, left, self.unary(), pos=left.pos)
-        return left
+        return self.chain(self.unary, ("*", "/", "%"))
 
     def unary(self):
         """unary = ( "-" | "+" ) unary | postfix -- a minus before a number is folded into it."""
         tok = self.peek()
-        if self.at_op("-"):
+        if self.at_op("-", "+"):
             self.next()
+            self.enter()
             operand = self.unary()
+            self.leave()
+            if tok.value == "+":
+                return operand
             if isinstance(operand, ast.Num):
                 return ast.Num(-operand.value, pos=tok.pos)
             if isinstance(operand, ast.Interval):
                 return ast.Interval(-operand.ns, pos=tok.pos)
             return ast.Unary("-", operand, pos=tok.pos)
-        if self.at_op("+"):
-            self.next()
-            return self.unary()
         return self.postfix()
 
     def postfix(self):
         """postfix = primary { "->" primary } -- the JSON path operator."""
-        left = self.primary()
-        while self.accept_op("->"):
-            left = ast.Binary("->", left, self.primary(), pos=left.pos)
-        return left
+        return self.chain(self.primary, ("->",))
 
     def primary(self):
         """primary = number | interval | string | "?" | "NULL" | "(" ( select_stmt | expr ) ")"
@@ -740,7 +798,7 @@ class Parser:
                 break
             total += int(match.group(1)) * _INTERVAL_UNITS[match.group(2)]
             at = match.end()
-        if at != len(text) or not text:
+        if at != len(text) or not text or total > INT64_MAX:  # NOTE: times are int64 ns
             raise _Fail(tok, ["time expression"], code=2034)
         return total
 

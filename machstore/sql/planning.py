@@ -56,13 +56,28 @@ def simple_term(term, session):
     return None, None, None
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _clamp(ns):
+    """A time bound held to the int64 range the engine's times live in (None stays None).
+
+    NOTE: a constant such as ``time > 18446744073709551616`` is a valid condition (it keeps
+    no row), but the engine takes int64 bounds only; every stored time is inside the range,
+    so holding the bound to it keeps the same rows.
+    """
+    return None if ns is None else min(max(ns, INT64_MIN), INT64_MAX)
+
+
 def as_time(value, session):
     if isinstance(value, str):
         try:
             return parse_datetime(value, tz=session.timezone, lenient=True)
         except Exception:  # noqa: BLE001 - the residual filter will report it
             return None
-    return int(value) if isinstance(value, (int, np.integer)) else None
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    return _clamp(int(value)) if isinstance(value, (int, np.integer)) else None
 
 
 def time_bounds(op, value, session):
@@ -72,7 +87,8 @@ def time_bounds(op, value, session):
     t = as_time(value, session)
     if t is None:
         return None, None
-    return {"=": (t, t), ">": (t + 1, None), ">=": (t, None), "<": (None, t - 1), "<=": (None, t)}[op]
+    lo, hi = {"=": (t, t), ">": (t + 1, None), ">=": (t, None), "<": (None, t - 1), "<=": (None, t)}[op]
+    return _clamp(lo), _clamp(hi)
 
 
 def tag_table_source(engine, stmt):

@@ -28,10 +28,15 @@ def auto_rollups(engine, tdef, unit, extension):
                               "state": "START", "auto": True})
 
 
+MAX_INTERVAL_NS = 2**63 - 1  # the engine keeps a rollup's interval as an int64 of ns
+
+
 def create_rollup(engine, stmt, session, text):
     if stmt.unit not in UNIT_NS or stmt.interval <= 0:
         raise error(2010, stmt.unit)
     interval_ns = stmt.interval * UNIT_NS[stmt.unit]
+    if interval_ns > MAX_INTERVAL_NS:
+        raise error(2010, f"INTERVAL {stmt.interval} {stmt.unit}")
     if stmt.column is None:  # ON another rollup
         source = engine.get_rollup(stmt.source)
         if source is None:

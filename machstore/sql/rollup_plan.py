@@ -89,6 +89,8 @@ def _bucket_ns(key, tdef, session):
     step = NS.get(name)
     if step is None or step >= NS["DAY"]:  # day and longer buckets follow the local calendar
         return None
+    if step * n.value > 2**63 - 1:  # wider than the engine's int64 buckets: the ROLLUP call says so (2036)
+        return None
     return step * n.value
 
 

@@ -16,7 +16,7 @@ from machstore.machbase.errors import error
 from machstore.storage import fieldtypes as ft
 from machstore.storage.tables import ARRIVAL_TIME, LOG, LOOKUP, RID, TAG, VOLATILE
 
-from . import ast
+from . import ast, subqueries
 from .expr import BOOL, DATETIME, DOUBLE, LONG, Frame, Val, aggregate_calls, condition, contains_aggregate, evaluate
 from .planning import column_type, conjuncts, simple_term, time_bounds
 from .rollup_plan import rollup_frame
@@ -24,10 +24,14 @@ from .session import OutColumn, Result
 from .stats_plan import stats_frame
 
 TABLE_TYPE_CODES = {LOG: 0, VOLATILE: 3, LOOKUP: 4, TAG: 6}
+MAX_ROWS = 2**63 - 1  # a LIMIT handed to a scan is capped here (the parser takes any integer)
 INTEGER, VARCHAR = mt.lookup("integer"), mt.lookup
 
 
 def run_select(engine, stmt, session, text=""):
+    if not isinstance(stmt, ast.Select):  # UNION ALL
+        raise error(1006)
+    stmt = subqueries.resolve(stmt, lambda query: run_select(engine, query, session, text))
     grouped = bool(stmt.group_by) or any(contains_aggregate(i.expr) for i in stmt.targets) or \
         (stmt.having is not None)
     frame = None
@@ -153,7 +157,7 @@ def _pushdown(stmt, tdef, session):
     simple = (stmt.where is None and not stmt.group_by and not stmt.order_by and not stmt.distinct
               and stmt.having is None and not any(contains_aggregate(i.expr) for i in stmt.targets))
     if simple and stmt.limit is not None:
-        kw["limit"] = stmt.offset + stmt.limit
+        kw["limit"] = min(stmt.offset + stmt.limit, MAX_ROWS)
     if tdef.kind != TAG or stmt.where is None:
         return kw
     tags, start, end = None, None, None
@@ -190,6 +194,8 @@ def _virtual(engine, name, session, text, metadata):
             tdef = engine.get_table(tname)
         except engine_errors.TableNotFound:
             raise error(2025, name) from None
+        if tdef.kind != TAG:
+            raise error(2676)
         rows = engine.tag_metadata(tname)
         types = [("_ID", LONG), (tdef.key, column_type(tdef.column(tdef.key)))] + \
             [(c.name, column_type(c)) for c in tdef.metadata]
@@ -278,6 +284,8 @@ def _tag_stat(engine, tname):
         tdef = engine.get_table(tname)
     except engine_errors.TableNotFound:
         raise error(2025, f"V${tname}_STAT") from None
+    if tdef.kind != TAG or not tdef.value_columns():
+        raise error(3128, tname)
     value = tdef.value_columns()[0]
     vtype = column_type(value)
     types = [("NAME", column_type(tdef.column(tdef.key))), ("ROW_COUNT", LONG), ("MIN_TIME", DATETIME),
@@ -305,8 +313,8 @@ def _codes(v, n, *, ordered=False):
             if nulls is not None:
                 inv[nulls] = 0
             return inv
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            pass
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass  # values pyarrow cannot hold (mixed kinds): sort their texts below
     if values.dtype == object:
         values = np.array(["" if x is None else str(x) for x in values], dtype=object)
     _, inv = np.unique(values, return_inverse=True)
@@ -373,8 +381,9 @@ def bind_aliases(frame, targets, source_columns):
 def _at(v, idx, n_groups, n):
     if v.scalar:
         return v
-    if n == 0:
-        values, nulls = v.array(n_groups)
+    if n == 0:  # no rows: one all-NULL group (an aggregate without GROUP BY over nothing)
+        values = np.zeros(n_groups, dtype=v.values.dtype) if v.values.dtype != object else \
+            np.empty(n_groups, dtype=object)
         return Val(v.mtype, values, np.ones(n_groups, dtype=bool))
     return Val(v.mtype, v.values[idx], None if v.nulls is None else v.nulls[idx])
 
@@ -396,6 +405,8 @@ def _aggregate(call, frame, gid, n_groups):
             raise error(2010, name)
         t, v = evaluate(call.args[0], frame), evaluate(call.args[1], frame)
         tv, _ = t.array(n)
+        if tv.dtype.kind not in "biuf":
+            tv = _codes(t, n, ordered=True)
         valid = ~t.null_mask(n) & ~v.null_mask(n)  # like every aggregate, NULL values are skipped
         idx = np.flatnonzero(valid)
         order = idx[np.lexsort((tv[idx], gid[idx]))]
@@ -429,7 +440,7 @@ def _aggregate(call, frame, gid, n_groups):
                 out[gi] = x
         return Val(v.mtype, out, empty if empty.any() else None)
     if values.dtype == object:
-        raise error(2055)
+        raise error(2037, name)
     x = values[idx]
     if name in ("MIN", "MAX"):
         order = np.argsort(g, kind="stable")

@@ -16,7 +16,7 @@ from machstore.storage import fieldtypes as ft
 from machstore.storage.rows import Column
 from machstore.storage.tables import LOG, LOOKUP, TAG, VOLATILE, ColumnDef, TableDef
 
-from . import ast, rollup_ddl
+from . import ast, rollup_ddl, subqueries
 from .expr import NS, Frame, evaluate
 from .format import format_sql
 from .parser import SQLSyntaxError, parse
@@ -27,6 +27,7 @@ from .session import OutColumn, Result, Session
 KIND = {"LOG": LOG, "VOLATILE": VOLATILE, "LOOKUP": LOOKUP, "TAG": TAG}
 KIND_NAMES = {LOG: "LOG", VOLATILE: "VOLATILE", LOOKUP: "LOOKUP", TAG: "TAG"}
 VARCHAR = mt.lookup
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def execute(engine, text, session=None):
@@ -51,7 +52,14 @@ def run(engine, stmt, session, text=""):
     fn = _HANDLERS.get(type(stmt))
     if fn is None:
         raise error(1006)
+    if not isinstance(stmt, ast.Select):  # a SELECT resolves its own subqueries
+        stmt = subqueries.resolve(stmt, lambda query: run_select(engine, query, session, text))
     return fn(engine, stmt, session, text)
+
+
+def _clamp_time(ns):
+    """A time bound as the engine takes it: any int, held to the int64 range (None stays None)."""
+    return None if ns is None else min(max(int(ns), INT64_MIN), INT64_MAX)
 
 
 # -- DDL -------------------------------------------------------------------------------------
@@ -83,14 +91,23 @@ def _create_table(engine, stmt, session, text):
     if len({c.name for c in columns}) != len(columns):
         raise error(2010, stmt.name)
     if kind == TAG:
-        if key is None or basetime is None:
+        if key is None or basetime is None or len(columns) < 3:  # name, time and a value at least
             raise error(2253)
         if column_type(next(c for c in columns if c.name == basetime)).name != "datetime":
             raise error(2253)
+        key_type = column_type(next(c for c in columns if c.name == key))
+        if key_type.name != "varchar":  # tag names are text (Machbase: VARCHAR PRIMARY KEY)
+            raise error(2015, key_type.sql())
+        for c in columns:
+            mtype = column_type(c)
+            if c.spec.get("summarized") and not (mtype.is_integer or mtype.is_float):
+                raise error(2671, c.name)
         if stmt.rollup is not None and not any(c.spec.get("summarized") for c in columns):
             raise error(2678)
     elif stmt.metadata:
         raise error(2010, "METADATA")
+    elif stmt.rollup is not None:
+        raise error(2676)
     if kind == LOOKUP and key is None:
         raise error(2253)
     metadata = [ColumnDef(c.name, _mtype(c.type).storage, _spec(_mtype(c.type))) for c in stmt.metadata]
@@ -109,7 +126,12 @@ def _create_table(engine, stmt, session, text):
 
 
 def _literal(node):
-    if isinstance(node, (ast.Num, ast.Str)):
+    """A table property's value as stored (an integer beyond int64 is error 600)."""
+    if isinstance(node, ast.Num):
+        if isinstance(node.value, int) and not INT64_MIN <= node.value <= INT64_MAX:
+            raise error(600, format_sql(node))
+        return node.value
+    if isinstance(node, ast.Str):
         return node.value
     return format_sql(node)
 
@@ -133,6 +155,14 @@ def _truncate(engine, stmt, session, text):
     else:
         engine.delete_table_rows(stmt.name)
     return Result()
+
+
+def _column(tdef, name):
+    """The column ``name`` of ``tdef`` (error 2030 when there is none)."""
+    try:
+        return tdef.column(name)
+    except KeyError:
+        raise error(2030, name) from None
 
 
 def _table(engine, name):
@@ -242,6 +272,10 @@ def _insert(engine, stmt, session, text):
             converted[ri][order.index(name)] = mt.convert_value(
                 column_type(cdef), value, column=ci + 1, tz=session.timezone, binary_text="utf8")
     if tdef.kind in (VOLATILE, LOOKUP):
+        if tdef.key is not None:
+            pk_i = order.index(tdef.key)
+            if any(row[pk_i] is None for row in converted):
+                raise error(1345, pk_i + 1)
         if stmt.on_duplicate_set:
             return _insert_on_duplicate_set(engine, tdef, converted, stmt, session)
         try:
@@ -256,7 +290,7 @@ def _insert_on_duplicate_set(engine, tdef, converted, stmt, session):
     """``INSERT ... ON DUPLICATE KEY UPDATE SET c = v``: a new key inserts the row, an existing
     key gets only the SET columns."""
     pk_i = [c.name for c in tdef.columns].index(tdef.key)
-    changes = {a.column: mt.convert_value(column_type(tdef.column(a.column)), _const(a.value, session),
+    changes = {a.column: mt.convert_value(column_type(_column(tdef, a.column)), _const(a.value, session),
                                           tz=session.timezone) for a in stmt.on_duplicate_set}
     for row in converted:
         try:
@@ -299,20 +333,37 @@ def _py(col):
     return values
 
 
+def _tag_table(tdef):
+    """``tdef``, if it is a tag table (METADATA statements): else error 2676."""
+    if tdef.kind != TAG:
+        raise error(2676)
+    return tdef
+
+
+def _tag_name(tdef, value, session):
+    """A tag name as the name column stores it: text, at most the column's declared length (2287)."""
+    if value is None:
+        raise error(3119, 0)
+    try:
+        return mt.convert_value(column_type(tdef.column(tdef.key)), value, tz=session.timezone)
+    except MachbaseError as ex:
+        text = str(value)
+        raise error(2287, text if len(text) <= 64 else text[:64] + "...") from ex
+
+
 def _insert_metadata(engine, tdef, stmt, session):
+    _tag_table(tdef)
     names = list(stmt.columns) or [tdef.key] + [c.name for c in tdef.metadata]
     values = [_const(v, session) for v in stmt.values]
     if len(values) > len(names):
         raise error(2055)
     row = dict(zip(names, values))
-    tag = row.pop(tdef.key, None)
-    if tag is None:
-        raise error(3119, 0)
+    tag = _tag_name(tdef, row.pop(tdef.key, None), session)
     meta = _convert_meta(tdef, row, session)
     try:
-        engine.insert_tag(tdef.name, str(tag), meta)
+        engine.insert_tag(tdef.name, tag, meta)
     except engine_errors.DuplicateKey:
-        raise error(2258, str(tag)) from None
+        raise error(2258, tag) from None
     return Result(effect_rows=1)
 
 
@@ -333,9 +384,9 @@ def _where_pk(where, key, session):
     for term in conjuncts(where):
         col, op, value = simple_term(term, session)
         if col == key and op == "=":
-            return [value]
+            return [value] if value is not None else []  # NOTE: "= NULL" matches no row
         if col == key and op == "IN":
-            return value
+            return [v for v in value if v is not None]
     return None
 
 
@@ -343,33 +394,44 @@ def _update(engine, stmt, session, text):
     tdef = _table(engine, stmt.table)
     values = {a.column: _const(a.value, session) for a in stmt.assignments}
     if stmt.metadata:
+        _tag_table(tdef)
         tags = _where_pk(stmt.where, tdef.key, session)
         if tags is None:
             raise error(2010, "WHERE")
         new_name = values.pop(tdef.key, None)
+        if new_name is not None:
+            new_name = _tag_name(tdef, new_name, session)
         meta = _convert_meta(tdef, values, session)
         n = 0
         for tag in tags:
             try:
-                n += engine.update_tag(tdef.name, str(tag), meta, new_name=None if new_name is None else str(new_name))
+                n += engine.update_tag(tdef.name, str(tag), meta, new_name=new_name)
             except engine_errors.DuplicateKey:
-                raise error(2258, str(new_name)) from None
+                raise error(2258, new_name) from None
         return Result(effect_rows=n)
     if tdef.kind not in (VOLATILE, LOOKUP) or tdef.key is None:
         raise error(1006)
     pks = _where_pk(stmt.where, tdef.key, session)
     if pks is None:
         raise error(2010, "WHERE")
-    converted = {k: mt.convert_value(column_type(tdef.column(k)), v, tz=session.timezone) for k, v in values.items()}
-    n = sum(engine.update_rows(tdef.name, mt.convert_value(column_type(tdef.column(tdef.key)), pk), converted)
-            for pk in pks)
+    converted = {k: mt.convert_value(column_type(_column(tdef, k)), v, tz=session.timezone) for k, v in values.items()}
+    n = sum(engine.update_rows(tdef.name, pk, converted) for pk in _keys(tdef, pks))
     return Result(effect_rows=n)
+
+
+def _keys(tdef, values):
+    """Primary-key constants as stored; one that converts to NULL (``id = -2147483648``, the
+    NULL of an INTEGER) names no row, so it is left out."""
+    key_type = column_type(tdef.column(tdef.key))
+    converted = (mt.convert_value(key_type, v) for v in values)
+    return [k for k in converted if k is not None]
 
 
 def _delete(engine, stmt, session, text):
     tdef = _table(engine, stmt.table)
     tz = session.timezone
     if stmt.metadata:
+        _tag_table(tdef)
         tags = _where_pk(stmt.where, tdef.key, session)
         if tags is None:
             raise error(2010, "WHERE")
@@ -378,19 +440,20 @@ def _delete(engine, stmt, session, text):
         pks = _where_pk(stmt.where, tdef.key, session) if tdef.key else None
         if pks is None:
             raise error(2010, "WHERE")
-        key_type = column_type(tdef.column(tdef.key))
-        return Result(effect_rows=engine.delete_keys(tdef.name, [mt.convert_value(key_type, p) for p in pks]))
+        return Result(effect_rows=engine.delete_keys(tdef.name, _keys(tdef, pks)))
     before = None
     if stmt.before is not None:
         value = _const(stmt.before, session)
         before = mt.convert_value(mt.lookup("datetime"), value, tz=tz)
+        if before is None:  # BEFORE NULL: no row is before it
+            return Result(effect_rows=0)
     if tdef.kind == TAG:
         if stmt.oldest_rows is not None or stmt.except_rows is not None or stmt.except_span is not None:
             raise error(2010, "OLDEST" if stmt.oldest_rows is not None else "EXCEPT")
         tags, bound = None, before
         if stmt.where is not None:
             tags, bound = _tag_delete_where(stmt.where, tdef, session, before)
-        return Result(effect_rows=engine.delete_table_rows(tdef.name, before=bound, tags=tags))
+        return Result(effect_rows=engine.delete_table_rows(tdef.name, before=_clamp_time(bound), tags=tags))
     if stmt.where is not None:
         raise error(2266)
     if stmt.oldest_rows is not None or stmt.except_rows is not None:
@@ -402,7 +465,7 @@ def _delete(engine, stmt, session, text):
     elif stmt.except_span is not None:
         span = stmt.except_span
         before = time.time_ns() - span.amount * NS.get(span.unit.rstrip("S"), NS["DAY"])
-    return Result(effect_rows=engine.delete_table_rows(tdef.name, before=before))
+    return Result(effect_rows=engine.delete_table_rows(tdef.name, before=_clamp_time(before)))
 
 
 def _tag_delete_where(where, tdef, session, before):
@@ -411,7 +474,7 @@ def _tag_delete_where(where, tdef, session, before):
     for term in conjuncts(where):
         col, op, value = simple_term(term, session)
         if col == tdef.key and op in ("=", "IN"):
-            tags = [str(v) for v in (value if op == "IN" else [value])]
+            tags = [str(v) for v in (value if op == "IN" else [value]) if v is not None]
         elif col == tdef.time and op in ("<", "<="):
             _, hi = time_bounds(op, value, session)
             bound = hi + 1 if hi is not None else bound
