@@ -21,6 +21,7 @@ The body is JSON as Go's encoder writes it (``influx_formats``).
 import urllib.parse
 
 import falcon
+import orjson
 
 from machstore.influxql import InfluxQLParseError, parse
 from machstore.influxql.execute import execute
@@ -58,8 +59,9 @@ class Query:
         text = param("q").strip()
         if not text:
             raise influx.InfluxError(400, 'missing required parameter "q"')
+        params = _bound_params(param("params"))
         try:
-            statements = parse(text)
+            statements = parse(text, params)
         except InfluxQLParseError as ex:
             raise influx.InfluxError(400, f"error parsing query: {ex}") from None
         as_csv = formats.wants_csv(req.get_header("Accept"))
@@ -91,4 +93,14 @@ class Query:
         return urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
 
 
-
+def _bound_params(raw):
+    """The ``params`` JSON object of ``$name`` values (numbers with a ``.`` are floats), or None."""
+    if not raw:
+        return None
+    try:
+        params = orjson.loads(raw)
+    except orjson.JSONDecodeError as ex:
+        raise influx.InfluxError(400, f"error parsing query parameters: {ex}") from None
+    if not isinstance(params, dict):
+        raise influx.InfluxError(400, "error parsing query parameters: json: cannot unmarshal into a map")
+    return params

@@ -241,3 +241,13 @@ def test_csv_output(loaded):
                          "name,tags,time,used\n"
                          "mem,,0,1\n"
                          "mem,,60000000000,3\n")
+
+
+def test_bound_parameters(loaded):
+    got = series(loaded, "SELECT v FROM cpu WHERE host = $host AND v > $min", epoch="s",
+                 params='{"host": "b", "min": 15}')
+    assert got[0]["values"] == [[240, 16.0], [270, 18.0]]
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": "SELECT v FROM cpu WHERE host = $h",
+                                                       "params": "{not json"}, timeout=10)
+    assert resp.status_code == 400
+    assert resp.json()["error"].startswith("error parsing query parameters: ")
