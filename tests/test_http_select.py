@@ -251,3 +251,20 @@ def test_bound_parameters(loaded):
                                                        "params": "{not json"}, timeout=10)
     assert resp.status_code == 400
     assert resp.json()["error"].startswith("error parsing query parameters: ")
+
+
+def test_select_into_writes_points_back(loaded):
+    resp = requests.post(loaded.url + "/query", params={
+        "db": "sel", "q": "SELECT mean(v) AS m INTO sel..cpu_1m FROM cpu WHERE time >= 0 AND time < 2m "
+                          "GROUP BY time(1m), host", "epoch": "s"}, timeout=10)
+    assert resp.json() == {"results": [{"statement_id": 0, "series": [
+        {"name": "result", "columns": ["time", "written"], "values": [[0, 4]]}]}]}
+    got = series(loaded, "SELECT m FROM cpu_1m GROUP BY host", epoch="s")
+    assert got == [{"name": "cpu_1m", "tags": {"host": "a"}, "columns": ["time", "m"], "values": [[0, 1.0], [60, 3.0]]},
+                   {"name": "cpu_1m", "tags": {"host": "b"}, "columns": ["time", "m"], "values": [[0, 1.0], [60, 5.0]]}]
+    results = query(loaded, "SELECT v INTO nosuchdb..x FROM cpu")
+    assert results == [{"statement_id": 0, "error": "database not found: nosuchdb"}]
+    results = query(loaded, "SELECT s, host INTO copy FROM cpu WHERE host = 'a' LIMIT 2")   # GET: warned
+    assert results[0]["series"][0]["values"][0][1] == 2
+    assert results[0]["messages"][0]["level"] == "warning"
+    assert series(loaded, "SELECT * FROM copy", epoch="s")[0]["values"] == [[0, "a", "x0"], [30, "a", "x1"]]

@@ -219,10 +219,9 @@ class _Executor:
             raise StatementError(f"{statement_kind(stmt)} is not supported yet")
         series = handler(stmt)
         result = Result(statement_id, series=series or [])
-        if self.read_only and isinstance(stmt, self._WRITES):
-            result.messages.append({"level": "warning",
-                                    "text": f"deprecated use of '{stmt}' in a read only context, "
-                                            f"please use a POST request instead"})
+        writes = isinstance(stmt, self._WRITES) or (isinstance(stmt, ast.Select) and stmt.target is not None)
+        if self.read_only and writes:
+            result.messages.append(self._read_only_warning(stmt))
         return result
 
     # -- helpers -------------------------------------------------------------------------
@@ -255,6 +254,11 @@ class _Executor:
                          now_ns=self.now_ns)
         format_times(out, self.epoch, stmt.location)
         return [Series(s.columns, s.values, name=s.name, tags=s.tags or None) for s in out]
+
+    def _read_only_warning(self, stmt):
+        """InfluxDB's warning for a statement that writes, sent with GET."""
+        return {"level": "warning",
+                "text": f"deprecated use of '{stmt}' in a read only context, please use a POST request instead"}
 
     # -- databases -----------------------------------------------------------------------
 

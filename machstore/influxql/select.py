@@ -135,10 +135,18 @@ def _column_of(values):
 
 
 def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
-    """Run ``stmt`` (an :class:`ast.Select`); return ``[OutSeries]`` with int-ns times."""
-    if stmt.target is not None:
-        raise SelectError("SELECT ... INTO is not supported yet")
-    return _execute(engine, stmt, database, retention_policy, _now_ns() if now_ns is None else now_ns)
+    """Run ``stmt`` (an :class:`ast.Select`); return ``[OutSeries]`` with int-ns times.
+
+    ``SELECT ... INTO`` writes its rows (``into.write_into``) and answers InfluxDB's
+    ``result`` series with the number of points written.
+    """
+    now_ns = _now_ns() if now_ns is None else now_ns
+    if stmt.target is None:
+        return _execute(engine, stmt, database, retention_policy, now_ns)
+    from .into import write_into
+    out = _execute(engine, dataclasses.replace(stmt, target=None), database, retention_policy, now_ns)
+    written = write_into(engine, out, stmt.target, database, retention_policy)
+    return [OutSeries("result", {}, ["time", "written"], [[0, written]])]
 
 
 def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
