@@ -15,14 +15,15 @@ Files (all in tests/data/):
 * ``influxql_dataset.lp.gz``: the data set in ``influx_inspect export`` form (``# DDL`` statements,
   then ``# CONTEXT-DATABASE:`` / ``# CONTEXT-RETENTION-POLICY:`` blocks of line protocol, ns times);
 * ``influxql_corpus.json``: the entries (id, category, method, HTTP params incl. ``q`` and ``db``,
-  headers, ``seq`` for statements that change data and must run in order), plus the statements
-  InfluxDB 1.8 defines but 1.6.7 does not answer the same way (``not_in_1_6_7``);
+  headers, ``seq`` for statements that change data and must run in order), plus what 1.6.7 lacks
+  next to 1.8 (``not_in_1_6_7``) and the 1.6.7 behaviours a reader should know (``known_1_6_7_quirks``);
 * ``influxql_goldens.json.gz``: ``{id: {"status", "content_type", "body"}}``, ``body`` being the
   exact text InfluxDB sent (JSON, chunked JSON lines, pretty JSON or CSV).
 
 ``tests/influxql_goldens.py`` loads the data set into a machstore server and replays the corpus.
-Every read-only entry is run twice; one whose two answers differ is left out and reported, so two
-runs of this script give identical files.
+Every read-only entry is run three times, and the data-changing sequences run again on a second fresh
+server; an entry whose answers differ is left out and reported, so two runs of this script give
+identical files (``--check`` verifies that).
 """
 from __future__ import annotations
 
@@ -1347,7 +1348,7 @@ def _errors(c: CorpusBuilder) -> None:
     a("SELECT * FROM cpu GROUP BY time(10m) fill(bogus)")
     a(f"SELECT mean(usage_user) FROM cpu WHERE {W2H} GROUP BY time(10m) fill(linear, 2)")
     a("SELECT mean(usage_user) FROM cpu WHERE time > now() - 1h GROUP BY time(1s, 2s)")
-    a("SELECT mean(usage_user) FROM cpu GROUP BY time(10m, 1h)")
+    a(f"SELECT mean(usage_user) FROM cpu WHERE {W2H} GROUP BY time(10m, 1h)")
     a("SELECT mean(usage_user) FROM cpu GROUP BY time(-10m)")
     a("SELECT mean(usage_user) FROM cpu GROUP BY time(10)")
     a("SELECT mean(usage_user) FROM cpu GROUP BY time(1y)")
@@ -1772,6 +1773,10 @@ def record(url: str, entries: List[Entry], repeats: int = 3) -> Tuple[Dict[str, 
     with requests.Session() as s:
         for e in entries:
             answers = [send(s, url, e) for _ in range(1 if e.seq else repeats)]
+            if len(answers[0]["body"]) > 500_000:
+                # NOTE: a GROUP BY time() without an upper time bound runs to now(): big and wall-clock
+                # dependent. Nothing in the corpus is meant to be this large.
+                log(f"{e.id}: {len(answers[0]['body']):,}-byte answer; is it bounded in time?")
             if e.series_order == "any":
                 for a in answers:
                     a["body"] = sort_series(a["body"])
@@ -1863,7 +1868,7 @@ def main(argv=None) -> int:
                    help="record again and compare with the files in --out-dir; write nothing")
     p.add_argument("--no-install", action="store_true", help="do not apt-get install influxdb")
     p.add_argument("--influxd", default=None, help="influxd executable (default: from PATH)")
-    p.add_argument("--list", action="store_true", help="print the corpus by category and exit")
+    p.add_argument("--list", action="store_true", help="print the corpus, one entry per line, and exit")
     p.add_argument("--keep", action="store_true", help="leave influxd running afterwards (prints its URL)")
     args = p.parse_args(argv)
 
