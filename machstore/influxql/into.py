@@ -7,7 +7,7 @@ A column that was a tag in the query (``SELECT usage_user, host INTO ...``) beco
 The points go through the engine's ordinary write path (durable when it returns) into the
 target's database, which must exist (``database not found: <db>``), and retention policy.
 """
-from machstore import lineproto
+from machstore import errors, lineproto
 
 __all__ = ["rows_to_lines", "write_into"]
 
@@ -48,8 +48,7 @@ def write_into(engine, series, target, database, retention_policy):
     db = target.measurement.database or database
     rp = target.measurement.retention_policy or retention_policy or None
     if not engine.database_exists(db):
-        from .select import SelectError
-        raise SelectError(f"database not found: {db}")
+        raise errors.DatabaseNotFound(f'database not found: "{db}"')
     data, points = rows_to_lines(series, target.measurement.name)
     if points:
         engine.write_lines(db, data, rp=rp, precision="ns", create_database=False)

@@ -34,6 +34,7 @@ from machstore.storage import fieldtypes as ft
 from machstore.storage.rows import Column, RowSet
 
 from . import ast, functions, transforms
+from .into import write_into
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
@@ -143,7 +144,6 @@ def run_select(engine, stmt, *, database="", retention_policy="", now_ns=None):
     now_ns = _now_ns() if now_ns is None else now_ns
     if stmt.target is None:
         return _execute(engine, stmt, database, retention_policy, now_ns)
-    from .into import write_into
     out = _execute(engine, dataclasses.replace(stmt, target=None), database, retention_policy, now_ns)
     written = write_into(engine, out, stmt.target, database, retention_policy)
     return [OutSeries("result", {}, ["time", "written"], [[0, written]])]
