@@ -185,6 +185,10 @@ def test_subquery_in_in_and_as_a_value(mb):
     ("create table lg (a integer) with rollup", 400, 2676, "Not a TAG table."),
     ("create tag table t2 (name integer primary key, time datetime basetime, value double)", 400, 2015,
      "Invalid column type: (INTEGER)."),
+    ("create tag table t3 (name varchar(20) primary key, time datetime basetime, note varchar(10), v double)",
+     400, 1006, "Functionality is not supported yet."),
+    ("create tag table t3 (name varchar(20) primary key, time datetime basetime, frame binary(16))",
+     400, 1006, "Functionality is not supported yet."),
     ("create table p (a integer) tag_partition_count=99999999999999999999", 400, 600,
      "Invalid property value: 99999999999999999999."),
 ])

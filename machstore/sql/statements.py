@@ -98,6 +98,11 @@ def _create_table(engine, stmt, session, text):
         key_type = column_type(next(c for c in columns if c.name == key))
         if key_type.name != "varchar":  # tag names are text (Machbase: VARCHAR PRIMARY KEY)
             raise error(2015, key_type.sql())
+        first = column_type(next(c for c in columns if c.name not in (key, basetime)))
+        if not (first.is_integer or first.is_float):
+            # NOTE: the engine keeps per-tag stats and rollups of the first value column (what
+            # /machiot lookups, v$<tag>_stat and ROLLUP queries read), so it must be a number
+            raise error(1006)
         for c in columns:
             mtype = column_type(c)
             if c.spec.get("summarized") and not (mtype.is_integer or mtype.is_float):
