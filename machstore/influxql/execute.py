@@ -206,6 +206,16 @@ class _Executor:
             ast.ShowTagKeys: self.show_tag_keys,
             ast.ShowTagValues: self.show_tag_values,
             ast.ShowFieldKeys: self.show_field_keys,
+            ast.ShowSeriesCardinality: self.show_series_cardinality,
+            ast.ShowMeasurementCardinality: self.show_measurement_cardinality,
+            ast.ShowTagKeyCardinality: self.show_tag_key_cardinality,
+            ast.ShowTagValuesCardinality: self.show_tag_values_cardinality,
+            ast.ShowFieldKeyCardinality: self.show_field_key_cardinality,
+            ast.ShowContinuousQueries: self.show_continuous_queries,
+            ast.ShowUsers: self.show_users,
+            ast.ShowGrantsForUser: self.show_grants_for_user,
+            ast.ShowSubscriptions: self.show_subscriptions,
+            ast.KillQuery: self.kill_query,
         }
 
     _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
@@ -486,6 +496,80 @@ class _Executor:
             if page:
                 out.append(Series(["fieldKey", "fieldType"], [[k, t] for k, t in page], name=m))
         return out
+
+    # -- cardinality ---------------------------------------------------------------------
+    # InfluxDB 1.x keeps one series index per database, so these count across every
+    # retention policy.  The "estimation" forms are answered exactly (InfluxDB estimates
+    # with a sketch; on small sets its figure is the exact one or one more).
+
+    def _series_sets(self, stmt, what):
+        """``{measurement: {series key: tags}}`` of the statement's database, sources and WHERE."""
+        db = self._existing_database(self._database(stmt))
+        predicate = self._condition(stmt, what)
+        wanted = _name_filter(stmt.sources)
+        out = {}
+        for m, tags, key in self._all_series(db):
+            if wanted(m) and (predicate is None or predicate(m, tags)):
+                out.setdefault(m, {})[key] = tags
+        return db, out
+
+    @staticmethod
+    def _counts(per_measurement, stmt):
+        names = [m for m in sorted(per_measurement) if per_measurement[m]]
+        return [Series(["count"], [[per_measurement[m]]], name=m)
+                for m in _page(names, stmt.offset, stmt.limit)]
+
+    def show_series_cardinality(self, stmt):
+        _, sets = self._series_sets(stmt, "SHOW SERIES CARDINALITY")
+        if stmt.exact:
+            return self._counts({m: len(keys) for m, keys in sets.items()}, stmt)
+        total = len({k for keys in sets.values() for k in keys})
+        return [Series(["cardinality estimation"], [[total]])]
+
+    def show_measurement_cardinality(self, stmt):
+        _, sets = self._series_sets(stmt, "SHOW MEASUREMENT CARDINALITY")
+        column = "count" if stmt.exact else "cardinality estimation"
+        return [Series([column], [[len([m for m in sets if sets[m]])]])]
+
+    def show_tag_key_cardinality(self, stmt):
+        _, sets = self._series_sets(stmt, "SHOW TAG KEY CARDINALITY")
+        return self._counts({m: len({k for tags in keys.values() for k in tags}) for m, keys in sets.items()}, stmt)
+
+    def show_tag_values_cardinality(self, stmt):
+        _, sets = self._series_sets(stmt, "SHOW TAG VALUES CARDINALITY")
+        key_matches = _tag_key_matcher(stmt.op, stmt.tag_key)
+        counts = {m: len({(k, v) for tags in keys.values() for k, v in tags.items() if key_matches(k)})
+                  for m, keys in sets.items()}
+        return self._counts(counts, stmt)
+
+    def show_field_key_cardinality(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        wanted = _name_filter(stmt.sources)
+        fields = {}
+        for rp in self._policies(db):
+            for m in self.engine.list_measurements(db, rp):
+                if wanted(m):
+                    fields.setdefault(m, set()).update(self.engine.list_fields(db, m, rp))
+        return self._counts({m: len(f) for m, f in fields.items()}, stmt)
+
+    # -- continuous queries, users, subscriptions, queries ----------------------------------
+    # machstore keeps no continuous queries, users or subscriptions yet: these answer as
+    # InfluxDB does when there are none.
+
+    def show_continuous_queries(self, stmt):
+        return [Series(["name", "query"], [], name=db) for db in self.engine.list_databases()]
+
+    def show_users(self, stmt):
+        return [Series(["user", "admin"], [])]
+
+    def show_grants_for_user(self, stmt):
+        raise StatementError("user not found")
+
+    def show_subscriptions(self, stmt):
+        return None
+
+    def kill_query(self, stmt):
+        raise StatementError(f"no such query id: {stmt.query_id}")
 
     @staticmethod
     def _condition(stmt, what):
