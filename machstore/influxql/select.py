@@ -803,18 +803,40 @@ def _raw(source, table, fields, stmt):
     out = []
     for gid, tags in enumerate(table.group_tags):
         rows_idx = np.flatnonzero(keep & (table.group == gid))
-        if not stmt.time_ascending:
-            rows_idx = rows_idx[::-1]
-        if stmt.offset:
-            rows_idx = rows_idx[stmt.offset:]
-        if stmt.limit:
-            rows_idx = rows_idx[:stmt.limit]
+        rows_idx = _page_rows(rows_idx, stmt)
         if not len(rows_idx):
             continue
         cols = [table.times[rows_idx].tolist()] + [_to_list(v, rows_idx) for v in vecs]
         out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
                              [list(r) for r in zip(*cols)]))
     return out
+
+
+def _evaluate_fields(fields, columns, n):
+    """The Vec of every field expression over ``n`` rows of ``columns``."""
+    try:
+        return [evaluate(f.expr, columns, n) for f in fields]
+    except EvalError as ex:
+        raise SelectError(str(ex)) from None
+
+
+def _any_value(vecs, n):
+    """Mask of the rows where at least one of ``vecs`` has a value."""
+    keep = np.zeros(n, dtype=bool)
+    for v in vecs:
+        keep |= v.mask()
+    return keep
+
+
+def _page_rows(idx, stmt):
+    """A series' row indexes in output order: ``ORDER BY time DESC``, then OFFSET and LIMIT."""
+    if not stmt.time_ascending:
+        idx = idx[::-1]
+    if stmt.offset:
+        idx = idx[stmt.offset:]
+    if stmt.limit:
+        idx = idx[:stmt.limit]
+    return idx
 
 
 def _to_list(vec, idx):
@@ -893,24 +915,12 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
                     row_times = table.times[rows_of]
                 for ref in aux:
                     columns[_ref_key(ref)] = _aux_on_grid(table, ref, rb, rows_of, grid)
-        vecs = []
-        for f in fields:
-            try:
-                vecs.append(evaluate(f.expr, columns, len(grid)))
-            except EvalError as ex:
-                raise SelectError(str(ex)) from None
+        vecs = _evaluate_fields(fields, columns, len(grid))
         keep = np.ones(len(grid), dtype=bool)
         if stmt.fill == "none" or distinct or has_transform:
-            keep = np.zeros(len(grid), dtype=bool)
-            for v in vecs:
-                keep |= v.mask()
+            keep = _any_value(vecs, len(grid))
         idx = np.flatnonzero(keep)
-        if not stmt.time_ascending:
-            idx = idx[::-1]
-        if stmt.offset:
-            idx = idx[stmt.offset:]
-        if stmt.limit:
-            idx = idx[:stmt.limit]
+        idx = _page_rows(idx, stmt)
         if not len(idx):
             continue
         rows = [np.asarray(row_times)[idx].tolist()] + [_to_list(v, idx) for v in vecs]
@@ -1006,22 +1016,10 @@ def _raw_transform(source, table, fields, stmt):
             values[pos] = vec.values
             valid[pos] = True
             columns[t] = Vec(values, valid)
-        vecs = []
-        for f in fields:
-            try:
-                vecs.append(evaluate(f.expr, columns, len(grid)))
-            except EvalError as ex:
-                raise SelectError(str(ex)) from None
-        keep = np.zeros(len(grid), dtype=bool)
-        for v in vecs:
-            keep |= v.mask()
+        vecs = _evaluate_fields(fields, columns, len(grid))
+        keep = _any_value(vecs, len(grid))
         idx = np.flatnonzero(keep)
-        if not stmt.time_ascending:
-            idx = idx[::-1]
-        if stmt.offset:
-            idx = idx[stmt.offset:]
-        if stmt.limit:
-            idx = idx[:stmt.limit]
+        idx = _page_rows(idx, stmt)
         if not len(idx):
             continue
         cols = [grid[idx].tolist()] + [_to_list(v, idx) for v in vecs]
@@ -1145,12 +1143,7 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
                 aux = table.frame.get(_ref_key(f.expr)) or table.frame.get(f.expr.name)
                 cols.append(_to_list(aux, g) if aux is not None else [None] * len(g))
         idx = np.arange(len(g))
-        if not stmt.time_ascending:
-            idx = idx[::-1]
-        if stmt.offset:
-            idx = idx[stmt.offset:]
-        if stmt.limit:
-            idx = idx[:stmt.limit]
+        idx = _page_rows(idx, stmt)
         if not len(idx):
             continue
         values_rows = [[int(times[i])] + [c[i] for c in cols] for i in idx.tolist()]
