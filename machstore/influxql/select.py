@@ -43,11 +43,11 @@ __all__ = ["run_select", "SelectError", "format_times", "EPOCH_UNITS"]
 # InfluxDB's /query ``epoch`` units; any other non-empty value means nanoseconds
 EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
 
-_AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct"}
+_AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct", "integral"}
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
 _TOP_BOTTOM = {"top", "bottom"}
-_NOT_YET = {"integral", "sample", "holt_winters", "holt_winters_with_fit",
+_NOT_YET = {"sample", "holt_winters", "holt_winters_with_fit",
             "chande_momentum_oscillator", "exponential_moving_average",
             "double_exponential_moving_average", "kaufmans_efficiency_ratio",
             "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
@@ -466,9 +466,18 @@ def _validate(fields, calls, interval, fill, limit=0):
             continue
         if name not in _AGGREGATES and name not in _SELECTORS:
             raise SelectError(f"undefined function {c.name}()")
-        want = 2 if name == "percentile" else 1
-        if len(c.args) != want:
-            raise SelectError(f"invalid number of arguments for {name}, expected {want}, got {len(c.args)}")
+        if name == "integral":
+            if not 1 <= len(c.args) <= 2:
+                raise SelectError(f"invalid number of arguments for integral, expected at least 1 but no more "
+                                  f"than 2, got {len(c.args)}")
+            if len(c.args) == 2 and not isinstance(c.args[1], ast.DurationLiteral):
+                raise SelectError("second argument must be a duration")
+            if len(c.args) == 2 and c.args[1].value <= 0:
+                raise SelectError(f"duration argument must be positive, got {ast.format_duration(c.args[1].value)}")
+        else:
+            want = 2 if name == "percentile" else 1
+            if len(c.args) != want:
+                raise SelectError(f"invalid number of arguments for {name}, expected {want}, got {len(c.args)}")
         if name == "percentile" and not isinstance(c.args[1], (ast.IntegerLiteral, ast.NumberLiteral)):
             raise SelectError("expected float argument in percentile()")
         arg = c.args[0]
@@ -879,7 +888,8 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
     top = calls[0] if len(calls) == 1 and calls[0].name.lower() in _TOP_BOTTOM else None
     if top is not None:
         return _top_bottom(source, table, fields, top, buckets, interval, stmt)
-    results = {call: _reduce_call(call, table, buckets) for call in dict.fromkeys(calls)}
+    results = {call: (_integral(call, table, buckets, interval) if call.name.lower() == "integral"
+                      else _reduce_call(call, table, buckets)) for call in dict.fromkeys(calls)}
     aux = [r for f in fields if not _calls(f.expr) for r in _refs(f.expr)]
     first_bucket = _window_starts(np.array([lo], dtype=np.int64), interval, offset, utz)[0] \
         if interval and lo != MIN_TIME else None
@@ -1035,6 +1045,52 @@ def _grid(start, end, interval):
     if count > 10_000_000:
         raise SelectError(f"max-select-buckets limit exceeded: ({count}/10000000)")
     return start + np.arange(count, dtype=np.int64) * interval
+
+
+def _integral(call, table, buckets, interval):
+    """``integral(field[, unit])`` per group, as InfluxDB's IntegralReducer streams it.
+
+    Trapezoids between consecutive points (of equal times the later point counts), divided
+    by the unit (default 1 s).  With GROUP BY time a trapezoid that crosses into a later
+    window is cut at the end of the earlier one, at the value interpolated there; the part
+    after the cut goes to the window of the later point.  A window is reported when it holds
+    a point, except a last window whose last point sits exactly at its start.
+    """
+    ref = call.args[0]
+    unit = int(call.args[1].value) if len(call.args) == 2 else 10**9
+    vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+    if vec is None or not vec.mask().any():
+        return {}
+    rows = np.flatnonzero(vec.mask())
+    values = vec.values[rows]
+    if values.dtype == object or values.dtype == np.bool_:
+        raise _iterator_type_error("integral", values)
+    out = {}
+    group = table.group[rows]
+    for gid in np.unique(group).tolist():
+        sel = rows[group == gid]
+        t, v, w = table.times[sel], vec.values[sel].astype(np.float64), buckets[sel]
+        last_of_time = np.r_[t[1:] != t[:-1], True]         # of equal times the later point counts
+        t, v, w = t[last_of_time], v[last_of_time], w[last_of_time]
+        sums = {}
+        if len(t) > 1:
+            t0, t1, v0, v1, w0, w1 = t[:-1], t[1:], v[:-1], v[1:], w[:-1], w[1:]
+            same = (w0 == w1) if interval else np.ones(len(t0), dtype=bool)
+            end = np.where(same, t1, w0 + interval)              # the cut: the earlier window's end
+            v_end = np.where(same, v1, v0 + (v1 - v0) * (end - t0) / np.maximum(t1 - t0, 1))
+            first = 0.5 * (v0 + v_end) * (end - t0) / unit        # into the earlier point's window
+            second = np.where(same, 0.0, 0.5 * (v1 + v_end) * (t1 - end) / unit)   # into the later one's
+            for win, area in zip(np.concatenate([w0, w1]).tolist(), np.concatenate([first, second]).tolist()):
+                sums[win] = sums.get(win, 0.0) + area
+        windows = sorted(set(w.tolist()))
+        if interval and windows and t[-1] == windows[-1]:
+            windows = windows[:-1]   # the last window holds only a point at its start: no area
+        if not interval and len(t) < 2:
+            windows = []
+        if windows:
+            out[gid] = (np.asarray(windows, dtype=np.int64),
+                        Vec(np.asarray([sums.get(x, 0.0) for x in windows], dtype=np.float64)), None)
+    return out
 
 
 def _reduce_call(call, table, buckets):
