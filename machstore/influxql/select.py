@@ -861,11 +861,20 @@ def _to_list(vec, idx):
 # -- aggregate queries ---------------------------------------------------------------------
 
 def _window_starts(times, interval, offset, tz):
-    """Start of the GROUP BY time window of every time (InfluxDB's ``IteratorOptions.Window``)."""
+    """Start of the GROUP BY time window of every time (InfluxDB's ``IteratorOptions.Window``).
+
+    With ``tz()`` windows are cut in local time; when the zone offset at a window's start
+    differs from the one at the time (a daylight-saving change inside the window) the start
+    moves by the difference, if that is less than the interval, as InfluxDB moves it.
+    """
     t = times - offset
     zone_ns = _zone_offsets(t, tz)
     dt = np.mod(t + zone_ns, interval)
-    return t - dt + offset
+    start = t - dt + offset
+    if tz is not None and tz is not _dt.timezone.utc and len(times):
+        shift = zone_ns - _zone_offsets(start, tz)
+        start = np.where((shift != 0) & (np.abs(shift) < interval), start + shift, start)
+    return start
 
 
 def _zone_offsets(times, tz):
@@ -909,7 +918,7 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
                 start = first_bucket
                 if start is None:
                     start = min(int(v[0][0]) for v in per_call.values() if v is not None and len(v[0]))
-                grid = _grid(start, last_bucket, interval)
+                grid = _grid(start, last_bucket, interval, utz)
             elif interval:
                 grid = np.unique(np.concatenate([v[0] for v in per_call.values() if v is not None]))
             else:
@@ -1038,13 +1047,33 @@ def _raw_transform(source, table, fields, stmt):
     return out
 
 
-def _grid(start, end, interval):
+def _grid(start, end, interval, tz=None):
+    """The window starts from ``start`` to ``end``, as InfluxDB's fill iterator steps them.
+
+    With a ``tz()`` zone a step that crosses a change of the zone offset is moved by that
+    change (when smaller than the interval), so windows stay on local midnight and the like.
+    """
     if end < start:
         return np.empty(0, dtype=np.int64)
     count = (end - start) // interval + 1
     if count > 10_000_000:
         raise SelectError(f"max-select-buckets limit exceeded: ({count}/10000000)")
-    return start + np.arange(count, dtype=np.int64) * interval
+    grid = start + np.arange(count, dtype=np.int64) * interval
+    if tz is None or tz is _dt.timezone.utc:
+        return grid
+    offsets = _zone_offsets(np.r_[grid, end], tz)
+    if np.all(offsets == offsets[0]):
+        return grid
+    out, t, current = [], int(start), int(_zone_offsets(np.array([start]), tz)[0])
+    while t <= end:
+        out.append(t)
+        t += interval
+        after = int(_zone_offsets(np.array([t - 1]), tz)[0])
+        if after != current:
+            if abs(current - after) < interval:
+                t += current - after
+            current = after
+    return np.asarray(out, dtype=np.int64)
 
 
 def _integral(call, table, buckets, interval):
