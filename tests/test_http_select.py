@@ -282,3 +282,13 @@ def test_integral(loaded):
     assert got[0]["values"] == [[0, 45.0], [30, None], [60, None]]
     results = query(loaded, "SELECT integral(s) FROM cpu")
     assert results == [{"statement_id": 0, "error": "unsupported integral iterator type: *query.stringInterruptIterator"}]
+
+
+def test_sample(loaded):
+    got = series(loaded, "SELECT sample(v, 4) FROM cpu WHERE host = 'a'", epoch="s")[0]["values"]
+    assert len(got) == 4 and got == sorted(got)                      # 4 of a's points, in time order
+    assert all(v == t / 30 + 0.5 for t, v in got)                   # each a real point of host a
+    assert series(loaded, "SELECT sample(s, 100), b FROM cpu WHERE host = 'a' AND time < 61s", epoch="s")[0][
+        "values"] == [[0, "x0", False], [30, "x1", True], [60, "x2", False]]
+    assert query(loaded, "SELECT sample(v, 1) FROM cpu") == [
+        {"statement_id": 0, "error": "sample window must be greater than 1, got 1"}]

@@ -46,8 +46,8 @@ EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 36
 _AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct", "integral"}
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
-_TOP_BOTTOM = {"top", "bottom"}
-_NOT_YET = {"sample", "holt_winters", "holt_winters_with_fit",
+_TOP_BOTTOM = {"top", "bottom", "sample"}   # selectors of several points per window
+_NOT_YET = {"holt_winters", "holt_winters_with_fit",
             "chande_momentum_oscillator", "exponential_moving_average",
             "double_exponential_moving_average", "kaufmans_efficiency_ratio",
             "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
@@ -430,6 +430,19 @@ def _expand_fields(fields, sources, grouped=frozenset()):
     return out
 
 
+def _validate_sample(call):
+    """compile.go's checks of ``sample(field, n)``."""
+    if len(call.args) != 2:
+        raise SelectError(f"invalid number of arguments for sample, expected 2, got {len(call.args)}")
+    n = call.args[1]
+    if not isinstance(n, ast.IntegerLiteral):
+        raise SelectError("expected integer argument in sample()")
+    if n.value <= 1:
+        raise SelectError(f"sample window must be greater than 1, got {n.value}")
+    if not isinstance(call.args[0], ast.VarRef):
+        raise SelectError("expected field argument in sample()")
+
+
 def _validate_top_bottom(call, limit):
     """compile.go's compileTopBottom checks."""
     name = call.name
@@ -461,6 +474,9 @@ def _validate(fields, calls, interval, fill, limit=0):
         name = c.name.lower()
         if name in _NOT_YET:
             raise SelectError(f"{c.name}() is not supported yet")
+        if name == "sample":
+            _validate_sample(c)
+            continue
         if name in _TOP_BOTTOM:
             _validate_top_bottom(c, limit)
             continue
@@ -1180,12 +1196,14 @@ def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):
 
 
 def _top_bottom(source, table, fields, call, buckets, interval, stmt):
-    """Rows of ``top()`` / ``bottom()``: the ``n`` largest (smallest) points of each window.
+    """Rows of ``top()`` / ``bottom()``: the ``n`` largest (smallest) points of each window;
+    of ``sample()``: ``n`` points of each window drawn at random (all of them when it has no
+    more than ``n``), as InfluxDB's reservoir sampling does.
 
     With tag arguments the points are first reduced to the max (min) per distinct tag values,
     as InfluxDB builds a max() iterator grouped by them.  Ties keep the earlier point.  Rows
-    come out in time order; their time is the point's, or the window's with GROUP BY time.
-    Columns: the function, its tag arguments, then the other selected fields.
+    come out in time order, with their points' times.  Columns: the function, its tag
+    arguments, then the other selected fields.
     """
     name = call.name.lower()
     ref, n = call.args[0], int(call.args[-1].value)
@@ -1195,9 +1213,11 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
         return []
     rows = np.flatnonzero(vec.mask())
     values = vec.values[rows]
-    if values.dtype == object or values.dtype == np.bool_:
+    if name != "sample" and (values.dtype == object or values.dtype == np.bool_):
         raise _iterator_type_error(name, values)
     sign = -1 if name == "top" else 1
+    if name == "sample":   # a random key instead of the value: n random points per window
+        values = np.random.default_rng().random(len(rows))
     run = table.group[rows] * (1 << 40) + _bucket_index(buckets[rows])
     if tag_args:
         keys = np.array(["\x00".join(str(x) for x in t) for t in zip(
