@@ -67,7 +67,8 @@ def test_executor_databases(engine):
         {"statement_id": 0, "series": [{"name": "databases", "columns": ["name"]}]}]
     assert results_of(engine, "CREATE DATABASE b; CREATE DATABASE a; CREATE DATABASE a") == [
         {"statement_id": 0}, {"statement_id": 1}, {"statement_id": 2}]
-    assert results_of(engine, "SHOW DATABASES")[0]["series"][0]["values"] == [["a"], ["b"]]
+    # creation order, as InfluxDB lists them (its recorded answer in tests/data shows the same)
+    assert results_of(engine, "SHOW DATABASES")[0]["series"][0]["values"] == [["b"], ["a"]]
     assert results_of(engine, "DROP DATABASE a; DROP DATABASE a; DROP DATABASE nope") == [
         {"statement_id": 0}, {"statement_id": 1}, {"statement_id": 2}]
     assert engine.list_databases() == ["b"]
@@ -421,12 +422,13 @@ def test_influxdb_client_retention_policy_methods(server, db):
     client.create_retention_policy("two_days", "2d", 1, default=True)
     client.create_retention_policy("forever", "INF", "1", database=db, shard_duration="1w")
     assert client.get_list_retention_policies() == [
+        # creation order, as InfluxDB lists them
         {"name": "autogen", "duration": "0s", "shardGroupDuration": "168h0m0s", "replicaN": 1, "default": False},
-        {"name": "forever", "duration": "0s", "shardGroupDuration": "168h0m0s", "replicaN": 1, "default": False},
-        {"name": "two_days", "duration": "48h0m0s", "shardGroupDuration": "24h0m0s", "replicaN": 1, "default": True}]
+        {"name": "two_days", "duration": "48h0m0s", "shardGroupDuration": "24h0m0s", "replicaN": 1, "default": True},
+        {"name": "forever", "duration": "0s", "shardGroupDuration": "168h0m0s", "replicaN": 1, "default": False}]
     client.alter_retention_policy("two_days", duration="2d", default=True)  # no change: accepted
     client.alter_retention_policy("two_days", duration="3d")
-    assert client.get_list_retention_policies()[2]["duration"] == "72h0m0s"
+    assert client.get_list_retention_policies()[1]["duration"] == "72h0m0s"
     with pytest.raises(InfluxDBClientError) as info:
         client.create_retention_policy("bad", "30m", 1)
     assert "retention policy duration must be at least 1h0m0s" in str(info.value)

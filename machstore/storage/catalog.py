@@ -199,12 +199,20 @@ def spaces_by_id(txn, dbs):
 
 
 def list_databases(txn, dbs):
-    return [k.decode("utf-8") for k in prefix_items(txn, dbs[b"catalog"], b"db:", values=False)]
+    """Database names in creation order, as InfluxDB lists them (the id of a database's first
+    space, made with it, tells the order; ids are never reused)."""
+    names = [k.decode("utf-8") for k in prefix_items(txn, dbs[b"catalog"], b"db:", values=False)]
+    first = {}
+    for _, v in prefix_items(txn, dbs[b"catalog"], b"space:"):
+        space = orjson.loads(v)
+        first[space["db"]] = min(first.get(space["db"], space["id"]), space["id"])
+    return sorted(names, key=lambda n: (first.get(n, 0), n))
 
 
 def list_spaces(txn, dbs, db):
+    """The spaces (retention policies) of ``db`` in creation order."""
     prefix = b"space:" + db.encode("utf-8") + b"\x00"
-    return [orjson.loads(v) for _, v in prefix_items(txn, dbs[b"catalog"], prefix)]
+    return sorted((orjson.loads(v) for _, v in prefix_items(txn, dbs[b"catalog"], prefix)), key=lambda sp: sp["id"])
 
 
 def resolve_space(txn, dbs, db, rp=None, *, create=False, create_rp=False):
