@@ -29,9 +29,10 @@ def start_machstore(data, *, workers=2, timeout=20.0, flags=()):
         try:
             if requests.get(f"{url}/ping", timeout=1).status_code == 204:
                 return proc, url
-        except requests.ConnectionError:
+        except requests.RequestException:   # refused, or a read timeout while it boots
             time.sleep(0.05)
-    proc.kill()
+    os.killpg(proc.pid, 9)
+    proc.wait()
     raise SystemExit("machstore did not start")
 
 
