@@ -9,11 +9,13 @@ The plan, in the order the code runs it (``docs/influxql.md`` says why):
    sources' field and tag keys (inside a call, against fields of the types it accepts), so
    ``mean(*)`` gives ``mean_<field>`` columns; duplicate column names get ``_1``, ``_2``.
 3. **Condition.** The WHERE clause is split into a time range and the rest
-   (:mod:`.timerange`); the rest runs as a vectorised mask over the rows, tags broadcast
-   from their series.  ``GROUP BY time()`` without an upper bound stops at ``now()``.
+   (:mod:`.timerange`); the rest's AND-ed terms on tags only pick series before anything is
+   read, the others run as a vectorised mask over the rows.  ``GROUP BY time()`` without an
+   upper bound stops at ``now()``.
 4. **Read.** The series of each measurement are read in one snapshot over the time range
-   (blocks pruned by time, pending writes included), and laid out as one array per column
-   with a series index, sorted by (output group, time).
+   (blocks pruned by time, pending writes included; a raw query with LIMIT reads only each
+   series' first or last rows), and laid out as one array per column with a series index,
+   sorted by (output group, time).  Sources naming the same measurement are read as one.
 5. **Raw queries** emit the rows where a selected field has a value; **aggregate queries**
    reduce each (group, time bucket) run with :mod:`.functions`, combine calls by bucket,
    fill empty buckets (``fill(null|none|previous|linear|<n>)``, count's null as 0), and
