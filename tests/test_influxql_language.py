@@ -387,10 +387,9 @@ def test_bind_value():
 # -- the executor's dispatch ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, kind", [
-    ("SHOW USERS", "SHOW USERS"),
-    ("SHOW SERIES EXACT CARDINALITY", "SHOW SERIES EXACT CARDINALITY"),
-    ("SHOW TAG VALUES CARDINALITY WITH KEY = host", "SHOW TAG VALUES CARDINALITY"),
     ("EXPLAIN ANALYZE SELECT v FROM cpu", "EXPLAIN ANALYZE"),
+    ("REVOKE ALL FROM bob", "REVOKE"),
+    ("SHOW SHARDS", "SHOW SHARDS"),
     ("GRANT ALL TO bob", "GRANT"),
     ("DROP SERIES FROM cpu", "DROP SERIES"),
     ("CREATE CONTINUOUS QUERY cq ON db BEGIN SELECT v INTO x FROM y END", "CREATE CONTINUOUS QUERY"),
