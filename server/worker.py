@@ -1,4 +1,4 @@
-"""gunicorn worker classes for machstore: gunicorn's own, with two changes at the HTTP edge.
+"""gunicorn worker classes for machstore: gunicorn's own, with three changes at the edges.
 
 1. **The request line.**  gunicorn refuses request lines over 8 KB (its hard cap) with an HTML
    page, but SQL on ``/machbase?q=`` and InfluxQL on ``/query?q=`` are often longer.  The app
