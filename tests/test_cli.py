@@ -1,5 +1,6 @@
 """The ``machstore`` command: help texts, version, clean shutdown, config files, engine process."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -177,3 +178,13 @@ def test_a_stop_right_after_start_reaches_every_worker(make_server):
         assert srv.stop(timeout=60) == 0
         assert time.monotonic() - started < 15, srv.log_tail()
         assert "graceful timeout" not in srv.log_tail().lower()
+
+
+def test_ci_runs_the_readme_test_command_word_for_word():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    test_command = next(b.strip() for b in blocks if "pytest" in b)
+    ci = open(os.path.join(root, ".ci", "run"), encoding="utf-8").read()
+    assert f'README_TEST_COMMAND="{test_command}"' in ci
+    assert 'bash -c "$README_TEST_COMMAND"' in ci
