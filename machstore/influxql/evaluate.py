@@ -16,7 +16,7 @@ import numpy as np
 
 from . import ast
 
-__all__ = ["Vec", "evaluate", "condition_mask", "EvalError", "regex"]
+__all__ = ["Vec", "evaluate", "condition_mask", "EvalError", "regex", "ref_key", "MATH"]
 
 try:  # Go's RE2 dialect, as InfluxDB matches; Python's re only if the wheel is missing
     import re2 as _re_engine
@@ -88,7 +88,7 @@ def evaluate(expr, frame, n):
     if isinstance(expr, ast.ParenExpr):
         return evaluate(expr.expr, frame, n)
     if isinstance(expr, ast.VarRef):
-        vec = frame.get(_ref_key(expr))
+        vec = frame.get(ref_key(expr))
         if vec is None:
             return Vec(np.zeros(n, dtype=np.float64), np.zeros(n, dtype=bool))
         return vec
@@ -159,7 +159,8 @@ def _round_half_away(values):
     return np.sign(values) * np.floor(np.abs(values) + 0.5)
 
 
-def _ref_key(ref):
+def ref_key(ref):
+    """The frame key of a VarRef: its name, or ``(name, type)`` for ``name::type``."""
     return ref.name if not ref.type else (ref.name, ref.type)
 
 
@@ -247,10 +248,7 @@ def _arith(op, lhs, rhs, n):
             out = a * b
         elif op == "/":
             fa, fb = a.astype(np.float64), b.astype(np.float64)
-            out = np.where(fb != 0, fa / np.where(fb == 0, 1, fb), 0.0)
-            if ints:
-                # InfluxDB: integer division by zero is 0, as for floats
-                pass
+            out = np.where(fb != 0, fa / np.where(fb == 0, 1, fb), 0.0)   # division by zero is 0
         elif op == "%":
             if ints:
                 safe = np.where(b == 0, 1, b)

@@ -37,7 +37,7 @@ from machstore.storage.rows import Column, RowSet
 
 from . import ast, functions, transforms
 from .into import write_into
-from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, regex
+from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
 __all__ = ["run_select", "SelectError", "format_times", "EPOCH_UNITS"]
@@ -54,8 +54,7 @@ _NOT_YET = {"holt_winters", "holt_winters_with_fit",
             "double_exponential_moving_average", "kaufmans_efficiency_ratio",
             "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
             "triple_exponential_derivative", "relative_strength_index"}
-_TYPE_NAMES = {ft.FLOAT: "float", ft.INTEGER: "integer", ft.UNSIGNED: "unsigned", ft.STRING: "string",
-               ft.BOOLEAN: "boolean"}
+_TYPE_CODES = {name: code for code, name in ft.TYPE_NAMES.items()}   # "float" -> ft.FLOAT, ...
 
 
 class SelectError(errors.InvalidArgument):
@@ -302,14 +301,10 @@ def _resolve_sources(engine, sources, database, retention_policy):
         else:
             chosen = [src.name] if src.name in names else []
         for m in chosen:
-            types = {k: _type_code(v) for k, v in engine.list_fields(db, m, rp).items()}
+            types = {k: _TYPE_CODES[v] for k, v in engine.list_fields(db, m, rp).items()}
             series = [{"id": s["id"], "tags": s["tags"]} for s in engine.list_series(db, m, rp)]
             out.append(_Source(db, rp, m, types, series))
     return out
-
-
-def _type_code(name):
-    return {v: k for k, v in _TYPE_NAMES.items()}[name]
 
 
 def _dimensions(stmt, now_ns):
@@ -702,13 +697,12 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
     return _Table(times[order], group[order], group_tags, frame)
 
 
-_CASTS = {"float": ft.FLOAT, "integer": ft.INTEGER, "unsigned": ft.UNSIGNED, "string": ft.STRING,
-          "boolean": ft.BOOLEAN}
+_CASTS = ("float", "integer", "unsigned", "string", "boolean")   # the ::type casts of a field
 
 
 def _cast(vec, ftype, cast):
     """A field read as ``::cast``: numbers convert (floats truncate toward zero), else null."""
-    want = _CASTS[cast]
+    want = _TYPE_CODES[cast]
     n = len(vec.values)
     if ftype == want:
         return vec
@@ -951,7 +945,7 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
                 if not interval:
                     row_times = table.times[rows_of]
                 for ref in aux:
-                    columns[_ref_key(ref)] = _aux_on_grid(table, ref, rb, rows_of, grid)
+                    columns[ref_key(ref)] = _aux_on_grid(table, ref, rb, rows_of, grid)
         vecs = _evaluate_fields(fields, columns, len(grid))
         keep = np.ones(len(grid), dtype=bool)
         if stmt.fill == "none" or distinct or has_transform:
@@ -966,13 +960,15 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
     return out
 
 
-def _ref_key(ref):
-    return ref.name if not ref.type else (ref.name, ref.type)
+def _column(table, ref):
+    """The Vec a VarRef names in a table's frame (its ``::type`` form first), or None."""
+    vec = table.frame.get(ref_key(ref))
+    return vec if vec is not None else table.frame.get(ref.name)
 
 
 def _aux_on_grid(table, ref, run_buckets, rows_of, grid):
     """Values of an auxiliary field or tag at the points a selector chose, on the bucket grid."""
-    vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+    vec = _column(table, ref)
     n = len(grid)
     if vec is None:
         return Vec(np.zeros(n), np.zeros(n, dtype=bool))
@@ -1038,7 +1034,7 @@ def _raw_transform(source, table, fields, stmt):
         for f in fields:
             for t in reversed(_transform_calls(f.expr)):
                 ref = t.args[0]
-                vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+                vec = _column(table, ref)
                 if vec is None:
                     continue
                 streams[t] = _transform_stream(t, times, vec.take(rows), 0, not stmt.time_ascending)
@@ -1105,7 +1101,7 @@ def _integral(call, table, buckets, interval):
     """
     ref = call.args[0]
     unit = int(call.args[1].value) if len(call.args) == 2 else 10**9
-    vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+    vec = _column(table, ref)
     if vec is None or not vec.mask().any():
         return {}
     rows = np.flatnonzero(vec.mask())
@@ -1152,7 +1148,7 @@ def _reduce_call(call, table, buckets):
     if isinstance(arg, ast.Distinct):
         arg = ast.VarRef(arg.name)
         name = "count_distinct" if name == "count" else name
-    vec = table.frame.get(_ref_key(arg)) or table.frame.get(arg.name)
+    vec = _column(table, arg)
     if vec is None:
         return {}
     valid = vec.mask()
@@ -1210,7 +1206,7 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
     name = call.name.lower()
     ref, n = call.args[0], int(call.args[-1].value)
     tag_args = [a for a in call.args[1:-1]]
-    vec = table.frame.get(_ref_key(ref)) or table.frame.get(ref.name)
+    vec = _column(table, ref)
     if vec is None:
         return []
     rows = np.flatnonzero(vec.mask())
@@ -1247,7 +1243,7 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
                                      for a in tag_args]
         for f in fields:
             if not isinstance(f.expr, ast.Call):
-                aux = table.frame.get(_ref_key(f.expr)) or table.frame.get(f.expr.name)
+                aux = _column(table, f.expr)
                 cols.append(_to_list(aux, g) if aux is not None else [None] * len(g))
         idx = np.arange(len(g))
         idx = _page_rows(idx, stmt)
