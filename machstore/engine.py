@@ -19,19 +19,20 @@ from . import lineproto
 from .errors import DatabaseNotFound, StorageFull
 from .storage import blocks, catalog, ingest, keys, rollups, segments
 from .storage import fieldtypes as ft
+from .storage.blocks import MAX_BLOCK_ROWS
+from .storage.deletes import DeletesMixin
 from .storage.results import WriteResult
 from .storage.rows import RowSet, concat, sort_rows
 from .storage.tables import TAG, TableDef, TablesMixin
 from .storage.tagstats import TagStatsMixin
 
 DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data does
-MAX_BLOCK_ROWS = 8192
 MERGE_FANIN = 8                     # small blocks per partition before they are merged
 COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 RETENTION_CHECK_S = 60              # seconds between retention sweeps
 
 
-class Engine(TablesMixin, TagStatsMixin):
+class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
     """An open machstore data directory.
 
     >>> eng = Engine("./machstore-data")
@@ -51,6 +52,7 @@ class Engine(TablesMixin, TagStatsMixin):
         self._next_retention = 0.0  # monotonic time of the next retention sweep
         self._series_cache = {}    # (space_id, series key) -> (series id, measurement id, measurement)
         self._field_cache = {}     # (space_id, measurement, field) -> type
+        self._schema_seen = 0      # the catalog's ``schema`` counter those caches were filled under
 
     def close(self):
         self.env.close()
@@ -173,11 +175,14 @@ class Engine(TablesMixin, TagStatsMixin):
                 space_id = space["id"] if space is not None else 0
                 if batch.n_points == 0:
                     return result  # nothing to store, and nothing is created (as InfluxDB)
+                schema = self._check_schema(txn)
                 plan = ingest.plan_batch(txn, self.dbs, space_id, batch, result, *caches)
             with self._write_txn() as txn:
                 space_id = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database,
                                                  create_rp=create_retention_policy)["id"]
                 try:
+                    if self._check_schema(txn) != schema:
+                        raise ingest.PlanStale("series or measurements were dropped meanwhile")
                     if plan is not None:
                         if plan.space_id not in (0, space_id):
                             raise ingest.PlanStale("database was dropped and created again")
@@ -194,6 +199,19 @@ class Engine(TablesMixin, TagStatsMixin):
         for cache, key, value in new_entries:  # only once committed
             cache[key] = value
         return result
+
+    def _check_schema(self, txn):
+        """Return the ``schema`` counter, first dropping this process's caches if it moved.
+
+        Deletes that forget series or measurements bump it (storage/deletes.py); cached series
+        ids and field types from before could point at forgotten entries.
+        """
+        schema = catalog.read_counter(txn, self.dbs, b"schema")
+        if schema != self._schema_seen:
+            self._series_cache.clear()
+            self._field_cache.clear()
+            self._schema_seen = schema
+        return schema
 
     # -- catalog reads ------------------------------------------------------------------
 
@@ -456,7 +474,7 @@ class Engine(TablesMixin, TagStatsMixin):
             deletes.extend(k for k, _ in old)
             new_rows = concat(existing + [new_rows])
         merged = sort_rows(new_rows, dedup=space["dedup"])
-        puts.extend(_encoded_blocks(series_id, merged, space["partition_ns"]))
+        puts.extend(blocks.encode_rows(series_id, merged, space["partition_ns"]))
 
     def _small_blocks_before(self, txn, series_id, t, partition_ns):
         """Return the consecutive non-full blocks right before time ``t`` in its partition."""
@@ -499,116 +517,6 @@ class Engine(TablesMixin, TagStatsMixin):
         """Bytes of a series' blocks and summaries (kept by ``_apply_block_changes``)."""
         raw = txn.get(keys.u64(series_id), db=self.dbs[b"sbytes"])
         return 0 if raw is None else keys.read_u64(raw)
-
-    # -- deletion -----------------------------------------------------------------------
-
-    def delete_before(self, db, before_ns, *, rp=None, measurement=None):
-        """Delete points with ``time < before_ns`` (of one measurement, or all); return rows removed.
-
-        Whole blocks are dropped, blocks straddling the cut are rewritten, and pending
-        segments are filtered, all in one transaction.
-        """
-        with self._write_txn() as txn:
-            space = catalog.resolve_space(txn, self.dbs, db, rp)
-            sp = space["id"]
-            if measurement is None:
-                targets = catalog.series_of_space(txn, self.dbs, sp)
-            else:
-                mids = [mid for m, mid in catalog.list_measurements(txn, self.dbs, sp) if _text(m) == measurement]
-                targets = [s for mid in mids for s, _ in catalog.series_of_measurement(txn, self.dbs, sp, mid)]
-            return self._delete_series_before(txn, space, targets, before_ns)
-
-    def _delete_series_before(self, txn, space, targets, before_ns):
-        """Delete rows with ``time < before_ns`` of the given series inside ``txn``; return how many."""
-        if not len(targets):
-            return 0
-        catalog.next_id(txn, self.dbs, b"generation")
-        target_arr = np.array(sorted(targets), dtype=np.uint64)
-        removed = self._delete_from_segments(txn, space["id"], target_arr, before_ns)
-        puts, deletes = [], []
-        for sid in targets:
-            for key, summary in self._block_summaries(txn, sid, None, before_ns - 1):
-                n, lo, hi = blocks.summary_time_range(summary)
-                deletes.append(key)
-                if hi < before_ns:
-                    removed += n
-                    continue
-                rows = blocks.decode_block(txn.get(key, db=self.dbs[b"blk"]))
-                kept = rows.take(rows.times >= before_ns)
-                removed += n - len(kept)
-                puts.extend(_encoded_blocks(sid, kept, space["partition_ns"]))
-        self._apply_block_changes(txn, puts, deletes)
-        return removed
-
-    def _delete_from_segments(self, txn, space_id, targets, before_ns):
-        removed = 0
-        rewrites = []
-        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
-            for k, v in cur:
-                idx = segments.decode_index(v)
-                if idx.space_id != space_id or idx.min_time >= before_ns:
-                    continue
-                seg = segments.decode_segment(txn.get(k, db=self.dbs[b"seg"]))
-                drop = np.isin(idx.series_ids[seg.point_series], targets) & (seg.point_time < before_ns)
-                if drop.any():
-                    removed += int(np.count_nonzero(drop))
-                    rewrites.append((bytes(k), idx, seg, ~drop))
-        for k, idx, seg, keep in rewrites:
-            if not keep.any():
-                txn.delete(k, db=self.dbs[b"seg"])
-                txn.delete(k, db=self.dbs[b"segidx"])
-                continue
-            newpos = np.cumsum(keep) - 1
-            vkeep = keep[seg.value_point]
-            kept = segments.Segment(seg.point_series[keep], seg.point_time[keep],
-                                    newpos[seg.value_point[vkeep]].astype(np.int32), seg.value_col[vkeep],
-                                    seg.value_bits[vkeep], seg.columns, seg.strings)
-            txn.put(k, segments.encode_segment(kept), db=self.dbs[b"seg"])
-            txn.put(k, segments.encode_index(idx.space_id, idx.series_ids, idx.measurement_ids,
-                                             int(kept.point_time.min()), int(kept.point_time.max())),
-                    db=self.dbs[b"segidx"])
-        return removed
-
-    def _delete_space_data(self, txn, space_id):
-        """Remove every block and pending segment of a space (used by drop_database)."""
-        catalog.next_id(txn, self.dbs, b"generation")
-        for sid in catalog.series_of_space(txn, self.dbs, space_id):
-            for key, _ in list(self._block_summaries(txn, sid)):
-                txn.delete(key, db=self.dbs[b"blk"])
-                txn.delete(key, db=self.dbs[b"sum"])
-            txn.delete(keys.u64(sid), db=self.dbs[b"sbytes"])
-        dead = []
-        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
-            for k, v in cur:
-                if segments.decode_index(v).space_id == space_id:
-                    dead.append(bytes(k))
-        for k in dead:
-            txn.delete(k, db=self.dbs[b"seg"])
-            txn.delete(k, db=self.dbs[b"segidx"])
-
-
-def _encoded_blocks(series_id, rows, partition_ns):
-    """Return ``[(series_id, min_time, block bytes, summary bytes)]`` for time-sorted rows."""
-    out = []
-    for chunk in _split_blocks(rows, partition_ns):
-        block, summary = blocks.encode_block_with_summary(chunk)
-        out.append((series_id, int(chunk.times[0]), block, summary))
-    return out
-
-
-def _split_blocks(rows, partition_ns):
-    """Cut time-sorted rows at partition boundaries and every MAX_BLOCK_ROWS rows."""
-    n = len(rows)
-    if n == 0:
-        return []
-    part = rows.times // partition_ns
-    cuts = set(np.flatnonzero(part[1:] != part[:-1]) + 1)
-    bounds = sorted(cuts | {0, n})
-    out = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        for s in range(a, b, MAX_BLOCK_ROWS):
-            out.append(rows.take(slice(s, min(b, s + MAX_BLOCK_ROWS))))
-    return out
 
 
 def _text(b):

@@ -376,9 +376,9 @@ def test_select_runs_and_statements_not_built_yet_say_so(server, db):
         {"statement_id": 0, "series": [{"name": "cpu", "columns": ["time", "v"],
                                         "values": [["1970-01-01T00:00:00.000000001Z", 1.0]]}]},
         {"statement_id": 1, "error": "undefined function nope()"}, {"statement_id": 2, "error": "not executed"}]
-    assert ok(q(server, "SHOW DATABASES; SHOW USERS; DROP SERIES FROM cpu", "POST", db=db))[1:] == [
+    assert ok(q(server, "SHOW DATABASES; SHOW USERS; SHOW SHARDS", "POST", db=db))[1:] == [
         {"statement_id": 1, "series": [{"columns": ["user", "admin"]}]},
-        {"statement_id": 2, "error": "DROP SERIES is not supported yet"}]
+        {"statement_id": 2, "error": "SHOW SHARDS is not supported yet"}]
 
 
 def test_get_runs_write_statements_with_a_warning(server, db):

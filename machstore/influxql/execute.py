@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from machstore import errors
 
 from . import ast
-from .select import format_times, run_select
 from .ast import DAY, HOUR, go_duration
+from .select import format_times, run_select
+from .timerange import ConditionError, split_condition
 
 __all__ = ["execute", "Result", "Series", "StatementError", "shard_group_duration", "valid_name"]
 
@@ -216,10 +217,13 @@ class _Executor:
             ast.ShowGrantsForUser: self.show_grants_for_user,
             ast.ShowSubscriptions: self.show_subscriptions,
             ast.KillQuery: self.kill_query,
+            ast.DeleteSeries: self.delete_series,
+            ast.DropSeries: self.drop_series,
+            ast.DropMeasurement: self.drop_measurement,
         }
 
     _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
-               ast.DropRetentionPolicy)
+               ast.DropRetentionPolicy, ast.DeleteSeries, ast.DropSeries, ast.DropMeasurement)
 
     def run(self, statement_id, stmt):
         if isinstance(stmt, ast.Unsupported):
@@ -496,6 +500,54 @@ class _Executor:
             if page:
                 out.append(Series(["fieldKey", "fieldType"], [[k, t] for k, t in page], name=m))
         return out
+
+    # -- deleting data ---------------------------------------------------------------------
+    # As InfluxDB's DeleteSeries and DeleteMeasurement: every retention policy of the database
+    # (one series index per database); a series left without points leaves the index, a
+    # measurement left without series goes with its field types (storage/deletes.py).
+
+    def delete_series(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        try:
+            rest, span = split_condition(stmt.condition, self.now_ns)
+        except ConditionError as ex:
+            raise StatementError(str(ex)) from None
+        targets = self._deletion_targets(db, stmt.sources, rest, "DELETE")
+        self.engine.delete_points(db, targets, span.lo, span.hi)
+
+    def drop_series(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        if _has_time(stmt.condition):
+            raise StatementError("DROP SERIES doesn't support time in WHERE clause")
+        self.engine.delete_points(db, self._deletion_targets(db, stmt.sources, stmt.condition, "DROP SERIES"))
+
+    def drop_measurement(self, stmt):
+        db = self._existing_database(self._database(stmt))
+        self.engine.drop_measurement(db, stmt.name)
+
+    def _deletion_targets(self, db, sources, condition, what):
+        """``{retention policy: [series id]}`` chosen by FROM and a tag-only WHERE, in every policy.
+
+        A condition on a field of a chosen measurement is refused with InfluxDB's text (it
+        deletes by series, never by value).
+        """
+        wanted = _name_filter(sources)
+        names = {n.name for n in ast.walk(condition) if isinstance(n, ast.VarRef)}
+        predicate = None
+        targets = {}
+        for rp in self._policies(db):
+            chosen = []
+            for m in self.engine.list_measurements(db, rp):
+                if not wanted(m):
+                    continue
+                if names & set(self.engine.list_fields(db, m, rp)):
+                    raise StatementError("fields not supported in WHERE clause during deletion")
+                if predicate is None and condition is not None:
+                    predicate = _compile_condition(condition, what)
+                chosen.extend(s["id"] for s in self.engine.list_series(db, m, rp)
+                              if predicate is None or predicate(m, s["tags"]))
+            targets[rp] = chosen
+        return targets
 
     # -- cardinality ---------------------------------------------------------------------
     # InfluxDB 1.x keeps one series index per database, so these count across every

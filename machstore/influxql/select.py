@@ -206,10 +206,14 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
         dims = ["*"]
         stmt = dataclasses.replace(stmt, dimensions=(ast.Dimension(ast.Wildcard()),))
     out = []
+    # GROUP BY * and /regex/ name the tag keys of every source together (InfluxDB's
+    # FieldDimensions over all sources): a series lacking one reports it as ""
+    all_tag_keys = {k for s in sources for series in (s.series or ()) for k in series["tags"]}
     for name, group in _by_measurement(sources):
         # a raw query with LIMIT needs only each series' first (last) rows: read just those
         edge = (stmt.limit + stmt.offset, not stmt.time_ascending) if raw and stmt.limit else None
-        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, edge) for s in group) if t is not None]
+        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, all_tag_keys, edge) for s in group)
+                  if t is not None]
         if not tables:
             continue
         # sources naming the same measurement (cpu, longterm.cpu) answer as one measurement
@@ -610,12 +614,9 @@ def _needed_names(fields, cond):
     return names
 
 
-def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
+def _read(engine, source, fields, cond, dims, lo, hi, all_tag_keys, edge=None):
     if not source.series:
         return None
-    all_tag_keys = set()
-    for s in source.series:
-        all_tag_keys.update(s["tags"])
     group_keys = _group_keys(dims, None, all_tag_keys)
     needed = _needed_names(fields, cond)
     casts = {(r.name, r.type) for f in fields for r in _refs(f.expr) if r.type in _CASTS}

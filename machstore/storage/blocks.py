@@ -24,6 +24,10 @@ values go through the reference twin ``machstore.storage.blocks_ref``, which als
 bytes (the kernels are tested to match it exactly) and handles any input the kernels
 decline (non-canonical dtypes), so behaviour is the same for every input.
 """
+import itertools
+
+import numpy as np
+
 from machstore import _ext_blockcodec as _kernels
 
 from . import blocks_ref as _ref
@@ -32,8 +36,10 @@ from . import fieldtypes as ft
 from .blocks_ref import BLOCK_HEAD, MAGIC, SUMMARY_HEAD, BlockSummary, ColumnSummary, decode_summary, summary_time_range
 from .rows import Column, RowSet
 
-__all__ = ["MAGIC", "BlockSummary", "ColumnSummary", "decode_block", "decode_summary", "encode_block",
-           "encode_block_with_summary", "summarize", "summary_time_range"]
+MAX_BLOCK_ROWS = 8192   # rows per block at most
+
+__all__ = ["MAGIC", "MAX_BLOCK_ROWS", "BlockSummary", "ColumnSummary", "decode_block", "decode_summary",
+           "encode_block", "encode_block_with_summary", "encode_rows", "summarize", "summary_time_range"]
 
 
 def _encode_parts(rows, *, block, summary):
@@ -92,3 +98,29 @@ def decode_block(data) -> RowSet:
     """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
     times, columns = _kernels.decode_block_parts(data, decompress=codec.decompress, fallback=_decode_other)
     return RowSet(times, {name: Column(ftype, values, valid) for name, ftype, values, valid in columns})
+
+
+def encode_rows(series_id, rows, partition_ns):
+    """Return ``[(series_id, min_time, block bytes, summary bytes)]`` for a series' time-sorted rows.
+
+    Rows are cut at partition boundaries (``partition_ns``) and every MAX_BLOCK_ROWS rows.
+    """
+    out = []
+    for chunk in _split_blocks(rows, partition_ns):
+        block, summary = encode_block_with_summary(chunk)
+        out.append((series_id, int(chunk.times[0]), block, summary))
+    return out
+
+
+def _split_blocks(rows, partition_ns):
+    n = len(rows)
+    if n == 0:
+        return []
+    part = rows.times // partition_ns
+    cuts = set(np.flatnonzero(part[1:] != part[:-1]) + 1)
+    bounds = sorted(cuts | {0, n})
+    out = []
+    for a, b in itertools.pairwise(bounds):
+        for s in range(a, b, MAX_BLOCK_ROWS):
+            out.append(rows.take(slice(s, min(b, s + MAX_BLOCK_ROWS))))
+    return out

@@ -281,6 +281,20 @@ def get_or_create_measurement(txn, dbs, space_id, measurement: bytes) -> int:
     return mid
 
 
+def find_measurement(txn, dbs, space_id, measurement: bytes):
+    """Return a measurement's id in a space, or None."""
+    raw = txn.get(_meas_key(space_id, measurement), db=dbs[b"catalog"])
+    return None if raw is None else keys.read_u32(raw)
+
+
+def drop_measurement(txn, dbs, space_id, measurement: bytes):
+    """Forget a measurement's name and field types (the caller removed its series and data)."""
+    txn.delete(_meas_key(space_id, measurement), db=dbs[b"catalog"])
+    prefix = b"field:" + keys.u32(space_id) + measurement + b"\x00"
+    for field in list(prefix_items(txn, dbs[b"catalog"], prefix, values=False)):
+        txn.delete(prefix + field, db=dbs[b"catalog"])
+
+
 def list_measurements(txn, dbs, space_id):
     return [(k, keys.read_u32(v)) for k, v in prefix_items(txn, dbs[b"catalog"], b"meas:" + keys.u32(space_id))]
 

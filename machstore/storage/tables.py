@@ -424,7 +424,7 @@ class TablesMixin:
                 targets = [sid for sid, _ in self._tag_ids(txn, tdef, tags)]
             else:
                 targets = catalog.series_of_space(txn, self.dbs, tdef.space_id)
-            removed = self._delete_series_before(txn, self._space_of(txn, tdef), targets, cut)
+            removed = self._delete_series_range(txn, self._space_of(txn, tdef), targets, None, cut - 1)
             if tdef.kind == TAG and removed:
                 self._refresh_series_stats(txn, targets, tdef.value_columns()[0].name)
             return removed
@@ -485,7 +485,7 @@ class TablesMixin:
             if found is None:
                 return 0
             sid, mid = found
-            if self._has_rows(txn, tdef, sid):
+            if self._series_has_rows(txn, tdef.space_id, sid):
                 raise TagHasData("Cannot delete tagmeta. there exist data with deleted_tag key.", tag=tag)
             catalog.delete_series(txn, self.dbs, tdef.space_id, sid, mid, tag.encode("utf-8"))
             self._forget_tag_records(txn, sid)
@@ -494,13 +494,6 @@ class TablesMixin:
     def _find_tag(self, txn, tdef, tag):
         """``(series id, measurement id)`` of a tag of ``tdef``, or None."""
         return catalog.lookup_series(txn, self.dbs, tdef.space_id, tag.encode("utf-8"))
-
-    def _has_rows(self, txn, tdef, sid):
-        """Whether a series has any row: one block, or a pending segment holding it (no row reads)."""
-        if next(self._block_summaries(txn, sid), None) is not None:
-            return True
-        pending = self._pending_parts(txn, tdef.space_id, None, None, [sid])
-        return any(len(rows) for _, rows in segments.rows_by_series(pending, wanted=[sid])) if pending else False
 
     def _forget_tag_records(self, txn, sid):
         """Drop a tag's metadata, statistics, byte counter and rollups."""
