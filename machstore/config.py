@@ -64,6 +64,21 @@ SETTINGS = (
             "User name accepted when auth_enabled is on."),
     Setting("auth_password", "",
             "Password accepted when auth_enabled is on."),
+    Setting("query_timeout", 0.0,
+            "Seconds an InfluxQL query may run before it stops with InfluxDB's query timeout "
+            "error (checked between reads). 0 = no limit."),
+    Setting("max_concurrent_queries", 0,
+            "Most InfluxQL queries running at once over all workers; past it a query gets "
+            "InfluxDB's concurrency limit error. 0 = no limit."),
+    Setting("max_select_point", 0,
+            "Most rows one SELECT may read before it stops with InfluxDB's point limit error. "
+            "0 = no limit."),
+    Setting("max_select_series", 0,
+            "Most series one SELECT source may read before it stops with InfluxDB's series "
+            "limit error. 0 = no limit."),
+    Setting("max_select_buckets", 0,
+            "Most GROUP BY time() windows a SELECT with a lower time bound may span, as InfluxDB "
+            "counts them. 0 = no limit."),
     Setting("map_size", 0,
             "LMDB map size in bytes (the largest the data file may grow); 0 = the engine's default."),
     Setting("sync", True,
@@ -312,7 +327,8 @@ def _validate(values):
         raise ConfigError(f"setting 'worker_class' must be one of {', '.join(WORKER_CLASSES)}")
     if values["max_request_line"] < 65536:
         raise ConfigError("setting 'max_request_line' must be at least 65536")
-    for name in ("max_body_size", "map_size", "timeout", "graceful_timeout"):
+    for name in ("max_body_size", "map_size", "timeout", "graceful_timeout", "query_timeout",
+                 "max_concurrent_queries", "max_select_point", "max_select_series", "max_select_buckets"):
         if values[name] < 0:
             raise ConfigError(f"setting {name!r} must not be negative")
     if values["engine_idle_sleep"] <= 0:

@@ -368,6 +368,37 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
                 out.append((segments.decode_segment(txn.get(k, db=self.dbs[b"seg"])), idx))
         return out
 
+    def read_cost(self, db, series_ids, start=None, end=None, *, rp=None):
+        """What reading ``series_ids`` over [start, end] would touch, without decoding anything.
+
+        Returns ``{"series", "partitions", "blocks", "block_bytes", "pending_points"}``: the
+        time partitions (the retention policy's shard duration) holding those rows, the stored
+        blocks overlapping the range (from their summaries) and their compressed size, and the
+        points of pending segments of those series in the range (EXPLAIN's costs).
+        """
+        series_ids = list(series_ids)
+        blocks_n = block_bytes = pending = 0
+        partitions = set()
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            width = space["partition_ns"]
+            for sid in series_ids:
+                for key, summary in self._block_summaries(txn, sid, start, end):
+                    blocks_n += 1
+                    block_bytes += len(txn.get(key, db=self.dbs[b"blk"]))
+                    partitions.add(blocks.summary_time_range(summary)[1] // width)
+            wanted = np.asarray(series_ids, dtype=np.uint64)
+            for seg, idx in self._pending_parts(txn, space["id"], start, end, series_ids):
+                in_range = np.isin(idx.series_ids[seg.point_series], wanted)
+                if start is not None:
+                    in_range &= seg.point_time >= start
+                if end is not None:
+                    in_range &= seg.point_time <= end
+                pending += int(np.count_nonzero(in_range))
+                partitions.update(np.unique(seg.point_time[in_range] // width).tolist())
+        return {"series": len(series_ids), "partitions": len(partitions), "blocks": blocks_n,
+                "block_bytes": block_bytes, "pending_points": pending}
+
     def storage_stats(self):
         """Return per sub-database ``{"entries", "bytes"}`` (bytes = sum of stored values) and
         ``pages_bytes``, the LMDB pages in use (the file never shrinks; this is what is live)."""

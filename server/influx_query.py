@@ -25,6 +25,7 @@ import orjson
 
 from machstore.influxql import InfluxQLParseError, parse
 from machstore.influxql.execute import execute
+from machstore.influxql.tasks import QueryLimits
 from machstore.server import influx
 from machstore.server import influx_formats as formats
 
@@ -38,6 +39,7 @@ class Query:
         self.family = family
         self._engine = engine
         self._settings = settings
+        self._limits = QueryLimits.from_settings(settings)
 
     def on_options(self, req, resp):
         resp.status = 204
@@ -67,7 +69,7 @@ class Query:
         as_csv = formats.wants_csv(req.get_header("Accept"))
         epoch = param("epoch").strip()
         results = execute(self._engine.get(), statements, database=param("db"), retention_policy=param("rp"),
-                          read_only=read_only, epoch=epoch or ("ns" if as_csv else ""))
+                          read_only=read_only, epoch=epoch or ("ns" if as_csv else ""), limits=self._limits)
         resp.status = 200
         if as_csv:
             resp.content_type = "text/csv"

@@ -29,7 +29,9 @@ from machstore import errors
 
 from . import ast
 from .ast import DAY, HOUR, go_duration
-from .select import format_times, run_select
+from .explain import explain, explain_analyze
+from .select import bucket_count, format_times, run_select
+from .tasks import GuardedEngine, QueryAborted, QueryLimits, TaskManager
 from .timerange import ConditionError, split_condition
 
 __all__ = ["execute", "Result", "Series", "StatementError", "shard_group_duration", "valid_name"]
@@ -87,28 +89,36 @@ class Result:
         return out
 
 
-def execute(engine, statements, *, database="", retention_policy="", read_only=False, epoch="", now_ns=None):
+def execute(engine, statements, *, database="", retention_policy="", read_only=False, epoch="", now_ns=None,
+            limits=QueryLimits()):
     """Run ``statements`` in order and return their :class:`Result` list.
 
     ``database`` and ``retention_policy`` are the request's defaults (``db`` and ``rp``
     parameters); ``read_only`` is True for a GET request, which adds InfluxDB's warning to
     write statements; ``epoch`` is the unit SELECT times are given in (RFC3339 text when
-    empty); ``now_ns`` is ``now()`` for every statement of the query (the clock when None).
-    Engine failures become statement errors; bugs propagate.
+    empty); ``now_ns`` is ``now()`` for every statement of the query (the clock when None);
+    ``limits`` are InfluxDB's coordinator limits (``tasks.QueryLimits``).  The query is listed
+    in SHOW QUERIES while it runs.  Engine failures become statement errors; bugs propagate.
     """
-    runner = _Executor(engine, database or "", retention_policy or "", read_only, epoch,
-                       time.time_ns() if now_ns is None else now_ns)
-    results = []
-    for i, stmt in enumerate(statements):
-        try:
-            results.append(runner.run(i, stmt))
-        except StatementError as ex:
-            results.append(Result(i, error=str(ex)))
-        except errors.MachstoreError as ex:
-            results.append(Result(i, error=_influx_text(ex)))
-        if results[-1].error is not None:
-            results.extend(Result(j, error=NOT_EXECUTED) for j in range(i + 1, len(statements)))
-            break
+    tasks = TaskManager.of(engine.path)
+    try:
+        task = tasks.attach(";\n".join(str(s) for s in statements), database or "", limits)
+    except QueryAborted as ex:
+        return [Result(0, error=str(ex))]
+    with task:
+        runner = _Executor(engine, database or "", retention_policy or "", read_only, epoch,
+                           time.time_ns() if now_ns is None else now_ns, task, limits)
+        results = []
+        for i, stmt in enumerate(statements):
+            try:
+                results.append(runner.run(i, stmt))
+            except StatementError as ex:
+                results.append(Result(i, error=str(ex)))
+            except errors.MachstoreError as ex:
+                results.append(Result(i, error=_influx_text(ex)))
+            if results[-1].error is not None:
+                results.extend(Result(j, error=NOT_EXECUTED) for j in range(i + 1, len(statements)))
+                break
     return results
 
 
@@ -186,8 +196,10 @@ def _page(items, offset, limit):
 
 
 class _Executor:
-    def __init__(self, engine, database, retention_policy, read_only, epoch="", now_ns=0):
+    def __init__(self, engine, database, retention_policy, read_only, epoch, now_ns, task, limits):
         self.engine = engine
+        self.task = task
+        self.limits = limits
         self.database = database
         self.retention_policy = retention_policy
         self.read_only = read_only
@@ -216,6 +228,8 @@ class _Executor:
             ast.ShowUsers: self.show_users,
             ast.ShowGrantsForUser: self.show_grants_for_user,
             ast.ShowSubscriptions: self.show_subscriptions,
+            ast.ShowQueries: self.show_queries,
+            ast.Explain: self.explain,
             ast.KillQuery: self.kill_query,
             ast.DeleteSeries: self.delete_series,
             ast.DropSeries: self.drop_series,
@@ -223,7 +237,7 @@ class _Executor:
         }
 
     _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
-               ast.DropRetentionPolicy, ast.DeleteSeries, ast.DropSeries, ast.DropMeasurement)
+               ast.DropRetentionPolicy, ast.DeleteSeries, ast.DropSeries, ast.DropMeasurement, ast.KillQuery)
 
     def run(self, statement_id, stmt):
         if isinstance(stmt, ast.Unsupported):
@@ -264,10 +278,26 @@ class _Executor:
     # -- SELECT --------------------------------------------------------------------------
 
     def select(self, stmt):
-        out = run_select(self.engine, stmt, database=self.database, retention_policy=self.retention_policy,
-                         now_ns=self.now_ns)
+        limit = self.limits.max_select_buckets
+        if limit > 0:
+            buckets = bucket_count(stmt, self.now_ns)
+            if buckets > limit:
+                raise StatementError(f"max-select-buckets limit exceeded: ({buckets}/{limit})")
+        out = run_select(GuardedEngine(self.engine, self.task, self.limits), stmt, database=self.database,
+                         retention_policy=self.retention_policy, now_ns=self.now_ns)
         format_times(out, self.epoch, stmt.location)
         return [Series(s.columns, s.values, name=s.name, tags=s.tags or None) for s in out]
+
+    def explain(self, stmt):
+        def run(engine):
+            return run_select(GuardedEngine(engine, self.task, self.limits), stmt.statement,
+                              database=self.database, retention_policy=self.retention_policy, now_ns=self.now_ns)
+
+        if stmt.statement.target is not None:
+            raise StatementError("EXPLAIN of SELECT ... INTO is not supported: it would write")
+        if stmt.analyze:
+            return [Series(["EXPLAIN ANALYZE"], [[line] for line in explain_analyze(self.engine, stmt.statement, run)])]
+        return [Series(["QUERY PLAN"], [[line] for line in explain(self.engine, stmt.statement, run)])]
 
     def _read_only_warning(self, stmt):
         """InfluxDB's warning for a statement that writes, sent with GET."""
@@ -620,8 +650,11 @@ class _Executor:
     def show_subscriptions(self, stmt):
         return None
 
+    def show_queries(self, stmt):
+        return [Series(["qid", "query", "database", "duration", "status"], self.task.manager.rows())]
+
     def kill_query(self, stmt):
-        raise StatementError(f"no such query id: {stmt.query_id}")
+        self.task.manager.kill(stmt.query_id)
 
     @staticmethod
     def _condition(stmt, what):

@@ -40,7 +40,7 @@ from .into import write_into
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
-__all__ = ["run_select", "SelectError", "format_times", "EPOCH_UNITS"]
+__all__ = ["EPOCH_UNITS", "SelectError", "bucket_count", "format_times", "run_select"]
 
 # InfluxDB's /query ``epoch`` units; any other non-empty value means nanoseconds
 EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
@@ -1372,3 +1372,23 @@ def rfc3339(ns, tz=None):
         return text + "Z"
     off = when.strftime("%z")
     return text + off[:3] + ":" + off[3:]
+
+
+def bucket_count(stmt, now_ns):
+    """How many GROUP BY time() windows a SELECT spans, counted as InfluxDB's max-select-buckets does.
+
+    0 when InfluxDB does not count: raw queries, no interval, no lower time bound, or a
+    statement whose condition or dimensions are invalid (its run reports that).
+    """
+    try:
+        _, tr = split_condition(stmt.condition, now_ns, zone(stmt.location))
+        interval, offset, _ = _dimensions(stmt, now_ns)
+    except (ConditionError, SelectError):
+        return 0
+    raw = not any(isinstance(n, ast.Call) for f in stmt.fields for n in ast.walk(f.expr))
+    if raw or not interval or tr.lo is None or tr.lo <= MIN_TIME:
+        return 0
+    end = now_ns if tr.hi is None else tr.hi
+    first = tr.lo - (tr.lo - offset) % interval
+    last = (end - 1) - (end - 1 - offset) % interval
+    return max((last - first + interval) // interval, 0)
