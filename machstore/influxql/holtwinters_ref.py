@@ -34,7 +34,7 @@ def _fdiv(a, b):
     try:
         return a / b
     except ZeroDivisionError:
-        if a != a or a == 0.0:
+        if math.isnan(a) or a == 0.0:
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
@@ -57,7 +57,7 @@ def go_pow_int(x, n):
         return 1.0
     if n == 1:
         return x
-    if x != x:
+    if math.isnan(x):
         return math.nan
     if x == 0.0:
         return x if n & 1 else 0.0
@@ -139,8 +139,8 @@ class _Model:
         fitted = self.forecast(0, params)
         for i, f in enumerate(fitted):
             yi = self.y[i]
-            if yi == yi:
-                if f != f:
+            if not math.isnan(yi):
+                if math.isnan(f):
                     return math.inf
                 diff = f - yi
                 total += diff * diff
@@ -245,7 +245,7 @@ def fit_forecast(y, m, h):
     level = 0.0
     if seasonal:
         for i in range(m):
-            if y[i] == y[i]:
+            if not math.isnan(y[i]):
                 level += (1 / float(m)) * y[i]
     else:
         level += _WEIGHT * y[0]
@@ -253,12 +253,12 @@ def fit_forecast(y, m, h):
     if seasonal:
         i = 0
         while i < m and m + i < len(y):
-            if y[i] == y[i] and y[m + i] == y[m + i]:
+            if not math.isnan(y[i]) and not math.isnan(y[m + i]):
                 trend += 1 / float(m * m) * (y[m + i] - y[i])
             i += 1
-    elif y[1] == y[1]:
+    elif not math.isnan(y[1]):
         trend = _WEIGHT * (y[1] - y[0])
-    seasons = [(_fdiv(y[i], level) if y[i] == y[i] else 0.0) for i in range(m)] if seasonal else []
+    seasons = [(_fdiv(y[i], level) if not math.isnan(y[i]) else 0.0) for i in range(m)] if seasonal else []
     params = [0.0, 0.0, 0.0, 0.0, level, trend] + seasons
     best_sse, best = math.inf, None
     alpha = _GUESS_LOWER

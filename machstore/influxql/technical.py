@@ -13,7 +13,7 @@ from machstore import _ext_technical as _kernels
 
 from .technical_ref import NAMES, WARM_EXPONENTIAL, WARM_NONE, WARM_SIMPLE, warm_count
 
-__all__ = ["NAMES", "WARM_EXPONENTIAL", "WARM_SIMPLE", "WARM_NONE", "warm_count", "run"]
+__all__ = ["NAMES", "WARM_EXPONENTIAL", "WARM_NONE", "WARM_SIMPLE", "run", "warm_count"]
 
 _DROP_INF = ("kaufmans_efficiency_ratio", "kaufmans_adaptive_moving_average", "triple_exponential_derivative")
 

@@ -20,7 +20,7 @@ oscillator over a window of ``period - 1`` differences.
 import math
 from fractions import Fraction
 
-__all__ = ["NAMES", "WARM_EXPONENTIAL", "WARM_SIMPLE", "WARM_NONE", "warm_count", "run", "fdiv"]
+__all__ = ["NAMES", "WARM_EXPONENTIAL", "WARM_NONE", "WARM_SIMPLE", "fdiv", "run", "warm_count"]
 
 NAMES = ("exponential_moving_average", "double_exponential_moving_average", "triple_exponential_moving_average",
          "relative_strength_index", "triple_exponential_derivative", "kaufmans_efficiency_ratio",
@@ -40,7 +40,7 @@ def fdiv(a, b):
     try:
         return a / b
     except ZeroDivisionError:
-        if a != a or a == 0.0:
+        if math.isnan(a) or a == 0.0:
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
@@ -48,7 +48,7 @@ def fdiv(a, b):
 class _Ema:
     """An exponential moving average of ``period``, warmed exponentially or by a simple average."""
 
-    __slots__ = ("period", "alpha", "simple", "count", "last")
+    __slots__ = ("alpha", "count", "last", "period", "simple")
 
     def __init__(self, period, warmup, alpha=None):
         self.period = period
@@ -153,9 +153,9 @@ def _cmo(values, period):
     size = min(size, len(values) + 1)   # slots past the stream's length are never written
     prices, diffs = [0.0] * size, [0.0] * size
     up = down = 0.0
-    count, idx = 0, 0
+    idx = 0
     out = []
-    for v in values:
+    for count, v in enumerate(values):
         oldest = idx + 1
         if oldest == size:
             oldest = 0
@@ -176,7 +176,6 @@ def _cmo(values, period):
             down += gone
         prices[oldest], diffs[oldest] = v, diff
         idx = oldest
-        count += 1
         out.append(value)
     return out
 
@@ -184,7 +183,7 @@ def _cmo(values, period):
 class _Ker:
     """Kaufman's efficiency ratio: |change over ``period`` points| / sum of |changes| (0 if either is 0)."""
 
-    __slots__ = ("period", "size", "prices", "diffs", "noise", "count", "idx")
+    __slots__ = ("count", "diffs", "idx", "noise", "period", "prices", "size")
 
     def __init__(self, period, n):
         self.size = min(period, n + 1)   # slots past the stream's length are never written
