@@ -19,7 +19,8 @@ def kernel_extensions():
         exts.append(Extension(
             f"machstore._ext_{stem}",
             [pyx],
-            extra_compile_args=["-O3"],
+            # NOTE: no fused multiply-add: the analysis kernels must round as InfluxDB's Go code does
+            extra_compile_args=["-O3", "-ffp-contract=off"],
         ))
     return exts
 

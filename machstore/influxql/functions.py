@@ -25,7 +25,7 @@ when every run has a value.
 """
 import numpy as np
 
-__all__ = ["AGGREGATES", "SELECTORS", "reduce_runs", "run_lengths", "run_ids"]
+__all__ = ["AGGREGATES", "SELECTORS", "in_order_sums", "reduce_runs", "run_ids", "run_lengths"]
 
 
 def run_lengths(starts, n):
@@ -45,16 +45,48 @@ def _count(times, values, starts):
     return run_lengths(starts, len(values)).astype(np.int64), None, None
 
 
+# runs up to this long are summed column by column over all of them; longer ones one by one
+_SHORT_RUN = 64
+
+
+def in_order_sums(values, starts):
+    """Float sums of the runs, each added point after point from 0.0 as Go's reducers add.
+
+    ``np.add.reduceat`` adds pairwise and rounds differently, which a Holt-Winters fit of the
+    means amplifies.  Short runs are summed together, one position at a time (the k-th points
+    of all runs longer than k added at once); longer runs by a running sum each.
+    """
+    n = len(values)
+    values = values.astype(np.float64, copy=False)
+    lengths = run_lengths(starts, n)
+    out = np.zeros(len(starts), dtype=np.float64)
+    long_runs = np.flatnonzero(lengths > _SHORT_RUN)
+    for r in long_runs.tolist():
+        out[r] = np.cumsum(values[starts[r]:starts[r] + lengths[r]])[-1]
+    short = np.flatnonzero(lengths <= _SHORT_RUN)
+    if len(short):
+        order = short[np.argsort(-lengths[short], kind="stable")]   # longest first: live runs are a prefix
+        first, size = starts[order], lengths[order]
+        acc = np.zeros(len(order), dtype=np.float64)
+        live = len(order)
+        for k in range(int(size[0])):
+            live = int(np.searchsorted(-size[:live], -k, side="left"))   # runs longer than k
+            acc[:live] += values[first[:live] + k]
+        out[order] = acc
+    return out
+
+
 def _sum(times, values, starts):
     if values.dtype == np.bool_ or values.dtype == object:
         raise TypeError("sum")
+    if values.dtype.kind == "f":
+        return in_order_sums(values, starts), None, None
     return np.add.reduceat(values, starts), None, None
 
 
 def _mean(times, values, starts):
     # integers are summed as int64 (wrapping like Go's) before the division, as InfluxDB does
-    total = np.add.reduceat(values, starts) if values.dtype.kind in "iu" else \
-        np.add.reduceat(values.astype(np.float64), starts)
+    total = np.add.reduceat(values, starts) if values.dtype.kind in "iu" else in_order_sums(values, starts)
     return total.astype(np.float64) / run_lengths(starts, len(values)), None, None
 
 

@@ -35,7 +35,7 @@ from machstore import errors
 from machstore.storage import fieldtypes as ft
 from machstore.storage.rows import Column, RowSet
 
-from . import ast, functions, transforms
+from . import analysis, ast, functions, transforms
 from .into import write_into
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
@@ -49,11 +49,8 @@ _AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "di
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
 _TOP_BOTTOM = {"top", "bottom", "sample"}   # selectors of several points per window
-_NOT_YET = {"holt_winters", "holt_winters_with_fit",
-            "chande_momentum_oscillator", "exponential_moving_average",
-            "double_exponential_moving_average", "kaufmans_efficiency_ratio",
-            "kaufmans_adaptive_moving_average", "triple_exponential_moving_average",
-            "triple_exponential_derivative", "relative_strength_index"}
+# functions of a series' stream of points or windows: transformations, then analysis calls
+_SERIES_FUNCTIONS = transforms.TRANSFORMS + analysis.NAMES
 _TYPE_CODES = {name: code for code, name in ft.TYPE_NAMES.items()}   # "float" -> ft.FLOAT, ...
 
 
@@ -176,6 +173,13 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     if hi is None:
         hi = now_ns if interval and outer[1] == MAX_TIME else MAX_TIME
     hi = min(hi, outer[1])
+    # windows read before (after, descending) the range only to feed transformations
+    shown = None
+    lookback = _lookback(stmt.fields, interval)
+    if lookback and stmt.time_ascending and lo != MIN_TIME:
+        shown, lo = (lo, hi), lo - lookback
+    elif lookback and not stmt.time_ascending and hi != MAX_TIME:
+        shown, hi = (lo, hi), hi + lookback
     sources = []
     for src in stmt.sources:
         if isinstance(src, ast.SubQuery):
@@ -223,7 +227,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
                 union.setdefault(k, v)
         source, table = dataclasses.replace(group[0], fields=union), _merge_tables(tables)
         if aggregate:
-            out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
+            out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz, shown)
         elif any(_transform_calls(f.expr) for f in fields):
             out += _raw_transform(source, table, fields, stmt)
         else:
@@ -347,7 +351,7 @@ def _calls(expr):
     """Aggregate/selector calls of a field expression (inside math and transformation calls)."""
     if isinstance(expr, ast.Call):
         name = expr.name.lower()
-        if name in MATH or name in transforms.TRANSFORMS:
+        if name in MATH or name in _SERIES_FUNCTIONS:
             return [c for a in expr.args for c in _calls(a)]
         return [expr]
     if isinstance(expr, ast.BinaryExpr):
@@ -421,7 +425,7 @@ def _expand_fields(fields, sources, grouped=frozenset()):
                 rx = regex(arg.pattern)
                 names = [k for k in names if rx.search(k)]
             for k in names:
-                numeric_only = fname in _NUMERIC_ONLY or fname in transforms.TRANSFORMS or fname == "integral"
+                numeric_only = fname in _NUMERIC_ONLY or fname in _SERIES_FUNCTIONS or fname == "integral"
                 if numeric_only and ftypes[k] in (ft.STRING, ft.BOOLEAN):
                     continue
                 out.append(ast.Field(ast.Call(e.name, (ast.VarRef(k),) + tuple(e.args[1:])),
@@ -473,8 +477,6 @@ def _validate(fields, calls, interval, fill, limit=0):
         raise SelectError(f"selector function {top[0].name}() cannot be combined with other functions")
     for c in calls:
         name = c.name.lower()
-        if name in _NOT_YET:
-            raise SelectError(f"{c.name}() is not supported yet")
         if name == "sample":
             _validate_sample(c)
             continue
@@ -530,11 +532,32 @@ def _validate(fields, calls, interval, fill, limit=0):
 
 def _transform_calls(expr):
     """Transformation calls of a field expression (derivative(), difference(), ...)."""
-    return [n for n in ast.walk(expr) if isinstance(n, ast.Call) and n.name.lower() in transforms.TRANSFORMS]
+    return [n for n in ast.walk(expr) if isinstance(n, ast.Call) and n.name.lower() in _SERIES_FUNCTIONS]
+
+
+def _lookback(fields, interval):
+    """How far before the time range (after it, descending) the windows of a query start.
+
+    InfluxDB builds the input of a transformation or technical-analysis function over an
+    aggregate one GROUP BY interval early (select.go ``buildCallIterator``), so its first window
+    in the range has a predecessor; holt_winters() reads the range as is.
+    """
+    if not interval:
+        return 0
+    for f in fields:
+        for t in _transform_calls(f.expr):
+            if t.name.lower() not in analysis.HOLT_WINTERS and t.args and isinstance(t.args[0], ast.Call):
+                return interval
+    return 0
 
 
 def _validate_transform(call, interval):
     name = call.name.lower()
+    if name in analysis.NAMES:
+        try:
+            return analysis.validate(call, interval)
+        except analysis.AnalysisError as ex:
+            raise SelectError(str(ex)) from None
     lo_hi = {"derivative": (1, 2), "non_negative_derivative": (1, 2), "elapsed": (1, 2),
              "difference": (1, 1), "non_negative_difference": (1, 1), "cumulative_sum": (1, 1),
              "moving_average": (2, 2)}[name]
@@ -900,10 +923,14 @@ def _zone_offsets(times, tz):
     return offs[inv]
 
 
-def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz):
+def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz, shown=None):
+    """Rows of an aggregate query; ``shown``: the query's own range when ``[lo, hi]`` was widened
+    by :func:`_lookback` (the aggregate calls then report only its windows)."""
     n = len(table.times)
     utz = None if not stmt.location else tz
     buckets = _window_starts(table.times, interval, offset, utz) if interval else np.zeros(n, dtype=np.int64)
+    if shown is not None:
+        shown = tuple(int(x) for x in _window_starts(np.array(shown, dtype=np.int64), interval, offset, utz))
     names = _column_names(fields)
     selector = calls[0] if len(calls) == 1 and calls[0].name.lower() in _SELECTORS else None
     distinct = len(calls) == 1 and calls[0].name.lower() == "distinct"
@@ -939,7 +966,10 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
             columns = {call: _on_grid(call, res, grid, stmt, interval) for call, res in per_call.items()}
             for f in fields:
                 for t in reversed(_transform_calls(f.expr)):
-                    columns[t] = _transform_on_grid(t, columns, grid, interval)
+                    if t not in columns:
+                        grid, columns = _transform_on_grid(t, columns, grid, interval, not stmt.time_ascending)
+            if shown is not None:
+                _hide_outside(columns, calls, grid, shown)
             row_times = grid
             if selector is not None and per_call[selector] is not None:
                 rb, _, rows_of = per_call[selector]
@@ -1001,21 +1031,72 @@ def _transform_stream(call, times, vec, interval, descending=False):
     t, v = times[ok], vec.values[ok]
     if descending:
         t, v = t[::-1], v[::-1]
+    name = call.name.lower()
     if len(v) and (v.dtype == object or v.dtype == np.bool_):
-        raise _iterator_type_error(call.name.lower(), v)
+        raise _iterator_type_error(analysis.iterator_label(name) if name in analysis.NAMES else name, v)
+    if name in analysis.NAMES:
+        try:
+            out_t, out_v = analysis.apply(call, t, v, interval=interval)
+        except analysis.AnalysisError as ex:
+            raise SelectError(str(ex)) from None
+        return out_t, Vec(out_v)
     window = int(call.args[1].value) if call.name.lower() == "moving_average" else None
     out_t, out_v = transforms.apply(call.name.lower(), t, v, unit=_transform_unit(call, interval), window=window,
                                     descending=descending)
     return out_t, Vec(np.asarray(out_v))
 
 
-def _transform_on_grid(call, columns, grid, interval):
+def _transform_on_grid(call, columns, grid, interval, descending=False):
+    """``(grid, columns)`` with the column of a transformation of a call's windows added.
+
+    An analysis call runs over the windows in output order (backwards with ``ORDER BY time
+    DESC``); holt_winters() forecasts past the grid, which then grows to hold its times.
+    """
     inner = call.args[0]
     vec = columns.get(inner)
     n = len(grid)
     if vec is None:
-        return Vec(np.zeros(n), np.zeros(n, dtype=bool))
-    out_t, out = _transform_stream(call, grid, vec, interval)
+        columns[call] = Vec(np.zeros(n), np.zeros(n, dtype=bool))
+        return grid, columns
+    analysed = call.name.lower() in analysis.NAMES
+    out_t, out = _transform_stream(call, grid, vec, interval, descending=descending and analysed)
+    if analysed and len(out_t) and not np.isin(out_t, grid).all():
+        wider = np.union1d(grid, out_t)
+        columns = {k: _regrid(v, grid, wider) for k, v in columns.items()}
+        grid, n = wider, len(wider)
+    columns[call] = _placed(out_t, out, grid)
+    return grid, columns
+
+
+def _regrid(vec, grid, wider):
+    """A column on ``grid`` moved onto ``wider`` (a superset), null where it had no row."""
+    pos = np.searchsorted(wider, grid)
+    values = np.empty(len(wider), dtype=object) if vec.values.dtype == object else \
+        np.zeros(len(wider), dtype=vec.values.dtype)
+    valid = np.zeros(len(wider), dtype=bool)
+    values[pos] = vec.values
+    valid[pos] = vec.mask()
+    return Vec(values, valid)
+
+
+def _hide_outside(columns, calls, grid, shown):
+    """Null the aggregate calls' own columns in the windows read only for a transformation.
+
+    Those windows (see :func:`_lookback`) feed transformations; InfluxDB's iterators of the
+    plain calls start at the query's first window, so they report nothing there.
+    """
+    outside = (grid < shown[0]) | (grid > shown[1])
+    if not outside.any():
+        return
+    for c in calls:
+        vec = columns.get(c)
+        if vec is not None:
+            columns[c] = Vec(vec.values, vec.mask() & ~outside)
+
+
+def _placed(out_t, out, grid):
+    """A transformation's points as a column on the grid (every time is a grid time)."""
+    n = len(grid)
     pos = np.searchsorted(grid, out_t)
     values = np.zeros(n, dtype=out.values.dtype)
     valid = np.zeros(n, dtype=bool)
