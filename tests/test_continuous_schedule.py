@@ -21,7 +21,7 @@ NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 def at(text):
     """Nanoseconds of an RFC 3339 time."""
-    when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    when = dt.datetime.fromisoformat(text)
     return int(when.timestamp()) * S
 
 
@@ -29,7 +29,7 @@ class Service:
     """One continuous query and its last run, as InfluxDB's service keeps them."""
 
     def __init__(self, interval, *, offset=0, every=0, for_=0, tz=None):
-        self.rules = dict(interval=interval, offset=offset, every=every, for_=for_, tz=tz)
+        self.rules = {"interval": interval, "offset": offset, "every": every, "for_": for_, "tz": tz}
         self.last_run = None
 
     def request(self, now):

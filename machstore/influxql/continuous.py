@@ -35,7 +35,7 @@ from .parser import InfluxQLParseError, parse_statement
 from .select import run_select
 from .timerange import ConditionError, zone
 
-__all__ = ["ContinuousQueryRunner", "with_time_range", "CATCH_UP_INTERVALS", "PART_INTERVALS"]
+__all__ = ["CATCH_UP_INTERVALS", "PART_INTERVALS", "ContinuousQueryRunner", "with_time_range"]
 
 log = logging.getLogger("machstore.continuous_queries")
 
@@ -119,8 +119,8 @@ class ContinuousQueryRunner:
         if end - start > PART_INTERVALS * interval:
             part_end = truncate(start + PART_INTERVALS * interval - offset, interval, tz) + offset
         return self._execute(db, cq, select, start, part_end, now,
-                             done=dict(last_run=due.last_run) if part_end >= end else
-                             dict(last_run=cq["last_run"], resume_from=part_end))
+                             done={"last_run": due.last_run} if part_end >= end else
+                             {"last_run": cq["last_run"], "resume_from": part_end})
 
     def _statement(self, db, cq):
         try:
@@ -147,7 +147,7 @@ class ContinuousQueryRunner:
                       ast.rfc3339_nano(start), ast.rfc3339_nano(end), ex)
             self._record(db, cq, **done)
             return True
-        except Exception:  # noqa: BLE001 - one broken query must not stop the others
+        except Exception:  # NOTE: one broken query must not stop the others
             log.exception("continuous query %s.%s failed on [%s, %s); trying again at the next check",
                           db, cq["name"], ast.rfc3339_nano(start), ast.rfc3339_nano(end))
             return False

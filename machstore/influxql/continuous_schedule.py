@@ -22,7 +22,7 @@ are tested with a fake clock (``tests/test_continuous_schedule.py`` restates Inf
 import datetime as _dt
 from dataclasses import dataclass
 
-__all__ = ["Run", "plan", "truncate", "next_run", "zone_offset"]
+__all__ = ["Run", "next_run", "plan", "truncate", "zone_offset"]
 
 _SECOND = 10**9
 
