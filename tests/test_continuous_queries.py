@@ -5,6 +5,7 @@ what it recorded with ``Engine.list_continuous_queries``.  "Restarts" close the 
 open a new one (and a new runner) on the same directory, as the engine process does.
 """
 import logging
+import time
 
 import pytest
 
@@ -295,6 +296,33 @@ def test_run_pending_checks_every_run_interval():
     Clock.mono += 2.0
     runner.run_pending()
     assert FakeEngine.checks == 2
+
+
+def test_the_engine_process_runs_the_runner_between_background_rounds(eng):
+    from machstore.config import Settings
+    from machstore.engine_process import EngineLoop, command_line
+
+    argv = command_line(Settings({"continuous_queries_run_interval": 0.5}))
+    assert argv[argv.index("--cq-run-interval") + 1] == "0.5" and "--no-continuous-queries" not in argv
+    assert "--no-continuous-queries" in command_line(Settings({"continuous_queries_enabled": False}))
+
+    class Job:
+        calls = 0
+
+        def run_pending(self):
+            Job.calls += 1
+            if Job.calls == 3:
+                loop.stop()
+            return 0
+
+        def seconds_until_due(self):
+            return 0.01
+
+    loop = EngineLoop(eng, idle_sleep=30.0, jobs=[Job()])
+    began = time.monotonic()
+    loop.run()
+    assert Job.calls == 3
+    assert time.monotonic() - began < 10   # slept until the job was due, not idle_sleep
 
 
 @pytest.mark.parametrize("condition, expected", [
