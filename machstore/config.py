@@ -5,9 +5,11 @@ defaults (the rows below) < a config file (``--config FILE``) < command-line fla
 
 The config file is TOML (``data = "/var/lib/machstore"``, ``bind = ["0.0.0.0:5657"]``) or,
 for convenience, plain ``key = value`` lines with unquoted values (lists comma-separated,
-``#`` comments).  Keys may be spelled with ``-`` or ``_``.  Every setting is documented in
+``#`` comments).  Keys may be spelled with ``-`` or ``_``; a TOML section prefixes its keys
+with its name (``[continuous_queries]`` ``enabled`` is ``continuous_queries_enabled``).  Every setting is documented in
 ``docs/configuration.md``; ``tests/test_config.py`` checks that each row is.
 """
+import re
 import tomllib
 from dataclasses import dataclass
 from typing import Any
@@ -91,6 +93,12 @@ SETTINGS = (
     Setting("engine_idle_sleep", 0.2,
             "Seconds the engine process sleeps when a round of background work (compaction) "
             "found nothing to do."),
+    Setting("continuous_queries_enabled", True,
+            "Run continuous queries in the engine process (InfluxDB's [continuous_queries] "
+            "enabled). Off, they can still be created, dropped and listed; they do not run."),
+    Setting("continuous_queries_run_interval", 1.0,
+            "Seconds between checks for continuous queries that are due (InfluxDB's "
+            "[continuous_queries] run-interval, 1s); a Go duration such as 500ms is accepted too."),
     Setting("log_level", "info",
             "Log level: debug, info, warning, error or critical."),
     Setting("access_log", False,
@@ -234,12 +242,23 @@ def read_config_file(path):
     except tomllib.TOMLDecodeError:
         table = _parse_key_values(text, path)
     values = {}
-    for key, value in table.items():
+    for key, value in _flattened(table):
         name = _normalize_name(key)
         if name not in _BY_NAME:
             raise ConfigError(f"unknown setting {key!r} in {path} (known: {', '.join(setting_names())})")
         values[name] = coerce(name, value)
     return values
+
+
+def _flattened(table):
+    """Yield ``(key, value)`` of a config table; a TOML section's keys are prefixed by its name,
+    so InfluxDB's ``[continuous_queries]`` ``run-interval`` is ``continuous_queries_run_interval``."""
+    for key, value in table.items():
+        if isinstance(value, dict):
+            for inner, inner_value in value.items():
+                yield f"{key}_{inner}", inner_value
+        else:
+            yield key, value
 
 
 def _machbase_conf_kind(text):
@@ -287,6 +306,8 @@ def coerce(name, value):
         if isinstance(default, float):
             if isinstance(value, bool):
                 raise ValueError
+            if isinstance(value, str) and _DURATION.match(value.strip()):
+                return _seconds(value.strip())
             return float(value)
         if isinstance(default, list):
             if isinstance(value, str):
@@ -300,6 +321,16 @@ def coerce(name, value):
     except (TypeError, ValueError):
         kind = type(default).__name__
         raise ConfigError(f"setting {name!r}: expected {kind}, got {value!r}") from None
+
+
+_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _seconds(text):
+    """Seconds of a Go duration string (``1s``, ``500ms``, ``1m30s``), as InfluxDB's config takes."""
+    return sum(float(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(text))
 
 
 def _to_bool(value):
@@ -331,8 +362,9 @@ def _validate(values):
                  "max_concurrent_queries", "max_select_point", "max_select_series", "max_select_buckets"):
         if values[name] < 0:
             raise ConfigError(f"setting {name!r} must not be negative")
-    if values["engine_idle_sleep"] <= 0:
-        raise ConfigError("setting 'engine_idle_sleep' must be positive")
+    for name in ("engine_idle_sleep", "continuous_queries_run_interval"):
+        if values[name] <= 0:
+            raise ConfigError(f"setting {name!r} must be positive")
     if not values["bind"]:
         raise ConfigError("setting 'bind' needs at least one HOST:PORT address")
     for address in values["bind"]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import lineproto
 from .errors import DatabaseNotFound, StorageFull
-from .storage import blocks, catalog, ingest, keys, rollups, segments
+from .storage import blocks, catalog, continuous, ingest, keys, rollups, segments
 from .storage import fieldtypes as ft
 from .storage.blocks import MAX_BLOCK_ROWS
 from .storage.deletes import DeletesMixin
@@ -73,9 +73,10 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
             catalog.create_database(txn, self.dbs, name, if_not_exists=if_not_exists)
 
     def drop_database(self, name):
-        """Drop a database and every point in it."""
+        """Drop a database, its continuous queries and every point in it."""
         with self._write_txn() as txn:
             space_ids = catalog.drop_database(txn, self.dbs, name)
+            continuous.drop_all(txn, self.dbs, name)
             for sid in space_ids:
                 self._delete_space_data(txn, sid)
 
@@ -86,6 +87,37 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
     def database_exists(self, name):
         with self.env.begin() as txn:
             return catalog.get_database(txn, self.dbs, name) is not None
+
+    # -- continuous queries ---------------------------------------------------------------
+
+    def create_continuous_query(self, db, name, query):
+        """Store continuous query ``name`` of ``db`` (``query`` is its CREATE text).
+
+        Returns False when the same query (same text, ignoring case) already exists; raises
+        AlreadyExists for a different query of that name and DatabaseNotFound for ``db``.
+        """
+        with self._write_txn() as txn:
+            return continuous.create(txn, self.dbs, db, name, query)
+
+    def drop_continuous_query(self, db, name):
+        """Remove a continuous query; return False if ``db`` has none of that name."""
+        with self._write_txn() as txn:
+            return continuous.drop(txn, self.dbs, db, name)
+
+    def list_continuous_queries(self):
+        """``[(database, [query, ...])]`` for every database in creation order, with its
+        continuous queries in creation order, each ``{"id", "name", "query", "last_run",
+        "resume_from"}`` (its run state, None until it first ran)."""
+        with self.env.begin() as txn:
+            found = continuous.list_all(txn, self.dbs)
+            return [(db, found.get(db, [])) for db in catalog.list_databases(txn, self.dbs)]
+
+    def record_continuous_query_run(self, db, name, cq_id, *, last_run, resume_from=None):
+        """Durably store a continuous query's run state (the runner calls it after the run's
+        writes committed); return False if the query was dropped or re-created meanwhile."""
+        with self._write_txn() as txn:
+            return continuous.record_run(txn, self.dbs, db, name, cq_id, last_run=last_run,
+                                         resume_from=resume_from)
 
     def list_retention_policies(self, db):
         with self.env.begin() as txn:

@@ -1,7 +1,9 @@
-"""The engine process: the one place background work runs (compaction now; rollups, tasks later).
+"""The engine process: the one place background work runs (compaction, retention, continuous queries).
 
 ``machstore serve`` starts it as a child (``python -m machstore.engine_process ...``) next to
 the gunicorn workers.  It opens its own ``Engine`` and loops ``n = engine.background_round()`` (compaction, retention),
+then lets each job (the continuous query runner, :mod:`machstore.influxql.continuous`, unless
+``--no-continuous-queries``) check whether it is due,
 sleeping ``idle_sleep`` seconds whenever a round found nothing to do, until SIGTERM or
 SIGINT asks it to stop (it finishes the current round, closes the engine and exits 0), or
 until its parent disappears (it then exits on its own rather than linger as an orphan).
@@ -25,10 +27,11 @@ _ERROR_BACKOFF = 1.0  # seconds to wait after a failed round before the next one
 class EngineLoop:
     """Run background rounds on an open engine until stopped."""
 
-    def __init__(self, engine, *, idle_sleep=0.2, parent_pid=None):
+    def __init__(self, engine, *, idle_sleep=0.2, parent_pid=None, jobs=()):
         self.engine = engine
         self.idle_sleep = idle_sleep
         self.parent_pid = parent_pid
+        self.jobs = list(jobs)   # each has run_pending() -> work done, seconds_until_due()
         self.stopping = False
         self.rounds = 0
 
@@ -44,6 +47,8 @@ class EngineLoop:
                 break
             try:
                 done = self.engine.background_round()
+                for job in self.jobs:
+                    done += job.run_pending()
             except Exception:  # noqa: BLE001 - background work must outlive one bad round
                 log.exception("background round failed; retrying in %.1fs", _ERROR_BACKOFF)
                 self._sleep(_ERROR_BACKOFF)
@@ -51,7 +56,7 @@ class EngineLoop:
             if done:
                 self.rounds += 1
             else:
-                self._sleep(self.idle_sleep)
+                self._sleep(min([self.idle_sleep] + [job.seconds_until_due() for job in self.jobs]))
         return self.rounds
 
     def _sleep(self, seconds):
@@ -69,9 +74,12 @@ def command_line(settings, *, parent_pid=None, ready_fd=None):
             "--data", settings.data,
             "--map-size", str(settings.map_size),
             "--idle-sleep", repr(settings.engine_idle_sleep),
+            "--cq-run-interval", repr(settings.continuous_queries_run_interval),
             "--log-level", settings.log_level]
     if not settings.sync:
         argv.append("--no-sync")
+    if not settings.continuous_queries_enabled:
+        argv.append("--no-continuous-queries")
     if parent_pid is not None:
         argv += ["--parent-pid", str(parent_pid)]
     if ready_fd is not None:
@@ -190,6 +198,9 @@ def main(argv=None):
     parser.add_argument("--parent-pid", type=int, default=None, help="exit when this parent goes away")
     parser.add_argument("--ready-fd", type=int, default=None,
                         help="file descriptor to write 'ready' to once the engine is open")
+    parser.add_argument("--cq-run-interval", type=float, default=1.0,
+                        help="seconds between checks for due continuous queries")
+    parser.add_argument("--no-continuous-queries", action="store_true", help="do not run continuous queries")
     parser.add_argument("--log-level", default="info", help="log level")
     parser.add_argument("--nice", type=int, default=10, help="niceness increment of this process")
     args = parser.parse_args(argv)
@@ -227,7 +238,12 @@ def main(argv=None):
         log.error("cannot open the data directory %r: %s", args.data, ex)
         return 1
     try:
-        loop = EngineLoop(engine, idle_sleep=args.idle_sleep, parent_pid=args.parent_pid)
+        jobs = []
+        if not args.no_continuous_queries:
+            from machstore.influxql.continuous import ContinuousQueryRunner
+
+            jobs.append(ContinuousQueryRunner(engine, run_interval=args.cq_run_interval))
+        loop = EngineLoop(engine, idle_sleep=args.idle_sleep, parent_pid=args.parent_pid, jobs=jobs)
         if args.ready_fd is not None:
             os.write(args.ready_fd, b"ready\n")
             os.close(args.ready_fd)

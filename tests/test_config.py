@@ -64,8 +64,18 @@ def test_plain_key_value_file(tmp_path):
                       "engine_idle_sleep": 0.5, "auth_password": "p w"}
 
 
+def test_influxdbs_continuous_queries_section(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text('[continuous_queries]\nenabled = false\nrun-interval = "500ms"\n')
+    s = load_settings(str(path))
+    assert (s.continuous_queries_enabled, s.continuous_queries_run_interval) == (False, 0.5)
+    assert load_settings(None, {"continuous_queries_run_interval": "1m30s"}).continuous_queries_run_interval == 90.0
+
+
 @pytest.mark.parametrize("text, message", [
     ("nope = 1\n", "unknown setting 'nope'"),
+    ("[continuous_queries]\nrun-interval = \"0s\"\n", "'continuous_queries_run_interval' must be positive"),
+    ("[continuous_queries]\nnope = 1\n", "unknown setting 'continuous_queries_nope'"),
     ("workers = many\n", "setting 'workers': expected int"),
     ("workers = 1.5\n", "setting 'workers': expected int"),
     ("strict_databases = maybe\n", "setting 'strict_databases': expected bool"),

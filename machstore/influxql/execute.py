@@ -5,8 +5,8 @@ statement, whose :meth:`Result.to_dict` is the JSON object InfluxDB puts in ``"r
 
 What each statement does follows InfluxDB 1.8 (``coordinator/statement_executor.go``,
 ``services/meta``), including its answers where it is lenient: ``CREATE DATABASE`` of an
-existing database and ``DROP DATABASE`` / ``DROP RETENTION POLICY`` of a missing one
-succeed; ``SHOW MEASUREMENTS`` on a missing database is an empty result, the other SHOW
+existing database, ``DROP DATABASE`` / ``DROP RETENTION POLICY`` / ``DROP CONTINUOUS QUERY``
+of a missing one and ``CREATE CONTINUOUS QUERY`` of an identical existing one succeed; ``SHOW MEASUREMENTS`` on a missing database is an empty result, the other SHOW
 statements say ``database not found: <db>``.  The first statement that fails stops the
 query; the ones after it answer ``not executed``.  A write statement sent with GET runs and
 carries InfluxDB's deprecation warning.
@@ -21,6 +21,7 @@ into a predicate over (measurement, tags): tag (or ``_name``) comparisons with `
 ``!=``, ``=~`` and ``!~`` joined by AND / OR.  A missing tag compares as "".  Anything else
 (time, fields, arithmetic) is refused by name.
 """
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
@@ -225,6 +226,8 @@ class _Executor:
             ast.ShowTagValuesCardinality: self.show_tag_values_cardinality,
             ast.ShowFieldKeyCardinality: self.show_field_key_cardinality,
             ast.ShowContinuousQueries: self.show_continuous_queries,
+            ast.CreateContinuousQuery: self.create_continuous_query,
+            ast.DropContinuousQuery: self.drop_continuous_query,
             ast.ShowUsers: self.show_users,
             ast.ShowGrantsForUser: self.show_grants_for_user,
             ast.ShowSubscriptions: self.show_subscriptions,
@@ -237,7 +240,8 @@ class _Executor:
         }
 
     _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
-               ast.DropRetentionPolicy, ast.DeleteSeries, ast.DropSeries, ast.DropMeasurement, ast.KillQuery)
+               ast.DropRetentionPolicy, ast.DeleteSeries, ast.DropSeries, ast.DropMeasurement, ast.KillQuery,
+               ast.CreateContinuousQuery, ast.DropContinuousQuery)
 
     def run(self, statement_id, stmt):
         if isinstance(stmt, ast.Unsupported):
@@ -245,6 +249,8 @@ class _Executor:
         handler = self._handlers.get(type(stmt))
         if handler is None:
             raise StatementError(f"{statement_kind(stmt)} is not supported yet")
+        if isinstance(stmt, ast.CreateContinuousQuery):
+            stmt = self._normalized_continuous_query(stmt)
         series = handler(stmt)
         result = Result(statement_id, series=series or [])
         writes = isinstance(stmt, self._WRITES) or (isinstance(stmt, ast.Select) and stmt.target is not None)
@@ -634,12 +640,64 @@ class _Executor:
                     fields.setdefault(m, set()).update(self.engine.list_fields(db, m, rp))
         return self._counts({m: len(f) for m, f in fields.items()}, stmt)
 
-    # -- continuous queries, users, subscriptions, queries ----------------------------------
-    # machstore keeps no continuous queries, users or subscriptions yet: these answer as
-    # InfluxDB does when there are none.
+    # -- continuous queries --------------------------------------------------------------
+    # Stored by the engine, run by the engine process (continuous.py).  As in InfluxDB,
+    # CREATE checks the query's names (normalized as its executor does) and stores its
+    # canonical text, and DROP of a query or database that does not exist succeeds.
+
+    def _normalized_continuous_query(self, stmt):
+        """InfluxDB's ``NormalizeStatement`` of a CREATE CONTINUOUS QUERY, then its check that
+        every named retention policy exists.
+
+        Each measurement (INTO target, FROM sources, those of subqueries) gets a database
+        (the request's ``db``, else the query's ``ON`` database) and a retention policy (the
+        request's ``rp``, else its database's default); a database that does not exist is
+        ``database not found: <db>``, a retention policy ``retention policy not found: <db>.<rp>``.
+        """
+        default_db = self.database or stmt.database
+        defaults = {}
+
+        def measurement(m):
+            db = m.database or default_db
+            if not db:
+                raise StatementError("database name required")
+            if db not in defaults:
+                policies = self._policies(self._existing_database(db))
+                defaults[db] = next((name for name, rp in policies.items() if rp["default"]), "")
+            rp = m.retention_policy or self.retention_policy or defaults[db]
+            if not rp:
+                raise StatementError(f"default retention policy not set for: {db}")
+            return dataclasses.replace(m, database=db, retention_policy=rp)
+
+        def select(s):
+            target = None
+            if s.target is not None:
+                target = dataclasses.replace(s.target, measurement=measurement(s.target.measurement))
+            sources = tuple(dataclasses.replace(src, statement=select(src.statement))
+                            if isinstance(src, ast.SubQuery) else measurement(src) for src in s.sources)
+            return dataclasses.replace(s, target=target, sources=sources)
+
+        normalized = dataclasses.replace(stmt, source=select(stmt.source))
+        for node in ast.walk(normalized.source):
+            if isinstance(node, ast.Measurement) and node.retention_policy not in self._policies(node.database):
+                raise StatementError(f"retention policy not found: {node.database}.{node.retention_policy}")
+        return normalized
+
+    def create_continuous_query(self, stmt):
+        self.engine.create_continuous_query(stmt.database, stmt.name, str(stmt))
+        return None
+
+    def drop_continuous_query(self, stmt):
+        self.engine.drop_continuous_query(stmt.database, stmt.name)
+        return None
 
     def show_continuous_queries(self, stmt):
-        return [Series(["name", "query"], [], name=db) for db in self.engine.list_databases()]
+        return [Series(["name", "query"], [[cq["name"], cq["query"]] for cq in queries], name=db)
+                for db, queries in self.engine.list_continuous_queries()]
+
+    # -- users, subscriptions, queries -------------------------------------------------------
+    # machstore keeps no users or subscriptions yet: these answer as InfluxDB does when
+    # there are none.
 
     def show_users(self, stmt):
         return [Series(["user", "admin"], [])]
