@@ -17,7 +17,7 @@ import numpy as np
 
 from . import lineproto
 from .errors import DatabaseNotFound, StorageFull
-from .storage import blocks, catalog, ingest, keys, rollups, segments
+from .storage import blocks, catalog, ingest, keys, rollups, segments, users
 from .storage import fieldtypes as ft
 from .storage.results import WriteResult
 from .storage.rows import RowSet, concat, sort_rows
@@ -51,6 +51,9 @@ class Engine(TablesMixin, TagStatsMixin):
         self._next_retention = 0.0  # monotonic time of the next retention sweep
         self._series_cache = {}    # (space_id, series key) -> (series id, measurement id, measurement)
         self._field_cache = {}     # (space_id, measurement, field) -> type
+        #: InfluxDB users and privileges (``storage.users.InfluxUsers``); shared by every process
+        #: through LMDB, with this process's memory of verified passwords.
+        self.influx_users = users.InfluxUsers(self.env, self.dbs)
 
     def close(self):
         self.env.close()
@@ -71,9 +74,10 @@ class Engine(TablesMixin, TagStatsMixin):
             catalog.create_database(txn, self.dbs, name, if_not_exists=if_not_exists)
 
     def drop_database(self, name):
-        """Drop a database and every point in it."""
+        """Drop a database, every point in it and every user's privilege on it."""
         with self._write_txn() as txn:
             space_ids = catalog.drop_database(txn, self.dbs, name)
+            users.forget_database(txn, self.dbs, name)
             for sid in space_ids:
                 self._delete_space_data(txn, sid)
 

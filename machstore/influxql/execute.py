@@ -11,6 +11,13 @@ statements say ``database not found: <db>``.  The first statement that fails sto
 query; the ones after it answer ``not executed``.  A write statement sent with GET runs and
 carries InfluxDB's deprecation warning.
 
+Users and privileges (CREATE/DROP USER, SET PASSWORD, GRANT, REVOKE, SHOW USERS, SHOW GRANTS)
+are the engine's ``influx_users`` with InfluxDB's rules and texts; who may run a statement is
+decided before :func:`execute` (``authorize``), except the one answer that depends on the
+asker: SHOW DATABASES lists only the databases ``may_access`` allows.  A ``builtin_admin``
+(the server's configured credentials) is listed by SHOW USERS and cannot be changed by
+statements.
+
 Where the engine cannot do what InfluxDB does, the answer says so instead of pretending:
 SELECT and the other statements outside this module's scope answer "... is not supported
 yet".  The engine does not store a replication factor (one node), so SHOW RETENTION POLICIES
@@ -26,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 
 from machstore import errors
+from machstore.storage.users import ALL_PRIVILEGES, PRIVILEGE_NAMES, READ, WRITE
 
 from . import ast
 from .select import format_times, run_select
@@ -86,17 +94,20 @@ class Result:
         return out
 
 
-def execute(engine, statements, *, database="", retention_policy="", read_only=False, epoch="", now_ns=None):
+def execute(engine, statements, *, database="", retention_policy="", read_only=False, epoch="", now_ns=None,
+            may_access=None, builtin_admin=""):
     """Run ``statements`` in order and return their :class:`Result` list.
 
     ``database`` and ``retention_policy`` are the request's defaults (``db`` and ``rp``
     parameters); ``read_only`` is True for a GET request, which adds InfluxDB's warning to
     write statements; ``epoch`` is the unit SELECT times are given in (RFC3339 text when
     empty); ``now_ns`` is ``now()`` for every statement of the query (the clock when None).
+    ``may_access(privilege, database)`` says which databases SHOW DATABASES lists (None: all);
+    ``builtin_admin`` names the server's configured admin ("" when there is none).
     Engine failures become statement errors; bugs propagate.
     """
     runner = _Executor(engine, database or "", retention_policy or "", read_only, epoch,
-                       time.time_ns() if now_ns is None else now_ns)
+                       time.time_ns() if now_ns is None else now_ns, may_access, builtin_admin)
     results = []
     for i, stmt in enumerate(statements):
         try:
@@ -185,8 +196,11 @@ def _page(items, offset, limit):
 
 
 class _Executor:
-    def __init__(self, engine, database, retention_policy, read_only, epoch="", now_ns=0):
+    def __init__(self, engine, database, retention_policy, read_only, epoch="", now_ns=0, may_access=None,
+                 builtin_admin=""):
         self.engine = engine
+        self.may_access = may_access
+        self.builtin_admin = builtin_admin
         self.database = database
         self.retention_policy = retention_policy
         self.read_only = read_only
@@ -214,12 +228,20 @@ class _Executor:
             ast.ShowContinuousQueries: self.show_continuous_queries,
             ast.ShowUsers: self.show_users,
             ast.ShowGrantsForUser: self.show_grants_for_user,
+            ast.CreateUser: self.create_user,
+            ast.DropUser: self.drop_user,
+            ast.SetPasswordUser: self.set_password_user,
+            ast.Grant: self.grant,
+            ast.GrantAdmin: self.grant_admin,
+            ast.Revoke: self.revoke,
+            ast.RevokeAdmin: self.revoke_admin,
             ast.ShowSubscriptions: self.show_subscriptions,
             ast.KillQuery: self.kill_query,
         }
 
     _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
-               ast.DropRetentionPolicy)
+               ast.DropRetentionPolicy, ast.CreateUser, ast.DropUser, ast.SetPasswordUser, ast.Grant,
+               ast.GrantAdmin, ast.Revoke, ast.RevokeAdmin)
 
     def run(self, statement_id, stmt):
         if isinstance(stmt, ast.Unsupported):
@@ -273,7 +295,11 @@ class _Executor:
     # -- databases -----------------------------------------------------------------------
 
     def show_databases(self, stmt):
-        return [Series(["name"], [[name] for name in self.engine.list_databases()], name="databases")]
+        names = self.engine.list_databases()
+        may = self.may_access
+        if may is not None:  # InfluxDB lists what the user may read or write
+            names = [n for n in names if may(READ, n) or may(WRITE, n)]
+        return [Series(["name"], [[name] for name in names], name="databases")]
 
     def create_database(self, stmt):
         if not valid_name(stmt.name):
@@ -552,18 +578,61 @@ class _Executor:
                     fields.setdefault(m, set()).update(self.engine.list_fields(db, m, rp))
         return self._counts({m: len(f) for m, f in fields.items()}, stmt)
 
-    # -- continuous queries, users, subscriptions, queries ----------------------------------
-    # machstore keeps no continuous queries, users or subscriptions yet: these answer as
-    # InfluxDB does when there are none.
+    # -- users and privileges ------------------------------------------------------------
+
+    def _changeable(self, name):
+        """Refuse to change the server's configured admin with a statement."""
+        if self.builtin_admin and name == self.builtin_admin:
+            raise StatementError(f"user {name} is the built-in admin of the server settings (auth_user); "
+                                 f"change it there, not with InfluxQL")
+        return name
+
+    def show_users(self, stmt):
+        rows = [[self.builtin_admin, True]] if self.builtin_admin else []
+        rows += [[u.name, u.admin] for u in self.engine.influx_users.list() if u.name != self.builtin_admin]
+        return [Series(["user", "admin"], rows)]
+
+    def show_grants_for_user(self, stmt):
+        if self.builtin_admin and stmt.name == self.builtin_admin:
+            held = {}  # an admin by settings, with no per-database grants
+        else:
+            held = self.engine.influx_users.privileges(stmt.name)
+        # NOTE: InfluxDB lists them in Go map order (random); here by database name.
+        return [Series(["database", "privilege"], [[db, PRIVILEGE_NAMES[p]] for db, p in sorted(held.items())])]
+
+    def create_user(self, stmt):
+        self.engine.influx_users.create(self._changeable(stmt.name), stmt.password, admin=stmt.admin)
+
+    def drop_user(self, stmt):
+        self.engine.influx_users.drop(self._changeable(stmt.name))
+
+    def set_password_user(self, stmt):
+        self.engine.influx_users.set_password(self._changeable(stmt.name), stmt.password)
+
+    def grant(self, stmt):
+        privilege = PRIVILEGE_NAMES.index(stmt.privilege)
+        self.engine.influx_users.set_privilege(self._changeable(stmt.user), stmt.on, privilege)
+
+    def grant_admin(self, stmt):
+        self.engine.influx_users.set_admin(self._changeable(stmt.user), True)
+
+    def revoke(self, stmt):
+        privilege = PRIVILEGE_NAMES.index(stmt.privilege)
+        users = self.engine.influx_users
+        if privilege == ALL_PRIVILEGES:
+            users.set_privilege(self._changeable(stmt.user), stmt.on, 0)
+        else:
+            users.revoke_privilege(self._changeable(stmt.user), stmt.on, privilege)
+
+    def revoke_admin(self, stmt):
+        self.engine.influx_users.set_admin(self._changeable(stmt.user), False)
+
+    # -- continuous queries, subscriptions, queries ------------------------------------------
+    # machstore keeps no continuous queries or subscriptions yet: these answer as InfluxDB
+    # does when there are none.
 
     def show_continuous_queries(self, stmt):
         return [Series(["name", "query"], [], name=db) for db in self.engine.list_databases()]
-
-    def show_users(self, stmt):
-        return [Series(["user", "admin"], [])]
-
-    def show_grants_for_user(self, stmt):
-        raise StatementError("user not found")
 
     def show_subscriptions(self, stmt):
         return None
