@@ -33,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 
 from machstore import errors
-from machstore.storage.users import ALL_PRIVILEGES, PRIVILEGE_NAMES, READ, WRITE
+from machstore.storage.users import ALL_PRIVILEGES, NO_PRIVILEGES, PRIVILEGE_NAMES, READ, WRITE
 
 from . import ast
 from .select import format_times, run_select
@@ -620,7 +620,7 @@ class _Executor:
         privilege = PRIVILEGE_NAMES.index(stmt.privilege)
         users = self.engine.influx_users
         if privilege == ALL_PRIVILEGES:
-            users.set_privilege(self._changeable(stmt.user), stmt.on, 0)
+            users.set_privilege(self._changeable(stmt.user), stmt.on, NO_PRIVILEGES)
         else:
             users.revoke_privilege(self._changeable(stmt.user), stmt.on, privilege)
 
