@@ -6,15 +6,17 @@ these in its own HTTP log (``services/httpd/response_logger.go``); this logger d
 for every atom that carries the query string, and hides the ``Authorization`` header should
 a custom log format ask for it.
 """
+import re
 import urllib.parse
 
 from gunicorn.glogging import Logger
 
 from machstore.influxql.redact import REDACTED, redact_passwords
 
-__all__ = ["RedactingLogger", "redact_query_string", "redact_target"]
+__all__ = ["RedactingLogger", "redact_query_string", "redact_target", "redact_text"]
 
 _SECRET_PARAMS = frozenset(("p", "P", "password"))
+_PARAM_IN_TEXT = re.compile(r"([?&])(p|P|password|q)=([^&\s'\"]*)")
 
 
 def redact_query_string(query):
@@ -40,6 +42,17 @@ def redact_target(target):
     """Return a request target (``/path?query``) with its query string redacted."""
     path, sep, query = (target or "").partition("?")
     return path + sep + redact_query_string(query) if sep else target
+
+
+def redact_text(text):
+    """Hide secrets in free text that may quote a request line (gunicorn's parse errors)."""
+    def hide(m):
+        if m.group(2) != "q":
+            return f"{m.group(1)}{m.group(2)}={REDACTED}"
+        statement = urllib.parse.unquote_plus(m.group(3))
+        hidden = redact_passwords(statement)
+        return m.group(0) if hidden == statement else f"{m.group(1)}q={urllib.parse.quote_plus(hidden)}"
+    return redact_passwords(_PARAM_IN_TEXT.sub(hide, text))
 
 
 class RedactingLogger(Logger):

@@ -13,7 +13,7 @@ from machstore.influxql import parse
 from machstore.influxql.authorize import AuthorizationError, authorize_query, required_privileges
 from machstore.influxql.execute import execute
 from machstore.influxql.redact import redact_passwords
-from machstore.server.access_log import redact_query_string, redact_target
+from machstore.server.access_log import redact_query_string, redact_target, redact_text
 from machstore.storage import passwords
 from machstore.storage.users import ALL_PRIVILEGES, NO_PRIVILEGES, READ, WRITE, InfluxUsers, User
 
@@ -303,3 +303,6 @@ def test_redact_query_strings():
     assert redact_query_string("db=a&q=SHOW+USERS") == "db=a&q=SHOW+USERS"   # untouched when nothing hides
     assert redact_target("/query?p=x") == "/query?p=%5BREDACTED%5D"
     assert redact_target("/ping") == "/ping"
+    line = "Invalid HTTP request line: 'GET /query?u=a&p=hunter2&q=CREATE+USER+x+WITH+PASSWORD+%27hunter2%27 HTTP/1.1 x'"
+    assert "hunter2" not in redact_text(line)
+    assert redact_text("GET /query?q=SHOW+USERS&db=a") == "GET /query?q=SHOW+USERS&db=a"
