@@ -388,9 +388,9 @@ def test_bind_value():
 
 @pytest.mark.parametrize("text, kind", [
     ("EXPLAIN ANALYZE SELECT v FROM cpu", "EXPLAIN ANALYZE"),
-    ("REVOKE ALL FROM bob", "REVOKE"),
+    ("DROP MEASUREMENT cpu", "DROP MEASUREMENT"),
     ("SHOW SHARDS", "SHOW SHARDS"),
-    ("GRANT ALL TO bob", "GRANT"),
+    ("SHOW SHARD GROUPS", "SHOW SHARD GROUPS"),
     ("DROP SERIES FROM cpu", "DROP SERIES"),
     ("CREATE CONTINUOUS QUERY cq ON db BEGIN SELECT v INTO x FROM y END", "CREATE CONTINUOUS QUERY"),
 ])
