@@ -150,6 +150,8 @@ def _server_class():
                 "loglevel": s.log_level,
                 "errorlog": "-",
                 "accesslog": "-" if s.access_log else None,
+                # passwords in p= and in q= statements never reach the access log
+                "logger_class": "machstore.server.access_log.RedactingLogger",
                 "proc_name": "machstore",
                 "preload_app": False,  # NOTE: the app (and its engine) must be built after fork
                 "control_socket_disable": True,  # gunicorn >= 25: no control socket file

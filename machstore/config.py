@@ -60,12 +60,14 @@ SETTINGS = (
             "Answer InfluxDB writes to a missing database with 404 (InfluxDB behaviour) instead "
             "of creating the database on first write (Kapacitor behaviour)."),
     Setting("auth_enabled", False,
-            "Require credentials (u/p query parameters, HTTP Basic, or 'Authorization: Token "
-            "user:pass') on write routes; wrong or missing ones give 401."),
+            "Enforce InfluxDB users and privileges on /query and the write routes: credentials "
+            "(u/p query parameters, HTTP Basic, or 'Authorization: Token user:pass') are checked "
+            "(401) and each statement and write needs its privilege (403)."),
     Setting("auth_user", "",
-            "User name accepted when auth_enabled is on."),
+            "Name of a built-in admin user (with auth_password) that always exists when auth_enabled "
+            "is on; empty: only the users created with CREATE USER."),
     Setting("auth_password", "",
-            "Password accepted when auth_enabled is on."),
+            "Password of the built-in admin user auth_user."),
     Setting("query_timeout", 0.0,
             "Seconds an InfluxQL query may run before it stops with InfluxDB's query timeout "
             "error (checked between reads). 0 = no limit."),
@@ -375,8 +377,8 @@ def _validate(values):
     if values["log_level"].lower() not in _LOG_LEVELS:
         raise ConfigError(f"setting 'log_level' must be one of {', '.join(_LOG_LEVELS)}")
     values["log_level"] = values["log_level"].lower()
-    if values["auth_enabled"] and not (values["auth_user"] and values["auth_password"]):
-        raise ConfigError("auth_enabled needs both auth_user and auth_password")
+    if values["auth_enabled"] and bool(values["auth_user"]) != bool(values["auth_password"]):
+        raise ConfigError("auth_user and auth_password go together: set both (a built-in admin) or neither")
 
 
 def _normalize_name(name):

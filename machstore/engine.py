@@ -17,7 +17,7 @@ import numpy as np
 
 from . import lineproto
 from .errors import DatabaseNotFound, StorageFull
-from .storage import blocks, catalog, continuous, ingest, keys, rollups, segments
+from .storage import blocks, catalog, continuous, ingest, keys, rollups, segments, users
 from .storage import fieldtypes as ft
 from .storage.blocks import MAX_BLOCK_ROWS
 from .storage.deletes import DeletesMixin
@@ -53,6 +53,9 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
         self._series_cache = {}    # (space_id, series key) -> (series id, measurement id, measurement)
         self._field_cache = {}     # (space_id, measurement, field) -> type
         self._schema_seen = 0      # the catalog's ``schema`` counter those caches were filled under
+        #: InfluxDB users and privileges (``storage.users.InfluxUsers``); shared by every process
+        #: through LMDB, with this process's memory of verified passwords.
+        self.influx_users = users.InfluxUsers(self.env, self.dbs)
 
     def close(self):
         self.env.close()
@@ -73,10 +76,11 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
             catalog.create_database(txn, self.dbs, name, if_not_exists=if_not_exists)
 
     def drop_database(self, name):
-        """Drop a database, its continuous queries and every point in it."""
+        """Drop a database, its continuous queries, every point in it and every user's privilege on it."""
         with self._write_txn() as txn:
             space_ids = catalog.drop_database(txn, self.dbs, name)
             continuous.drop_all(txn, self.dbs, name)
+            users.forget_database(txn, self.dbs, name)
             for sid in space_ids:
                 self._delete_space_data(txn, sid)
 

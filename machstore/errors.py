@@ -82,3 +82,21 @@ class StorageFull(MachstoreError):
     """The LMDB map is full; raise ``map_size`` (``--map-size``) and restart."""
 
     code = "storage_full"
+
+
+class UserNotFound(NotFound):
+    """An InfluxDB user named by a statement or a login does not exist."""
+
+    code = "user_not_found"
+
+
+class UserExists(AlreadyExists):
+    """CREATE USER of a name that is taken (with another password or admin flag)."""
+
+    code = "user_exists"
+
+
+class AuthenticationFailed(MachstoreError):
+    """A password did not match the stored one."""
+
+    code = "authentication_failed"

@@ -9,17 +9,16 @@ Status semantics follow InfluxDB 1.x ``services/httpd/handler.go`` (reference
   point parsed; 400 ``partial write: <parse errors> dropped=0`` when some did (the good
   points are stored); 400 ``partial write: field type conflict: ... dropped=N`` (the other
   points are stored); 400 for a bad precision or a broken gzip stream;
-* 401 ``authorization failed`` when auth is on; 404 ``database not found: "x"`` only with
-  ``strict_databases``; 413 when the body (raw or decompressed) exceeds ``max_body_size``;
+* with ``auth_enabled``: 401 for missing or wrong credentials, 403 ``"bob" user is not
+  authorized to write to database "x"`` without WRITE on it (``influx_auth``); 404
+  ``database not found: "x"`` only with ``strict_databases``; 413 when the body (raw or
+  decompressed) exceeds ``max_body_size``;
 * every error is ``{"error": "..."}`` with an ``X-Influxdb-Error`` header.  Kapacitor's write
   route answers its errors in plain text (``msg\\n``), as Kapacitor does.
 
 Resources stay thin: they check the request, read the body, call ``Engine.write_lines``
 and let exceptions through; :meth:`Family.render_error` turns them into responses.
 """
-import base64
-import binascii
-import hmac
 import logging
 import zlib
 
@@ -31,6 +30,8 @@ import orjson
 from isal import isal_zlib
 
 from machstore import errors
+from machstore.server.influx_auth import Gate
+from machstore.server.influx_errors import InfluxError, go_quote
 
 log = logging.getLogger("machstore.server.influx")
 
@@ -45,16 +46,6 @@ _READ_CHUNK = 1 << 16
 _DRAIN_LIMIT = 8 << 20
 _HEADER_MAX = 1024
 _HEADER_SAFE = bytes(b if 0x20 <= b != 0x7F or b == 0x09 else 0x20 for b in range(256))
-
-
-class InfluxError(Exception):
-    """An HTTP-level failure of this family (bad parameters, body limits, auth)."""
-
-    def __init__(self, status, message, headers=None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
 
 
 class Family:
@@ -79,12 +70,12 @@ class Family:
         plain = self.text_errors  # Kapacitor: the write handler's own errors are plain text
         if isinstance(ex, InfluxError):
             status, message, headers = ex.status, ex.message, ex.headers
-            if status == 401:
+            if status in (401, 403):
                 plain = False  # Kapacitor's auth wrapper answers JSON
         elif isinstance(ex, errors.DatabaseNotFound):
             db = getattr(req.context, "db", None)
             status = 404
-            message = f"database not found: {_quote(db)}" if db is not None else str(ex)
+            message = f"database not found: {go_quote(db)}" if db is not None else str(ex)
         elif isinstance(ex, errors.RetentionPolicyNotFound):
             # DEVIATION: InfluxDB 1.x answers 500 here, and Telegraf and other agents retry a 500
             # forever; the client's input is what is wrong, so this is a 400 with 1.x's message.
@@ -153,21 +144,23 @@ class Write:
         self._engine = engine
         self._settings = settings
         self._default_precision = default_precision
+        self._gate = Gate(engine, settings)
 
     def on_options(self, req, resp):
         resp.status = 204
 
     def on_post(self, req, resp):
         settings = self._settings
-        authenticate(req, settings)
+        user = self._gate.authenticate(req)
         precision = req.get_param("precision") or self._default_precision
         if precision not in self.precisions:
-            raise InfluxError(400, f"invalid precision {_quote(precision)} ({self.precision_hint})")
+            raise InfluxError(400, f"invalid precision {go_quote(precision)} ({self.precision_hint})")
         db, rp = self.target(req)
         req.context.db = db
         strict = settings.strict_databases and not self.creates_any_target
         if strict and not (self._engine.get().database_exists(db) or self._engine.get().is_tag_table(db)):
-            raise errors.DatabaseNotFound(f"database not found: {_quote(db)}")
+            raise errors.DatabaseNotFound(f"database not found: {go_quote(db)}")
+        self._gate.authorize_write(user, db)
 
         body = read_body(req, settings.max_body_size)
         if not body.strip():
@@ -214,10 +207,10 @@ class WriteV2(Write):
         bucket = req.get_param("bucket") or ""
         db, slash, rp = bucket.partition("/")
         if not slash and not db:
-            raise InfluxError(404, f"bucket name {_quote(bucket)} is missing a slash; "
+            raise InfluxError(404, f"bucket name {go_quote(bucket)} is missing a slash; "
                                    f'not in "database/retention-policy" format')
         if not db:
-            raise InfluxError(404, f"bucket name {_quote(bucket)} is in db/rp form "
+            raise InfluxError(404, f"bucket name {go_quote(bucket)} is in db/rp form "
                                    f"but has an empty database")
         return db, rp
 
@@ -337,56 +330,7 @@ def _discard(stream, budget):
         budget -= len(chunk)
 
 
-# -- auth ---------------------------------------------------------------------------------
-
-def authenticate(req, settings):
-    """Raise 401 unless auth is off or the request carries the configured credentials.
-
-    NOTE: for now auth is one user/password pair from the settings; user management (and
-    per-database privileges) lands with the Machbase issue, and this check will ask the
-    engine's catalog instead.
-    """
-    if not settings.auth_enabled:
-        return
-    creds = _credentials(req)
-    if creds is not None:
-        user, password = creds
-        user_ok = hmac.compare_digest(user.encode("utf-8"), settings.auth_user.encode("utf-8"))
-        pass_ok = hmac.compare_digest(password.encode("utf-8"), settings.auth_password.encode("utf-8"))
-        if user_ok and pass_ok:
-            return
-    raise InfluxError(401, "authorization failed",
-                      headers={"WWW-Authenticate": 'Basic realm="InfluxDB"'})
-
-
-def _credentials(req):
-    """Return ``(user, password)`` from u/p params, ``Token user:pass`` or Basic auth, or None."""
-    user, password = req.get_param("u"), req.get_param("p")
-    if user and password:
-        return user, password
-    header = req.get_header("Authorization") or ""
-    scheme, _, value = header.strip().partition(" ")
-    value = value.strip()
-    if scheme == "Token" and ":" in value:
-        user, _, password = value.partition(":")
-        return user, password
-    if scheme.lower() == "basic" and value:
-        try:
-            decoded = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        user, sep, password = decoded.partition(":")
-        if sep:
-            return user, password
-    return None
-
-
 # -- helpers ------------------------------------------------------------------------------
-
-def _quote(text):
-    """Quote like Go's ``%q`` does for ordinary names."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
 
 def _header_value(message):
     """Return the first 1024 bytes of ``message`` as a header-safe value (controls -> spaces)."""

@@ -14,7 +14,9 @@
   ``deprecated use of '...' in a read only context`` warning in ``"messages"``.
 * 400 ``missing required parameter "q"`` for a blank ``q``; 400 ``error parsing query:
   found X, expected Y at line 1, char N`` when the text does not parse (nothing runs);
-  401 ``authorization failed`` (the ``/write`` check).
+  with ``auth_enabled``, 401 for missing or wrong credentials and 403 ``error authorizing
+  query: ...`` when the user may not run one of the statements (nothing runs), see
+  ``influx_auth``.
 
 The body is JSON as Go's encoder writes it (``influx_formats``).
 """
@@ -28,6 +30,7 @@ from machstore.influxql.execute import execute
 from machstore.influxql.tasks import QueryLimits
 from machstore.server import influx
 from machstore.server import influx_formats as formats
+from machstore.server.influx_auth import Gate
 
 _FORM = "application/x-www-form-urlencoded"
 
@@ -40,6 +43,7 @@ class Query:
         self._engine = engine
         self._settings = settings
         self._limits = QueryLimits.from_settings(settings)
+        self._gate = Gate(engine, settings)
 
     def on_options(self, req, resp):
         resp.status = 204
@@ -51,7 +55,7 @@ class Query:
         self._serve(req, resp, read_only=False)
 
     def _serve(self, req, resp, *, read_only):
-        influx.authenticate(req, self._settings)
+        user = self._gate.authenticate(req)
         form = self._form(req)
 
         def param(name):
@@ -66,10 +70,12 @@ class Query:
             statements = parse(text, params)
         except InfluxQLParseError as ex:
             raise influx.InfluxError(400, f"error parsing query: {ex}") from None
+        may_access = self._gate.authorize_query(user, statements, param("db"))
         as_csv = formats.wants_csv(req.get_header("Accept"))
         epoch = param("epoch").strip()
         results = execute(self._engine.get(), statements, database=param("db"), retention_policy=param("rp"),
-                          read_only=read_only, epoch=epoch or ("ns" if as_csv else ""), limits=self._limits)
+                          read_only=read_only, epoch=epoch or ("ns" if as_csv else ""), limits=self._limits,
+                          may_access=may_access, builtin_admin=self._gate.builtin_admin)
         resp.status = 200
         if as_csv:
             resp.content_type = "text/csv"

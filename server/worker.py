@@ -28,6 +28,8 @@ from gunicorn.workers.ggevent import GeventWorker as _GunicornGevent
 from gunicorn.workers.gthread import ThreadWorker as _GunicornThread
 from gunicorn.workers.sync import SyncWorker as _GunicornSync
 
+from machstore.server.access_log import redact_text
+
 __all__ = ["GeventWorker", "ThreadWorker", "SyncWorker", "CLASS_PATHS", "request_line_cap"]
 
 # what gunicorn answers for each parse failure (everything else it refuses is a 400)
@@ -67,7 +69,7 @@ class _EdgeMixin:
         if not isinstance(exc, http_errors.ParseException) or isinstance(exc, _APP_FAULTS):
             return super().handle_error(req, client, addr, exc)
         status, reason = next((v for cls, v in _STATUS.items() if isinstance(exc, cls)), (400, "Bad Request"))
-        text = str(exc)
+        text = redact_text(str(exc))  # a malformed request line may carry p= or a password in q=
         if len(text) > 300:
             text = text[:300] + "..."
         self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], text)

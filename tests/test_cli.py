@@ -68,9 +68,9 @@ def test_bad_settings_exit_2_with_a_message(tmp_path):
     out = run(tmp_path, "serve", "--workers", "0")
     assert out.returncode == 2
     assert "workers" in out.stderr
-    out = run(tmp_path, "serve", "--auth-enabled")
+    out = run(tmp_path, "serve", "--auth-enabled", "--auth-user", "admin")
     assert out.returncode == 2
-    assert "auth_user" in out.stderr
+    assert "auth_user and auth_password go together" in out.stderr
 
 
 def test_unusable_data_dir_fails_fast(tmp_path):

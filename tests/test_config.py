@@ -83,7 +83,8 @@ def test_influxdbs_continuous_queries_section(tmp_path):
     ("workers = 0\n", "'workers' must be at least 1"),
     ("bind = localhost\n", "is not HOST:PORT"),
     ("log_level = loud\n", "'log_level' must be one of"),
-    ("auth_enabled = true\nauth_user = u\n", "auth_enabled needs both"),
+    ("auth_enabled = true\nauth_user = u\n", "auth_user and auth_password go together"),
+    ("auth_enabled = true\nauth_password = p\n", "auth_user and auth_password go together"),
 ])
 def test_bad_config_files(tmp_path, text, message):
     path = tmp_path / "bad.conf"

@@ -469,9 +469,11 @@ def test_influxdb_client_measurement_and_series_methods(server, db):
 
 def test_auth(make_server):
     srv = make_server("--auth-enabled", "--auth-user", "admin", "--auth-password", "s3cret")
-    for resp in (q(srv, "SHOW DATABASES"), q(srv, "SHOW DATABASES", "POST", u="admin", p="wrong"),
-                 q(srv, "not even parsed"), requests.get(srv.url + "/query", timeout=30)):
-        assert_error(resp, 401, "authorization failed")
+    for resp, message in ((q(srv, "SHOW DATABASES"), "unable to parse authentication credentials"),
+                          (q(srv, "SHOW DATABASES", "POST", u="admin", p="wrong"), "authorization failed"),
+                          (q(srv, "not even parsed"), "unable to parse authentication credentials"),
+                          (requests.get(srv.url + "/query", timeout=30), "unable to parse authentication credentials")):
+        assert_error(resp, 401, message)
         assert resp.headers["WWW-Authenticate"] == 'Basic realm="InfluxDB"'
     assert ok(q(srv, "CREATE DATABASE a", "POST", u="admin", p="s3cret")) == [{"statement_id": 0}]
     basic = "Basic " + base64.b64encode(b"admin:s3cret").decode()

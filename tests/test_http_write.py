@@ -490,13 +490,15 @@ def test_auth_required_when_enabled(strict_auth_server, db):
     srv = strict_auth_server
     with open_engine(srv.data_dir) as eng:
         eng.create_database(db)
-    for creds in ({}, {"u": "admin", "p": "wrong"}, {"u": "eve", "p": "s3cret"}, {"u": "admin"}):
+    no_creds = "unable to parse authentication credentials"
+    for creds, message in (({}, no_creds), ({"u": "admin", "p": "wrong"}, "authorization failed"),
+                           ({"u": "eve", "p": "s3cret"}, "authorization failed"), ({"u": "admin"}, no_creds)):
         resp = write(srv, "m v=1 1", db=db, **creds)
-        assert_error(resp, 401, "authorization failed")
+        assert_error(resp, 401, message)
         assert resp.headers["WWW-Authenticate"] == 'Basic realm="InfluxDB"'
     assert_error(write(srv, "m v=1 1", db=db, headers={"Authorization": "Token admin:nope"}), 401,
                  "authorization failed")
-    assert_error(write(srv, "m v=1 1", path="/kapacitor/v1/write", db=db), 401, "authorization failed")
+    assert_error(write(srv, "m v=1 1", path="/kapacitor/v1/write", db=db), 401, no_creds)
     assert times(srv, db, "m") == []
 
 

@@ -77,7 +77,8 @@ def _graph():
 
 def test_the_storage_layer_exists():
     for name in ("catalog", "segments", "blocks", "blocks_ref", "rollups", "rollup", "rollup_ref", "rows",
-                 "keys", "codec", "tables", "tagstats", "ingest", "tagingest", "fieldtypes", "results"):
+                 "keys", "codec", "tables", "tagstats", "ingest", "tagingest", "fieldtypes", "results", "users",
+                 "passwords"):
         assert f"machstore.storage.{name}" in MODULES, name
         assert f"machstore.{name}" not in MODULES, f"{name} is still beside the engine"
 

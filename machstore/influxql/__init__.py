@@ -6,8 +6,9 @@
 
 The stages live in their own modules: ``lexer`` (text -> tokens with positions), ``parser``
 (tokens -> ``ast`` nodes, recursive descent over ``grammar.md``), ``ast`` (the nodes; their
-``str()`` is the formatter) and ``execute`` (statements -> engine calls -> InfluxDB-shaped
-results, no HTTP; SELECT is run by ``select``).  Parse errors carry InfluxDB 1.8's exact
+``str()`` is the formatter), ``authorize`` (which privileges each statement needs, and who
+may run a query), ``execute`` (statements -> engine calls -> InfluxDB-shaped results, no
+HTTP; SELECT is run by ``select``) and ``redact`` (passwords out of raw query text).  Parse errors carry InfluxDB 1.8's exact
 wording.  ``parse(text, params)`` binds ``$name`` parameters as ``/query``'s ``params`` does.
 """
 from .ast import *  # noqa: F401,F403 - the node classes are this package's vocabulary

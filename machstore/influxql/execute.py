@@ -11,6 +11,13 @@ statements say ``database not found: <db>``.  The first statement that fails sto
 query; the ones after it answer ``not executed``.  A write statement sent with GET runs and
 carries InfluxDB's deprecation warning.
 
+Users and privileges (CREATE/DROP USER, SET PASSWORD, GRANT, REVOKE, SHOW USERS, SHOW GRANTS)
+are the engine's ``influx_users`` with InfluxDB's rules and texts; who may run a statement is
+decided before :func:`execute` (``authorize``), except the one answer that depends on the
+asker: SHOW DATABASES lists only the databases ``may_access`` allows.  A ``builtin_admin``
+(the server's configured credentials) is listed by SHOW USERS and cannot be changed by
+statements.
+
 Where the engine cannot do what InfluxDB does, the answer says so instead of pretending:
 SELECT and the other statements outside this module's scope answer "... is not supported
 yet".  The engine does not store a replication factor (one node), so SHOW RETENTION POLICIES
@@ -27,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 
 from machstore import errors
+from machstore.storage.users import ALL_PRIVILEGES, NO_PRIVILEGES, PRIVILEGE_NAMES, READ, WRITE
 
 from . import ast
 from .ast import DAY, HOUR, go_duration
@@ -91,7 +99,7 @@ class Result:
 
 
 def execute(engine, statements, *, database="", retention_policy="", read_only=False, epoch="", now_ns=None,
-            limits=QueryLimits()):
+            limits=QueryLimits(), may_access=None, builtin_admin=""):
     """Run ``statements`` in order and return their :class:`Result` list.
 
     ``database`` and ``retention_policy`` are the request's defaults (``db`` and ``rp``
@@ -99,7 +107,10 @@ def execute(engine, statements, *, database="", retention_policy="", read_only=F
     write statements; ``epoch`` is the unit SELECT times are given in (RFC3339 text when
     empty); ``now_ns`` is ``now()`` for every statement of the query (the clock when None);
     ``limits`` are InfluxDB's coordinator limits (``tasks.QueryLimits``).  The query is listed
-    in SHOW QUERIES while it runs.  Engine failures become statement errors; bugs propagate.
+    in SHOW QUERIES while it runs (passwords redacted).
+    ``may_access(privilege, database)`` says which databases SHOW DATABASES lists (None: all);
+    ``builtin_admin`` names the server's configured admin ("" when there is none).
+    Engine failures become statement errors; bugs propagate.
     """
     tasks = TaskManager.of(engine.path)
     try:
@@ -108,7 +119,7 @@ def execute(engine, statements, *, database="", retention_policy="", read_only=F
         return [Result(0, error=str(ex))]
     with task:
         runner = _Executor(engine, database or "", retention_policy or "", read_only, epoch,
-                           time.time_ns() if now_ns is None else now_ns, task, limits)
+                           time.time_ns() if now_ns is None else now_ns, task, limits, may_access, builtin_admin)
         results = []
         for i, stmt in enumerate(statements):
             try:
@@ -197,10 +208,13 @@ def _page(items, offset, limit):
 
 
 class _Executor:
-    def __init__(self, engine, database, retention_policy, read_only, epoch, now_ns, task, limits):
+    def __init__(self, engine, database, retention_policy, read_only, epoch, now_ns, task, limits, may_access=None,
+                 builtin_admin=""):
         self.engine = engine
         self.task = task
         self.limits = limits
+        self.may_access = may_access
+        self.builtin_admin = builtin_admin
         self.database = database
         self.retention_policy = retention_policy
         self.read_only = read_only
@@ -230,6 +244,13 @@ class _Executor:
             ast.DropContinuousQuery: self.drop_continuous_query,
             ast.ShowUsers: self.show_users,
             ast.ShowGrantsForUser: self.show_grants_for_user,
+            ast.CreateUser: self.create_user,
+            ast.DropUser: self.drop_user,
+            ast.SetPasswordUser: self.set_password_user,
+            ast.Grant: self.grant,
+            ast.GrantAdmin: self.grant_admin,
+            ast.Revoke: self.revoke,
+            ast.RevokeAdmin: self.revoke_admin,
             ast.ShowSubscriptions: self.show_subscriptions,
             ast.ShowQueries: self.show_queries,
             ast.Explain: self.explain,
@@ -241,7 +262,8 @@ class _Executor:
 
     _WRITES = (ast.CreateDatabase, ast.DropDatabase, ast.CreateRetentionPolicy, ast.AlterRetentionPolicy,
                ast.DropRetentionPolicy, ast.DeleteSeries, ast.DropSeries, ast.DropMeasurement, ast.KillQuery,
-               ast.CreateContinuousQuery, ast.DropContinuousQuery)
+               ast.CreateContinuousQuery, ast.DropContinuousQuery, ast.CreateUser, ast.DropUser,
+               ast.SetPasswordUser, ast.Grant, ast.GrantAdmin, ast.Revoke, ast.RevokeAdmin)
 
     def run(self, statement_id, stmt):
         if isinstance(stmt, ast.Unsupported):
@@ -313,7 +335,11 @@ class _Executor:
     # -- databases -----------------------------------------------------------------------
 
     def show_databases(self, stmt):
-        return [Series(["name"], [[name] for name in self.engine.list_databases()], name="databases")]
+        names = self.engine.list_databases()
+        may = self.may_access
+        if may is not None:  # InfluxDB lists what the user may read or write
+            names = [n for n in names if may(READ, n) or may(WRITE, n)]
+        return [Series(["name"], [[name] for name in names], name="databases")]
 
     def create_database(self, stmt):
         if not valid_name(stmt.name):
@@ -691,19 +717,62 @@ class _Executor:
         self.engine.drop_continuous_query(stmt.database, stmt.name)
         return None
 
+    # -- users and privileges ------------------------------------------------------------
+
+    def _changeable(self, name):
+        """Refuse to change the server's configured admin with a statement."""
+        if self.builtin_admin and name == self.builtin_admin:
+            raise StatementError(f"user {name} is the built-in admin of the server settings (auth_user); "
+                                 f"change it there, not with InfluxQL")
+        return name
+
+    def show_users(self, stmt):
+        rows = [[self.builtin_admin, True]] if self.builtin_admin else []
+        rows += [[u.name, u.admin] for u in self.engine.influx_users.list() if u.name != self.builtin_admin]
+        return [Series(["user", "admin"], rows)]
+
+    def show_grants_for_user(self, stmt):
+        if self.builtin_admin and stmt.name == self.builtin_admin:
+            held = {}  # an admin by settings, with no per-database grants
+        else:
+            held = self.engine.influx_users.privileges(stmt.name)
+        # NOTE: InfluxDB lists them in Go map order (random); here by database name.
+        return [Series(["database", "privilege"], [[db, PRIVILEGE_NAMES[p]] for db, p in sorted(held.items())])]
+
+    def create_user(self, stmt):
+        self.engine.influx_users.create(self._changeable(stmt.name), stmt.password, admin=stmt.admin)
+
+    def drop_user(self, stmt):
+        self.engine.influx_users.drop(self._changeable(stmt.name))
+
+    def set_password_user(self, stmt):
+        self.engine.influx_users.set_password(self._changeable(stmt.name), stmt.password)
+
+    def grant(self, stmt):
+        privilege = PRIVILEGE_NAMES.index(stmt.privilege)
+        self.engine.influx_users.set_privilege(self._changeable(stmt.user), stmt.on, privilege)
+
+    def grant_admin(self, stmt):
+        self.engine.influx_users.set_admin(self._changeable(stmt.user), True)
+
+    def revoke(self, stmt):
+        privilege = PRIVILEGE_NAMES.index(stmt.privilege)
+        users = self.engine.influx_users
+        if privilege == ALL_PRIVILEGES:
+            users.set_privilege(self._changeable(stmt.user), stmt.on, NO_PRIVILEGES)
+        else:
+            users.revoke_privilege(self._changeable(stmt.user), stmt.on, privilege)
+
+    def revoke_admin(self, stmt):
+        self.engine.influx_users.set_admin(self._changeable(stmt.user), False)
+
     def show_continuous_queries(self, stmt):
         return [Series(["name", "query"], [[cq["name"], cq["query"]] for cq in queries], name=db)
                 for db, queries in self.engine.list_continuous_queries()]
 
-    # -- users, subscriptions, queries -------------------------------------------------------
-    # machstore keeps no users or subscriptions yet: these answer as InfluxDB does when
-    # there are none.
-
-    def show_users(self, stmt):
-        return [Series(["user", "admin"], [])]
-
-    def show_grants_for_user(self, stmt):
-        raise StatementError("user not found")
+    # -- subscriptions, running queries ------------------------------------------------------
+    # machstore keeps no subscriptions: SHOW SUBSCRIPTIONS answers as InfluxDB does with none.
+    # Running queries are in the table tasks.py keeps for every worker.
 
     def show_subscriptions(self, stmt):
         return None

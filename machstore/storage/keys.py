@@ -9,7 +9,7 @@ import struct
 
 # sub-database name -> purpose
 DATABASES = {
-    b"catalog": "spaces (db/rp, tag tables), measurements, field types, counters",
+    b"catalog": "spaces (db/rp, tag tables), measurements, field types, counters, users (users.py)",
     b"series": "space id + digest(series key) -> series id, measurement id, series key",
     b"series_id": "series id -> space id, measurement id, series key",
     b"meas_series": "space id + measurement id + series id -> empty (series of a measurement)",
