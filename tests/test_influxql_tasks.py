@@ -162,3 +162,12 @@ def test_explain_errors(server, db):
     assert results(server, "EXPLAIN SELECT v FROM cpu", "nosuchdb")[0]["error"] == "database not found: nosuchdb"
     assert results(server, "EXPLAIN SELECT v FROM nosuch", db) == [
         {"statement_id": 0, "series": [{"columns": ["QUERY PLAN"], "values": [[""]]}]}]
+
+
+def test_show_queries_never_shows_a_password(server):
+    (created, shown) = results(server, "CREATE USER tasks_pw_user WITH PASSWORD 'sekrit-1'; SHOW QUERIES")
+    assert created == {"statement_id": 0}
+    texts = [row[1] for row in shown["series"][0]["values"]]
+    assert "CREATE USER tasks_pw_user WITH PASSWORD [REDACTED];\nSHOW QUERIES" in texts
+    assert not any("sekrit" in t for t in texts)
+    assert results(server, "DROP USER tasks_pw_user") == [{"statement_id": 0}]
