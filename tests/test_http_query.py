@@ -206,21 +206,24 @@ def test_executor_show_series(loaded):
     assert results_of(loaded, "SHOW SERIES ON db FROM cpu") == [
         {"statement_id": 0, "series": [{"columns": ["key"], "values": [["cpu,host=a,region=us-west"],
                                                                        ["cpu,host=b,region=eu"]]}]}]
-    assert keys("SHOW SERIES", database="db") == ["cpu,host=a,region=us-west", "cpu,host=b,region=eu",
-                                                  "disk,path=/x\\ y", "events", "mem,host=a"]
+    # one series index per database (InfluxDB 1.x): every retention policy's series, and a
+    # source's retention policy is no filter
+    everything = ["cpu,host=a,region=us-west", "cpu,host=b,region=eu", "disk,path=/x\\ y", "events", "mem,host=a",
+                  "net,host=c,if=eth0"]
+    assert keys("SHOW SERIES", database="db") == everything
     assert keys("SHOW SERIES ON db FROM long.net, cpu WHERE host = 'a' OR host = 'c'") == [
         "cpu,host=a,region=us-west", "net,host=c,if=eth0"]
     assert keys("SHOW SERIES FROM /^(cpu|mem)$/ WHERE host='a' and region='us-west'", database="db") == [
         "cpu,host=a,region=us-west"]
     assert keys("SHOW SERIES ON db WHERE region != 'eu' LIMIT 2 OFFSET 1") == ["disk,path=/x\\ y", "events"]
-    assert keys("SHOW SERIES ON db", retention_policy="long") == ["net,host=c,if=eth0"]
-    assert keys("SHOW SERIES FROM db.long./n/") == ["net,host=c,if=eth0"]  # no default database needed
+    assert keys("SHOW SERIES ON db", retention_policy="long") == everything
+    assert keys("SHOW SERIES FROM db.long./n/") == ["events", "net,host=c,if=eth0"]  # no default database needed
     assert keys("SHOW SERIES ON nope FROM db.long.net") == ["net,host=c,if=eth0"]
     assert keys("SHOW FIELD KEYS FROM db.long.net") == ["rx"]
     assert keys("SHOW SERIES ON db FROM nope") == []
     assert keys("SHOW SERIES ON nope") == "database not found: nope"
     assert keys("SHOW SERIES ON db FROM nope.rp.cpu") == "database not found: nope"
-    assert keys("SHOW SERIES ON db FROM short.cpu") == "retention policy not found: short"
+    assert keys("SHOW SERIES ON db FROM short.cpu") == ["cpu,host=a,region=us-west", "cpu,host=b,region=eu"]
     assert keys("SHOW SERIES") == "database name required"
     assert keys("SHOW SERIES ON db WHERE time > 0") == "time conditions in SHOW SERIES are not supported yet"
     assert keys("SHOW SERIES ON db WHERE v > 1") == (
@@ -236,8 +239,9 @@ def test_executor_show_tag_keys_values_and_field_keys(loaded):
         {"name": "net", "columns": ["tagKey"], "values": [["host"], ["if"]]}]}]
     assert results_of(loaded, "SHOW TAG KEYS ON db FROM cpu, mem LIMIT 1 OFFSET 1") == [{"statement_id": 0, "series": [
         {"name": "cpu", "columns": ["tagKey"], "values": [["region"]]}]}]
+    # InfluxDB 1.8 ignores SLIMIT/SOFFSET on SHOW TAG KEYS (coordinator executeShowTagKeys)
     assert [s["name"] for s in results_of(loaded, "SHOW TAG KEYS ON db SLIMIT 2 SOFFSET 1")[0]["series"]] == [
-        "disk", "mem"]
+        "cpu", "disk", "mem", "net"]
     assert [s["name"] for s in results_of(loaded, "SHOW TAG KEYS ON db WHERE host = 'a'")[0]["series"]] == [
         "cpu", "mem"]
     assert results_of(loaded, 'SHOW TAG VALUES ON db WITH KEY = "host"') == [{"statement_id": 0, "series": [

@@ -491,24 +491,18 @@ class _Executor:
     def show_series(self, stmt):
         predicate = self._condition(stmt, "SHOW SERIES")
         keys = set()
+        # InfluxDB 1.x keeps one series index per database: every retention policy's series
+        # are listed, and a source's retention policy is not a filter
         for source in stmt.sources or (ast.Measurement(),):
             db = self._existing_database(source.database or self._database(stmt))
-            rp = source.retention_policy or self.retention_policy or None
-            one = source.name if source.regex is None and source.name else None
             wanted = _name_filter((source,))
-            for s in self._series_of(db, one, rp):
-                if wanted(s["measurement"]) and (predicate is None or predicate(s["measurement"], s["tags"])):
-                    keys.add(s["key"])
+            for m, tags, key in self._all_series(db):
+                if wanted(m) and (predicate is None or predicate(m, tags)):
+                    keys.add(key)
         keys = _page(sorted(keys), stmt.offset, stmt.limit)
         if not keys:
             return None
         return [Series(["key"], [[k] for k in keys])]
-
-    def _series_of(self, db, measurement, rp):
-        try:
-            return self.engine.list_series(db, measurement, rp)
-        except errors.RetentionPolicyNotFound as ex:
-            raise StatementError(_influx_text(ex)) from None
 
     def show_tag_keys(self, stmt):
         db = self._existing_database(self._database(stmt))
@@ -519,7 +513,8 @@ class _Executor:
             if wanted(m) and (predicate is None or predicate(m, tags)):
                 keys.setdefault(m, set()).update(tags)
         out = []
-        for m in _page(sorted(m for m in keys if keys[m]), stmt.soffset, stmt.slimit):
+        # NOTE: InfluxDB 1.8 applies LIMIT/OFFSET per measurement and ignores SLIMIT/SOFFSET here
+        for m in sorted(m for m in keys if keys[m]):
             page = _page(sorted(keys[m]), stmt.offset, stmt.limit)
             if page:
                 out.append(Series(["tagKey"], [[k] for k in page], name=m))
