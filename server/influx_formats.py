@@ -47,10 +47,10 @@ def json_chunks(results, chunk_size, *, pretty=False):
     """Yield the lines of a chunked response, one encoded result per emitted series chunk."""
     for result in results:
         body = result.to_dict()
-        series = body.pop("series", [])
-        if not series:
-            yield encode_json({"results": [body]}, pretty=pretty)
+        if not result.chunkable or not body.get("series"):
+            yield encode_json({"results": [body]}, pretty=pretty)   # InfluxDB chunks SELECT rows only
             continue
+        series = body.pop("series")
         pieces = []
         for s in series:
             values = s.get("values", [])

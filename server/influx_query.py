@@ -88,7 +88,9 @@ class Query:
             size = int(size) if size.isdigit() and int(size) > 0 else formats.DEFAULT_CHUNK_SIZE
             resp.stream = formats.json_chunks(results, size, pretty=pretty)
             return
-        resp.data = formats.encode_json({"results": [r.to_dict() for r in results]}, pretty=pretty)
+        # Go's encoder omits an empty "results" (a query of only ";" answers {})
+        body = {"results": [r.to_dict() for r in results]} if results else {}
+        resp.data = formats.encode_json(body, pretty=pretty)
 
     def _form(self, req):
         """Return the parameters of a form-encoded POST body ({} for anything else)."""

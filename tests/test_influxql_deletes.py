@@ -184,7 +184,7 @@ def test_deletion_errors_in_influxdbs_words_and_nothing_is_lost(server, client, 
         "fields not supported in WHERE clause during deletion"
     assert error_of(server, "DROP SERIES FROM cpu WHERE time > 0", db) == \
         "DROP SERIES doesn't support time in WHERE clause"
-    assert error_of(server, "DELETE FROM cpu", "") == "database name required"
+    assert error_of(server, "DELETE FROM cpu", "") == "database not found: "
     assert error_of(server, "DROP MEASUREMENT cpu", "nosuchdb") == "database not found: nosuchdb"
     assert error_of(server, "DELETE FROM cpu WHERE time > 'yesterday'", db) is not None
     for text in ("DELETE FROM nosuch", "DROP SERIES FROM nosuch", "DROP MEASUREMENT nosuch",

@@ -86,6 +86,7 @@ class Result:
     series: list = field(default_factory=list)
     messages: list = field(default_factory=list)
     error: str = None
+    chunkable: bool = False   # a SELECT's series are cut in chunks with chunked=true; others go whole
 
     def to_dict(self):
         out = {"statement_id": self.statement_id}
@@ -274,7 +275,7 @@ class _Executor:
         if isinstance(stmt, ast.CreateContinuousQuery):
             stmt = self._normalized_continuous_query(stmt)
         series = handler(stmt)
-        result = Result(statement_id, series=series or [])
+        result = Result(statement_id, series=series or [], chunkable=isinstance(stmt, ast.Select))
         writes = isinstance(stmt, self._WRITES) or (isinstance(stmt, ast.Select) and stmt.target is not None)
         if self.read_only and writes:
             result.messages.append(self._read_only_warning(stmt))
@@ -559,12 +560,13 @@ class _Executor:
         return out
 
     # -- deleting data ---------------------------------------------------------------------
-    # As InfluxDB's DeleteSeries and DeleteMeasurement: every retention policy of the database
-    # (one series index per database); a series left without points leaves the index, a
-    # measurement left without series goes with its field types (storage/deletes.py).
+    # As InfluxDB's DeleteSeries and DeleteMeasurement: the request's database (without one:
+    # "database not found: "), every retention policy of it (one series index per database);
+    # a series left without points leaves the index, a measurement left without series goes
+    # with its field types (storage/deletes.py).
 
     def delete_series(self, stmt):
-        db = self._existing_database(self._database(stmt))
+        db = self._existing_database(self.database)
         try:
             rest, span = split_condition(stmt.condition, self.now_ns)
         except ConditionError as ex:
@@ -573,13 +575,13 @@ class _Executor:
         self.engine.delete_points(db, targets, span.lo, span.hi)
 
     def drop_series(self, stmt):
-        db = self._existing_database(self._database(stmt))
+        db = self._existing_database(self.database)
         if _has_time(stmt.condition):
             raise StatementError("DROP SERIES doesn't support time in WHERE clause")
         self.engine.delete_points(db, self._deletion_targets(db, stmt.sources, stmt.condition, "DROP SERIES"))
 
     def drop_measurement(self, stmt):
-        db = self._existing_database(self._database(stmt))
+        db = self._existing_database(self.database)
         self.engine.drop_measurement(db, stmt.name)
 
     def _deletion_targets(self, db, sources, condition, what):
