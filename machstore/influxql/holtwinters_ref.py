@@ -20,6 +20,8 @@ The Cython kernel (``ext/holtwinters.pyx``, used through :mod:`.holtwinters`) is
 """
 import math
 
+from .technical_ref import fdiv
+
 __all__ = ["fit_forecast", "go_pow_int", "nelder_mead"]
 
 _WEIGHT = 0.5                 # weight of the initial level and trend guesses (non-seasonal)
@@ -27,16 +29,6 @@ _EPSILON = 1.0e-4             # the optimiser's convergence bound
 _GUESS_LOWER, _GUESS_UPPER, _GUESS_STEP = 0.3, 1.0, 0.4
 _MAX_ITERATIONS = 1000
 _REFLECT, _CONTRACT, _EXPAND = 1.0, 0.5, 2.0
-
-
-def _fdiv(a, b):
-    """IEEE 754 division (a zero divisor gives inf or NaN, as in Go)."""
-    try:
-        return a / b
-    except ZeroDivisionError:
-        if math.isnan(a) or a == 0.0:
-            return math.nan
-        return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
 def _ldexp(frac, exp):
@@ -121,9 +113,9 @@ class _Model:
                 s_tmh = params[6 + (t - m + hm + so) % m]
             # one step of the damped recursion
             prev_level = level
-            level = alpha * _fdiv(y_t, s_tm) + (1 - alpha) * (prev_level + phi * trend)
+            level = alpha * fdiv(y_t, s_tm) + (1 - alpha) * (prev_level + phi * trend)
             new_trend = beta * (level - prev_level) + (1 - beta) * phi * trend
-            season = gamma * _fdiv(y_t, prev_level + phi * trend) + (1 - gamma) * s_tm
+            season = gamma * fdiv(y_t, prev_level + phi * trend) + (1 - gamma) * s_tm
             trend = new_trend
             y_t = (level + phi_h * trend) * s_tmh
             phi_h += go_pow_int(phi, t)
@@ -258,7 +250,7 @@ def fit_forecast(y, m, h):
             i += 1
     elif not math.isnan(y[1]):
         trend = _WEIGHT * (y[1] - y[0])
-    seasons = [(_fdiv(y[i], level) if not math.isnan(y[i]) else 0.0) for i in range(m)] if seasonal else []
+    seasons = [(fdiv(y[i], level) if not math.isnan(y[i]) else 0.0) for i in range(m)] if seasonal else []
     params = [0.0, 0.0, 0.0, 0.0, level, trend] + seasons
     best_sse, best = math.inf, None
     alpha = _GUESS_LOWER
