@@ -10,5 +10,13 @@ from .errors import TemplateError, TemplateExecError, TemplateParseError
 from .template import Template, parse
 from .values import Duration, StringMap, Time
 
-__all__ = ["Template", "parse", "TemplateError", "TemplateParseError", "TemplateExecError", "Duration", "Time",
-           "StringMap"]
+__all__ = [
+           "Duration",
+           "StringMap",
+           "Template",
+           "TemplateError",
+           "TemplateExecError",
+           "TemplateParseError",
+           "Time",
+           "parse",
+]

@@ -6,10 +6,31 @@ prints, which is also what execution errors quote as ``at <...>``.
 """
 
 __all__ = [
-    "Node", "ListNode", "TextNode", "CommentNode", "ActionNode", "PipeNode", "CommandNode",
-    "IdentifierNode", "VariableNode", "DotNode", "NilNode", "FieldNode", "ChainNode", "BoolNode",
-    "NumberNode", "StringNode", "EndNode", "ElseNode", "IfNode", "RangeNode", "WithNode",
-    "TemplateNode", "BreakNode", "ContinueNode", "Tree",
+    "ActionNode",
+    "BoolNode",
+    "BreakNode",
+    "ChainNode",
+    "CommandNode",
+    "CommentNode",
+    "ContinueNode",
+    "DotNode",
+    "ElseNode",
+    "EndNode",
+    "FieldNode",
+    "IdentifierNode",
+    "IfNode",
+    "ListNode",
+    "NilNode",
+    "Node",
+    "NumberNode",
+    "PipeNode",
+    "RangeNode",
+    "StringNode",
+    "TemplateNode",
+    "TextNode",
+    "Tree",
+    "VariableNode",
+    "WithNode",
 ]
 
 from .lexer import go_quote
@@ -67,7 +88,7 @@ class CommentNode(Node):
 class PipeNode(Node):
     """``$x, $y := cmd | cmd``: declarations (or assignments) and commands."""
 
-    __slots__ = ("line", "is_assign", "decl", "cmds")
+    __slots__ = ("cmds", "decl", "is_assign", "line")
     _fields = ("is_assign", "decl", "cmds")
 
     def __init__(self, pos, line, decl=None, cmds=None, is_assign=False):
@@ -165,7 +186,7 @@ class FieldNode(Node):
 class ChainNode(Node):
     """``(pipeline).A.B`` or ``func.A``: a term followed by fields."""
 
-    __slots__ = ("node", "field")
+    __slots__ = ("field", "node")
     _fields = ("node", "field")
 
     def __init__(self, pos, node, field=None):
@@ -192,7 +213,7 @@ class BoolNode(Node):
 class NumberNode(Node):
     """A numeric or character constant with every interpretation Go derives from its text."""
 
-    __slots__ = ("text", "is_int", "is_uint", "is_float", "is_complex", "int64", "uint64", "float64", "complex128")
+    __slots__ = ("complex128", "float64", "int64", "is_complex", "is_float", "is_int", "is_uint", "text", "uint64")
     _fields = ("text",)
 
     def __init__(self, pos, text):
@@ -240,7 +261,7 @@ class ElseNode(Node):
 
 
 class _BranchNode(Node):
-    __slots__ = ("line", "pipe", "list", "else_list")
+    __slots__ = ("else_list", "line", "list", "pipe")
     _fields = ("pipe", "list", "else_list")
     keyword = ""
 
@@ -324,6 +345,4 @@ def is_empty_tree(node):
         return all(is_empty_tree(n) for n in node.nodes)
     if isinstance(node, TextNode):
         return node.text.strip(" \t\r\n") == ""
-    if isinstance(node, CommentNode):
-        return True
-    return False
+    return isinstance(node, CommentNode)

@@ -5,7 +5,7 @@ execution error ``template: <name>:<line>:<col>: executing "<tmpl>" at <<node>>:
 """
 from machstore.errors import InvalidArgument
 
-__all__ = ["TemplateError", "TemplateParseError", "TemplateExecError"]
+__all__ = ["TemplateError", "TemplateExecError", "TemplateParseError"]
 
 
 class TemplateError(InvalidArgument):

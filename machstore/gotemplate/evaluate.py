@@ -13,13 +13,30 @@ from . import functions as fns
 from . import gofmt
 from . import values as gv
 from .ast import (
-    ActionNode, BoolNode, BreakNode, ChainNode, CommentNode, ContinueNode, DotNode, FieldNode, IdentifierNode,
-    IfNode, ListNode, NilNode, NumberNode, PipeNode, RangeNode, StringNode, TemplateNode, TextNode, VariableNode,
+    ActionNode,
+    BoolNode,
+    BreakNode,
+    ChainNode,
+    CommentNode,
+    ContinueNode,
+    DotNode,
+    FieldNode,
+    IdentifierNode,
+    IfNode,
+    ListNode,
+    NilNode,
+    NumberNode,
+    PipeNode,
+    RangeNode,
+    StringNode,
+    TemplateNode,
+    TextNode,
+    VariableNode,
     WithNode,
 )
 from .errors import TemplateExecError
 
-__all__ = ["State", "compile_tree", "execute", "MAX_EXEC_DEPTH"]
+__all__ = ["MAX_EXEC_DEPTH", "State", "compile_tree", "execute"]
 
 # NOTE: Go allows 100000 nested template calls; Python's stack allows far fewer.
 MAX_EXEC_DEPTH = 100
@@ -39,7 +56,7 @@ class _Continue(Exception):
 class State:
     """One execution: the template running, its tree, variables, output list and call depth."""
 
-    __slots__ = ("name", "tree", "vars", "out", "depth", "common")
+    __slots__ = ("common", "depth", "name", "out", "tree", "vars")
 
     def __init__(self, name, tree, vars_, out, depth, common):
         self.name, self.tree, self.vars, self.out, self.depth, self.common = name, tree, vars_, out, depth, common

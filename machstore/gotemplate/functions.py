@@ -12,7 +12,7 @@ import urllib.parse
 from . import gofmt
 from . import values as gv
 
-__all__ = ["FuncError", "Func", "BUILTINS", "user_func", "truth", "VALUE", "ANY", "STRING"]
+__all__ = ["ANY", "BUILTINS", "STRING", "VALUE", "Func", "FuncError", "truth", "user_func"]
 
 VALUE, ANY, STRING = "reflect.Value", "interface {}", "string"
 
@@ -24,7 +24,7 @@ class FuncError(Exception):
 class Func:
     """A callable the template can name: its Python function and Go-style parameter list."""
 
-    __slots__ = ("name", "fn", "params", "variadic", "builtin")
+    __slots__ = ("builtin", "fn", "name", "params", "variadic")
 
     def __init__(self, name, fn, params, variadic, builtin=True):
         self.name, self.fn, self.params, self.variadic, self.builtin = name, fn, params, variadic, builtin

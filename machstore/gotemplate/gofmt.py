@@ -11,12 +11,12 @@ import math
 from . import values as gv
 from .lexer import go_quote
 
-__all__ = ["sprint", "sprintln", "sprintf", "format_value", "format_float_shortest"]
+__all__ = ["format_float_shortest", "format_value", "sprint", "sprintf", "sprintln"]
 
 
 def format_float_shortest(f, verb="g"):
     """Go's ``strconv.FormatFloat(f, 'g', -1, 64)`` (what ``%v`` prints)."""
-    if f != f:
+    if math.isnan(f):
         return "NaN"
     if f == math.inf:
         return "+Inf"
@@ -59,7 +59,7 @@ def _shortest_digits(f):
 
 
 class _Spec:
-    __slots__ = ("plus", "minus", "sharp", "space", "zero", "width", "prec", "verb")
+    __slots__ = ("minus", "plus", "prec", "sharp", "space", "verb", "width", "zero")
 
     def __init__(self):
         self.plus = self.minus = self.sharp = self.space = self.zero = False
@@ -147,10 +147,10 @@ def _fmt_float(f, spec, verb=None):
     verb = verb or spec.verb
     if verb not in "veEfFgG":
         return _bad(verb, f)  # NOTE: Go's %x/%b of a float (hex/binary mantissa) is not implemented
-    if f != f or f in (math.inf, -math.inf):
+    if math.isnan(f) or math.isinf(f):
         # Go always signs an infinity; NaN takes a sign only when asked for.
         s = "+Inf" if f == math.inf else "-Inf" if f == -math.inf else "NaN"
-        if f != f and (spec.plus or spec.space):
+        if math.isnan(f) and (spec.plus or spec.space):
             s = ("+" if spec.plus else " ") + s
         return _pad(s, spec, False)
     prec = spec.prec

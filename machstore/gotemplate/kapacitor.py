@@ -15,8 +15,17 @@ import math
 from . import values as gv
 from .gofmt import sorted_items
 
-__all__ = ["ServerInfo", "IdInfo", "MessageInfo", "DetailsInfo", "go_json", "FUNCS", "DEFAULT_ID",
-           "DEFAULT_MESSAGE", "group_text"]
+__all__ = [
+    "DEFAULT_ID",
+    "DEFAULT_MESSAGE",
+    "FUNCS",
+    "DetailsInfo",
+    "IdInfo",
+    "MessageInfo",
+    "ServerInfo",
+    "go_json",
+    "group_text",
+]
 
 DEFAULT_ID = "{{ .Name }}:{{ .Group }}"
 DEFAULT_MESSAGE = "{{ .ID }} is {{ .Level }}"
@@ -54,7 +63,7 @@ class MessageInfo:
     Fields: dict = dataclasses.field(default_factory=dict)
     Level: str = "OK"
     Time: gv.Time = dataclasses.field(default_factory=lambda: gv.Time(0))
-    Duration: gv.Duration = gv.Duration(0)
+    Duration: gv.Duration = dataclasses.field(default_factory=lambda: gv.Duration(0))
 
 
 @dataclasses.dataclass
@@ -99,14 +108,13 @@ def _json_float(f):
         if "e" not in s:
             s = f"{f:e}"
         mant, exp = s.split("e")
-        if mant.endswith(".0"):
-            mant = mant[:-2]
+        mant = mant.removesuffix(".0")
         sign = "-" if exp.startswith("-") else "+"
         return f"{mant}e{sign}{int(exp.lstrip('+-'))}"
     s = repr(f)
     if "e" in s:
         s = format(f, "f")
-    return s[:-2] if s.endswith(".0") else s
+    return s.removesuffix(".0")
 
 
 def _struct_json_fields(v, out):

@@ -12,7 +12,7 @@ the text; :func:`line_of` turns one into Go's 1-based line.
 """
 from typing import NamedTuple
 
-__all__ = ["Token", "lex", "KEYWORDS", "is_space", "is_alnum", "go_rune_repr"]
+__all__ = ["KEYWORDS", "Token", "go_rune_repr", "is_alnum", "is_space", "lex"]
 
 # Token kinds.
 TEXT, LEFT_DELIM, RIGHT_DELIM, EOF, ERROR = "TEXT", "LEFT_DELIM", "RIGHT_DELIM", "EOF", "ERROR"

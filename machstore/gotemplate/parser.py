@@ -9,15 +9,38 @@ defined``), ``break``/``continue`` against the enclosing ``range``.
 NOTE: Go allows 10000 levels of nesting; we stop at :data:`MAX_DEPTH` so that Python's own
 recursion limit is never reached.
 """
+import math
+
 from . import lexer as lx
 from .ast import (
-    ActionNode, BoolNode, BreakNode, ChainNode, CommandNode, CommentNode, ContinueNode, DotNode, ElseNode,
-    EndNode, FieldNode, IdentifierNode, IfNode, ListNode, NilNode, NumberNode, PipeNode, RangeNode,
-    StringNode, TemplateNode, TextNode, Tree, VariableNode, WithNode, is_empty_tree,
+    ActionNode,
+    BoolNode,
+    BreakNode,
+    ChainNode,
+    CommandNode,
+    ContinueNode,
+    DotNode,
+    ElseNode,
+    EndNode,
+    FieldNode,
+    IdentifierNode,
+    IfNode,
+    ListNode,
+    NilNode,
+    NumberNode,
+    PipeNode,
+    RangeNode,
+    StringNode,
+    TemplateNode,
+    TextNode,
+    Tree,
+    VariableNode,
+    WithNode,
+    is_empty_tree,
 )
 from .errors import TemplateParseError
 
-__all__ = ["parse", "MAX_DEPTH", "unquote", "parse_number"]
+__all__ = ["MAX_DEPTH", "parse", "parse_number", "unquote"]
 
 MAX_DEPTH = 100
 
@@ -572,7 +595,7 @@ def parse_number(pos, text, kind):
             if not any(c in text for c in ".eEpP"):
                 return None, f"integer overflow: {lx.go_quote(text)}"
             n.is_float, n.float64 = True, f
-            if f == f and abs(f) != float("inf") and f == int(f):
+            if math.isfinite(f) and f == int(f):
                 if -(1 << 63) <= int(f) < 1 << 63:
                     n.is_int, n.int64 = True, int(f)
                 if 0 <= int(f) < 1 << 64:
@@ -586,7 +609,7 @@ def _simplify_complex(n):
     if n.complex128.imag == 0:
         f = n.complex128.real
         n.is_float, n.float64 = True, f
-        if abs(f) == float("inf") or f != f:
+        if not math.isfinite(f):
             return
         if f == int(f) and -(1 << 63) <= int(f) < 1 << 63:
             n.is_int, n.int64 = True, int(f)

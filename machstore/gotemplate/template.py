@@ -5,9 +5,8 @@ Mirrors Go's ``text/template.Template`` for what Kapacitor needs: ``Template(nam
 ``execute_template(name, data)``, ``lookup(name)``, ``clone()``, ``funcs({...})`` before
 parsing, and the ``missingkey`` option (``default``/``invalid``, ``zero``, ``error``).
 """
-from . import evaluate
+from . import evaluate, parser
 from . import functions as fns
-from . import parser
 from .errors import TemplateExecError
 
 __all__ = ["Template", "parse"]
@@ -16,7 +15,7 @@ __all__ = ["Template", "parse"]
 class _Common:
     """What all templates of one set share: trees by name, functions, options, compiled closures."""
 
-    __slots__ = ("trees", "funcs", "missingkey", "compiled")
+    __slots__ = ("compiled", "funcs", "missingkey", "trees")
 
     def __init__(self):
         self.trees = {}
@@ -28,7 +27,7 @@ class _Common:
 class Template:
     """A named template in a set of associated templates."""
 
-    __slots__ = ("name", "_common")
+    __slots__ = ("_common", "name")
 
     def __init__(self, name="", *, funcs=None, missingkey="default", _common=None):
         self.name = name

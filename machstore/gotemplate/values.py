@@ -27,8 +27,18 @@ callables              ``func``                   for ``call`` and methods
 import dataclasses
 import datetime
 
-__all__ = ["Duration", "Time", "StringMap", "go_type_name", "kind", "format_duration", "format_time",
-           "struct_fields", "lookup_attr", "STRING_KINDS"]
+__all__ = [
+    "STRING_KINDS",
+    "Duration",
+    "StringMap",
+    "Time",
+    "format_duration",
+    "format_time",
+    "go_type_name",
+    "kind",
+    "lookup_attr",
+    "struct_fields",
+]
 
 
 class Duration(int):
@@ -71,7 +81,7 @@ class StringMap(dict):
     zero = ""
 
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 def format_duration(ns):
@@ -89,7 +99,7 @@ def format_duration(ns):
             unit, scale = "ms", 1_000_000
         s = _frac(u, scale) + unit
     else:
-        secs, frac = divmod(u, 1_000_000_000)
+        secs = u // 1_000_000_000
         s = _frac(u, 1_000_000_000)
         s = f"{secs % 60}{s[len(str(secs)):]}s"
         mins = secs // 60
@@ -115,7 +125,7 @@ def _split_time(t):
         secs, ns = divmod(t.unix_nano, 1_000_000_000)
         return _EPOCH + datetime.timedelta(seconds=secs), ns, True
     if t.tzinfo is None:
-        return t.replace(tzinfo=datetime.timezone.utc), t.microsecond * 1000, True
+        return t.replace(tzinfo=datetime.UTC), t.microsecond * 1000, True
     return t, t.microsecond * 1000, t.utcoffset() == datetime.timedelta(0) and t.tzname() in ("UTC", None)
 
 
