@@ -432,8 +432,18 @@ def _compile_if_with(node, common):
     return run
 
 
+def _last_evaluated(pipe):
+    """The node Go's ``s.at`` was left on after evaluating ``pipe`` (where range errors point)."""
+    args = pipe.cmds[-1].args
+    last = args[-1]
+    if isinstance(last, PipeNode):
+        return _last_evaluated(last)
+    return last
+
+
 def _compile_range(node, common):
     pipe = _compile_pipeline(node.pipe, common)
+    at = _last_evaluated(node.pipe)
     body = _compile_list(node.list, common)
     other = _compile_list(node.else_list, common) if node.else_list is not None else None
     decl = tuple(v.ident[0] for v in node.pipe.decl)
@@ -473,12 +483,12 @@ def _compile_range(node, common):
                     iterate(s, key, elem, mark)
             elif k == gv.INT and type(val) is not gv.Duration:
                 if len(decl) > 1:
-                    _fail(s, node, f"can't use {gofmt.sprint([val])} to iterate over more than one variable")
+                    _fail(s, at, f"can't use {gofmt.sprint([val])} to iterate over more than one variable")
                 for i in range(int(val)):
                     ran = True
                     iterate(s, i, i, mark)
             elif k != gv.INVALID:
-                _fail(s, node, f"range can't iterate over {gofmt.sprint([val])}")
+                _fail(s, at, f"range can't iterate over {gofmt.sprint([val])}")
         except _Break:
             ran = True
         if not ran and other is not None:

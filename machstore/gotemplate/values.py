@@ -290,6 +290,10 @@ def go_type_name(v):
 
 def is_method(v, name):
     """Whether ``name`` is a method of ``v``'s class (not a field holding a function)."""
+    if dataclasses.is_dataclass(v) and name in v.__dataclass_fields__:
+        return False
+    if hasattr(v, "__dict__") and name in vars(v):
+        return False
     return callable(getattr(type(v), name, None))
 
 
