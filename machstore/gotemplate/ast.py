@@ -35,6 +35,9 @@ __all__ = [
 
 from .lexer import go_quote
 
+# How str() prints text nodes: "%s" (as written) or "%q" (Go-quoted, as Go's parse tests print).
+TEXT_FORMAT = "%s"
+
 
 class Node:
     """Base of every node: a position and structural equality."""
@@ -71,7 +74,7 @@ class TextNode(Node):
         self.pos, self.text = pos, text
 
     def __str__(self):
-        return self.text
+        return go_quote(self.text) if TEXT_FORMAT == "%q" else self.text
 
 
 class CommentNode(Node):

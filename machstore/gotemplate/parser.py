@@ -554,6 +554,9 @@ def parse_number(pos, text, kind):
     if kind == lx.CHAR_CONST:
         r, err = unquote(text)
         if err:
+            body, err2 = unquote('"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"')
+            if err2 is None and len(body) > 1:
+                return None, f"malformed character constant: {text}"
             return None, err
         v = ord(r)
         n.int64 = n.uint64 = v
