@@ -263,15 +263,13 @@ def format_value(v, spec, depth=0):
         return format_value(bool(v), spec, depth)
     if k == gv.COMPLEX:
         return _fmt_complex(v, spec)
-    inner = _Spec()
-    inner.verb, inner.plus, inner.sharp, inner.prec = verb, spec.plus, spec.sharp, spec.prec
+    # NOTE: as in Go, the verb, flags and width apply to each element, not to the whole.
+    inner = spec
     if k == gv.SLICE:
-        s = "[" + " ".join(format_value(e, inner, depth + 1) for e in v) + "]"
-        return _pad(s, spec, False)
+        return "[" + " ".join(format_value(e, inner, depth + 1) for e in v) + "]"
     if k == gv.MAP:
-        s = "map[" + " ".join(format_value(key, inner, depth + 1) + ":" + format_value(val, inner, depth + 1)
-                              for key, val in sorted_items(v)) + "]"
-        return _pad(s, spec, False)
+        return "map[" + " ".join(format_value(key, inner, depth + 1) + ":" + format_value(val, inner, depth + 1)
+                                 for key, val in sorted_items(v)) + "]"
     if k == gv.FUNC:
         return _bad(verb, v) if verb not in ("v", "p") else _pad(f"{id(v):#x}", spec, False)
     method = gv.lookup_attr(v, "Error")
@@ -283,7 +281,7 @@ def format_value(v, spec, depth=0):
     for name, val, _embedded in gv.struct_fields(v):
         text = format_value(val, inner, depth + 1)
         parts.append(f"{name}:{text}" if spec.plus else text)
-    return _pad("{" + " ".join(parts) + "}", spec, False)
+    return "{" + " ".join(parts) + "}"
 
 
 def sprint(args):
