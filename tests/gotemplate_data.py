@@ -13,7 +13,7 @@ from machstore.gotemplate import values as gv
 class U:
     V: str = ""
 
-    def TrueFalse(self, b):  # noqa: N802 - Go method name
+    def TrueFalse(self, b):
         return "true" if b else ""
 
 
@@ -41,38 +41,38 @@ class T:
     Empty3: object = dataclasses.field(default_factory=lambda: [7, 8])
     Empty4: object = dataclasses.field(default_factory=lambda: U("UinEmpty"))
     PSI: list = dataclasses.field(default_factory=lambda: [21, 22, 23])
-    BinaryFunc: object = lambda a, b: f"[{a}={b}]"  # noqa: E731
-    VariadicFunc: object = lambda *s: "<" + "+".join(s) + ">"  # noqa: E731
-    VariadicFuncInt: object = lambda a, *s: f"{a}=<" + "+".join(s) + ">"  # noqa: E731
-    NilOKFunc: object = lambda s: s is None  # noqa: E731
-    ErrFunc: object = lambda: "bla"  # noqa: E731
+    BinaryFunc: object = lambda a, b: f"[{a}={b}]"
+    VariadicFunc: object = lambda *s: "<" + "+".join(s) + ">"
+    VariadicFuncInt: object = lambda a, *s: f"{a}=<" + "+".join(s) + ">"
+    NilOKFunc: object = lambda s: s is None
+    ErrFunc: object = lambda: "bla"
     unexported: int = 0
 
-    def Method0(self):  # noqa: N802
+    def Method0(self):
         return "M0"
 
-    def Method1(self, a):  # noqa: N802
+    def Method1(self, a):
         return a
 
-    def Method2(self, a, b):  # noqa: N802
+    def Method2(self, a, b):
         return f"Method2: {a} {b}"
 
-    def Method3(self, v):  # noqa: N802
+    def Method3(self, v):
         from machstore.gotemplate.gofmt import sprintf
         return sprintf("Method3: %v", [v])
 
-    def Copy(self):  # noqa: N802
+    def Copy(self):
         return dataclasses.replace(self)
 
-    def MAdd(self, a, b):  # noqa: N802
+    def MAdd(self, a, b):
         return [x + a for x in b]
 
-    def MyError(self, error):  # noqa: N802
+    def MyError(self, error):
         if error:
             raise ValueError("my error")
         return False
 
-    def GetU(self):  # noqa: N802
+    def GetU(self):
         return self.U
 
 

@@ -54,3 +54,9 @@ def test_printf_verb_applies_to_elements():
 ])
 def test_print_functions(text, want):
     assert parse(text).execute(None) == want
+
+
+def test_plus_v_names_struct_fields_and_does_not_sign_numbers():
+    from machstore.gotemplate.kapacitor import ServerInfo
+    assert parse('{{printf "%+v" .}}').execute(ServerInfo("h", "c", "s")) == "{Hostname:h ClusterID:c ServerID:s}"
+    assert parse('{{printf "%+v %+d" 5 5}}').execute(None) == "5 +5"

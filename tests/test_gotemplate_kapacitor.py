@@ -9,7 +9,14 @@ import pytest
 
 from machstore.gotemplate import Duration, StringMap, Template, TemplateExecError, Time, parse
 from machstore.gotemplate.kapacitor import (
-    DEFAULT_ID, DEFAULT_MESSAGE, FUNCS, DetailsInfo, IdInfo, MessageInfo, ServerInfo, go_json,
+    DEFAULT_ID,
+    DEFAULT_MESSAGE,
+    FUNCS,
+    DetailsInfo,
+    IdInfo,
+    MessageInfo,
+    ServerInfo,
+    go_json,
 )
 
 T10 = Time(31536010 * 10**9)   # 1971-01-01T00:00:10Z, the time Kapacitor's tests alert at

@@ -59,10 +59,10 @@ def _shortest_digits(f):
 
 
 class _Spec:
-    __slots__ = ("minus", "plus", "prec", "sharp", "space", "verb", "width", "zero")
+    __slots__ = ("minus", "plus", "plus_v", "prec", "sharp", "space", "verb", "width", "zero")
 
     def __init__(self):
-        self.plus = self.minus = self.sharp = self.space = self.zero = False
+        self.plus = self.minus = self.sharp = self.space = self.zero = self.plus_v = False
         self.width = self.prec = None
         self.verb = "v"
 
@@ -280,7 +280,7 @@ def format_value(v, spec, depth=0):
     parts = []
     for name, val, _embedded in gv.struct_fields(v):
         text = format_value(val, inner, depth + 1)
-        parts.append(f"{name}:{text}" if spec.plus else text)
+        parts.append(f"{name}:{text}" if spec.plus_v else text)
     return "{" + " ".join(parts) + "}"
 
 
@@ -376,8 +376,9 @@ def sprintf(fmt, args):
             continue
         arg = args[argi]
         argi += 1
-        if verb == "v" and spec.sharp:
-            spec.sharp = False  # NOTE: Go-syntax %#v is not implemented; it prints as %v
+        if verb == "v":
+            # %+v means field names (Go's plusV), not signs; Go-syntax %#v is not implemented (prints as %v).
+            spec.plus_v, spec.plus, spec.sharp = spec.plus, False, False
         out.append(format_value(arg, spec))
     if argi < nargs:
         extra = ", ".join("<nil>" if a is None else f"{gv.go_type_name(a)}={format_value(a, _PLAIN)}"

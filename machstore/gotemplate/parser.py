@@ -634,4 +634,6 @@ def parse(name, text, funcs, tree_set=None):
         top.parse_top()
     except _Stop as ex:
         raise TemplateParseError(f"template: {name}:{ex.line}: {ex.msg}") from None
+    except RecursionError:
+        raise TemplateParseError(f"template: {name}: max expression depth exceeded") from None
     return tree_set
