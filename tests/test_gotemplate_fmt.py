@@ -60,3 +60,16 @@ def test_plus_v_names_struct_fields_and_does_not_sign_numbers():
     from machstore.gotemplate.kapacitor import ServerInfo
     assert parse('{{printf "%+v" .}}').execute(ServerInfo("h", "c", "s")) == "{Hostname:h ClusterID:c ServerID:s}"
     assert parse('{{printf "%+v %+d" 5 5}}').execute(None) == "5 +5"
+
+
+def test_string_method_is_used_and_its_failure_reported_inline():
+    class Good:
+        def String(self):
+            return "good"
+
+    class Bad:
+        def String(self):
+            raise ValueError("boom")
+
+    assert parse("{{.}} {{printf `%s` .}}").execute(Good()) == "good good"
+    assert parse("{{.}}").execute(Bad()) == "%!v(PANIC=String method: boom)"

@@ -42,7 +42,7 @@ __all__ = ["MAX_EXEC_DEPTH", "State", "compile_tree", "execute"]
 MAX_EXEC_DEPTH = 100
 
 _NOFINAL = object()   # Go's missingVal: no value piped in from a previous command
-_PLAIN = gofmt._PLAIN
+_PLAIN = gofmt.PLAIN
 
 
 class _Break(Exception):

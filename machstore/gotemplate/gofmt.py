@@ -67,7 +67,8 @@ class _Spec:
         self.verb = "v"
 
 
-_PLAIN = _Spec()
+PLAIN = _Spec()  # %v with no flags
+_PLAIN = PLAIN
 
 
 def _pad(s, spec, numeric=True):
@@ -276,7 +277,11 @@ def format_value(v, spec, depth=0):
     if method is gv.NOT_FOUND or not callable(method):
         method = gv.lookup_attr(v, "String")
     if method is not gv.NOT_FOUND and callable(method) and verb in ("v", "s", "q", "x", "X"):
-        return _fmt_str(str(method()), spec)
+        try:
+            text = str(method())
+        except Exception as ex:  # noqa: BLE001 - Go's fmt reports a panicking String method inline
+            return f"%!{verb}(PANIC={'Error' if gv.lookup_attr(v, 'Error') is method else 'String'} method: {ex})"
+        return _fmt_str(text, spec)
     parts = []
     for name, val, _embedded in gv.struct_fields(v):
         text = format_value(val, inner, depth + 1)
