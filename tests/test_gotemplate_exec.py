@@ -5,9 +5,9 @@ Cases about Go-only kinds (unsigned ints, pointers, channels, typed function par
 Stringer/error methods on Go types) are left out; ``.True`` is spelled ``.TRUE``.
 """
 import pytest
+from gotemplate_data import FUNCS, TVAL
 
 from machstore.gotemplate import StringMap, Template, TemplateExecError, parse
-from tests.gotemplate_data import FUNCS, TVAL
 
 OK_CASES = [
     # Trivial cases.

@@ -129,13 +129,14 @@ def _eval_field(s, dot, name, node, arg_nodes, arg_fns, final, receiver):
     has_args = len(arg_nodes) > 0 or final is not _NOFINAL
     t = type(receiver)
     if t is dict or isinstance(receiver, dict):
-        if gv.map_key_type(receiver) == "int":
-            _fail(s, node, f"can't evaluate field {name} in type {gv.go_type_name(receiver)}")
         if has_args:
             _fail(s, node, f"{name} is not a method but has arguments")
         try:
             return receiver[name]
         except KeyError:
+            # PERF: the key type is only worked out (a scan of the keys) when the key is missing.
+            if gv.map_key_type(receiver) == "int":
+                _fail(s, node, f"can't evaluate field {name} in type {gv.go_type_name(receiver)}")
             mode = s.common.missingkey
             if mode == "error":
                 _fail(s, node, f"map has no entry for key {_q(name)}")
