@@ -4,9 +4,9 @@ import pathlib
 import re
 
 import pytest
+from tick_go_cases import FORMAT_CASES
 
 from machstore.tick import TickError, format_script
-from tick_go_cases import FORMAT_CASES
 
 SEEDS = pathlib.Path("/work/shared/seeds")
 
@@ -50,7 +50,7 @@ def test_format_details(script, expected):
 
 def _seed_task():
     text = next(SEEDS.glob("001_*.txt")).read_text()
-    request, response = re.findall(r"```http (?:request|response)\n(.*?)\n```", text, re.S)[:2]
+    request, response = re.findall(r"```http (?:request|response)\n(.*?)\n```", text, re.DOTALL)[:2]
     request = json.loads(request.split("\n", 1)[1])
     return request["script"], json.loads(response)["script"]
 

@@ -1,9 +1,9 @@
 """The TICKscript lexer against Kapacitor's ``lex_test.go`` table, plus the quirks it relies on."""
 import pytest
+from tick_go_cases import LEXER_CASES
 
 from machstore.tick.lexer import TokenType as T
 from machstore.tick.lexer import is_comp_operator, is_expr_operator, is_logical_operator, is_math_operator, lex
-from tick_go_cases import LEXER_CASES
 
 
 @pytest.mark.parametrize(("text", "tokens"), LEXER_CASES, ids=[c[0] for c in LEXER_CASES])

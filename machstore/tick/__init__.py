@@ -11,10 +11,10 @@ text Kapacitor returns as a task's ``script``) and ``types`` (the value types la
 properties deal in).  Every error is a :class:`TickError` whose text is Kapacitor's.  This
 package knows nothing of HTTP or storage; the pipeline and lambda evaluators build on it.
 """
-from .ast import *  # noqa: F401,F403 - the node classes are this package's vocabulary
+from .ast import *
 from .errors import TickError
 from .format import format_node, format_script
 from .lexer import Token, TokenType, lex
 from .parser import parse, parse_lambda
 
-__all__ = ["parse", "parse_lambda", "format_script", "format_node", "lex", "Token", "TokenType", "TickError"]
+__all__ = ["TickError", "Token", "TokenType", "format_node", "format_script", "lex", "parse", "parse_lambda"]

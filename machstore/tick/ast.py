@@ -18,10 +18,31 @@ from typing import Any, NamedTuple
 
 from .lexer import TokenType
 
-__all__ = ["Position", "FuncType", "Node", "NumberNode", "DurationNode", "BoolNode", "UnaryNode",
-           "BinaryNode", "DBRPNode", "DeclarationNode", "TypeDeclarationNode", "ChainNode",
-           "IdentifierNode", "ReferenceNode", "StringNode", "ListNode", "RegexNode", "StarNode",
-           "FunctionNode", "LambdaNode", "ProgramNode", "CommentNode", "walk"]
+__all__ = [
+    "BinaryNode",
+    "BoolNode",
+    "ChainNode",
+    "CommentNode",
+    "DBRPNode",
+    "DeclarationNode",
+    "DurationNode",
+    "FuncType",
+    "FunctionNode",
+    "IdentifierNode",
+    "LambdaNode",
+    "ListNode",
+    "Node",
+    "NumberNode",
+    "Position",
+    "ProgramNode",
+    "ReferenceNode",
+    "RegexNode",
+    "StarNode",
+    "StringNode",
+    "TypeDeclarationNode",
+    "UnaryNode",
+    "walk",
+]
 
 
 class Position(NamedTuple):

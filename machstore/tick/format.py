@@ -16,7 +16,7 @@ from . import ast
 from .lexer import TokenType
 from .parser import parse
 
-__all__ = ["format_script", "format_node", "format_float", "INDENT_STEP"]
+__all__ = ["INDENT_STEP", "format_float", "format_node", "format_script"]
 
 INDENT_STEP = "    "
 

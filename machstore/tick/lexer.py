@@ -24,8 +24,19 @@ from typing import NamedTuple
 
 from .quoting import go_quote_rune
 
-__all__ = ["TokenType", "Token", "Lexer", "lex", "line_char", "KEYWORDS", "OPERATORS",
-           "is_expr_operator", "is_math_operator", "is_comp_operator", "is_logical_operator"]
+__all__ = [
+    "KEYWORDS",
+    "OPERATORS",
+    "Lexer",
+    "Token",
+    "TokenType",
+    "is_comp_operator",
+    "is_expr_operator",
+    "is_logical_operator",
+    "is_math_operator",
+    "lex",
+    "line_char",
+]
 
 
 class TokenType(IntEnum):
@@ -194,7 +205,6 @@ class Lexer:
 
     def errorf(self, message):
         self.tokens.append(Token(TokenType.ERROR, self._byte(self.start), message))
-        return None
 
     def ignore(self):
         self.start = self.pos

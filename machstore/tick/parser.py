@@ -29,7 +29,7 @@ from .errors import TickError
 from .lexer import Lexer, TokenType, is_expr_operator, line_char
 from .quoting import go_quote
 
-__all__ = ["parse", "parse_lambda", "Parser", "MAX_DEPTH", "PRECEDENCE"]
+__all__ = ["MAX_DEPTH", "PRECEDENCE", "Parser", "parse", "parse_lambda"]
 
 T = TokenType
 FT = ast.FuncType
@@ -481,10 +481,8 @@ def new_comment(position, texts):
             comment = comment.strip(_GO_SPACE)
             if not comment:
                 continue
-            if comment.startswith("//"):
-                comment = comment[2:]
-            if comment.startswith(" "):
-                comment = comment[1:]
+            comment = comment.removeprefix("//")
+            comment = comment.removeprefix(" ")
             lines.append(comment)
     return ast.CommentNode(position, lines)
 

@@ -1,6 +1,6 @@
 """Go's ``%q`` quoting, which Kapacitor's error texts use for runes and literals."""
 
-__all__ = ["go_quote_rune", "go_quote"]
+__all__ = ["go_quote", "go_quote_rune"]
 
 _SIMPLE = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
            "\\": "\\\\"}
