@@ -157,3 +157,13 @@ def test_deep_nesting_is_refused_with_a_clear_error():
         parse("var x = " + "f(" * (MAX_DEPTH + 1) + ")" * (MAX_DEPTH + 1))
     with pytest.raises(TickError, match="nests too deeply"):
         parse("var x = lambda: " + "-" * 5000 + "1")
+
+
+def test_value_type_names_and_literal_types():
+    from machstore.tick.types import ValueType, literal_type
+    assert [str(t) for t in ValueType] == ["invalid type", "float", "int", "string", "boolean", "regex", "time",
+                                           "duration", "lambda", "list", "star", "missing"]
+    args = parse("f(1, 1.5, 's', TRUE, /r/, 5m, lambda: 1, ['a'], *, x)").nodes[0].args
+    assert [literal_type(a) for a in args] == [ValueType.INT, ValueType.FLOAT, ValueType.STRING, ValueType.BOOL,
+                                               ValueType.REGEX, ValueType.DURATION, ValueType.LAMBDA,
+                                               ValueType.LIST, ValueType.STAR, ValueType.INVALID]
