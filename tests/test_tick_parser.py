@@ -67,6 +67,9 @@ PRIMARY = '"number","string","duration","identifier","TRUE","FALSE","==","(","-"
     ("var x = 08", 'parser: illegal number syntax: "08"'),
     ("var x = 99999999999999999999", 'parser: illegal number syntax: "99999999999999999999"'),
     ("var x = 99999999999999999999s", "parser: invalid duration"),
+    ("var x = 9223372036854775807u", "parser: overflowed duration 9223372036854775807u: choose a smaller duration or INF"),
+    ("var x = +1", "parser: unexpected unknown state, last char: '+' line 1 char 9 in \"var x = +1\". expected: " + PRIMARY),
+    ("var x = lambda: *", "parser: unexpected * line 1 char 17 in \"= lambda: *\". expected: " + PRIMARY),
     ("var x = /a(/", "parser: error parsing regexp: missing closing ): `a(`"),
     ("var x = /a**/", "parser: error parsing regexp: invalid nested repetition operator: `**`"),
 ])
