@@ -77,3 +77,10 @@ def test_line_breaks_move_up_one_operator_per_pass_as_in_kapacitor():
     twice = format_script(once)
     assert twice == "var x = 0 +\n0 +\n0\n"
     assert format_script(twice) == twice
+
+
+def test_lambda_expression_string():
+    from machstore.tick import parse
+    from machstore.tick.format import lambda_expression_string
+    lam = parse('stream|where(lambda: "host" == \'a\'  AND ("v" > 1))').nodes[0].right.args[0]
+    assert lambda_expression_string(lam) == '"host" == \'a\' AND ("v" > 1)'

@@ -170,3 +170,8 @@ def test_value_type_names_and_literal_types():
     assert [literal_type(a) for a in args] == [ValueType.INT, ValueType.FLOAT, ValueType.STRING, ValueType.BOOL,
                                                ValueType.REGEX, ValueType.DURATION, ValueType.LAMBDA,
                                                ValueType.LIST, ValueType.STAR, ValueType.INVALID]
+
+
+@pytest.mark.parametrize("script", ["f(1,)", "var x = ['a',]", "f(lambda: g(1,))"])
+def test_trailing_commas_are_accepted(script):
+    parse(script)

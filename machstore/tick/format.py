@@ -16,7 +16,7 @@ from . import ast
 from .lexer import TokenType
 from .parser import parse
 
-__all__ = ["INDENT_STEP", "format_float", "format_node", "format_script"]
+__all__ = ["INDENT_STEP", "format_float", "format_node", "format_script", "lambda_expression_string"]
 
 INDENT_STEP = "    "
 
@@ -30,6 +30,15 @@ def format_node(node):
     """Return the canonical text of ``node`` (a ProgramNode gives a whole script)."""
     buf = []
     _format(node, buf, "", False)
+    return "".join(buf)
+
+
+def lambda_expression_string(node):
+    """Return a lambda's expression alone, as Kapacitor's ``LambdaNode.ExpressionString``."""
+    if node.expression is None:
+        return ""
+    buf = []
+    _format(node.expression, buf, "", True)
     return "".join(buf)
 
 
