@@ -4,7 +4,7 @@ import pathlib
 import re
 
 import pytest
-from tick_go_cases import FORMAT_CASES
+from tick_go_cases import CANONICAL_SCRIPTS, FORMAT_CASES
 
 from machstore.tick import TickError, format_script
 
@@ -84,3 +84,8 @@ def test_lambda_expression_string():
     from machstore.tick.format import lambda_expression_string
     lam = parse('stream|where(lambda: "host" == \'a\'  AND ("v" > 1))').nodes[0].right.args[0]
     assert lambda_expression_string(lam) == '"host" == \'a\' AND ("v" > 1)'
+
+
+@pytest.mark.parametrize("script", CANONICAL_SCRIPTS)
+def test_scripts_kapacitor_returns_unchanged_are_fixed_points(script):
+    assert format_script(script) == script

@@ -3,9 +3,10 @@
 * ``LEXER_CASES``: ``tick/ast/lex_test.go`` ``TestLexer``: input -> tokens ``(type, byte offset, text)``;
 * ``PARSER_CASES``: ``tick/ast/parser_test.go`` ``TestParseStatements``: script -> the whole tree,
   positions and comments included (compared with ``==``, as Go's ``reflect.DeepEqual``);
-* ``FORMAT_CASES``: ``tick/fmt_test.go`` ``TestFormat``: messy script -> canonical text.
+* ``FORMAT_CASES``: ``tick/fmt_test.go`` ``TestFormat``: messy script -> canonical text;
+* ``CANONICAL_SCRIPTS``: ``server/server_test.go``: scripts the HTTP API returns unchanged.
 
-The tables were transcribed mechanically from the Go composite literals, so each case reads as
+The tables were transcribed mechanically from the Go test files, so each case reads as
 its Go original does.  Durations are in nanoseconds (``time.Minute * 5`` -> ``60000000000 * 5``).
 """
 
@@ -989,4 +990,15 @@ FORMAT_CASES = [
         "\n\t\t\t// Define a result that contains the most recent score per player.\nvar topPlayerScores = stream\n    |from().measurement('scores')\n    // Get the most recent score for each player per game.\n// Not likely that a player is playing two games but just in case.\n.groupBy('game', 'player')\n    |window()\n        // keep a buffer of the last 11s of scores\n        // just in case a player score hasn't updated in a while\n        .period(11s)\n        // Emit the current score per player every second.\n.every(1s)\n        // Align the window boundaries to be on the second.\n.align()\n    |last('value')\n\n// Calculate the top 15 scores per game\nvar topScores = topPlayerScores\n    |groupBy('game')\n    |top(15, 'last', 'player')\n\n// Expose top scores over the HTTP API at the 'top_scores' endpoint.\n// Now your app can just request the top scores from Kapacitor\n// and always get the most recent result.\n//\n// http://localhost:9092/api/v1/top_scores/top_scores\ntopScores\n   |httpOut('top_scores')\n\n// Sample the top scores and keep a score once every 10s\nvar topScoresSampled = topScores\n    |sample(10s)\n\n// Store top fifteen player scores in InfluxDB.\ntopScoresSampled\n    |influxDBOut()\n        .database('game')\n        .measurement('top_scores')\n\n// Calculate the max and min of the top scores.\nvar max = topScoresSampled\n    |max('top')\nvar min = topScoresSampled\n    |min('top')\n\n// Join the max and min streams back together and calculate the gap.\nmax|join(min)\n        .as('max', 'min')\n    // calculate the difference between the max and min scores.\n|eval(lambda: \"max.max\" - \"min.min\", lambda: \"max.max\", lambda: \"min.min\")\n        .as('gap', 'topFirst', 'topLast')\n    // store the fields: gap, topFirst, and topLast in InfluxDB.\n|influxDBOut()\n        .database('game')\n        .measurement('top_scores_gap')\n",
         "// Define a result that contains the most recent score per player.\nvar topPlayerScores = stream\n    |from()\n        .measurement('scores')\n        // Get the most recent score for each player per game.\n        // Not likely that a player is playing two games but just in case.\n        .groupBy('game', 'player')\n    |window()\n        // keep a buffer of the last 11s of scores\n        // just in case a player score hasn't updated in a while\n        .period(11s)\n        // Emit the current score per player every second.\n        .every(1s)\n        // Align the window boundaries to be on the second.\n        .align()\n    |last('value')\n\n// Calculate the top 15 scores per game\nvar topScores = topPlayerScores\n    |groupBy('game')\n    |top(15, 'last', 'player')\n\n// Expose top scores over the HTTP API at the 'top_scores' endpoint.\n// Now your app can just request the top scores from Kapacitor\n// and always get the most recent result.\n//\n// http://localhost:9092/api/v1/top_scores/top_scores\ntopScores\n    |httpOut('top_scores')\n\n// Sample the top scores and keep a score once every 10s\nvar topScoresSampled = topScores\n    |sample(10s)\n\n// Store top fifteen player scores in InfluxDB.\ntopScoresSampled\n    |influxDBOut()\n        .database('game')\n        .measurement('top_scores')\n\n// Calculate the max and min of the top scores.\nvar max = topScoresSampled\n    |max('top')\n\nvar min = topScoresSampled\n    |min('top')\n\n// Join the max and min streams back together and calculate the gap.\nmax\n    |join(min)\n        .as('max', 'min')\n    // calculate the difference between the max and min scores.\n    |eval(lambda: \"max.max\" - \"min.min\", lambda: \"max.max\", lambda: \"min.min\")\n        .as('gap', 'topFirst', 'topLast')\n    // store the fields: gap, topFirst, and topLast in InfluxDB.\n    |influxDBOut()\n        .database('game')\n        .measurement('top_scores_gap')\n",
     ),
+]
+
+# ``server/server_test.go``: scripts Kapacitor's HTTP API returns unchanged (``ti.TICKscript != tick``
+# fails the test otherwise), so each is its own canonical form.
+CANONICAL_SCRIPTS = [
+    "stream\n    |from()\n        .measurement('test')\n",
+    "stream\n    |from()\n        .measurement('test')\n        .quiet()\n",
+    'dbrp "mydb"."myrp"\n\ndbrp "otherdb"."default"\n\nstream\n    |from()\n        .measurement(\'test\')\n',
+    'dbrp "mydb"."myrp"\n\nbatch\n    |query(\'SELECT * from mydb.myrp.mymeas\')\n    |log()\n',
+    "var x = 5\n\nstream\n    |from()\n        .measurement('test')\n",
+    'dbrp "telegraf"."autogen"\n\nvar x = 5\n\nstream\n    |from()\n        .measurement(\'test\')\n',
 ]
