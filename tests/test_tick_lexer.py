@@ -72,3 +72,11 @@ def test_positions_are_utf8_byte_offsets():
 def test_lexer_errors_are_error_tokens(text, message, pos):
     last = lex(text)[-1]
     assert (last.typ, last.val, last.pos) == (T.ERROR, message, pos)
+
+
+def test_unicode_blanks_and_letters_as_go_reads_them():
+    # U+00A0 and U+2003 are spaces to Go's unicode.IsSpace; U+001C is not (Python's isspace says it is).
+    assert [tuple(t) for t in lex("a\u00a0+\u2003bé2")] == [(T.IDENT, 0, "a"), (T.PLUS, 3, "+"),
+                                                           (T.IDENT, 7, "bé2"), (T.EOF, 11, "")]
+    last = lex("a \x1c")[-1]
+    assert (last.typ, last.val, last.pos) == (T.ERROR, "unknown state, last char: '\\x1c'", 2)
