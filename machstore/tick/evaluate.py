@@ -19,11 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
+from machstore.errors import InvalidArgument
 from machstore.tick import nodes as T
 
 
-class TickEvalError(Exception):
+class TickEvalError(InvalidArgument):
     """A script Kapacitor refuses at evaluation; ``str()`` is Kapacitor's text."""
+
+    code = "tick_eval"
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -43,6 +46,18 @@ class Star:
 
 
 @dataclass
+class TimeDimension:
+    """The value of ``time(length[, offset])`` in a query's groupBy (Kapacitor's groupByTime)."""
+
+    length: int
+    offset: int = 0
+
+
+class _GlobalTime:
+    """The ``time`` global function Kapacitor puts in every task's scope."""
+
+
+@dataclass
 class Facet:
     """What a script holds: a pipeline node seen as one Go type (a node, its AlertNodeData or a handler)."""
 
@@ -53,6 +68,8 @@ class Facet:
 
 def go_type(value) -> str:
     """Return Go's spelling of a script value's type (Kapacitor prints it in errors)."""
+    if value is None:
+        return '<nil>'
     if isinstance(value, bool):
         return T.BOOL
     if isinstance(value, Duration):
@@ -71,6 +88,12 @@ def go_type(value) -> str:
         return T.LIST
     if isinstance(value, Facet):
         return '*pipeline.' + value.go
+    if isinstance(value, _Unbound):
+        return 'tick.unboundFunc'
+    if isinstance(value, TimeDimension):
+        return 'kapacitor.TimeDimension'
+    if isinstance(value, _GlobalTime):
+        return 'func(time.Duration, ...time.Duration) (kapacitor.TimeDimension, error)'
     kind = kind_of(value)
     if kind == 'LambdaNode':
         return T.LAMBDA
@@ -277,7 +300,7 @@ class Evaluator:
         else:
             raise TickEvalError(f'source edge type must be either Stream or Batch not {source_edge}')
         self.pipeline.add_source(self.source)
-        self.scope = {source_edge: Facet(self.source, self.source.spec.go)}
+        self.scope = {source_edge: Facet(self.source, self.source.spec.go), 'time': _GlobalTime()}
         self.predefined = predefined or {}
         self.ignore_missing = ignore_missing
         self.udfs = udfs or {}
@@ -332,6 +355,7 @@ class Evaluator:
         elif k == 'BinaryNode':
             push(fold(n, self))
         elif k == 'LambdaNode':
+            self.check_idents(n.expression)
             push(n)
         elif k == 'ListNode':
             items = []
@@ -364,6 +388,20 @@ class Evaluator:
         else:
             push(n)
 
+    def check_idents(self, n):
+        """Kapacitor resolves a lambda's vars when it is defined: an unknown name fails here."""
+        k = kind_of(n)
+        if k == 'IdentifierNode':
+            self.get(n.ident)
+        elif k == 'UnaryNode':
+            self.check_idents(n.node)
+        elif k == 'BinaryNode':
+            self.check_idents(n.left)
+            self.check_idents(n.right)
+        elif k == 'FunctionNode':
+            for a in n.args:
+                self.check_idents(a)
+
     def eval_unary(self, n):
         v = self.resolve(self.stack.pop())
         op = _op(n.operator)
@@ -383,7 +421,7 @@ class Evaluator:
         if name in self.predefined:
             pv = self.predefined[name]
             if pv.type != type_name:
-                raise TickEvalError(f'invalid type supplied for {name}, got {pv.type} exp {type_name}')
+                raise TickEvalError(f'invalid type supplied for {name}, got {_tw(pv.type)} exp {_tw(type_name)}')
             self.scope[name] = pv.value
         elif self.ignore_missing:
             self.scope[name] = zero_value(type_name)
@@ -401,7 +439,7 @@ class Evaluator:
         if name in self.predefined:
             pv = self.predefined[name]
             if pv.type != vtype:
-                raise TickEvalError(f'invalid type supplied for {name}, got {pv.type} exp {vtype}')
+                raise TickEvalError(f'invalid type supplied for {name}, got {_tw(pv.type)} exp {_tw(vtype)}')
             value = pv.value
         self.scope[name] = value
 
@@ -443,7 +481,12 @@ class Evaluator:
         if ftype == 'global':
             if obj is not None:
                 raise errorf(f, f'calling global function on object {go_type(obj)}')
-            raise errorf(f, f'no global function "{name}" defined')
+            if not isinstance(self.scope.get(name), _GlobalTime):
+                raise errorf(f, f'no global function "{name}" defined')
+            check_call(T.Method('time', 'global', (T.DURATION,), T.DURATION), args)
+            if len(args) > 2:
+                raise errorf(f, f'time() function expects 1 or 2 args, got {len(args)}')
+            return TimeDimension(int(args[0]), int(args[1]) if len(args) > 1 else 0)
         spec = _spec_of(obj)
         if spec is None:
             raise errorf(f, f'no method or property "{name}" on {go_type(obj)}')
@@ -820,6 +863,11 @@ def _comment(n) -> str:
 _OP_TEXT = {'PLUS': '+', 'MINUS': '-', 'MULT': '*', 'DIV': '/', 'MOD': '%', 'AND': 'AND', 'OR': 'OR',
             'EQUAL': '==', 'NOT_EQUAL': '!=', 'LESS': '<', 'GREATER': '>', 'LESS_EQUAL': '<=',
             'GREATER_EQUAL': '>=', 'REGEX_EQUAL': '=~', 'REGEX_NOT_EQUAL': '!~', 'NOT': '!'}
+
+
+def _tw(type_name) -> str:
+    """ast.ValueType's String(): 'boolean' for bool, 'invalid type' for a non-value."""
+    return {'bool': 'boolean', None: 'invalid type'}.get(type_name, type_name)
 
 
 def _op(op) -> str:
