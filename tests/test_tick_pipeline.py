@@ -2,7 +2,6 @@
 
 Restates tick/eval_test.go, pipeline/pipeline_test.go and the pipeline/tick/*_test.go
 scripts: valid scripts give Kapacitor's node ids and DOT, invalid ones its exact errors.
-The evaluation tests need the TICKscript parser of the ``tick`` branch.
 """
 
 import glob
@@ -10,9 +9,8 @@ import json
 
 import pytest
 
+from machstore.tick import format_node, parser
 from machstore.tick import nodes as T
-
-parser = pytest.importorskip('machstore.tick.parser', reason='the TICKscript parser (branch tick) is not merged')
 from machstore.tick.evaluate import TickEvalError, UDFInfo, dbrps_of, evaluate, task_type_of, template_vars
 from machstore.tick.template_vars import vars_from_api, vars_to_api
 
@@ -261,7 +259,6 @@ stream
 
 
 def test_template_vars_as_the_api_shows_them():
-    from machstore.tick import format_node
     got = vars_to_api(template_vars(parser.parse(TEMPLATE), 'stream'), lambda l: format_node(l.expression))
     assert got == {
         'measurement': {'value': None, 'type': 'string', 'description': 'Which measurement to consume'},
@@ -371,3 +368,67 @@ def test_influxql_edges():
     assert (top.wants, top.provides, mean.wants, mean.provides) == ('batch', 'batch', 'batch', 'stream')
     ev = run("stream|from()|difference('v')")
     assert ev.pipeline.sorted()[-1].provides == 'stream'
+
+
+# -- server_test.go and pipeline/tick/*_test.go scripts -------------------------------------------------------
+
+def test_server_batch_task_dot():
+    script = "dbrp \"mydb\".\"myrp\"\n\nbatch\n    |query('SELECT * from mydb.myrp.mymeas')\n    |log()\n"
+    prog = parser.parse(script)
+    assert task_type_of(prog) == 'batch' and dbrps_of(prog) == [{'db': 'mydb', 'rp': 'myrp'}]
+    assert evaluate(prog, 'batch').pipeline.dot('testTaskID') == 'digraph testTaskID {\nquery1 -> log2;\n}'
+
+
+def test_server_executing_dot_of_a_bare_stream():
+    ev = run("stream\n    |from()\n        .measurement('test')\n")
+    assert ev.pipeline.executing_dot('testTaskID', 'stream') == (
+        'digraph testTaskID {\ngraph [throughput="0.00 points/s"];\n\n'
+        'stream0 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n'
+        'stream0 -> from1 [processed="0"];\n\n'
+        'from1 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n}')
+
+
+def test_server_template_with_described_var():
+    script = "// Configurable measurement\nvar measurement = 'test'\n\nstream\n    |from()\n        .measurement(measurement)\n"
+    prog = parser.parse(script)
+    assert vars_to_api(template_vars(prog, 'stream'), str) == {
+        'measurement': {'value': 'test', 'type': 'string', 'description': 'Configurable measurement'}}
+    pre = vars_from_api({'measurement': {'value': 'another_measurement', 'type': 'string'}}, parser.parse_lambda)
+    ev = evaluate(parser.parse(script), 'stream', predefined=pre)
+    assert ev.pipeline.dot('taskid') == 'digraph taskid {\nstream0 -> from1;\n}'
+    assert ev.pipeline.sorted()[1].props['Measurement'] == 'another_measurement'
+
+
+def test_udf_options_of_pipeline_tick_udf_test():
+    udfs = {'delorean': UDFInfo('stream', 'stream', {
+        'mph': ['INT'], 'gigawatts': ['DOUBLE'], 'nearClockTower': ['BOOL'], 'martySays': ['STRING'],
+        'future': ['DURATION', 'STRING']})}
+    script = ("stream\n    |from()\n    @delorean()\n        .mph(88)\n        .gigawatts(1.21)\n"
+              "        .nearClockTower(TRUE)\n        .martySays('Doc!')\n        .future(15778476m, 'years')\n")
+    udf = run(script, udfs=udfs).pipeline.sorted()[-1]
+    assert udf.name == 'delorean2'
+    assert [name for name, _ in udf.props['Options']] == ['mph', 'gigawatts', 'nearClockTower', 'martySays',
+                                                          'future']
+    assert error(script.replace('.mph(88)', '.mph(88, 1)'), udfs=udfs) == (
+        'line 4 char 10: unexpected number of args to mph, got 2 expected 1')
+    assert run(script.replace('.mph(88)', '.quiet()'), udfs=udfs).pipeline.sorted()[-1].props['QuietFlag']
+    assert error(script.replace('.mph(88)', '.speed(88)'), udfs=udfs) == (
+        'line 4 char 10: no method or property "speed" on *pipeline.UDFNode')
+
+
+@pytest.mark.parametrize('script', [
+    ("stream\n    |from()\n    |alert()\n        .topic('topic')\n        .info(lambda: \"cpu\" > 70)\n"
+    "        .history(10)\n        .all()\n        .noRecoveries()\n        .inhibit('other', 't1', 't2')\n"
+    "        .stateChangesOnly(1h)\n        .flapping(0.4, 0.7)\n"),
+    ("stream\n    |from()\n    |alert()\n        .pagerDuty2()\n        .routingKey('key')\n"
+    "        .link('https://example.com', 'example')\n"),
+    "stream\n    |from()\n    |window()\n        .periodCount(10)\n        .everyCount(5)\n",
+    "stream\n    |from()\n    |holtWintersWithFit('cpu', 10, 1, 1h)\n        .as('forecast')\n",
+    "batch\n    |queryFlux('from(bucket:\"b\")')\n        .period(1m)\n        .every(1m)\n",
+    "stream\n    |from()\n    |barrier()\n        .period(1m)\n    |delete()\n        .field('x')\n",
+    "stream\n    |from()\n    |httpPost()\n        .endpoint('example')\n        .header('k', 'v')\n",
+])
+def test_pipeline_tick_scripts_evaluate(script):
+    prog = parser.parse(script)
+    ev = evaluate(prog, task_type_of(prog))
+    assert ev.pipeline.sorted()

@@ -503,7 +503,7 @@ class Evaluator:
                 raise errorf(f, f'no chaining method "{name}" on {go_type(obj)}, but dynamic method does '
                                 f"exist. Use '@' operator instead: 'node@{name}(..)'.")
         elif ftype == 'property':
-            if spec.go == 'UDFNode' and obj.node.props.get('UDFName'):
+            if spec.go == 'UDFNode' and name in self.udfs[obj.node.props['UDFName']].options:
                 return self.set_udf_option(f, obj, name, args)
             if has_prop:
                 return self.set_property(f, obj, spec, goname, args)
@@ -675,13 +675,11 @@ class Evaluator:
 
     def set_udf_option(self, f, obj: Facet, name, args):
         info = self.udfs[obj.node.props['UDFName']]
-        if name not in info.options:
-            raise errorf(f, f'no method or property "{name}" on {go_type(obj)}')
         types = info.options[name]
         if len(types) != len(args):
             raise errorf(f, f'unexpected number of args to {name}, got {len(args)} expected {len(types)}')
         for a, t in zip(args, types):
-            got = _UDF_TYPES.get(go_type(a))
+            got = _UDF_TYPES.get(go_type(a), 'BOOL')  # Kapacitor leaves other values at the zero type
             if got != t:
                 raise errorf(f, f'unexpected arg to {name}, got {got} expected {t}')
         obj.node.props['Options'].append((name, list(args)))

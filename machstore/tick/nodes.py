@@ -307,7 +307,7 @@ NODES = [
     _spec('InfluxQLNode', None, methods=[flag('UsePointTimes', 'PointTimes')],
           fields={'Method': Field(STRING, ''), 'Field': Field(STRING, ''), 'As': Field(STRING, ''),
                   'Reducer': Field(NODE), 'Args': Field(LIST)}),
-    _spec('UDFNode', None),
+    _spec('UDFNode', None, fields={'UDFName': Field(STRING, ''), 'Options': Field('[]*agent.Option')}),
 ]
 
 # -- alert() and its handlers (pipeline/alert.go) ---------------------------------------------
