@@ -271,6 +271,15 @@ def test_template_vars_as_the_api_shows_them():
     }
 
 
+def test_lambda_vars_become_literals_when_the_lambda_is_defined():
+    ev = run("var crit = 80\nvar f = lambda: \"v\" > crit\nstream|from()|alert().crit(lambda: \"v\" > crit AND f)")
+    crit = ev.pipeline.sorted()[-1].props['Crit']
+    # Kapacitor's ValueToLiteralNode keeps a lambda var as a nested LambdaNode
+    assert format_node(crit) == 'lambda: "v" > 80 AND lambda: "v" > 80'
+    assert error("var a = stream|from()\nstream|from()|where(lambda: a)") == (
+        'unsupported literal type *pipeline.FromNode')
+
+
 def test_applying_template_vars():
     pre = vars_from_api({'measurement': {'type': 'string', 'value': 'cpu'},
                          'crit': {'type': 'float', 'value': 80},

@@ -16,10 +16,12 @@ FunctionNode.type/func/args...), so the parser can evolve on its own.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from machstore.errors import InvalidArgument
+from machstore.tick import ast
 from machstore.tick import nodes as T
 
 
@@ -355,8 +357,7 @@ class Evaluator:
         elif k == 'BinaryNode':
             push(fold(n, self))
         elif k == 'LambdaNode':
-            self.check_idents(n.expression)
-            push(n)
+            push(dataclasses.replace(n, expression=self.resolve_idents(n.expression)))
         elif k == 'ListNode':
             items = []
             for item in n.nodes:
@@ -388,19 +389,18 @@ class Evaluator:
         else:
             push(n)
 
-    def check_idents(self, n):
-        """Kapacitor resolves a lambda's vars when it is defined: an unknown name fails here."""
+    def resolve_idents(self, n):
+        """Kapacitor's resolveIdents: a lambda's vars become literals when the lambda is defined."""
         k = kind_of(n)
         if k == 'IdentifierNode':
-            self.get(n.ident)
-        elif k == 'UnaryNode':
-            self.check_idents(n.node)
-        elif k == 'BinaryNode':
-            self.check_idents(n.left)
-            self.check_idents(n.right)
-        elif k == 'FunctionNode':
-            for a in n.args:
-                self.check_idents(a)
+            return literal_node(n.position, self.get(n.ident))
+        if k == 'UnaryNode':
+            return dataclasses.replace(n, node=self.resolve_idents(n.node))
+        if k == 'BinaryNode':
+            return dataclasses.replace(n, left=self.resolve_idents(n.left), right=self.resolve_idents(n.right))
+        if k == 'FunctionNode':
+            return dataclasses.replace(n, args=[self.resolve_idents(a) for a in n.args])
+        return n
 
     def eval_unary(self, n):
         v = self.resolve(self.stack.pop())
@@ -887,6 +887,29 @@ def _duration_ns(n) -> int:
         if v is not None:
             return int(v.total_seconds() * 10**9) if hasattr(v, 'total_seconds') else int(v)
     raise TickEvalError('duration literal without a value')
+
+
+def literal_node(pos, v):
+    """Kapacitor's ValueToLiteralNode: a script value as an AST literal at ``pos``."""
+    if isinstance(v, bool):
+        return ast.BoolNode(pos, bool=v)
+    if isinstance(v, Duration):
+        return ast.DurationNode(pos, dur=int(v))
+    if isinstance(v, int):
+        return ast.NumberNode(pos, is_int=True, int64=v, base=10)
+    if isinstance(v, float):
+        return ast.NumberNode(pos, is_float=True, float64=v)
+    if isinstance(v, str):
+        return ast.StringNode(pos, literal=v)
+    if isinstance(v, Regex):
+        return ast.RegexNode(pos, pattern=v.pattern, literal=v.pattern)
+    if kind_of(v) == 'LambdaNode':
+        return ast.LambdaNode(pos, expression=v.expression)
+    if isinstance(v, Star):
+        return ast.StarNode(pos)
+    if isinstance(v, list):
+        return ast.ListNode(pos, nodes=[literal_node(pos, x) for x in v])
+    raise TickEvalError(f'unsupported literal type {go_type(v)}')
 
 
 def zero_value(type_name: str):
