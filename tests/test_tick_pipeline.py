@@ -88,7 +88,8 @@ def test_batch_dot_leaves_out_the_batch_node():
 def test_deadman_adds_a_stats_source():
     assert dot("stream|from().measurement('cpu')|deadman(15.0, 10s)") == (
         'digraph t {\nstream0 -> from1;\nfrom1 -> noop3;\nstats2 -> derivative4;\nderivative4 -> alert5;\n}')
-    alert = run("stream|from()|deadman(0.0, 10s)").pipeline.sorted()[-1]
+    alert = run("stream|from()|deadman(0.0, 10s, lambda: hour(\"time\") > 8)").pipeline.sorted()[-1]
+    assert format_node(alert.props['Crit']) == 'lambda: "emitted" <= 0.0 AND hour("time") > 8'
     assert alert.props['Message'].endswith('points/10s.')
     assert alert.props['Id'] == "{{ .Group }}:from1 for task '{{ .TaskName }}'"
 
@@ -147,6 +148,8 @@ def test_stats_on_a_node_with_children_adds_no_noop():
      'line 1 char 23: error calling func "time" on obj <nil>: reflect: Call using string as type time.Duration'),
     ("stream|from().groupBy(foo(1))", 'line 1 char 23: no global function "foo" defined'),
     ("foo(1)", 'line 1 char 1: no global function "foo" defined'),
+    ("var x = 'a'\nx.foo()", 'line 2 char 3: cannot get properties of non pointer value'),
+    ("var x = lambda: TRUE\nx|foo()", 'line 2 char 3: no method or property "foo" on *ast.LambdaNode'),
     ("stream|from().groupBy(time(1m))", 'invalid dimension object of type kapacitor.TimeDimension'),
     ("var x = 1 + 2.0", ('line 1 char 11: mismatched type to binary operator. got int + float. '
                         'see bool(), int(), float(), string(), duration()')),

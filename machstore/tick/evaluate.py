@@ -23,6 +23,7 @@ from dataclasses import field as dc_field
 from machstore.errors import InvalidArgument
 from machstore.tick import ast
 from machstore.tick import nodes as T
+from machstore.tick.lexer import TokenType
 
 
 class TickEvalError(InvalidArgument):
@@ -489,6 +490,8 @@ class Evaluator:
             return TimeDimension(int(args[0]), int(args[1]) if len(args) > 1 else 0)
         spec = _spec_of(obj)
         if spec is None:
+            if not go_type(obj).startswith('*'):
+                raise errorf(f, 'cannot get properties of non pointer value')
             raise errorf(f, f'no method or property "{name}" on {go_type(obj)}')
         goname = T.capitalize_first(name)
         has_chain, has_prop = T.has_chain(spec, goname), T.has_property(spec, goname)
@@ -597,7 +600,13 @@ class Evaluator:
         stats.link_child(deriv)
         alert = new_node('AlertNode', 'stream')
         deriv.link_child(alert)
-        alert.props['Crit'] = ('deadman', threshold, list(lambdas))
+        pos = ast.NO_POSITION
+        crit = ast.BinaryNode(pos, left=ast.ReferenceNode(pos, reference='emitted'),
+                              right=ast.NumberNode(pos, is_float=True, float64=threshold),
+                              operator=TokenType.LESS_EQUAL)
+        for extra in lambdas:
+            crit = ast.BinaryNode(pos, left=crit, right=extra.expression, operator=TokenType.AND)
+        alert.props['Crit'] = ast.LambdaNode(pos, expression=crit)
         alert.props['Id'] = self.deadman['id'].replace('NODE_NAME', node.name, 1)
         alert.props['Message'] = self.deadman['message'].replace('INTERVAL', format_duration(interval), 1)
         return Facet(alert, 'AlertNode')
