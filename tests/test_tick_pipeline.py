@@ -131,6 +131,13 @@ def test_stats_on_a_node_with_children_adds_no_noop():
      'instead of single quotes?')),
     ("stream|from()|alert().stateChangesOnly().foo()",
      'line 1 char 42: no method or property "foo" on *pipeline.AlertNodeData'),
+    ("stream|from()|alert().slack().all().channel('#x')",
+     'line 1 char 37: no method or property "channel" on *pipeline.AlertNodeData'),
+    ("stream|from()|alert().flapping(0.25, 0.5).foo()",
+     'line 1 char 43: no method or property "foo" on *pipeline.AlertNodeData'),
+    ("stream|from()|alert().flapping(1, 2)",
+     ('line 1 char 23: error calling func "flapping" on obj *pipeline.AlertNode: reflect: Call using int64 as type '
+     'float64')),
     ("stream|from()|alert().slack().foo()",
      'line 1 char 31: no method or property "foo" on *pipeline.SlackHandler'),
     ("stream|from()|influxDBOut()|log()",

@@ -662,7 +662,7 @@ class Evaluator:
         elif eff == 'handler':
             return self.add_handler(obj, m, args)
         if m.returns == 'AlertNodeData':
-            return Facet(obj.node, 'AlertNodeData', obj.handler)
+            return Facet(obj.node, 'AlertNodeData')
         return obj
 
     def add_handler(self, obj: Facet, m: T.Method, args):

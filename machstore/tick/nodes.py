@@ -319,8 +319,8 @@ def handler(name, go, params=(), variadic=None, init=()):
 
 
 _ALERT_DATA = _spec('AlertNodeData', 'alert', methods=[
-    flag('Flapping', 'UseFlapping'),
-    flag('All', 'AllFlag'), flag('NoRecoveries', 'NoRecoveriesFlag'),
+    prop('All', effect='flag', fields=('AllFlag',), returns='AlertNodeData'),
+    prop('NoRecoveries', effect='flag', fields=('NoRecoveriesFlag',), returns='AlertNodeData'),
     prop('StateChangesOnly', (), DURATION, effect='state_changes_only',
          fields=('IsStateChangesOnly', 'StateChangesOnlyDuration'), returns='AlertNodeData'),
     prop('Inhibit', (STRING,), STRING, effect='inhibit', fields=('Inhibitors',), returns='AlertNodeData'),
@@ -361,9 +361,10 @@ _ALERT_DATA = _spec('AlertNodeData', 'alert', methods=[
     'StateChangesOnlyDuration': Field(DURATION, 0),
 }, stats=('alerts_inhibited', 'alerts_triggered', 'crits_triggered', 'infos_triggered',
           'oks_triggered', 'warns_triggered'), partial_chain=('Log',))
-# Flapping(low, high float64) sets three fields.
+# Flapping(low, high float64) sets three fields. All, NoRecoveries, Flapping, StateChangesOnly and
+# Inhibit are methods of *AlertNodeData and return it, so later errors name that type.
 _ALERT_DATA.methods['Flapping'] = prop('Flapping', (FLOAT, FLOAT), effect='set',
-                                       fields=('UseFlapping=', 'FlapLow', 'FlapHigh'))
+                                       fields=('UseFlapping=', 'FlapLow', 'FlapHigh'), returns='AlertNodeData')
 
 NODES += [_ALERT_DATA, _spec('AlertNode', 'alert', bases=('AlertNodeData',))]
 
