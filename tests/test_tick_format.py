@@ -65,3 +65,15 @@ def test_seed_chronograf_task_formats_as_kapacitor_returned_it():
 def test_format_refuses_what_does_not_parse():
     with pytest.raises(TickError, match=r"^parser: unexpected EOF line 1 char 9"):
         format_script("var x = ")
+
+
+def test_line_breaks_move_up_one_operator_per_pass_as_in_kapacitor():
+    # A binary node's position is its operator's, and Kapacitor breaks the line after an operator
+    # when the source had a line break between the left node's position and the right operand.
+    # So a break written before an operator comes out after it, and the next pass breaks the
+    # enclosing operator too; the tree is the same every time.
+    once = format_script("var x = 0\n+ 0 + 0")
+    assert once == "var x = 0 +\n0 + 0\n"
+    twice = format_script(once)
+    assert twice == "var x = 0 +\n0 +\n0\n"
+    assert format_script(twice) == twice

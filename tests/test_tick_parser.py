@@ -67,6 +67,9 @@ PRIMARY = '"number","string","duration","identifier","TRUE","FALSE","==","(","-"
     ("var x = 08", 'parser: illegal number syntax: "08"'),
     ("var x = 99999999999999999999", 'parser: illegal number syntax: "99999999999999999999"'),
     ("var x = 99999999999999999999s", "parser: invalid duration"),
+    ("var x = 9223372036854775807u", "parser: overflowed duration 9223372036854775807u: choose a smaller duration or INF"),
+    ("var x = +1", "parser: unexpected unknown state, last char: '+' line 1 char 9 in \"var x = +1\". expected: " + PRIMARY),
+    ("var x = lambda: *", "parser: unexpected * line 1 char 17 in \"= lambda: *\". expected: " + PRIMARY),
     ("var x = /a(/", "parser: error parsing regexp: missing closing ): `a(`"),
     ("var x = /a**/", "parser: error parsing regexp: invalid nested repetition operator: `**`"),
 ])
@@ -157,3 +160,13 @@ def test_deep_nesting_is_refused_with_a_clear_error():
         parse("var x = " + "f(" * (MAX_DEPTH + 1) + ")" * (MAX_DEPTH + 1))
     with pytest.raises(TickError, match="nests too deeply"):
         parse("var x = lambda: " + "-" * 5000 + "1")
+
+
+def test_value_type_names_and_literal_types():
+    from machstore.tick.types import ValueType, literal_type
+    assert [str(t) for t in ValueType] == ["invalid type", "float", "int", "string", "boolean", "regex", "time",
+                                           "duration", "lambda", "list", "star", "missing"]
+    args = parse("f(1, 1.5, 's', TRUE, /r/, 5m, lambda: 1, ['a'], *, x)").nodes[0].args
+    assert [literal_type(a) for a in args] == [ValueType.INT, ValueType.FLOAT, ValueType.STRING, ValueType.BOOL,
+                                               ValueType.REGEX, ValueType.DURATION, ValueType.LAMBDA,
+                                               ValueType.LIST, ValueType.STAR, ValueType.INVALID]

@@ -19,6 +19,7 @@ message; the parser reports it where it meets it.  After an error or EOF the str
 more tokens; past its end :meth:`Lexer.next_token` gives empty ``ERROR`` tokens at 0, as reading
 Go's closed channel does.
 """
+import re
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -146,6 +147,23 @@ def _is_space(ch):
     return ch.isspace() and ch not in _NOT_GO_SPACE
 
 
+# PERF: runs of ASCII blanks and identifier characters are skipped with one regex match; the
+# character tests above only run for non-ASCII characters.
+_ASCII_SPACE = re.compile(r"[ \t\n\v\f\r]*")
+_ASCII_IDENT = re.compile(r"[A-Za-z0-9_]*")
+
+
+def _skip_space(text, pos):
+    """Return the offset of the first non-space character at or after ``pos`` (Go's unicode.IsSpace)."""
+    n = len(text)
+    while True:
+        pos = _ASCII_SPACE.match(text, pos).end()
+        if pos < n and text[pos] > "\x7f" and _is_space(text[pos]):
+            pos += 1
+            continue
+        return pos
+
+
 def _is_digit(ch):
     return ch.isdecimal()
 
@@ -210,9 +228,7 @@ class Lexer:
         self.start = self.pos
 
     def ignore_space(self):
-        while _is_space(self.next()):
-            self.ignore()
-        self.backup()
+        self.pos = self.start = _skip_space(self.text, self.pos)
 
     # -- states -----------------------------------------------------------------------------
 
@@ -223,6 +239,7 @@ class Lexer:
 
     def lex_token(self):
         while True:
+            self.pos = self.start = _skip_space(self.text, self.pos)
             r = self.next()
             if r == "-" or r == "!":
                 self.backup()
@@ -307,9 +324,9 @@ class Lexer:
 
     def lex_ident_or_keyword(self):
         text, n = self.text, self.n
-        pos = self.pos
-        while pos < n and _is_ident(text[pos]):
-            pos += 1
+        pos = _ASCII_IDENT.match(text, self.pos).end()
+        while pos < n and text[pos] > "\x7f" and _is_ident(text[pos]):
+            pos = _ASCII_IDENT.match(text, pos + 1).end()
         self.pos = pos
         typ = KEYWORDS.get(text[self.start:pos])
         if typ is None:
