@@ -266,6 +266,11 @@ class Var:
 _GO_TO_VAR = {v: k for k, v in T.VAR_TYPES.items()}
 
 
+def var_type_of(value) -> str | None:
+    """The TICKscript var type of a value (``int``, ``lambda``...), None for nodes and other non-vars."""
+    return _GO_TO_VAR.get(go_type(value))
+
+
 @dataclass
 class UDFInfo:
     """A configured UDF: edge types and its options (name -> list of TICKscript type names)."""
@@ -434,7 +439,7 @@ class Evaluator:
         if name in self.scope:
             raise TickEvalError(f'attempted to redefine {name}, vars are immutable')
         value = self.resolve(self.stack.pop())
-        vtype = _GO_TO_VAR.get(go_type(value))
+        vtype = var_type_of(value)
         if vtype is not None:
             self.vars[name] = Var(value, vtype, _comment(n))
         if name in self.predefined:

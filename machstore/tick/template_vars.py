@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from machstore.errors import ParseError
-from machstore.tick.evaluate import Duration, Regex, Star, TickEvalError, Var
+from machstore.tick.evaluate import Duration, Regex, Star, TickEvalError, Var, var_type_of
 
 API_TYPES = ('bool', 'int', 'float', 'string', 'regex', 'duration', 'lambda', 'list', 'star')
 
@@ -41,8 +41,7 @@ def _var_to_api(v: Var, format_lambda) -> dict:
 
 
 def _list_item_type(item) -> str:
-    from machstore.tick.evaluate import _GO_TO_VAR, go_type
-    return _GO_TO_VAR.get(go_type(item), 'string')
+    return var_type_of(item) or 'string'
 
 
 def vars_from_api(api_vars: dict, parse_lambda) -> dict:
