@@ -21,6 +21,8 @@ from .storage import blocks, catalog, ingest, keys, rollups, segments
 from .storage import fieldtypes as ft
 from .storage.results import WriteResult
 from .storage.rows import RowSet, concat, sort_rows
+from .storage.scan import ScanMixin
+from .storage.seriesindex import SeriesIndexMixin
 from .storage.tables import TAG, TableDef, TablesMixin
 from .storage.tagstats import TagStatsMixin
 
@@ -31,7 +33,7 @@ COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 RETENTION_CHECK_S = 60              # seconds between retention sweeps
 
 
-class Engine(TablesMixin, TagStatsMixin):
+class Engine(TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMixin):
     """An open machstore data directory.
 
     >>> eng = Engine("./machstore-data")

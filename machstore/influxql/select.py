@@ -34,8 +34,9 @@ import numpy as np
 from machstore import errors
 from machstore.storage import fieldtypes as ft
 from machstore.storage.rows import Column, RowSet
+from machstore.storage.scan import stack
 
-from . import ast, functions, transforms
+from . import ast, functions, timetext, transforms
 from .into import write_into
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
@@ -77,22 +78,23 @@ class _Source:
     rp: str
     measurement: str
     fields: dict          # name -> storage type
-    series: list          # [{"id", "tags"}]
+    series: list          # [{"id", "tags"}] (shared with the engine's series index: never mutate)
     rowsets: dict = None  # a subquery's rows: series id -> RowSet (None: read the engine)
+    tag_keys: frozenset = None   # every tag key of the series (None: not known yet)
 
-    def read(self, engine, ids, lo, hi, edge=None):
-        """``{series id: RowSet}`` of the given series within ``[lo, hi]``.
+    def scan(self, engine, ids, lo, hi, types, edge=None):
+        """A :class:`SeriesScan` of the given series within ``[lo, hi]``: the ``types`` columns only.
 
         ``edge`` = ``(n, latest, fields)``: only each series' first (last) ``n`` rows with a value
         in one of ``fields`` are needed (a raw query with LIMIT and no row condition).
         """
         if self.rowsets is not None:
-            return {i: self.rowsets[i].between(lo, hi) for i in ids}
+            return stack([[self.rowsets[i].between(lo, hi)] for i in ids], types)
         kw = {}
         if edge is not None:
             kw = {"limit": edge[0], "latest": edge[1], "having": edge[2]}
-        return engine.read_many(self.database, ids, None if lo == MIN_TIME else lo,
-                                None if hi == MAX_TIME else hi, rp=self.rp, **kw)
+        return engine.scan_series(self.database, ids, None if lo == MIN_TIME else lo,
+                                  None if hi == MAX_TIME else hi, rp=self.rp, types=types, **kw)
 
 
 def _subquery_sources(inner):
@@ -294,16 +296,18 @@ def _resolve_sources(engine, sources, database, retention_policy):
         policies = {p["name"]: p for p in engine.list_retention_policies(db)}
         if rp is not None and rp not in policies:
             raise SelectError(f"retention policy not found: {rp}")
-        names = engine.list_measurements(db, rp)
+        # PERF: the engine's series index keeps series and fields parsed between queries
+        index = engine.series_index(db, rp)
+        names = index.measurements
         if src.regex is not None:
             rx = regex(src.regex.pattern)
             chosen = [m for m in names if rx.search(m)]
         else:
             chosen = [src.name] if src.name in names else []
         for m in chosen:
-            types = {k: _TYPE_CODES[v] for k, v in engine.list_fields(db, m, rp).items()}
-            series = [{"id": s["id"], "tags": s["tags"]} for s in engine.list_series(db, m, rp)]
-            out.append(_Source(db, rp, m, types, series))
+            mi = index.measurement(m)
+            if mi is not None:
+                out.append(_Source(db, rp, m, dict(mi.fields), mi.series, tag_keys=mi.tag_keys))
     return out
 
 
@@ -613,9 +617,11 @@ def _needed_names(fields, cond):
 def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
     if not source.series:
         return None
-    all_tag_keys = set()
-    for s in source.series:
-        all_tag_keys.update(s["tags"])
+    all_tag_keys = source.tag_keys
+    if all_tag_keys is None:
+        all_tag_keys = set()
+        for s in source.series:
+            all_tag_keys.update(s["tags"])
     group_keys = _group_keys(dims, None, all_tag_keys)
     needed = _needed_names(fields, cond)
     casts = {(r.name, r.type) for f in fields for r in _refs(f.expr) if r.type in _CASTS}
@@ -623,51 +629,26 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
     series = source.series
     tag_terms, rest = _split_tag_terms(cond, source)
     if tag_terms is not None:
-        keep = []
-        names = {r.name for r in _refs(tag_terms)}
-        for s in series:
-            # a tag a series lacks, or a name that is neither tag nor field, compares as ""
-            frame = {k: Vec(np.array([s["tags"].get(k, "")], dtype=object)) for k in names}
-            frame.update({(k, "tag"): vec for k, vec in frame.items()})
-            frame["_name"] = Vec(np.array([source.measurement], dtype=object))
-            if condition_mask(tag_terms, frame, 1)[0]:
-                keep.append(s)
-        series = keep
+        series = _series_matching(tag_terms, series, source.measurement)
     cond = rest
     if not series:
         return None
     series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
+    types = {name: source.fields[name] for name in sorted(needed) if name in source.fields}
+    ids = [s["id"] for s in series]
     if edge is not None and cond is None:
         wanted = {r.name for f in fields for r in _refs(f.expr) if r.name in source.fields and r.type != "tag"}
-        rows = source.read(engine, [s["id"] for s in series], lo, hi, (edge[0], edge[1], wanted))
+        scan = source.scan(engine, ids, lo, hi, types, (edge[0], edge[1], wanted))
     else:
-        rows = source.read(engine, [s["id"] for s in series], lo, hi)
-    times, sidx = [], []
-    for i, s in enumerate(series):
-        r = rows.get(s["id"])
-        if r is not None and len(r):
-            times.append(r.times)
-            sidx.append(np.full(len(r), i, dtype=np.int64))
-    if not times:
+        scan = source.scan(engine, ids, lo, hi, types)
+    times = scan.times
+    if not len(times):
         return None
-    times = np.concatenate(times)
-    sidx = np.concatenate(sidx)
-    frame = {}
-    for name in needed:
-        if name in source.fields:
-            frame[name] = _field_column(source.fields[name], name, series, rows)
-        if name in all_tag_keys or name not in source.fields:
-            vals = np.array([s["tags"].get(name) for s in series], dtype=object)
-            present = np.array([name in s["tags"] for s in series], dtype=bool)
-            tag_vec = Vec(vals[sidx], present[sidx])
-            frame[(name, "tag")] = tag_vec
-            if name not in source.fields:
-                frame[name] = tag_vec
-        frame[(name, "field")] = frame.get(name) if name in source.fields else \
-            Vec(np.zeros(len(times)), np.zeros(len(times), dtype=bool))
-    for name, cast in casts:
-        frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
-    frame["_name"] = Vec(np.full(len(times), source.measurement, dtype=object))
+    sidx = scan.series_index()
+    # PERF: with a condition, the fields it does not name are gathered after it, for the rows it keeps
+    cond_names = set() if cond is None else {r.name for r in _refs(cond)} & needed
+    frame = {name: _field_vec(scan, name, ftype, len(times)) for name, ftype in types.items()
+             if cond is None or name in cond_names}
     # groups of the output: one per distinct GROUP BY tag values among the read series
     gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
     gid_of, group_tags = {}, []
@@ -680,9 +661,12 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
         series_group[i] = gid
     group = series_group[sidx]
     if cond is not None:
+        # PERF: tag columns (object arrays) are built for the condition's names now, the
+        # others below for the rows that pass it
+        _add_names(frame, cond_names, source, all_tag_keys, series, sidx, len(times))
         cond_frame = dict(frame)
         for name in needed:
-            if name not in source.fields:
+            if name not in source.fields and (name, "tag") in frame:
                 tag = frame[(name, "tag")]
                 filled = Vec(np.where(tag.mask(), tag.values, ""))
                 cond_frame[name] = cond_frame[(name, "tag")] = filled
@@ -692,9 +676,79 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
             raise SelectError(str(ex)) from None
         times, group, sidx = times[keep], group[keep], sidx[keep]
         frame = _take_frame(frame, keep)
-    order = np.lexsort((sidx, times, group))
-    frame = _take_frame(frame, order)
-    return _Table(times[order], group[order], group_tags, frame)
+        for name, ftype in types.items():
+            if name not in frame:
+                frame[name] = _field_vec(scan, name, ftype, len(times), keep)
+    order = _row_order(times, group, series_group)
+    if order is not None:
+        times, group, sidx = times[order], group[order], sidx[order]
+        frame = _take_frame(frame, order)
+    _add_names(frame, needed, source, all_tag_keys, series, sidx, len(times))
+    for name, cast in casts:
+        frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
+    return _Table(times, group, group_tags, frame)
+
+
+def _series_matching(terms, series, measurement):
+    """The series whose tags satisfy ``terms`` (a condition on tags only), evaluated for all at once.
+
+    A tag a series lacks, or a name that is neither tag nor field, compares as "".
+    """
+    n = len(series)
+    frame = {}
+    for name in {r.name for r in _refs(terms)}:
+        values = np.empty(n, dtype=object)
+        values[:] = [s["tags"].get(name, "") for s in series]
+        frame[name] = frame[(name, "tag")] = Vec(values)
+    measurement_column = np.empty(n, dtype=object)
+    measurement_column[:] = measurement
+    frame["_name"] = Vec(measurement_column)
+    keep = condition_mask(terms, frame, n)
+    return [s for s, k in zip(series, keep.tolist()) if k]
+
+
+def _field_vec(scan, name, ftype, n, keep=None):
+    """A field's Vec over a scan's ``n`` rows, or those of the mask ``keep`` (no value anywhere when
+    no series has it)."""
+    col = scan.column(name, keep)
+    if col is None:
+        values = ft.empty_values(ftype, n)
+        return Vec(values if ftype != ft.STRING else values.astype(object), np.zeros(n, dtype=bool))
+    return Vec(col.values, col.valid)
+
+
+def _add_names(frame, names, source, all_tag_keys, series, sidx, n):
+    """Add the tag, ``(name, "tag")``, ``(name, "field")`` and ``_name`` columns of ``names`` not there yet."""
+    for name in names:
+        if (name in all_tag_keys or name not in source.fields) and (name, "tag") not in frame:
+            present = np.array([name in s["tags"] for s in series], dtype=bool)
+            values = np.empty(len(series), dtype=object)
+            values[:] = [s["tags"].get(name) for s in series]
+            tag_vec = Vec(values[sidx], None if present.all() else present[sidx])
+            frame[(name, "tag")] = tag_vec
+            if name not in source.fields:
+                frame[name] = tag_vec
+        if (name, "field") not in frame:
+            frame[(name, "field")] = frame.get(name) if name in source.fields else \
+                Vec(np.zeros(n), np.zeros(n, dtype=bool))
+    if "_name" in names and "_name" not in frame:
+        column = np.empty(n, dtype=object)
+        column[:] = source.measurement
+        frame["_name"] = Vec(column)
+
+
+def _row_order(times, group, series_group):
+    """The permutation that sorts rows by (group, time), ties in series order; None when they are.
+
+    Rows come series after series, each time-sorted.  PERF: when every group is one series
+    (GROUP BY all the tags that tell series apart) they already are; one group needs only a
+    stable sort by time (timsort merges the sorted runs).
+    """
+    if len(series_group) == 1 or np.all(series_group[1:] > series_group[:-1]):
+        return None
+    if np.all(series_group == series_group[0]):
+        return np.argsort(times, kind="stable")
+    return np.lexsort((times, group))
 
 
 _CASTS = ("float", "integer", "unsigned", "string", "boolean")   # the ::type casts of a field
@@ -752,25 +806,6 @@ def _split_tag_terms(cond, source):
             out = t if out is None else ast.BinaryExpr("AND", out, t)
         return out
     return joined(tags), joined(rest)
-
-
-def _field_column(ftype, name, series, rows):
-    parts, valid = [], []
-    for s in series:
-        r = rows.get(s["id"])
-        if r is None or not len(r):
-            continue
-        col = r.columns.get(name)
-        if col is None or col.type != ftype:
-            parts.append(ft.empty_values(ftype, len(r)))
-            valid.append(np.zeros(len(r), dtype=bool))
-        else:
-            parts.append(col.values)
-            valid.append(col.valid_mask(len(r)))
-    values = np.concatenate(parts)
-    if ftype == ft.STRING and values.dtype != object:
-        values = values.astype(object)
-    return Vec(values, np.concatenate(valid))
 
 
 # -- raw queries ---------------------------------------------------------------------------
@@ -1344,30 +1379,21 @@ def _order_series(series, descending=False):
 
 def format_times(series, epoch, location=""):
     """Turn the int-ns first column into ``epoch`` integers, or RFC3339 strings in the zone."""
+    rows = [row for s in series for row in s.values]
+    if not rows:
+        return series
+    # PERF: the whole time column at once (timetext), then put back in the rows
+    times = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     if epoch:
         unit = EPOCH_UNITS.get(epoch, 1)
-        for s in series:
-            for row in s.values:
-                t = row[0]
-                row[0] = t // unit if t >= 0 else -(-t // unit)   # Go's division truncates
-        return series
-    tz = zone(location) if location else None
-    for s in series:
-        for row in s.values:
-            row[0] = rfc3339(row[0], tz)
+        if unit == 1:
+            return series
+        texts = timetext.epoch_values(times, unit)   # Go's division truncates
+    else:
+        texts = timetext.rfc3339_many(times, zone(location) if location else None)
+    for row, text in zip(rows, texts):
+        row[0] = text
     return series
 
 
-def rfc3339(ns, tz=None):
-    """Go's ``time.RFC3339Nano`` text of ``ns`` (trailing zeros of the fraction dropped)."""
-    secs, frac = divmod(int(ns), 10**9)
-    when = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=secs)
-    if tz is not None:
-        when = when.astimezone(tz)
-    text = when.strftime("%Y-%m-%dT%H:%M:%S")
-    if frac:
-        text += "." + f"{frac:09d}".rstrip("0")
-    if tz is None or when.utcoffset() == _dt.timedelta(0):
-        return text + "Z"
-    off = when.strftime("%z")
-    return text + off[:3] + ":" + off[3:]
+rfc3339 = timetext.rfc3339

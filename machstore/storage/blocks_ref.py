@@ -89,8 +89,11 @@ def encode_block(rows: RowSet) -> bytes:
     return b"".join([BLOCK_HEAD.pack(MAGIC, n, len(meta), len(raw), tcode), *meta, codec.compress(raw)])
 
 
-def decode_block(data) -> RowSet:
-    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
+def decode_block(data, columns=None) -> RowSet:
+    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out).
+
+    ``columns`` (a set of names, None = all) keeps only those columns.
+    """
     magic, n, ncols, raw_size, tcode = BLOCK_HEAD.unpack_from(data, 0)
     if magic != MAGIC:
         raise ValueError("not a machstore block")
@@ -107,7 +110,7 @@ def decode_block(data) -> RowSet:
     raw = codec.decompress(bytes(data[pos:]), raw_size)
     dods, off = codec.widen_ints(tcode, raw, n, 0)
     times = codec.delta_decode(codec.delta_decode(dods))
-    columns = {}
+    out = {}
     for name, ftype, enc, n_valid in meta:
         valid = None
         if n_valid < n:
@@ -116,12 +119,14 @@ def decode_block(data) -> RowSet:
                                   count=n).astype(np.bool_)
             off += nbytes
         values, off = decode_values(ftype, enc, raw, n_valid, off)
+        if columns is not None and name not in columns:
+            continue
         if valid is not None:
             full = ft.empty_values(ftype, n)
             full[valid] = values
             values = full
-        columns[name] = Column(ftype, values, valid)
-    return RowSet(times, columns)
+        out[name] = Column(ftype, values, valid)
+    return RowSet(times, out)
 
 
 # -- summaries ---------------------------------------------------------------------------

@@ -1,0 +1,165 @@
+"""Columnar reads of many series at once: one array per column over all of them, for queries.
+
+Why: a query over 100 series wants one array per column (with the series of each row),
+not 100 RowSets of every stored column.  :meth:`ScanMixin.scan_series` reads the series'
+blocks in one snapshot, decodes only the wanted columns (``blocks.decode_block(columns=)``),
+cuts only the first and last block of each series to the time range (blocks are time-sorted
+and disjoint, so a binary search does it), merges pending (not yet compacted) writes with
+InfluxDB's overwrite rules where a series has any, and concatenates each column once over
+all series (:func:`stack`).
+
+With ``limit`` only each series' first (last, with ``latest``) rows are read, through the
+engine's edge reads (``Engine.read_many(limit=)``).
+"""
+import numpy as np
+
+from . import blocks, catalog, segments
+from . import fieldtypes as ft
+from .rows import Column, concat, sort_rows
+
+__all__ = ["ScanMixin", "SeriesScan", "stack"]
+
+
+class SeriesScan:
+    """Rows of several series: series after series (in the order asked), each time-sorted.
+
+    ``times`` and ``lengths`` are arrays; a column is concatenated over the pieces only when
+    :meth:`column` asks for it, and then, given a row mask, only for the rows it keeps
+    (PERF: a filter on one field of ``SELECT *`` gathers the other nine for the rows it keeps).
+    """
+
+    __slots__ = ("times", "lengths", "types", "_pieces")
+
+    def __init__(self, pieces, lengths, types):
+        self._pieces = pieces          # non-empty RowSets, in row order
+        self.lengths = lengths         # int64: rows of each series
+        self.types = types             # name -> type code of the columns it can give
+        if not pieces:
+            self.times = np.empty(0, dtype=np.int64)
+        else:
+            self.times = pieces[0].times if len(pieces) == 1 else np.concatenate([p.times for p in pieces])
+
+    def __len__(self):
+        return int(self.times.shape[0])
+
+    def series_index(self):
+        """The position (in the order asked) of the series of every row."""
+        return np.repeat(np.arange(len(self.lengths), dtype=np.int64), self.lengths)
+
+    def column(self, name, keep=None):
+        """The :class:`Column` ``name`` over every row (or the rows of the boolean mask ``keep``);
+        None when no row has a value.  A piece whose column has another type has no value there."""
+        ftype = self.types.get(name)
+        if ftype is None:
+            return None
+        values, valid, all_valid, any_valid = [], [], True, False
+        at = 0
+        for p in self._pieces:
+            n = len(p)
+            c = p.columns.get(name)
+            sel = None
+            if keep is not None:
+                sel = keep[at:at + n]
+                at += n
+                n = int(np.count_nonzero(sel))
+                if n == 0:
+                    continue
+            if c is None or c.type != ftype:
+                values.append(ft.empty_values(ftype, n))
+                valid.append(False)
+                all_valid = False
+                continue
+            any_valid = True
+            if sel is not None and n < len(sel):
+                c = c.take(sel)
+            values.append(c.values)
+            valid.append(True if c.valid is None else c.valid)
+            all_valid = all_valid and c.valid is None
+        if not any_valid:
+            return None
+        v = values[0] if len(values) == 1 else np.concatenate(values)
+        if ftype in (ft.STRING, ft.BINARY) and v.dtype != object:
+            v = v.astype(object)
+        mask = None
+        if not all_valid:
+            mask = np.concatenate([np.full(len(x), m, dtype=bool) if isinstance(m, bool) else m
+                                   for x, m in zip(values, valid)])
+        return Column(ftype, v, mask)
+
+
+def stack(per_series, types=None):
+    """One :class:`SeriesScan` of ``per_series`` (a list, per series, of time-ordered RowSet pieces).
+
+    ``types`` (name -> type code) are the columns it gives; without it every column of the
+    pieces (the first type seen wins, as ``rows.concat`` does).
+    """
+    lengths = np.array([sum(len(p) for p in pieces) for pieces in per_series], dtype=np.int64)
+    flat = [p for pieces in per_series for p in pieces if len(p)]
+    if types is None:
+        types = {}
+        for p in flat:
+            for k, c in p.columns.items():
+                types.setdefault(k, c.type)
+    return SeriesScan(flat, lengths, dict(types))
+
+
+def _cut(rows, start, end):
+    """The rows of a time-sorted RowSet with ``start <= time <= end`` (binary search, no mask)."""
+    t = rows.times
+    if not len(t):
+        return rows
+    lo = 0 if start is None or t[0] >= start else int(np.searchsorted(t, start, "left"))
+    hi = len(t) if end is None or t[-1] <= end else int(np.searchsorted(t, end, "right"))
+    return rows if lo == 0 and hi == len(t) else rows.take(slice(lo, hi))
+
+
+class ScanMixin:
+    """``Engine.scan_series``; needs the Engine's ``env``, ``dbs``, block summaries and pending reads."""
+
+    def scan_series(self, db, series_ids, start=None, end=None, *, rp=None, types=None, limit=None,
+                    latest=False, having=None):
+        """Return a :class:`SeriesScan` of ``series_ids`` of ``db``/``rp`` with ``start <= time <= end``.
+
+        ``types`` (field name -> type code) are the columns wanted (None: all); ``limit``,
+        ``latest`` and ``having`` ask for each series' edge rows, as ``Engine.read_many`` does.
+        Rows follow InfluxDB's overwrite semantics; writes acknowledged before the call are seen.
+        """
+        series_ids = list(series_ids)
+        wanted = None if types is None else set(types)
+        if limit is not None:
+            rows = self.read_many(db, series_ids, start, end, rp=rp, limit=limit, latest=latest, having=having)
+            return stack([[rows[sid].select(wanted)] for sid in series_ids], types)
+        blk = self.dbs[b"blk"]
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            pending = {}
+            parts = self._pending_parts(txn, space["id"], start, end, series_ids)
+            if parts:
+                for sid, rows in segments.rows_by_series(parts, wanted=series_ids):
+                    pending[sid] = rows.select(wanted).between(start, end)
+            per_series = []
+            for sid in series_ids:
+                pieces = [blocks.decode_block(txn.get(key, db=blk), wanted)
+                          for key, _ in self._block_summaries(txn, sid, start, end)]
+                if pieces:
+                    pieces[0] = _cut(pieces[0], start, end)
+                    pieces[-1] = _cut(pieces[-1], start, end)
+                extra = pending.get(sid)
+                if extra is not None and len(extra):
+                    pieces = [sort_rows(concat(pieces + [extra]), dedup=space["dedup"])]
+                elif not _ordered(pieces):
+                    pieces = [sort_rows(concat(pieces), dedup=space["dedup"])]
+                per_series.append(pieces)
+        return stack(per_series, types)
+
+
+def _ordered(pieces):
+    """True when consecutive non-empty pieces do not overlap in time (blocks normally do not)."""
+    last = None
+    for p in pieces:
+        if not len(p):
+            continue
+        if last is not None and p.times[0] <= last:
+            return False
+        last = p.times[-1]
+    return True
