@@ -208,10 +208,12 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
         dims = ["*"]
         stmt = dataclasses.replace(stmt, dimensions=(ast.Dimension(ast.Wildcard()),))
     out = []
+    window = _bounded_windows(stmt, fields, calls, interval, offset, lo, hi, is_subquery, sources)
     for name, group in _by_measurement(sources):
         # a raw query with LIMIT needs only each series' first (last) rows: read just those
         edge = (stmt.limit + stmt.offset, not stmt.time_ascending) if raw and stmt.limit else None
-        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, edge) for s in group) if t is not None]
+        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, edge, window) for s in group)
+                  if t is not None]
         if not tables:
             continue
         # sources naming the same measurement (cpu, longterm.cpu) answer as one measurement
@@ -614,7 +616,67 @@ def _needed_names(fields, cond):
     return names
 
 
-def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
+# Functions whose value in a window depends on that window's points only (what a bounded read needs).
+_PER_WINDOW = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "min", "max", "first", "last",
+               "percentile"}
+
+
+def _bounded_windows(stmt, fields, calls, interval, offset, lo, hi, is_subquery, sources):
+    """``(n, ascending, columns)`` when an aggregate's LIMIT lets it read fewer windows, else None.
+
+    ``GROUP BY time(...) LIMIT n OFFSET m`` with ``fill(null|<number>)`` (or, ascending,
+    ``fill(previous)``) prints the first (last) ``n + m`` windows of each series' window grid;
+    when every call is a per-window reducer, only the points of those windows are needed
+    (``_read_window`` finds them).  NOTE: ``tz()``, transformations, ``integral``,
+    ``top``/``bottom``/``sample``/``distinct``, fill(none|linear) and subqueries read everything.
+    """
+    if not interval or not stmt.limit or is_subquery or stmt.location:
+        return None
+    if any(s.rowsets is not None for s in sources) or any(_transform_calls(f.expr) for f in fields):
+        return None
+    if not calls or any(c.name.lower() not in _PER_WINDOW or not isinstance(c.args[0], ast.VarRef) for c in calls):
+        return None
+    fills = ("null", "number", "previous") if stmt.time_ascending else ("null", "number")
+    if stmt.fill not in fills:
+        return None
+    if not stmt.time_ascending and lo == MIN_TIME:
+        return None   # the grid starts at each series' first point: it takes reading them all
+    return stmt.limit + stmt.offset, stmt.time_ascending, interval, offset, {c.args[0].name for c in calls}
+
+
+def _read_window(engine, source, series, series_group, cond, lo, hi, window):
+    """The ``[lo, hi]`` that holds the windows a bounded aggregate prints (see ``_bounded_windows``).
+
+    Ascending from a given start: its window and the ``n - 1`` after it; descending: the window
+    of the end and the ``n - 1`` before it.  Ascending without a start, each group's grid starts
+    at its first value of a called field: the range ends ``n`` windows after the latest such
+    start (read from block summaries), so every group's first ``n`` windows are inside.  That
+    needs no row condition (which could hide the first values).
+    """
+    n, ascending, interval, offset, columns = window
+
+    def window_start(t):
+        return int(_window_starts(np.array([t], dtype=np.int64), interval, offset, None)[0])
+
+    if not ascending:
+        return max(lo, window_start(hi) - (n - 1) * interval), hi
+    if lo != MIN_TIME:
+        return lo, min(hi, window_start(lo) + n * interval - 1)
+    if cond is not None:
+        return lo, hi
+    firsts = engine.first_times(source.database, [s["id"] for s in series], columns & set(source.fields),
+                                None, None if hi == MAX_TIME else hi, rp=source.rp)
+    starts = {}
+    for s, g in zip(series, series_group.tolist()):
+        t = firsts.get(s["id"])
+        if t is not None:
+            starts[g] = min(starts.get(g, t), t)
+    if not starts:
+        return lo, hi
+    return lo, min(hi, max(window_start(t) for t in starts.values()) + n * interval - 1)
+
+
+def _read(engine, source, fields, cond, dims, lo, hi, edge=None, window=None):
     if not source.series:
         return None
     all_tag_keys = source.tag_keys
@@ -634,8 +696,20 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
     if not series:
         return None
     series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
+    # groups of the output: one per distinct GROUP BY tag values among the read series
+    gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
+    gid_of, group_tags = {}, []
+    series_group = np.empty(len(series), dtype=np.int64)
+    for i, gv in enumerate(gvals):
+        gid = gid_of.get(gv)
+        if gid is None:
+            gid = gid_of[gv] = len(group_tags)
+            group_tags.append(dict(zip(group_keys, gv)))
+        series_group[i] = gid
     types = {name: source.fields[name] for name in sorted(needed) if name in source.fields}
     ids = [s["id"] for s in series]
+    if window is not None:
+        lo, hi = _read_window(engine, source, series, series_group, cond, lo, hi, window)
     if edge is not None and cond is None:
         wanted = {r.name for f in fields for r in _refs(f.expr) if r.name in source.fields and r.type != "tag"}
         scan = source.scan(engine, ids, lo, hi, types, (edge[0], edge[1], wanted))
@@ -649,16 +723,6 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None):
     cond_names = set() if cond is None else {r.name for r in _refs(cond)} & needed
     frame = {name: _field_vec(scan, name, ftype, len(times)) for name, ftype in types.items()
              if cond is None or name in cond_names}
-    # groups of the output: one per distinct GROUP BY tag values among the read series
-    gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
-    gid_of, group_tags = {}, []
-    series_group = np.empty(len(series), dtype=np.int64)
-    for i, gv in enumerate(gvals):
-        gid = gid_of.get(gv)
-        if gid is None:
-            gid = gid_of[gv] = len(group_tags)
-            group_tags.append(dict(zip(group_keys, gv)))
-        series_group[i] = gid
     group = series_group[sidx]
     if cond is not None:
         # PERF: tag columns (object arrays) are built for the condition's names now, the
@@ -944,8 +1008,9 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
     top = calls[0] if len(calls) == 1 and calls[0].name.lower() in _TOP_BOTTOM else None
     if top is not None:
         return _top_bottom(source, table, fields, top, buckets, interval, stmt)
+    runs = {}   # PERF: the (group, bucket) runs of fully valid columns, shared by the calls over them
     results = {call: (_integral(call, table, buckets, interval) if call.name.lower() == "integral"
-                      else _reduce_call(call, table, buckets)) for call in dict.fromkeys(calls)}
+                      else _reduce_call(call, table, buckets, runs)) for call in dict.fromkeys(calls)}
     aux = [r for f in fields if not _calls(f.expr) for r in _refs(f.expr)]
     first_bucket = _window_starts(np.array([lo], dtype=np.int64), interval, offset, utz)[0] \
         if interval and lo != MIN_TIME else None
@@ -1171,10 +1236,12 @@ def _integral(call, table, buckets, interval):
     return out
 
 
-def _reduce_call(call, table, buckets):
+def _reduce_call(call, table, buckets, runs=None):
     """``{group: (bucket starts, values Vec, chosen rows or None)}`` of one call.
 
     ``chosen rows`` (selectors only) are the table rows of the points the selector picked.
+    ``runs`` (a dict) keeps the run starts of a column with a value on every row for the
+    next call over such a column.
     """
     name = call.name.lower()
     arg = call.args[0]
@@ -1186,29 +1253,47 @@ def _reduce_call(call, table, buckets):
     vec = _column(table, arg)
     if vec is None:
         return {}
-    valid = vec.mask()
-    if not valid.any():
-        return {}
-    idx = np.flatnonzero(valid)
-    values = vec.values[idx]
-    group = table.group[idx]
-    b = buckets[idx]
+    if vec.valid is None and len(vec.values):
+        # every row has a value: no gathers, and the runs are the same for every such column
+        values, group, b = vec.values, table.group, buckets
+        if runs is None or "all" not in runs:
+            idx = np.arange(len(values), dtype=np.int64)
+            starts = _run_starts(group, b)
+            if runs is not None:
+                runs["all"] = (idx, starts)
+        else:
+            idx, starts = runs["all"]
+    else:
+        valid = vec.mask()
+        if not valid.any():
+            return {}
+        idx = np.flatnonzero(valid)
+        values = vec.values[idx]
+        group = table.group[idx]
+        b = buckets[idx]
+        starts = _run_starts(group, b)
     if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
         raise _iterator_type_error(call.name.lower(), values)
-    new = np.ones(len(idx), dtype=bool)
-    new[1:] = (group[1:] != group[:-1]) | (b[1:] != b[:-1])
-    starts = np.flatnonzero(new)
     if name == "distinct":
         return _split_by_group(group[starts], b[starts], Vec(values, None), idx, starts=starts)
     extra = (float(call.args[1].value),) if name == "percentile" else ()
     if values.dtype == object:
         values = values.astype(str)
     # selectors report positions: pass row numbers as the "times" and map back
-    out_vals, chosen, out_valid = functions.reduce_runs(name, idx.astype(np.int64), values, starts, *extra,
-                                                        clock=table.times[idx])
+    clock = None
+    if name in ("first", "last", "mode"):   # the functions that order points by time
+        clock = table.times if len(idx) == len(table.times) else table.times[idx]
+    out_vals, chosen, out_valid = functions.reduce_runs(name, idx, values, starts, *extra, clock=clock)
     if out_vals.dtype.kind == "U":
         out_vals = out_vals.astype(object)
     return _split_by_group(group[starts], b[starts], Vec(out_vals, out_valid), chosen)
+
+
+def _run_starts(group, buckets):
+    """Indexes where a new (group, bucket) run begins, in rows sorted by (group, time)."""
+    new = np.ones(len(group), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (buckets[1:] != buckets[:-1])
+    return np.flatnonzero(new)
 
 
 def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):

@@ -17,7 +17,7 @@ __all__ = ["epoch_values", "rfc3339", "rfc3339_many"]
 def rfc3339(ns, tz=None):
     """Go's ``time.RFC3339Nano`` text of ``ns`` (trailing zeros of the fraction dropped)."""
     secs, frac = divmod(int(ns), 10**9)
-    when = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=secs)
+    when = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC) + _dt.timedelta(seconds=secs)
     if tz is not None:
         when = when.astimezone(tz)
     text = when.strftime("%Y-%m-%dT%H:%M:%S")
@@ -35,7 +35,7 @@ def rfc3339_many(times, tz=None):
     if not len(times):
         return []
     uniq, inverse = np.unique(times, return_inverse=True)
-    if tz is None or tz is _dt.timezone.utc:
+    if tz is None or tz is _dt.UTC:
         secs, frac = np.divmod(uniq, 10**9)
         texts = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s").tolist()
         if frac.any():

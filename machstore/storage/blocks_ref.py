@@ -135,6 +135,7 @@ SUMMARY_HEAD = struct.Struct("<Iqqh")
 _SUM_COL = struct.Struct("<BIqq")          # type, count, first_time, last_time
 _SUM_NUM = struct.Struct("<d8sq8sq8s8s")   # sum, min, min_time, max, max_time, first, last
 _VALUE_FMT = {ft.FLOAT: "<d", ft.INTEGER: "<q", ft.UNSIGNED: "<Q"}
+_SUM_TYPED = {t: struct.Struct("<d{0}q{0}q{0}{0}".format(f[1])) for t, f in _VALUE_FMT.items()}
 
 
 class ColumnSummary:
@@ -143,9 +144,12 @@ class ColumnSummary:
     __slots__ = ("type", "count", "first_time", "last_time", "sum", "min", "min_time",
                  "max", "max_time", "first", "last")
 
-    def __init__(self, **kw):
-        for k in self.__slots__:
-            setattr(self, k, kw.get(k))
+    def __init__(self, type=None, count=None, first_time=None, last_time=None, sum=None, min=None,
+                 min_time=None, max=None, max_time=None, first=None, last=None):
+        # PERF: plain assignments (queries decode a summary per series and block)
+        self.type, self.count, self.first_time, self.last_time = type, count, first_time, last_time
+        self.sum, self.min, self.min_time, self.max, self.max_time = sum, min, min_time, max, max_time
+        self.first, self.last = first, last
 
 
 class BlockSummary:
@@ -200,13 +204,12 @@ def decode_summary(data) -> BlockSummary:
         pos += ln
         ftype, count, first_time, last_time = _SUM_COL.unpack_from(data, pos)
         pos += _SUM_COL.size
-        cs = ColumnSummary(type=ftype, count=count, first_time=first_time, last_time=last_time)
         if count and ftype in ft.NUMERIC:
-            fmt = _VALUE_FMT[ftype]
-            total, vmin, tmin, vmax, tmax, first, last = _SUM_NUM.unpack_from(data, pos)
+            # one unpack of the numeric part with the column's value type (_SUM_NUM's layout)
+            total, vmin, tmin, vmax, tmax, first, last = _SUM_TYPED[ftype].unpack_from(data, pos)
             pos += _SUM_NUM.size
-            cs.sum, cs.min_time, cs.max_time = total, tmin, tmax
-            cs.min, cs.max = struct.unpack(fmt, vmin)[0], struct.unpack(fmt, vmax)[0]
-            cs.first, cs.last = struct.unpack(fmt, first)[0], struct.unpack(fmt, last)[0]
+            cs = ColumnSummary(ftype, count, first_time, last_time, total, vmin, tmin, vmax, tmax, first, last)
+        else:
+            cs = ColumnSummary(ftype, count, first_time, last_time)
         columns[name] = cs
     return BlockSummary(n, lo, hi, columns)

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import blocks, catalog, segments
 from . import fieldtypes as ft
-from .rows import Column, concat, sort_rows
+from .rows import Column, RowSet, concat, sort_rows
 
 __all__ = ["ScanMixin", "SeriesScan", "stack"]
 
@@ -28,7 +28,7 @@ class SeriesScan:
     (PERF: a filter on one field of ``SELECT *`` gathers the other nine for the rows it keeps).
     """
 
-    __slots__ = ("times", "lengths", "types", "_pieces")
+    __slots__ = ("_pieces", "lengths", "times", "types")
 
     def __init__(self, pieces, lengths, types):
         self._pieces = pieces          # non-empty RowSets, in row order
@@ -127,8 +127,7 @@ class ScanMixin:
         series_ids = list(series_ids)
         wanted = None if types is None else set(types)
         if limit is not None:
-            rows = self.read_many(db, series_ids, start, end, rp=rp, limit=limit, latest=latest, having=having)
-            return stack([[rows[sid].select(wanted)] for sid in series_ids], types)
+            return self._scan_edges(db, series_ids, start, end, rp, types, limit, latest, having)
         blk = self.dbs[b"blk"]
         with self.env.begin() as txn:
             space = catalog.resolve_space(txn, self.dbs, db, rp)
@@ -151,6 +150,107 @@ class ScanMixin:
                     pieces = [sort_rows(concat(pieces), dedup=space["dedup"])]
                 per_series.append(pieces)
         return stack(per_series, types)
+
+
+    def _scan_edges(self, db, series_ids, start, end, rp, types, limit, latest, having):
+        """Each series' first (last) ``limit`` rows in [start, end] with a value in ``having``.
+
+        PERF: the single first (last) row of a series is read from its edge block's summary
+        (each column's first/last value and time) when it can be: an InfluxDB space, no pending
+        writes for the series, the block wholly inside the range, numeric columns.  Otherwise
+        the edge blocks are decoded (``Engine.read_many(limit=)``'s way).
+        """
+        wanted = None if types is None else set(types)
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            pending = set()
+            parts = self._pending_parts(txn, space["id"], start, end, series_ids)
+            if parts:
+                pending = {sid for sid, rows in segments.rows_by_series(parts, wanted=series_ids)
+                           if len(rows.between(start, end))}
+            found, rest = {}, []
+            for sid in series_ids:
+                row = None
+                if limit == 1 and space["dedup"] and sid not in pending:
+                    row = _edge_row(self._block_summaries(txn, sid, start, end), start, end, latest,
+                                    types, having)
+                if row is None:
+                    rest.append(sid)
+                else:
+                    found[sid] = row
+            if rest:
+                found.update(self._read_edge_rows(txn, space, rest, start, end, limit, latest, having))
+        return stack([[found[sid].select(wanted)] for sid in series_ids], types)
+
+    def first_times(self, db, series_ids, columns, start=None, end=None, *, rp=None):
+        """``{series id: the earliest time in [start, end] where one of columns has a value}`` (absent: none).
+
+        Read from block summaries (each column's count and first time per block); pending
+        writes are decoded.
+        """
+        columns = set(columns)
+        out = {}
+        with self.env.begin() as txn:
+            space = catalog.resolve_space(txn, self.dbs, db, rp)
+            parts = self._pending_parts(txn, space["id"], start, end, series_ids)
+            if parts:
+                for sid, rows in segments.rows_by_series(parts, wanted=list(series_ids)):
+                    rows = rows.between(start, end)
+                    mask = np.zeros(len(rows), dtype=bool)
+                    for name in columns & set(rows.columns):
+                        mask |= rows.columns[name].valid_mask(len(rows))
+                    if mask.any():
+                        out[sid] = int(rows.times[np.argmax(mask)])
+            blk = self.dbs[b"blk"]
+            for sid in series_ids:
+                for key, raw in self._block_summaries(txn, sid, start, end):
+                    summary = blocks.decode_summary(raw)
+                    if start is not None and summary.min_time < start:
+                        # the range starts inside this block: find its first row from there
+                        rows = _cut(blocks.decode_block(txn.get(key, db=blk), columns), start, end)
+                        mask = np.zeros(len(rows), dtype=bool)
+                        for col in rows.columns.values():
+                            mask |= col.valid_mask(len(rows))
+                        first = int(rows.times[np.argmax(mask)]) if mask.any() else None
+                    else:
+                        times = [c.first_time for name, c in summary.columns.items() if name in columns and c.count]
+                        first = min(times) if times else None
+                    if first is not None:
+                        if end is None or first <= end:
+                            out[sid] = first if sid not in out else min(out[sid], first)
+                        break
+        return out
+
+
+def _edge_row(summaries, start, end, latest, types, having):
+    """The first (last) row of a series from its edge block's summary, or None when it cannot tell."""
+    edge = None
+    for item in summaries:
+        edge = item
+        if not latest:
+            break
+    if edge is None:
+        return None
+    summary = blocks.decode_summary(edge[1])
+    t = summary.max_time if latest else summary.min_time
+    if (start is not None and summary.min_time < start) or (end is not None and summary.max_time > end):
+        return None          # the range cuts the block: its edge row may be outside
+    def at_edge(c):
+        return c is not None and c.count and (c.last_time if latest else c.first_time) == t
+
+    if having and not any(at_edge(summary.columns.get(name)) for name in having):
+        return None          # the edge row has none of the ``having`` columns: look further in
+    columns = {}
+    for name in (summary.columns if types is None else types):
+        c = summary.columns.get(name)
+        if not at_edge(c):
+            continue         # no value at the edge row
+        if c.type not in ft.NUMERIC or (types is not None and types[name] != c.type):
+            return None      # the summary holds no value of this type: decode
+        values = ft.empty_values(c.type, 1)
+        values[0] = c.last if latest else c.first
+        columns[name] = Column(c.type, values, None)
+    return RowSet(np.array([t], dtype=np.int64), columns)
 
 
 def _ordered(pieces):
