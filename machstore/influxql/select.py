@@ -647,33 +647,47 @@ def _bounded_windows(stmt, fields, calls, interval, offset, lo, hi, is_subquery,
 def _read_window(engine, source, series, series_group, cond, lo, hi, window):
     """The ``[lo, hi]`` that holds the windows a bounded aggregate prints (see ``_bounded_windows``).
 
-    Ascending from a given start: its window and the ``n - 1`` after it; descending: the window
-    of the end and the ``n - 1`` before it.  Ascending without a start, each group's grid starts
-    at its first value of a called field: the range ends ``n`` windows after the latest such
-    start (read from block summaries), so every group's first ``n`` windows are inside.  That
-    needs no row condition (which could hide the first values).
+    Ascending, the grid starts at ``lo``'s window, or without a lower bound at each group's
+    first value of a called field; descending, it ends at ``hi``'s window.  The range read
+    covers the ``n`` printed windows of every group, and stretches to each group's first
+    (last) value of each called field in the query's range, so that a call with values only
+    outside those windows still has them (and prints nulls, or fill values, in the printed
+    ones).  It takes no row condition (which could hide values); the first and last values
+    come from block summaries.
     """
     n, ascending, interval, offset, columns = window
+    if cond is not None:
+        return lo, hi
 
     def window_start(t):
         return int(_window_starts(np.array([t], dtype=np.int64), interval, offset, None)[0])
 
+    ids = [s["id"] for s in series]
+    start, end = None if lo == MIN_TIME else lo, None if hi == MAX_TIME else hi
+    pick = min if ascending else max
+    per_column = []   # per called field: {group: its first (last) value's time}
+    for column in sorted(columns & set(source.fields)):
+        edges = engine.edge_times(source.database, ids, [column], start, end, rp=source.rp, latest=not ascending)
+        per_group = {}
+        for sid, g in zip(ids, series_group.tolist()):
+            t = edges.get(sid)
+            if t is not None:
+                per_group[g] = pick(per_group.get(g, t), t)
+        if per_group:
+            per_column.append(per_group)
+    if not per_column:
+        return lo, hi
     if not ascending:
-        return max(lo, window_start(hi) - (n - 1) * interval), hi
+        reach = min(t for per_group in per_column for t in per_group.values())
+        return max(lo, min(window_start(hi) - (n - 1) * interval, reach)), hi
+    reach = max(t for per_group in per_column for t in per_group.values())
     if lo != MIN_TIME:
-        return lo, min(hi, window_start(lo) + n * interval - 1)
-    if cond is not None:
-        return lo, hi
-    firsts = engine.first_times(source.database, [s["id"] for s in series], columns & set(source.fields),
-                                None, None if hi == MAX_TIME else hi, rp=source.rp)
-    starts = {}
-    for s, g in zip(series, series_group.tolist()):
-        t = firsts.get(s["id"])
-        if t is not None:
-            starts[g] = min(starts.get(g, t), t)
-    if not starts:
-        return lo, hi
-    return lo, min(hi, max(window_start(t) for t in starts.values()) + n * interval - 1)
+        return lo, min(hi, max(window_start(lo) + n * interval - 1, reach))
+    group_starts = {}
+    for per_group in per_column:
+        for g, t in per_group.items():
+            group_starts[g] = min(group_starts.get(g, t), t)
+    return lo, min(hi, max(max(window_start(t) for t in group_starts.values()) + n * interval - 1, reach))
 
 
 def _read(engine, source, fields, cond, dims, lo, hi, edge=None, window=None):

@@ -182,42 +182,48 @@ class ScanMixin:
                 found.update(self._read_edge_rows(txn, space, rest, start, end, limit, latest, having))
         return stack([[found[sid].select(wanted)] for sid in series_ids], types)
 
-    def first_times(self, db, series_ids, columns, start=None, end=None, *, rp=None):
-        """``{series id: the earliest time in [start, end] where one of columns has a value}`` (absent: none).
+    def edge_times(self, db, series_ids, columns, start=None, end=None, *, rp=None, latest=False):
+        """``{series id: the first (with ``latest``, last) time in [start, end] where one of ``columns``
+        has a value}``; a series without one is absent.
 
-        Read from block summaries (each column's count and first time per block); pending
-        writes are decoded.
+        Read from block summaries (each column's count and first/last time per block); only a
+        block the range cuts, and pending writes, are decoded.
         """
         columns = set(columns)
+        pick = max if latest else min
         out = {}
+
+        def found(sid, rows):
+            mask = np.zeros(len(rows), dtype=bool)
+            for name in columns & set(rows.columns):
+                mask |= rows.columns[name].valid_mask(len(rows))
+            if mask.any():
+                t = int(rows.times[len(mask) - 1 - np.argmax(mask[::-1]) if latest else np.argmax(mask)])
+                out[sid] = pick(out.get(sid, t), t)
+                return True
+            return False
+
         with self.env.begin() as txn:
             space = catalog.resolve_space(txn, self.dbs, db, rp)
             parts = self._pending_parts(txn, space["id"], start, end, series_ids)
             if parts:
                 for sid, rows in segments.rows_by_series(parts, wanted=list(series_ids)):
-                    rows = rows.between(start, end)
-                    mask = np.zeros(len(rows), dtype=bool)
-                    for name in columns & set(rows.columns):
-                        mask |= rows.columns[name].valid_mask(len(rows))
-                    if mask.any():
-                        out[sid] = int(rows.times[np.argmax(mask)])
+                    found(sid, rows.between(start, end))
             blk = self.dbs[b"blk"]
             for sid in series_ids:
-                for key, raw in self._block_summaries(txn, sid, start, end):
+                summaries = list(self._block_summaries(txn, sid, start, end))
+                for key, raw in (reversed(summaries) if latest else summaries):
                     summary = blocks.decode_summary(raw)
-                    if start is not None and summary.min_time < start:
-                        # the range starts inside this block: find its first row from there
-                        rows = _cut(blocks.decode_block(txn.get(key, db=blk), columns), start, end)
-                        mask = np.zeros(len(rows), dtype=bool)
-                        for col in rows.columns.values():
-                            mask |= col.valid_mask(len(rows))
-                        first = int(rows.times[np.argmax(mask)]) if mask.any() else None
-                    else:
-                        times = [c.first_time for name, c in summary.columns.items() if name in columns and c.count]
-                        first = min(times) if times else None
-                    if first is not None:
-                        if end is None or first <= end:
-                            out[sid] = first if sid not in out else min(out[sid], first)
+                    if (start is not None and summary.min_time < start) or (end is not None and summary.max_time > end):
+                        # the range cuts this block: look at its rows inside the range
+                        if found(sid, _cut(blocks.decode_block(txn.get(key, db=blk), columns), start, end)):
+                            break
+                        continue
+                    times = [c.last_time if latest else c.first_time
+                             for name, c in summary.columns.items() if name in columns and c.count]
+                    if times:
+                        t = pick(times)
+                        out[sid] = pick(out.get(sid, t), t)
                         break
         return out
 
