@@ -23,7 +23,7 @@ import urllib.parse
 import falcon
 import orjson
 
-from machstore.influxql import InfluxQLParseError, parse
+from machstore.influxql import InfluxQLParseError, ast, parse
 from machstore.influxql.execute import execute
 from machstore.server import influx
 from machstore.server import influx_formats as formats
@@ -80,7 +80,8 @@ class Query:
             size = int(size) if size.isdigit() and int(size) > 0 else formats.DEFAULT_CHUNK_SIZE
             resp.stream = formats.json_chunks(results, size, pretty=pretty)
             return
-        resp.data = formats.encode_json({"results": [r.to_dict() for r in results]}, pretty=pretty)
+        selects = {i for i, stmt in enumerate(statements) if isinstance(stmt, ast.Select) and stmt.target is None}
+        resp.data = formats.encode_json({"results": formats.whole_results(results, selects)}, pretty=pretty)
 
     def _form(self, req):
         """Return the parameters of a form-encoded POST body ({} for anything else)."""
