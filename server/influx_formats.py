@@ -21,6 +21,8 @@ import json
 import numpy as np
 import orjson
 
+from machstore.influxql.resultrows import ColumnRows
+
 __all__ = ["wants_csv", "encode_json", "whole_results", "json_chunks", "encode_csv", "DEFAULT_CHUNK_SIZE"]
 
 DEFAULT_CHUNK_SIZE = 10000
@@ -38,9 +40,23 @@ def wants_csv(accept):
     return False
 
 
+def _rows_json(obj):
+    """orjson's hook for what it cannot encode itself: a SELECT's columnar rows, rendered from their columns."""
+    if isinstance(obj, ColumnRows):
+        return orjson.Fragment(obj.json(orjson.dumps))
+    raise TypeError(f"Type is not JSON serializable: {type(obj).__name__}")
+
+
+def _rows_list(obj):
+    if isinstance(obj, ColumnRows):
+        return obj.rows()
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
 def encode_json(obj, *, pretty=False):
     """Encode like Go's json.Marshal (or MarshalIndent with 4 spaces), plus the trailing newline."""
-    data = json.dumps(obj, indent=4, ensure_ascii=False).encode("utf-8") if pretty else orjson.dumps(obj)
+    data = json.dumps(obj, indent=4, ensure_ascii=False, default=_rows_list).encode("utf-8") if pretty \
+        else orjson.dumps(obj, default=_rows_json)
     for raw, escaped in _HTML_ESCAPES:
         data = data.replace(raw, escaped)
     return data + b"\n"

@@ -36,8 +36,9 @@ from machstore.storage import fieldtypes as ft
 from machstore.storage.rows import Column, RowSet
 from machstore.storage.scan import stack
 
-from . import ast, functions, timetext, transforms
+from . import ast, functions, resultrows, timetext, transforms
 from .into import write_into
+from .resultrows import ColumnRows
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
@@ -940,9 +941,8 @@ def _raw(source, table, fields, stmt):
         rows_idx = _page_rows(rows_idx, stmt)
         if not len(rows_idx):
             continue
-        cols = [table.times[rows_idx].tolist()] + [_to_list(v, rows_idx) for v in vecs]
         out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
-                             [list(r) for r in zip(*cols)]))
+                             ColumnRows(table.times[rows_idx], [v.take(rows_idx) for v in vecs])))
     return out
 
 
@@ -1068,9 +1068,8 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz)
         idx = _page_rows(idx, stmt)
         if not len(idx):
             continue
-        rows = [np.asarray(row_times)[idx].tolist()] + [_to_list(v, idx) for v in vecs]
         out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
-                             [list(r) for r in zip(*rows)]))
+                             ColumnRows(np.asarray(row_times)[idx], [v.take(idx) for v in vecs])))
     return out
 
 
@@ -1478,7 +1477,12 @@ def _order_series(series, descending=False):
 
 def format_times(series, epoch, location=""):
     """Turn the int-ns first column into ``epoch`` integers, or RFC3339 strings in the zone."""
-    rows = [row for s in series for row in s.values]
+    unit = EPOCH_UNITS.get(epoch, 1) if epoch else None
+    tz = zone(location) if location and not epoch else None
+    columnar = [s.values for s in series if isinstance(s.values, ColumnRows)]
+    if columnar and unit != 1:
+        resultrows.format_times(columnar, unit, tz)
+    rows = [row for s in series if not isinstance(s.values, ColumnRows) for row in s.values]
     if not rows:
         return series
     # PERF: the whole time column at once (timetext), then put back in the rows

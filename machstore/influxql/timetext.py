@@ -11,7 +11,7 @@ import datetime as _dt
 
 import numpy as np
 
-__all__ = ["epoch_values", "rfc3339", "rfc3339_many"]
+__all__ = ["epoch_array", "epoch_values", "rfc3339", "rfc3339_distinct", "rfc3339_many"]
 
 
 def rfc3339(ns, tz=None):
@@ -31,9 +31,15 @@ def rfc3339(ns, tz=None):
 
 def rfc3339_many(times, tz=None):
     """``[rfc3339(t, tz) for t in times]`` of an int64 ns array, computed per distinct time."""
+    texts, index = rfc3339_distinct(times, tz)
+    return [texts[i] for i in index.tolist()]
+
+
+def rfc3339_distinct(times, tz=None):
+    """``(texts, index)``: the RFC3339 text of each distinct time, and which one each time has."""
     times = np.asarray(times, dtype=np.int64)
     if not len(times):
-        return []
+        return [], np.empty(0, dtype=np.int64)
     uniq, inverse = np.unique(times, return_inverse=True)
     if tz is None or tz is _dt.UTC:
         secs, frac = np.divmod(uniq, 10**9)
@@ -44,12 +50,17 @@ def rfc3339_many(times, tz=None):
         texts = [t + "Z" for t in texts]
     else:
         texts = [rfc3339(t, tz) for t in uniq.tolist()]
-    return [texts[i] for i in inverse.ravel().tolist()]
+    return texts, inverse.ravel().astype(np.int64, copy=False)
 
 
 def epoch_values(times, unit):
-    """Times as integers of ``unit`` ns, truncated toward zero as Go's division does."""
+    """Times as integers of ``unit`` ns (a list), truncated toward zero as Go's division does."""
+    return epoch_array(times, unit).tolist()
+
+
+def epoch_array(times, unit):
+    """Times as integers of ``unit`` ns (an int64 array), truncated toward zero as Go's division does."""
     times = np.asarray(times, dtype=np.int64)
     if unit == 1:
-        return times.tolist()
-    return np.where(times >= 0, times // unit, -(-times // unit)).tolist()
+        return times
+    return np.where(times >= 0, times // unit, -(-times // unit))
