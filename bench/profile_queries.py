@@ -28,6 +28,7 @@ sys.path.insert(0, BENCH)
 from tsbs import generate_batches
 from tsbs_queries import BENCH_TYPES, QUERY_TYPES, data_window, generate_queries
 
+from machstore.allocator import keep_freed_memory
 from machstore.engine import Engine
 from machstore.influxql import parse
 from machstore.influxql.execute import execute
@@ -67,6 +68,7 @@ def main(argv=None):
     for t in types:
         if t not in QUERY_TYPES:
             p.error(f"unknown query type {t!r}")
+    keep_freed_memory()   # as `machstore serve` does
     with Engine(args.data, sync=False) as engine:
         if DB not in engine.list_databases():
             load(engine, args.rows, args.scale, args.seed)
