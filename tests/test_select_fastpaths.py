@@ -237,3 +237,35 @@ def test_last_rows_of_compacted_series_come_from_summaries(tmp_path, monkeypatch
         assert decoded == [] and len(last) == 5
         monkeypatch.setattr(blocks, "decode_block", decode)
         assert last == cut(run(eng, "SELECT v, f FROM m GROUP BY * ORDER BY time DESC"), 0, 1)
+
+
+def test_the_payload_cache_serves_repeated_reads_and_never_stale_blocks(tmp_path):
+    """A block rewritten under the same key (an overwrite merged by compaction) is read anew."""
+    with Engine(str(tmp_path / "d"), sync=False) as eng:
+        eng.write_lines("db", b"".join(b"m,host=a v=%di %d\n" % (i, i * 10**9) for i in range(100)))
+        while eng.compact():
+            pass
+        (stmt,) = parse("SELECT sum(v) FROM m")
+        cache = eng.payload_cache()
+        assert run_select(eng, stmt, database="db")[0].values[0][1] == 4950
+        misses = cache.misses
+        assert run_select(eng, stmt, database="db")[0].values[0][1] == 4950
+        assert cache.misses == misses and cache.hits >= 1          # the second read decompressed nothing
+        eng.write_lines("db", b"m,host=a v=1000i 0\n")               # overwrites the first point
+        while eng.compact():
+            pass
+        assert run_select(eng, stmt, database="db")[0].values[0][1] == 4950 + 1000
+        assert cache.misses == misses + 1
+
+
+def test_the_payload_cache_stays_within_its_bytes():
+    from machstore.storage import codec
+    from machstore.storage.payloadcache import PayloadCache
+    cache = PayloadCache(1000)
+    blobs = {k: codec.compress(bytes([k]) * 400) for k in range(5)}
+    for k, blob in blobs.items():
+        assert cache.payload(k, memoryview(blob), 400) == bytes([k]) * 400
+    assert len(cache) == 2 and cache.misses == 5                # 2 x 400 bytes fit in 1000
+    assert cache.payload(4, blobs[4], 400) == bytes([4]) * 400 and cache.hits == 1
+    assert cache.payload(4, blobs[3], 400) == bytes([3]) * 400  # other bytes under the key: not the entry
+    assert cache.payload(9, codec.compress(b"x" * 2000), 2000) == b"x" * 2000 and len(cache) == 2

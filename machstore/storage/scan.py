@@ -15,6 +15,7 @@ import numpy as np
 
 from . import blocks, catalog, segments
 from . import fieldtypes as ft
+from .payloadcache import PayloadCache
 from .rows import Column, RowSet, concat, sort_rows
 
 __all__ = ["ScanMixin", "SeriesScan", "stack"]
@@ -113,8 +114,19 @@ def _cut(rows, start, end):
     return rows if lo == 0 and hi == len(t) else rows.take(slice(lo, hi))
 
 
+# PERF: decompressed block payloads kept per process for the next query (payloadcache.py)
+PAYLOAD_CACHE_BYTES = 64 << 20
+
+
 class ScanMixin:
     """``Engine.scan_series``; needs the Engine's ``env``, ``dbs``, block summaries and pending reads."""
+
+    def payload_cache(self):
+        """This engine's :class:`PayloadCache` of decompressed block payloads (made on first use)."""
+        cache = getattr(self, "_payload_cache", None)
+        if cache is None:
+            cache = self._payload_cache = PayloadCache(PAYLOAD_CACHE_BYTES)
+        return cache
 
     def scan_series(self, db, series_ids, start=None, end=None, *, rp=None, types=None, limit=None,
                     latest=False, having=None):
@@ -137,8 +149,9 @@ class ScanMixin:
                 for sid, rows in segments.rows_by_series(parts, wanted=series_ids):
                     pending[sid] = rows.select(wanted).between(start, end)
             per_series = []
+            cache = self.payload_cache()
             for sid in series_ids:
-                pieces = [blocks.decode_block(txn.get(key, db=blk), wanted)
+                pieces = [blocks.decode_block(txn.get(key, db=blk), wanted, decompress=cache.decompressor(key))
                           for key, _ in self._block_summaries(txn, sid, start, end)]
                 if pieces:
                     pieces[0] = _cut(pieces[0], start, end)
@@ -210,21 +223,27 @@ class ScanMixin:
                 for sid, rows in segments.rows_by_series(parts, wanted=list(series_ids)):
                     found(sid, rows.between(start, end))
             blk = self.dbs[b"blk"]
+            cache = self.payload_cache()
             for sid in series_ids:
                 summaries = list(self._block_summaries(txn, sid, start, end))
                 for key, raw in (reversed(summaries) if latest else summaries):
                     summary = blocks.decode_summary(raw)
-                    if (start is not None and summary.min_time < start) or (end is not None and summary.max_time > end):
-                        # the range cuts this block: look at its rows inside the range
-                        if found(sid, _cut(blocks.decode_block(txn.get(key, db=blk), columns), start, end)):
+                    # the range cuts this block before its first (after its last) value: look at its rows
+                    if (not latest and start is not None and summary.min_time < start) or \
+                            (latest and end is not None and summary.max_time > end):
+                        rows = blocks.decode_block(txn.get(key, db=blk), columns, decompress=cache.decompressor(key))
+                        if found(sid, _cut(rows, start, end)):
                             break
                         continue
                     times = [c.last_time if latest else c.first_time
                              for name, c in summary.columns.items() if name in columns and c.count]
                     if times:
                         t = pick(times)
-                        out[sid] = pick(out.get(sid, t), t)
-                        break
+                        inside = (t >= start if start is not None else True) if latest else \
+                            (t <= end if end is not None else True)
+                        if inside:
+                            out[sid] = pick(out.get(sid, t), t)
+                        break   # later (earlier) blocks lie further out
         return out
 
 
