@@ -246,6 +246,14 @@ def test_series_longer_than_10000_rows_are_marked_partial_as_influxdb_leaves_the
     assert "partial" not in chunks[1]["results"][0]["series"][0]
 
 
+def test_points_of_equal_time_come_in_series_key_order(loaded):
+    """InfluxDB merges series by key (tags sorted by name), not by when they were created."""
+    lines = b"tie,host=b,arch=x86 v=1 0\ntie,host=a,arch=x64 v=2 0\ntie,host=c,arch=x64 v=3 0\ntie,host=c,arch=x64 v=4 5\n"
+    assert requests.post(loaded.url + "/write", params={"db": "sel"}, data=lines, timeout=30).status_code == 204
+    (got,) = series(loaded, "SELECT v, host FROM tie", epoch="ns")
+    assert got["values"] == [[0, 2.0, "a"], [0, 3.0, "c"], [0, 1.0, "b"], [5, 4.0, "c"]]
+
+
 def test_csv_output(loaded):
     resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": "SELECT v, s FROM cpu WHERE time < 31s "
                                                                           "GROUP BY host; SELECT used FROM mem"},

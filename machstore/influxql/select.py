@@ -710,7 +710,8 @@ def _read(engine, source, fields, cond, dims, lo, hi, edge=None, window=None):
     cond = rest
     if not series:
         return None
-    series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
+    # equal times: series key order, as InfluxDB merges (a subquery's series: their order)
+    series = sorted(series, key=lambda s: (s.get("key", b""), s["id"]))
     # groups of the output: one per distinct GROUP BY tag values among the read series
     gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
     gid_of, group_tags = {}, []

@@ -34,7 +34,7 @@ class MeasurementIndex:
 
     name: str
     fields: dict          # field name -> type code (ft.FLOAT, ...)
-    series: list          # [{"id": int, "tags": {key: value}}], ids ascending
+    series: list          # [{"id": int, "tags": {key: value}, "key": series key bytes}], ids ascending
     tag_keys: frozenset   # every tag key any of its series has
 
 
@@ -72,7 +72,7 @@ def _build_measurement(txn, dbs, space_id, name, mid):
         _, tags = lineproto.split_series_key(key)
         parsed = {_text(k): _text(v) for k, v in tags}
         tag_keys.update(parsed)
-        series.append({"id": sid, "tags": parsed})
+        series.append({"id": sid, "tags": parsed, "key": key})
     return MeasurementIndex(name, dict(sorted(fields.items())), series, frozenset(tag_keys))
 
 
