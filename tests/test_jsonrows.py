@@ -71,6 +71,16 @@ def test_text_columns_are_copied_by_index():
     assert out == b'[["2016-01-01T00:00:10Z",1],["2016-01-01T00:00:00Z",null],["2016-01-01T00:00:10Z",3]]'
 
 
+def test_prepared_columns_refuse_bad_selections():
+    prepared = jsonrows.Columns([(INT, np.array([1, 2]), None)], orjson.dumps)
+    assert prepared.render(rows=np.array([1, 1, 0])) == b"[[2],[2],[1]]"
+    assert prepared.render((OBJECT, np.array(["a"], dtype=object), None), np.array([1])) == b'[["a",2]]'
+    for first, rows in [(None, np.array([2])), (None, np.array([-1])), ((INT, np.array([1, 2]), None), np.array([0]))]:
+        with pytest.raises(ValueError):
+            prepared.render(first, rows)
+    assert jsonrows.Columns([], orjson.dumps).render((INT, np.array([5]), None)) == b"[[5]]"
+
+
 def test_empty_and_bad_input():
     assert both([(INT, np.array([], dtype=np.int64), None)]) == b"[]"
     for bad in ([], [(INT, np.array([1, 2]), None), (FLOAT, np.array([1.0]), None)],
@@ -118,6 +128,12 @@ def test_property_kernel_equals_reference(data):
                                dtype=np.int64)),
     ]
     out = both(columns)
+    # rows picked by position, after a first column of their own, from columns laid out once
+    picks = np.array(data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=2 * n if n else 0)), dtype=np.int64)
+    first = (INT, np.arange(len(picks), dtype=np.int64), None)
+    prepared = jsonrows.Columns(columns, orjson.dumps)
+    assert prepared.render(first, picks) == jsonrows_ref.render_selected(columns, orjson.dumps, first, picks)
+    assert prepared.render() == out
     rows = json.loads(out)
     assert len(rows) == n
     for i, row in enumerate(rows):

@@ -13,7 +13,7 @@ import pytest
 
 from machstore.influxql import timetext
 from machstore.influxql.evaluate import Vec
-from machstore.influxql.resultrows import ColumnRows, format_times
+from machstore.influxql.resultrows import ColumnRows, ColumnSet, format_times
 
 T = np.array([1451606400 * 10**9, 1451606400 * 10**9 + 1500, -10**9 - 7, 1451606410 * 10**9], dtype=np.int64)
 
@@ -67,3 +67,15 @@ def test_several_series_share_the_distinct_time_texts():
     a, b = make(), ColumnRows(T[:2], [Vec(np.array([7, 8]))])
     format_times([a, b])
     assert [r[0] for r in b] == [r[0] for r in a][:2] == ["2016-01-01T00:00:00Z", "2016-01-01T00:00:00.0000015Z"]
+
+
+def test_series_sharing_one_table_take_their_rows_by_position():
+    full = make()
+    shared = ColumnSet(full._columns)
+    picks = np.array([3, 0, 0])
+    rows = ColumnRows(T[picks], shared, picks)
+    other = ColumnRows(T[1:2], shared, np.array([1]))
+    format_times([rows, other], 10**9)
+    assert plain(rows) == [[T[i] // 10**9] + plain(full)[i][1:] for i in picks.tolist()]
+    assert json.loads(rows.json(orjson.dumps)) == json.loads(orjson.dumps(plain(rows)))
+    assert json.loads(other.json(orjson.dumps)) == json.loads(orjson.dumps(plain(other)))

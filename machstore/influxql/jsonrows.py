@@ -11,7 +11,7 @@ from machstore import _ext_jsonrows as _kernel
 
 from .jsonrows_ref import BOOL, FLOAT, INT, OBJECT, TEXT, UINT, json_string
 
-__all__ = ["BOOL", "FLOAT", "INT", "OBJECT", "TEXT", "UINT", "column_of", "json_string", "render_rows"]
+__all__ = ["BOOL", "FLOAT", "INT", "OBJECT", "TEXT", "UINT", "Columns", "column_of", "json_string", "render_rows"]
 
 _KINDS = {"i": INT, "u": UINT, "f": FLOAT, "b": BOOL}
 
@@ -22,6 +22,12 @@ def column_of(values, valid=None):
     if kind != OBJECT and values.dtype.itemsize != (1 if kind == BOOL else 8):
         values = values.astype({INT: np.int64, UINT: np.uint64, FLOAT: np.float64}[kind])
     return kind, values, valid
+
+
+def Columns(columns, fallback):
+    """Columns checked and laid out once; ``.render(first=None, rows=None)`` writes the rows
+    ``[first[i], columns at rows[i]...]`` (see :func:`.jsonrows_ref.render_selected`)."""
+    return _kernel.Columns(list(columns), fallback)
 
 
 def render_rows(columns, fallback):

@@ -24,7 +24,8 @@ Strings are escaped as the server's JSON is everywhere: ``"`` and ``\\``, contro
 """
 import math
 
-__all__ = ["BOOL", "FLOAT", "INT", "OBJECT", "TEXT", "UINT", "go_float", "json_string", "render_rows"]
+__all__ = ["BOOL", "FLOAT", "INT", "OBJECT", "TEXT", "UINT", "go_float", "json_string", "render_rows",
+           "render_selected"]
 
 INT, UINT, FLOAT, BOOL, OBJECT, TEXT = 0, 1, 2, 3, 4, 5
 
@@ -115,3 +116,20 @@ def render_rows(columns, fallback):
     rows = [b"[" + b",".join(_cell(kind, values, valid, i, fallback) for kind, values, valid in columns) + b"]"
             for i in range(n)]
     return b"[" + b",".join(rows) + b"]"
+
+
+def render_selected(columns, fallback, first=None, rows=None):
+    """The JSON array of rows: ``first`` (a column with one entry per written row, or None), then
+    ``columns`` at the positions ``rows`` (None: every row in order)."""
+    if rows is not None:
+        n = len(columns[0][2]) if columns and columns[0][0] == TEXT else (len(columns[0][1]) if columns else 0)
+        if any(not 0 <= r < n for r in rows):
+            raise ValueError("a row position is out of the columns")
+        picked = []
+        for kind, values, valid in columns:
+            if kind == TEXT:
+                picked.append((kind, values, [valid[r] for r in rows]))
+            else:
+                picked.append((kind, [values[r] for r in rows], None if valid is None else [valid[r] for r in rows]))
+        columns = picked
+    return render_rows(([first] if first is not None else []) + list(columns), fallback)

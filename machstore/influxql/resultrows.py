@@ -17,17 +17,42 @@ import numpy as np
 
 from . import jsonrows, timetext
 
-__all__ = ["ColumnRows", "format_times"]
+__all__ = ["ColumnRows", "ColumnSet", "format_times"]
+
+
+class ColumnSet:
+    """Full-length result columns (Vecs) that the series of one table take their rows from.
+
+    PERF: the JSON writer lays them out once (``jsonrows.Columns``) for all those series.
+    """
+
+    __slots__ = ("_prepared", "vecs")
+
+    def __init__(self, vecs):
+        self.vecs = list(vecs)
+        self._prepared = None
+
+    def prepared(self, fallback):
+        """The columns laid out for the JSON kernel (made once per ``fallback``)."""
+        if self._prepared is None or self._prepared[0] is not fallback:
+            columns = [jsonrows.column_of(v.values, v.valid) for v in self.vecs]
+            self._prepared = (fallback, jsonrows.Columns(columns, fallback))
+        return self._prepared[1]
 
 
 class ColumnRows(collections.abc.Sequence):
-    """Rows ``[time, c1, c2, ...]`` of a series, from ``times`` (int64 ns) and Vecs of its columns."""
+    """Rows ``[time, c1, c2, ...]`` of a series, from ``times`` (int64 ns) and its columns.
 
-    __slots__ = ("_columns", "_epochs", "_rows", "_texts", "_times")
+    ``columns`` is a list of Vecs with one entry per row, or a :class:`ColumnSet` whose rows at
+    ``positions`` (int64) are this series' rows.
+    """
 
-    def __init__(self, times, columns):
+    __slots__ = ("_columns", "_epochs", "_positions", "_rows", "_texts", "_times")
+
+    def __init__(self, times, columns, positions=None):
         self._times = np.asarray(times, dtype=np.int64)
-        self._columns = list(columns)     # Vecs (values, valid), one entry per row each
+        self._columns = columns if isinstance(columns, ColumnSet) else list(columns)
+        self._positions = positions
         self._epochs = None               # the times as printed integers (int64 array), or
         self._texts = None                # as RFC3339: (texts, their JSON bytes, index per row)
         self._rows = None
@@ -62,7 +87,11 @@ class ColumnRows(collections.abc.Sequence):
                 times = [texts[k] for k in index.tolist()]
             else:
                 times = (self._epochs if self._epochs is not None else self._times).tolist()
-            cols = [times] + [_as_list(vec) for vec in self._columns]
+            if isinstance(self._columns, ColumnSet):
+                pos = self._positions
+                cols = [times] + [_as_list(vec.take(pos)) for vec in self._columns.vecs]
+            else:
+                cols = [times] + [_as_list(vec) for vec in self._columns]
             self._rows = [list(row) for row in zip(*cols)]
         return self._rows
 
@@ -71,11 +100,13 @@ class ColumnRows(collections.abc.Sequence):
         if self._rows is not None:
             return fallback(self._rows)
         if self._texts is not None:
-            columns = [(jsonrows.TEXT, self._texts[1], self._texts[2])]
+            first = (jsonrows.TEXT, self._texts[1], self._texts[2])
         else:
-            columns = [(jsonrows.INT, self._epochs if self._epochs is not None else self._times, None)]
-        columns += [jsonrows.column_of(vec.values, vec.valid) for vec in self._columns]
-        return jsonrows.render_rows(columns, fallback)
+            first = (jsonrows.INT, self._epochs if self._epochs is not None else self._times, None)
+        if isinstance(self._columns, ColumnSet):
+            return self._columns.prepared(fallback).render(first, self._positions)
+        columns = [jsonrows.column_of(vec.values, vec.valid) for vec in self._columns]
+        return jsonrows.Columns(columns, fallback).render(first)
 
 
 def _as_list(vec):

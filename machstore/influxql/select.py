@@ -38,7 +38,7 @@ from machstore.storage.scan import stack
 
 from . import ast, functions, resultrows, timetext, transforms
 from .into import write_into
-from .resultrows import ColumnRows
+from .resultrows import ColumnRows, ColumnSet
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
@@ -937,13 +937,17 @@ def _raw(source, table, fields, stmt):
         return []   # only tags (or names that are no field here): InfluxDB has no rows to emit
     keep = any_valid
     out = []
+    shared = ColumnSet(vecs)   # PERF: every series' rows are positions in the same columns
+    # rows are sorted by group: each group's rows are one range
+    bounds = np.searchsorted(table.group, np.arange(len(table.group_tags) + 1)).tolist()
     for gid, tags in enumerate(table.group_tags):
-        rows_idx = np.flatnonzero(keep & (table.group == gid))
+        a, b = bounds[gid], bounds[gid + 1]
+        rows_idx = a + np.flatnonzero(keep[a:b])
         rows_idx = _page_rows(rows_idx, stmt)
         if not len(rows_idx):
             continue
         out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
-                             ColumnRows(table.times[rows_idx], [v.take(rows_idx) for v in vecs])))
+                             ColumnRows(table.times[rows_idx], shared, rows_idx)))
     return out
 
 

@@ -181,18 +181,23 @@ class ScanMixin:
             if parts:
                 pending = {sid for sid, rows in segments.rows_by_series(parts, wanted=series_ids)
                            if len(rows.between(start, end))}
-            found, rest = {}, []
+            edges, rest = {}, []
             for sid in series_ids:
-                row = None
+                edge = None
                 if limit == 1 and space["dedup"] and sid not in pending:
-                    row = _edge_row(self._block_summaries(txn, sid, start, end), start, end, latest,
-                                    types, having)
-                if row is None:
+                    edge = _edge_row(self._block_summaries(txn, sid, start, end), start, end, latest,
+                                     types, having)
+                if edge is None:
                     rest.append(sid)
                 else:
-                    found[sid] = row
-            if rest:
-                found.update(self._read_edge_rows(txn, space, rest, start, end, limit, latest, having))
+                    edges[sid] = edge
+            found = self._read_edge_rows(txn, space, rest, start, end, limit, latest, having) if rest else {}
+        if not rest:   # PERF: every series from its summary: one piece of one row per series
+            rows = _edge_rowset([edges[sid] for sid in series_ids], types)
+            return SeriesScan([rows] if len(rows) else [], np.ones(len(series_ids), dtype=np.int64),
+                              dict(types) if types is not None else {k: c.type for k, c in rows.columns.items()})
+        for sid, edge in edges.items():
+            found[sid] = _edge_rowset([edge], types)
         return stack([[found[sid].select(wanted)] for sid in series_ids], types)
 
     def edge_times(self, db, series_ids, columns, start=None, end=None, *, rp=None, latest=False):
@@ -272,10 +277,29 @@ def _edge_row(summaries, start, end, latest, types, having):
             continue         # no value at the edge row
         if c.type not in ft.NUMERIC or (types is not None and types[name] != c.type):
             return None      # the summary holds no value of this type: decode
-        values = ft.empty_values(c.type, 1)
-        values[0] = c.last if latest else c.first
-        columns[name] = Column(c.type, values, None)
-    return RowSet(np.array([t], dtype=np.int64), columns)
+        columns[name] = (c.type, c.last if latest else c.first)
+    return t, columns
+
+
+def _edge_rowset(edges, types):
+    """One RowSet of the ``(time, {name: (type, value)})`` edge rows of ``_edge_row``, in order."""
+    n = len(edges)
+    if types is None:
+        types = {}
+        for _, cols in edges:
+            for name, (ftype, _) in cols.items():
+                types.setdefault(name, ftype)
+    columns = {}
+    for name, ftype in types.items():
+        values, valid = ft.empty_values(ftype, n), np.zeros(n, dtype=bool)
+        for i, (_, cols) in enumerate(edges):
+            cell = cols.get(name)
+            if cell is not None:
+                values[i] = cell[1]
+                valid[i] = True
+        if valid.any():
+            columns[name] = Column(ftype, values, None if valid.all() else valid)
+    return RowSet(np.array([t for t, _ in edges], dtype=np.int64), columns)
 
 
 def _ordered(pieces):
