@@ -363,6 +363,9 @@ def _calls(expr):
 def _tag_keys(sources):
     keys = set()
     for s in sources:
+        if s.tag_keys is not None:   # the series index knows them
+            keys.update(s.tag_keys)
+            continue
         for se in s.series:
             keys.update(se["tags"])
     return keys
