@@ -626,19 +626,22 @@ _PER_WINDOW = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "mi
 
 
 def _bounded_windows(stmt, fields, calls, interval, offset, lo, hi, is_subquery, sources):
-    """``(n, ascending, columns)`` when an aggregate's LIMIT lets it read fewer windows, else None.
+    """``(n, ascending, interval, offset, fields)`` when an aggregate's LIMIT lets it read fewer windows.
 
     ``GROUP BY time(...) LIMIT n OFFSET m`` with ``fill(null|<number>)`` (or, ascending,
     ``fill(previous)``) prints the first (last) ``n + m`` windows of each series' window grid;
     when every call is a per-window reducer, only the points of those windows are needed
     (``_read_window`` finds them).  NOTE: ``tz()``, transformations, ``integral``,
-    ``top``/``bottom``/``sample``/``distinct``, fill(none|linear) and subqueries read everything.
+    ``top``/``bottom``/``sample``/``distinct``, fill(none|linear), calls of tags and subqueries
+    read everything (None).
     """
     if not interval or not stmt.limit or is_subquery or stmt.location:
         return None
     if any(s.rowsets is not None for s in sources) or any(_transform_calls(f.expr) for f in fields):
         return None
     if not calls or any(c.name.lower() not in _PER_WINDOW or not isinstance(c.args[0], ast.VarRef) for c in calls):
+        return None
+    if any(c.args[0].type == "tag" or any(c.args[0].name not in s.fields for s in sources) for c in calls):
         return None
     fills = ("null", "number", "previous") if stmt.time_ascending else ("null", "number")
     if stmt.fill not in fills:
