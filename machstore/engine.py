@@ -23,6 +23,8 @@ from .storage.blocks import MAX_BLOCK_ROWS
 from .storage.deletes import DeletesMixin
 from .storage.results import WriteResult
 from .storage.rows import RowSet, concat, sort_rows
+from .storage.scan import ScanMixin
+from .storage.seriesindex import SeriesIndexMixin
 from .storage.tables import TAG, TableDef, TablesMixin
 from .storage.tagstats import TagStatsMixin
 
@@ -32,7 +34,7 @@ COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 RETENTION_CHECK_S = 60              # seconds between retention sweeps
 
 
-class Engine(DeletesMixin, TablesMixin, TagStatsMixin):
+class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMixin):
     """An open machstore data directory.
 
     >>> eng = Engine("./machstore-data")

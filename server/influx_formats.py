@@ -1,7 +1,10 @@
 """How ``/query`` writes results: JSON (plain, pretty, chunked) and CSV, as InfluxDB 1.8 does.
 
 * **JSON**: ``{"results":[...]}`` as Go's encoder writes it (``<``, ``>``, ``&`` escaped, a
-  newline at the end); ``pretty=true`` indents by four spaces.
+  newline at the end); ``pretty=true`` indents by four spaces.  A SELECT series of more than
+  10,000 rows carries ``"partial":true`` (:func:`whole_results`): InfluxDB's emitter cuts every
+  answer into chunks of that size, and the handler joins them back for a non-chunked answer
+  but keeps the first chunk's flag.
 * **Chunked** (``chunked=true``, ``chunk_size`` rows, default 10000): InfluxDB's emitter sends
   every series, and every ``chunk_size`` rows of a longer one, as its own
   ``{"results":[{"statement_id":N,"series":[...],"partial":true}]}`` line; a series cut short
@@ -18,7 +21,9 @@ import json
 import numpy as np
 import orjson
 
-__all__ = ["wants_csv", "encode_json", "json_chunks", "encode_csv", "DEFAULT_CHUNK_SIZE"]
+from machstore.influxql.resultrows import ColumnRows
+
+__all__ = ["wants_csv", "encode_json", "whole_results", "json_chunks", "encode_csv", "DEFAULT_CHUNK_SIZE"]
 
 DEFAULT_CHUNK_SIZE = 10000
 _HTML_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))
@@ -35,12 +40,44 @@ def wants_csv(accept):
     return False
 
 
+def _rows_json(obj):
+    """orjson's hook for what it cannot encode itself: a SELECT's columnar rows, rendered from their columns."""
+    if isinstance(obj, ColumnRows):
+        return orjson.Fragment(obj.json(orjson.dumps))
+    raise TypeError(f"Type is not JSON serializable: {type(obj).__name__}")
+
+
+def _rows_list(obj):
+    if isinstance(obj, ColumnRows):
+        return obj.rows()
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
 def encode_json(obj, *, pretty=False):
     """Encode like Go's json.Marshal (or MarshalIndent with 4 spaces), plus the trailing newline."""
-    data = json.dumps(obj, indent=4, ensure_ascii=False).encode("utf-8") if pretty else orjson.dumps(obj)
+    data = json.dumps(obj, indent=4, ensure_ascii=False, default=_rows_list).encode("utf-8") if pretty \
+        else orjson.dumps(obj, default=_rows_json)
     for raw, escaped in _HTML_ESCAPES:
         data = data.replace(raw, escaped)
     return data + b"\n"
+
+
+def whole_results(results, selects):
+    """The ``results`` objects of a non-chunked answer; ``selects`` holds the statement ids of SELECTs.
+
+    A SELECT series longer than DEFAULT_CHUNK_SIZE rows is marked ``"partial": true``, as
+    InfluxDB 1.x leaves it (its emitter flags the first 10,000-row chunk of a longer series,
+    and the handler appends the later chunks to that one).
+    """
+    out = []
+    for result in results:
+        body = result.to_dict()
+        if result.statement_id in selects:
+            for series in body.get("series", ()):
+                if len(series.get("values", ())) > DEFAULT_CHUNK_SIZE:
+                    series["partial"] = True
+        out.append(body)
+    return out
 
 
 def json_chunks(results, chunk_size, *, pretty=False):

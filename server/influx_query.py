@@ -25,7 +25,7 @@ import urllib.parse
 import falcon
 import orjson
 
-from machstore.influxql import InfluxQLParseError, parse
+from machstore.influxql import InfluxQLParseError, ast, parse
 from machstore.influxql.execute import execute
 from machstore.influxql.tasks import QueryLimits
 from machstore.server import influx
@@ -88,8 +88,9 @@ class Query:
             size = int(size) if size.isdigit() and int(size) > 0 else formats.DEFAULT_CHUNK_SIZE
             resp.stream = formats.json_chunks(results, size, pretty=pretty)
             return
+        selects = {i for i, stmt in enumerate(statements) if isinstance(stmt, ast.Select) and stmt.target is None}
         # Go's encoder omits an empty "results" (a query of only ";" answers {})
-        body = {"results": [r.to_dict() for r in results]} if results else {}
+        body = {"results": formats.whole_results(results, selects)} if results else {}
         resp.data = formats.encode_json(body, pretty=pretty)
 
     def _form(self, req):

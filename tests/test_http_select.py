@@ -226,6 +226,34 @@ def test_chunked_responses_stream_one_line_per_series_chunk(loaded):
     ]
 
 
+def test_series_longer_than_10000_rows_are_marked_partial_as_influxdb_leaves_them(loaded):
+    """InfluxDB 1.x cuts a SELECT's series into 10,000-row chunks even when the answer is not
+    chunked, and joins them back keeping the first chunk's ``partial`` flag."""
+    lines = "\n".join(f"long v={i}i {i}" for i in range(10001)).encode()
+    assert requests.post(loaded.url + "/write", params={"db": "sel"}, data=lines, timeout=30).status_code == 204
+    (exact,) = series(loaded, "SELECT v FROM long WHERE time < 10000", epoch="ns")
+    assert len(exact["values"]) == 10000 and "partial" not in exact
+    (longer,) = series(loaded, "SELECT v FROM long", epoch="ns")
+    assert len(longer["values"]) == 10001 and longer["partial"] is True
+    assert list(longer) == ["name", "columns", "values", "partial"]
+    results = query(loaded, "SELECT v FROM long; SHOW SERIES", epoch="ns")
+    assert results[0]["series"][0]["partial"] is True and "partial" not in results[1]["series"][0]
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": "SELECT v FROM long", "chunked": "true"},
+                        timeout=30)
+    import json as _json
+    chunks = [_json.loads(line) for line in resp.iter_lines() if line]
+    assert [len(c["results"][0]["series"][0]["values"]) for c in chunks] == [10000, 1]
+    assert "partial" not in chunks[1]["results"][0]["series"][0]
+
+
+def test_points_of_equal_time_come_in_series_key_order(loaded):
+    """InfluxDB merges series by key (tags sorted by name), not by when they were created."""
+    lines = b"tie,host=b,arch=x86 v=1 0\ntie,host=a,arch=x64 v=2 0\ntie,host=c,arch=x64 v=3 0\ntie,host=c,arch=x64 v=4 5\n"
+    assert requests.post(loaded.url + "/write", params={"db": "sel"}, data=lines, timeout=30).status_code == 204
+    (got,) = series(loaded, "SELECT v, host FROM tie", epoch="ns")
+    assert got["values"] == [[0, 2.0, "a"], [0, 3.0, "c"], [0, 1.0, "b"], [5, 4.0, "c"]]
+
+
 def test_csv_output(loaded):
     resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": "SELECT v, s FROM cpu WHERE time < 31s "
                                                                           "GROUP BY host; SELECT used FROM mem"},

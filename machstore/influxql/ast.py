@@ -1237,6 +1237,9 @@ def rfc3339_nano(ns):
     return text + "Z"
 
 
+_FIELD_NAMES = {}   # node class -> its dataclass field names, in order
+
+
 def walk(node):
     """Yield ``node`` and every node below it, depth first, in field order."""
     if node is None:
@@ -1244,8 +1247,11 @@ def walk(node):
     yield node
     if not isinstance(node, Node):
         return
-    for f in fields(node):
-        value = getattr(node, f.name)
+    names = _FIELD_NAMES.get(type(node))
+    if names is None:   # PERF: dataclasses.fields() builds a tuple per call; a query walks its tree often
+        names = _FIELD_NAMES[type(node)] = tuple(f.name for f in fields(node))
+    for name in names:
+        value = getattr(node, name)
         if isinstance(value, Node):
             yield from walk(value)
         elif isinstance(value, tuple):

@@ -34,9 +34,11 @@ import numpy as np
 from machstore import errors
 from machstore.storage import fieldtypes as ft
 from machstore.storage.rows import Column, RowSet
+from machstore.storage.scan import stack
 
-from . import analysis, ast, functions, transforms
+from . import analysis, ast, functions, resultrows, timetext, transforms
 from .into import write_into
+from .resultrows import ColumnRows, ColumnSet
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
@@ -74,22 +76,23 @@ class _Source:
     rp: str
     measurement: str
     fields: dict          # name -> storage type
-    series: list          # [{"id", "tags"}]
+    series: list          # [{"id", "tags"}] (shared with the engine's series index: never mutate)
     rowsets: dict = None  # a subquery's rows: series id -> RowSet (None: read the engine)
+    tag_keys: frozenset = None   # every tag key of the series (None: not known yet)
 
-    def read(self, engine, ids, lo, hi, edge=None):
-        """``{series id: RowSet}`` of the given series within ``[lo, hi]``.
+    def scan(self, engine, ids, lo, hi, types, edge=None):
+        """A :class:`SeriesScan` of the given series within ``[lo, hi]``: the ``types`` columns only.
 
         ``edge`` = ``(n, latest, fields)``: only each series' first (last) ``n`` rows with a value
         in one of ``fields`` are needed (a raw query with LIMIT and no row condition).
         """
         if self.rowsets is not None:
-            return {i: self.rowsets[i].between(lo, hi) for i in ids}
+            return stack([[self.rowsets[i].between(lo, hi)] for i in ids], types)
         kw = {}
         if edge is not None:
             kw = {"limit": edge[0], "latest": edge[1], "having": edge[2]}
-        return engine.read_many(self.database, ids, None if lo == MIN_TIME else lo,
-                                None if hi == MAX_TIME else hi, rp=self.rp, **kw)
+        return engine.scan_series(self.database, ids, None if lo == MIN_TIME else lo,
+                                  None if hi == MAX_TIME else hi, rp=self.rp, types=types, **kw)
 
 
 def _subquery_sources(inner):
@@ -212,11 +215,12 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     out = []
     # GROUP BY * and /regex/ name the tag keys of every source together (InfluxDB's
     # FieldDimensions over all sources): a series lacking one reports it as ""
-    all_tag_keys = {k for s in sources for series in (s.series or ()) for k in series["tags"]}
+    all_tag_keys = _tag_keys(sources)
+    window = _bounded_windows(stmt, fields, calls, interval, offset, lo, hi, is_subquery, sources)
     for name, group in _by_measurement(sources):
         # a raw query with LIMIT needs only each series' first (last) rows: read just those
         edge = (stmt.limit + stmt.offset, not stmt.time_ascending) if raw and stmt.limit else None
-        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, all_tag_keys, edge) for s in group)
+        tables = [t for t in (_read(engine, s, fields, cond, dims, lo, hi, all_tag_keys, edge, window) for s in group)
                   if t is not None]
         if not tables:
             continue
@@ -302,16 +306,18 @@ def _resolve_sources(engine, sources, database, retention_policy):
         policies = {p["name"]: p for p in engine.list_retention_policies(db)}
         if rp is not None and rp not in policies:
             raise SelectError(f"retention policy not found: {rp}")
-        names = engine.list_measurements(db, rp)
+        # PERF: the engine's series index keeps series and fields parsed between queries
+        index = engine.series_index(db, rp)
+        names = index.measurements
         if src.regex is not None:
             rx = regex(src.regex.pattern)
             chosen = [m for m in names if rx.search(m)]
         else:
             chosen = [src.name] if src.name in names else []
         for m in chosen:
-            types = {k: _TYPE_CODES[v] for k, v in engine.list_fields(db, m, rp).items()}
-            series = [{"id": s["id"], "tags": s["tags"]} for s in engine.list_series(db, m, rp)]
-            out.append(_Source(db, rp, m, types, series))
+            mi = index.measurement(m)
+            if mi is not None:
+                out.append(_Source(db, rp, m, dict(mi.fields), mi.series, tag_keys=mi.tag_keys))
     return out
 
 
@@ -364,6 +370,9 @@ def _calls(expr):
 def _tag_keys(sources):
     keys = set()
     for s in sources:
+        if s.tag_keys is not None:   # the series index knows them
+            keys.update(s.tag_keys)
+            continue
         for se in s.series:
             keys.update(se["tags"])
     return keys
@@ -637,7 +646,84 @@ def _needed_names(fields, cond):
     return names
 
 
-def _read(engine, source, fields, cond, dims, lo, hi, all_tag_keys, edge=None):
+# Functions whose value in a window depends on that window's points only (what a bounded read needs).
+_PER_WINDOW = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "min", "max", "first", "last",
+               "percentile"}
+
+
+def _bounded_windows(stmt, fields, calls, interval, offset, lo, hi, is_subquery, sources):
+    """``(n, ascending, interval, offset, fields)`` when an aggregate's LIMIT lets it read fewer windows.
+
+    ``GROUP BY time(...) LIMIT n OFFSET m`` with ``fill(null|<number>)`` (or, ascending,
+    ``fill(previous)``) prints the first (last) ``n + m`` windows of each series' window grid;
+    when every call is a per-window reducer, only the points of those windows are needed
+    (``_read_window`` finds them).  NOTE: ``tz()``, transformations, ``integral``,
+    ``top``/``bottom``/``sample``/``distinct``, fill(none|linear), calls of tags and subqueries
+    read everything (None).
+    """
+    if not interval or not stmt.limit or is_subquery or stmt.location:
+        return None
+    if any(s.rowsets is not None for s in sources) or any(_transform_calls(f.expr) for f in fields):
+        return None
+    if not calls or any(c.name.lower() not in _PER_WINDOW or not isinstance(c.args[0], ast.VarRef) for c in calls):
+        return None
+    if any(c.args[0].type == "tag" or any(c.args[0].name not in s.fields for s in sources) for c in calls):
+        return None
+    fills = ("null", "number", "previous") if stmt.time_ascending else ("null", "number")
+    if stmt.fill not in fills:
+        return None
+    if not stmt.time_ascending and lo == MIN_TIME:
+        return None   # the grid starts at each series' first point: it takes reading them all
+    return stmt.limit + stmt.offset, stmt.time_ascending, interval, offset, {c.args[0].name for c in calls}
+
+
+def _read_window(engine, source, series, series_group, cond, lo, hi, window):
+    """The ``[lo, hi]`` that holds the windows a bounded aggregate prints (see ``_bounded_windows``).
+
+    Ascending, the grid starts at ``lo``'s window, or without a lower bound at each group's
+    first value of a called field; descending, it ends at ``hi``'s window.  The range read
+    covers the ``n`` printed windows of every group, and stretches to each group's first
+    (last) value of each called field in the query's range, so that a call with values only
+    outside those windows still has them (and prints nulls, or fill values, in the printed
+    ones).  It takes no row condition (which could hide values); the first and last values
+    come from block summaries.
+    """
+    n, ascending, interval, offset, columns = window
+    if cond is not None:
+        return lo, hi
+
+    def window_start(t):
+        return int(_window_starts(np.array([t], dtype=np.int64), interval, offset, None)[0])
+
+    ids = [s["id"] for s in series]
+    start, end = None if lo == MIN_TIME else lo, None if hi == MAX_TIME else hi
+    pick = min if ascending else max
+    per_column = []   # per called field: {group: its first (last) value's time}
+    for column in sorted(columns & set(source.fields)):
+        edges = engine.edge_times(source.database, ids, [column], start, end, rp=source.rp, latest=not ascending)
+        per_group = {}
+        for sid, g in zip(ids, series_group.tolist()):
+            t = edges.get(sid)
+            if t is not None:
+                per_group[g] = pick(per_group.get(g, t), t)
+        if per_group:
+            per_column.append(per_group)
+    if not per_column:
+        return lo, hi
+    if not ascending:
+        reach = min(t for per_group in per_column for t in per_group.values())
+        return max(lo, min(window_start(hi) - (n - 1) * interval, reach)), hi
+    reach = max(t for per_group in per_column for t in per_group.values())
+    if lo != MIN_TIME:
+        return lo, min(hi, max(window_start(lo) + n * interval - 1, reach))
+    group_starts = {}
+    for per_group in per_column:
+        for g, t in per_group.items():
+            group_starts[g] = min(group_starts.get(g, t), t)
+    return lo, min(hi, max(max(window_start(t) for t in group_starts.values()) + n * interval - 1, reach))
+
+
+def _read(engine, source, fields, cond, dims, lo, hi, all_tag_keys, edge=None, window=None):
     if not source.series:
         return None
     group_keys = _group_keys(dims, None, all_tag_keys)
@@ -647,51 +733,12 @@ def _read(engine, source, fields, cond, dims, lo, hi, all_tag_keys, edge=None):
     series = source.series
     tag_terms, rest = _split_tag_terms(cond, source)
     if tag_terms is not None:
-        keep = []
-        names = {r.name for r in _refs(tag_terms)}
-        for s in series:
-            # a tag a series lacks, or a name that is neither tag nor field, compares as ""
-            frame = {k: Vec(np.array([s["tags"].get(k, "")], dtype=object)) for k in names}
-            frame.update({(k, "tag"): vec for k, vec in frame.items()})
-            frame["_name"] = Vec(np.array([source.measurement], dtype=object))
-            if condition_mask(tag_terms, frame, 1)[0]:
-                keep.append(s)
-        series = keep
+        series = _series_matching(tag_terms, series, source.measurement)
     cond = rest
     if not series:
         return None
-    series = sorted(series, key=lambda s: s["id"])   # equal times: creation order, as InfluxDB merges
-    if edge is not None and cond is None:
-        wanted = {r.name for f in fields for r in _refs(f.expr) if r.name in source.fields and r.type != "tag"}
-        rows = source.read(engine, [s["id"] for s in series], lo, hi, (edge[0], edge[1], wanted))
-    else:
-        rows = source.read(engine, [s["id"] for s in series], lo, hi)
-    times, sidx = [], []
-    for i, s in enumerate(series):
-        r = rows.get(s["id"])
-        if r is not None and len(r):
-            times.append(r.times)
-            sidx.append(np.full(len(r), i, dtype=np.int64))
-    if not times:
-        return None
-    times = np.concatenate(times)
-    sidx = np.concatenate(sidx)
-    frame = {}
-    for name in needed:
-        if name in source.fields:
-            frame[name] = _field_column(source.fields[name], name, series, rows)
-        if name in all_tag_keys or name not in source.fields:
-            vals = np.array([s["tags"].get(name) for s in series], dtype=object)
-            present = np.array([name in s["tags"] for s in series], dtype=bool)
-            tag_vec = Vec(vals[sidx], present[sidx])
-            frame[(name, "tag")] = tag_vec
-            if name not in source.fields:
-                frame[name] = tag_vec
-        frame[(name, "field")] = frame.get(name) if name in source.fields else \
-            Vec(np.zeros(len(times)), np.zeros(len(times), dtype=bool))
-    for name, cast in casts:
-        frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
-    frame["_name"] = Vec(np.full(len(times), source.measurement, dtype=object))
+    # equal times: series key order, as InfluxDB merges (a subquery's series: their order)
+    series = sorted(series, key=lambda s: (s.get("key", b""), s["id"]))
     # groups of the output: one per distinct GROUP BY tag values among the read series
     gvals = [tuple(s["tags"].get(k, "") for k in group_keys) for s in series]
     gid_of, group_tags = {}, []
@@ -702,11 +749,31 @@ def _read(engine, source, fields, cond, dims, lo, hi, all_tag_keys, edge=None):
             gid = gid_of[gv] = len(group_tags)
             group_tags.append(dict(zip(group_keys, gv)))
         series_group[i] = gid
+    types = {name: source.fields[name] for name in sorted(needed) if name in source.fields}
+    ids = [s["id"] for s in series]
+    if window is not None:
+        lo, hi = _read_window(engine, source, series, series_group, cond, lo, hi, window)
+    if edge is not None and cond is None:
+        wanted = {r.name for f in fields for r in _refs(f.expr) if r.name in source.fields and r.type != "tag"}
+        scan = source.scan(engine, ids, lo, hi, types, (edge[0], edge[1], wanted))
+    else:
+        scan = source.scan(engine, ids, lo, hi, types)
+    times = scan.times
+    if not len(times):
+        return None
+    sidx = scan.series_index()
+    # PERF: with a condition, the fields it does not name are gathered after it, for the rows it keeps
+    cond_names = set() if cond is None else {r.name for r in _refs(cond)} & needed
+    frame = {name: _field_vec(scan, name, ftype, len(times)) for name, ftype in types.items()
+             if cond is None or name in cond_names}
     group = series_group[sidx]
     if cond is not None:
+        # PERF: tag columns (object arrays) are built for the condition's names now, the
+        # others below for the rows that pass it
+        _add_names(frame, cond_names, source, all_tag_keys, series, sidx, len(times))
         cond_frame = dict(frame)
         for name in needed:
-            if name not in source.fields:
+            if name not in source.fields and (name, "tag") in frame:
                 tag = frame[(name, "tag")]
                 filled = Vec(np.where(tag.mask(), tag.values, ""))
                 cond_frame[name] = cond_frame[(name, "tag")] = filled
@@ -716,9 +783,79 @@ def _read(engine, source, fields, cond, dims, lo, hi, all_tag_keys, edge=None):
             raise SelectError(str(ex)) from None
         times, group, sidx = times[keep], group[keep], sidx[keep]
         frame = _take_frame(frame, keep)
-    order = np.lexsort((sidx, times, group))
-    frame = _take_frame(frame, order)
-    return _Table(times[order], group[order], group_tags, frame)
+        for name, ftype in types.items():
+            if name not in frame:
+                frame[name] = _field_vec(scan, name, ftype, len(times), keep)
+    order = _row_order(times, group, series_group)
+    if order is not None:
+        times, group, sidx = times[order], group[order], sidx[order]
+        frame = _take_frame(frame, order)
+    _add_names(frame, needed, source, all_tag_keys, series, sidx, len(times))
+    for name, cast in casts:
+        frame[(name, cast)] = _cast(frame[(name, "field")], source.fields.get(name), cast)
+    return _Table(times, group, group_tags, frame)
+
+
+def _series_matching(terms, series, measurement):
+    """The series whose tags satisfy ``terms`` (a condition on tags only), evaluated for all at once.
+
+    A tag a series lacks, or a name that is neither tag nor field, compares as "".
+    """
+    n = len(series)
+    frame = {}
+    for name in {r.name for r in _refs(terms)}:
+        values = np.empty(n, dtype=object)
+        values[:] = [s["tags"].get(name, "") for s in series]
+        frame[name] = frame[(name, "tag")] = Vec(values)
+    measurement_column = np.empty(n, dtype=object)
+    measurement_column[:] = measurement
+    frame["_name"] = Vec(measurement_column)
+    keep = condition_mask(terms, frame, n)
+    return [s for s, k in zip(series, keep.tolist()) if k]
+
+
+def _field_vec(scan, name, ftype, n, keep=None):
+    """A field's Vec over a scan's ``n`` rows, or those of the mask ``keep`` (no value anywhere when
+    no series has it)."""
+    col = scan.column(name, keep)
+    if col is None:
+        values = ft.empty_values(ftype, n)
+        return Vec(values if ftype != ft.STRING else values.astype(object), np.zeros(n, dtype=bool))
+    return Vec(col.values, col.valid)
+
+
+def _add_names(frame, names, source, all_tag_keys, series, sidx, n):
+    """Add the tag, ``(name, "tag")``, ``(name, "field")`` and ``_name`` columns of ``names`` not there yet."""
+    for name in names:
+        if (name in all_tag_keys or name not in source.fields) and (name, "tag") not in frame:
+            present = np.array([name in s["tags"] for s in series], dtype=bool)
+            values = np.empty(len(series), dtype=object)
+            values[:] = [s["tags"].get(name) for s in series]
+            tag_vec = Vec(values[sidx], None if present.all() else present[sidx])
+            frame[(name, "tag")] = tag_vec
+            if name not in source.fields:
+                frame[name] = tag_vec
+        if (name, "field") not in frame:
+            frame[(name, "field")] = frame.get(name) if name in source.fields else \
+                Vec(np.zeros(n), np.zeros(n, dtype=bool))
+    if "_name" in names and "_name" not in frame:
+        column = np.empty(n, dtype=object)
+        column[:] = source.measurement
+        frame["_name"] = Vec(column)
+
+
+def _row_order(times, group, series_group):
+    """The permutation that sorts rows by (group, time), ties in series order; None when they are.
+
+    Rows come series after series, each time-sorted.  PERF: when every group is one series
+    (GROUP BY all the tags that tell series apart) they already are; one group needs only a
+    stable sort by time (timsort merges the sorted runs).
+    """
+    if len(series_group) == 1 or np.all(series_group[1:] > series_group[:-1]):
+        return None
+    if np.all(series_group == series_group[0]):
+        return np.argsort(times, kind="stable")
+    return np.lexsort((times, group))
 
 
 _CASTS = ("float", "integer", "unsigned", "string", "boolean")   # the ::type casts of a field
@@ -778,25 +915,6 @@ def _split_tag_terms(cond, source):
     return joined(tags), joined(rest)
 
 
-def _field_column(ftype, name, series, rows):
-    parts, valid = [], []
-    for s in series:
-        r = rows.get(s["id"])
-        if r is None or not len(r):
-            continue
-        col = r.columns.get(name)
-        if col is None or col.type != ftype:
-            parts.append(ft.empty_values(ftype, len(r)))
-            valid.append(np.zeros(len(r), dtype=bool))
-        else:
-            parts.append(col.values)
-            valid.append(col.valid_mask(len(r)))
-    values = np.concatenate(parts)
-    if ftype == ft.STRING and values.dtype != object:
-        values = values.astype(object)
-    return Vec(values, np.concatenate(valid))
-
-
 # -- raw queries ---------------------------------------------------------------------------
 
 def _column_names(fields):
@@ -846,14 +964,17 @@ def _raw(source, table, fields, stmt):
         return []   # only tags (or names that are no field here): InfluxDB has no rows to emit
     keep = any_valid
     out = []
+    shared = ColumnSet(vecs)   # PERF: every series' rows are positions in the same columns
+    # rows are sorted by group: each group's rows are one range
+    bounds = np.searchsorted(table.group, np.arange(len(table.group_tags) + 1)).tolist()
     for gid, tags in enumerate(table.group_tags):
-        rows_idx = np.flatnonzero(keep & (table.group == gid))
+        a, b = bounds[gid], bounds[gid + 1]
+        rows_idx = a + np.flatnonzero(keep[a:b])
         rows_idx = _page_rows(rows_idx, stmt)
         if not len(rows_idx):
             continue
-        cols = [table.times[rows_idx].tolist()] + [_to_list(v, rows_idx) for v in vecs]
         out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
-                             [list(r) for r in zip(*cols)]))
+                             ColumnRows(table.times[rows_idx], shared, rows_idx)))
     return out
 
 
@@ -937,8 +1058,9 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz,
     top = calls[0] if len(calls) == 1 and calls[0].name.lower() in _TOP_BOTTOM else None
     if top is not None:
         return _top_bottom(source, table, fields, top, buckets, interval, stmt)
+    runs = {}   # PERF: the (group, bucket) runs of fully valid columns, shared by the calls over them
     results = {call: (_integral(call, table, buckets, interval) if call.name.lower() == "integral"
-                      else _reduce_call(call, table, buckets)) for call in dict.fromkeys(calls)}
+                      else _reduce_call(call, table, buckets, runs)) for call in dict.fromkeys(calls)}
     aux = [r for f in fields if not _calls(f.expr) for r in _refs(f.expr)]
     first_bucket = _window_starts(np.array([lo], dtype=np.int64), interval, offset, utz)[0] \
         if interval and lo != MIN_TIME else None
@@ -985,9 +1107,8 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz,
         idx = _page_rows(idx, stmt)
         if not len(idx):
             continue
-        rows = [np.asarray(row_times)[idx].tolist()] + [_to_list(v, idx) for v in vecs]
         out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
-                             [list(r) for r in zip(*rows)]))
+                             ColumnRows(np.asarray(row_times)[idx], [v.take(idx) for v in vecs])))
     return out
 
 
@@ -1218,10 +1339,12 @@ def _integral(call, table, buckets, interval):
     return out
 
 
-def _reduce_call(call, table, buckets):
+def _reduce_call(call, table, buckets, runs=None):
     """``{group: (bucket starts, values Vec, chosen rows or None)}`` of one call.
 
     ``chosen rows`` (selectors only) are the table rows of the points the selector picked.
+    ``runs`` (a dict) keeps the run starts of a column with a value on every row for the
+    next call over such a column.
     """
     name = call.name.lower()
     arg = call.args[0]
@@ -1233,29 +1356,47 @@ def _reduce_call(call, table, buckets):
     vec = _column(table, arg)
     if vec is None:
         return {}
-    valid = vec.mask()
-    if not valid.any():
-        return {}
-    idx = np.flatnonzero(valid)
-    values = vec.values[idx]
-    group = table.group[idx]
-    b = buckets[idx]
+    if vec.valid is None and len(vec.values):
+        # every row has a value: no gathers, and the runs are the same for every such column
+        values, group, b = vec.values, table.group, buckets
+        if runs is None or "all" not in runs:
+            idx = np.arange(len(values), dtype=np.int64)
+            starts = _run_starts(group, b)
+            if runs is not None:
+                runs["all"] = (idx, starts)
+        else:
+            idx, starts = runs["all"]
+    else:
+        valid = vec.mask()
+        if not valid.any():
+            return {}
+        idx = np.flatnonzero(valid)
+        values = vec.values[idx]
+        group = table.group[idx]
+        b = buckets[idx]
+        starts = _run_starts(group, b)
     if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
         raise _iterator_type_error(call.name.lower(), values)
-    new = np.ones(len(idx), dtype=bool)
-    new[1:] = (group[1:] != group[:-1]) | (b[1:] != b[:-1])
-    starts = np.flatnonzero(new)
     if name == "distinct":
         return _split_by_group(group[starts], b[starts], Vec(values, None), idx, starts=starts)
     extra = (float(call.args[1].value),) if name == "percentile" else ()
     if values.dtype == object:
         values = values.astype(str)
     # selectors report positions: pass row numbers as the "times" and map back
-    out_vals, chosen, out_valid = functions.reduce_runs(name, idx.astype(np.int64), values, starts, *extra,
-                                                        clock=table.times[idx])
+    clock = None
+    if name in ("first", "last", "mode"):   # the functions that order points by time
+        clock = table.times if len(idx) == len(table.times) else table.times[idx]
+    out_vals, chosen, out_valid = functions.reduce_runs(name, idx, values, starts, *extra, clock=clock)
     if out_vals.dtype.kind == "U":
         out_vals = out_vals.astype(object)
     return _split_by_group(group[starts], b[starts], Vec(out_vals, out_valid), chosen)
+
+
+def _run_starts(group, buckets):
+    """Indexes where a new (group, bucket) run begins, in rows sorted by (group, time)."""
+    new = np.ones(len(group), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (buckets[1:] != buckets[:-1])
+    return np.flatnonzero(new)
 
 
 def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):
@@ -1426,33 +1567,29 @@ def _order_series(series, descending=False):
 
 def format_times(series, epoch, location=""):
     """Turn the int-ns first column into ``epoch`` integers, or RFC3339 strings in the zone."""
+    unit = EPOCH_UNITS.get(epoch, 1) if epoch else None
+    tz = zone(location) if location and not epoch else None
+    columnar = [s.values for s in series if isinstance(s.values, ColumnRows)]
+    if columnar and unit != 1:
+        resultrows.format_times(columnar, unit, tz)
+    rows = [row for s in series if not isinstance(s.values, ColumnRows) for row in s.values]
+    if not rows:
+        return series
+    # PERF: the whole time column at once (timetext), then put back in the rows
+    times = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     if epoch:
         unit = EPOCH_UNITS.get(epoch, 1)
-        for s in series:
-            for row in s.values:
-                t = row[0]
-                row[0] = t // unit if t >= 0 else -(-t // unit)   # Go's division truncates
-        return series
-    tz = zone(location) if location else None
-    for s in series:
-        for row in s.values:
-            row[0] = rfc3339(row[0], tz)
+        if unit == 1:
+            return series
+        texts = timetext.epoch_values(times, unit)   # Go's division truncates
+    else:
+        texts = timetext.rfc3339_many(times, zone(location) if location else None)
+    for row, text in zip(rows, texts):
+        row[0] = text
     return series
 
 
-def rfc3339(ns, tz=None):
-    """Go's ``time.RFC3339Nano`` text of ``ns`` (trailing zeros of the fraction dropped)."""
-    secs, frac = divmod(int(ns), 10**9)
-    when = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=secs)
-    if tz is not None:
-        when = when.astimezone(tz)
-    text = when.strftime("%Y-%m-%dT%H:%M:%S")
-    if frac:
-        text += "." + f"{frac:09d}".rstrip("0")
-    if tz is None or when.utcoffset() == _dt.timedelta(0):
-        return text + "Z"
-    off = when.strftime("%z")
-    return text + off[:3] + ":" + off[3:]
+rfc3339 = timetext.rfc3339
 
 
 def bucket_count(stmt, now_ns):

@@ -94,9 +94,14 @@ def _decode_other(ftype, enc, raw, count, offset, valid, n):
     return values, offset
 
 
-def decode_block(data) -> RowSet:
-    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
-    times, columns = _kernels.decode_block_parts(data, decompress=codec.decompress, fallback=_decode_other)
+def decode_block(data, columns=None, *, decompress=codec.decompress) -> RowSet:
+    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out).
+
+    ``columns`` (a set of names, None = all) keeps only those columns; the others are skipped
+    undecoded.  ``decompress(compressed, raw_size)`` gives the payload (a cache may answer it).
+    """
+    times, columns = _kernels.decode_block_parts(data, decompress=decompress, fallback=_decode_other,
+                                                 columns=columns)
     return RowSet(times, {name: Column(ftype, values, valid) for name, ftype, values, valid in columns})
 
 

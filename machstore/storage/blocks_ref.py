@@ -89,8 +89,11 @@ def encode_block(rows: RowSet) -> bytes:
     return b"".join([BLOCK_HEAD.pack(MAGIC, n, len(meta), len(raw), tcode), *meta, codec.compress(raw)])
 
 
-def decode_block(data) -> RowSet:
-    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out)."""
+def decode_block(data, columns=None) -> RowSet:
+    """Decode a block into a RowSet (``data`` may be an LMDB buffer; it is copied out).
+
+    ``columns`` (a set of names, None = all) keeps only those columns.
+    """
     magic, n, ncols, raw_size, tcode = BLOCK_HEAD.unpack_from(data, 0)
     if magic != MAGIC:
         raise ValueError("not a machstore block")
@@ -107,7 +110,7 @@ def decode_block(data) -> RowSet:
     raw = codec.decompress(bytes(data[pos:]), raw_size)
     dods, off = codec.widen_ints(tcode, raw, n, 0)
     times = codec.delta_decode(codec.delta_decode(dods))
-    columns = {}
+    out = {}
     for name, ftype, enc, n_valid in meta:
         valid = None
         if n_valid < n:
@@ -116,12 +119,14 @@ def decode_block(data) -> RowSet:
                                   count=n).astype(np.bool_)
             off += nbytes
         values, off = decode_values(ftype, enc, raw, n_valid, off)
+        if columns is not None and name not in columns:
+            continue
         if valid is not None:
             full = ft.empty_values(ftype, n)
             full[valid] = values
             values = full
-        columns[name] = Column(ftype, values, valid)
-    return RowSet(times, columns)
+        out[name] = Column(ftype, values, valid)
+    return RowSet(times, out)
 
 
 # -- summaries ---------------------------------------------------------------------------
@@ -130,6 +135,7 @@ SUMMARY_HEAD = struct.Struct("<Iqqh")
 _SUM_COL = struct.Struct("<BIqq")          # type, count, first_time, last_time
 _SUM_NUM = struct.Struct("<d8sq8sq8s8s")   # sum, min, min_time, max, max_time, first, last
 _VALUE_FMT = {ft.FLOAT: "<d", ft.INTEGER: "<q", ft.UNSIGNED: "<Q"}
+_SUM_TYPED = {t: struct.Struct("<d{0}q{0}q{0}{0}".format(f[1])) for t, f in _VALUE_FMT.items()}
 
 
 class ColumnSummary:
@@ -138,9 +144,12 @@ class ColumnSummary:
     __slots__ = ("type", "count", "first_time", "last_time", "sum", "min", "min_time",
                  "max", "max_time", "first", "last")
 
-    def __init__(self, **kw):
-        for k in self.__slots__:
-            setattr(self, k, kw.get(k))
+    def __init__(self, type=None, count=None, first_time=None, last_time=None, sum=None, min=None,
+                 min_time=None, max=None, max_time=None, first=None, last=None):
+        # PERF: plain assignments (queries decode a summary per series and block)
+        self.type, self.count, self.first_time, self.last_time = type, count, first_time, last_time
+        self.sum, self.min, self.min_time, self.max, self.max_time = sum, min, min_time, max, max_time
+        self.first, self.last = first, last
 
 
 class BlockSummary:
@@ -195,13 +204,12 @@ def decode_summary(data) -> BlockSummary:
         pos += ln
         ftype, count, first_time, last_time = _SUM_COL.unpack_from(data, pos)
         pos += _SUM_COL.size
-        cs = ColumnSummary(type=ftype, count=count, first_time=first_time, last_time=last_time)
         if count and ftype in ft.NUMERIC:
-            fmt = _VALUE_FMT[ftype]
-            total, vmin, tmin, vmax, tmax, first, last = _SUM_NUM.unpack_from(data, pos)
+            # one unpack of the numeric part with the column's value type (_SUM_NUM's layout)
+            total, vmin, tmin, vmax, tmax, first, last = _SUM_TYPED[ftype].unpack_from(data, pos)
             pos += _SUM_NUM.size
-            cs.sum, cs.min_time, cs.max_time = total, tmin, tmax
-            cs.min, cs.max = struct.unpack(fmt, vmin)[0], struct.unpack(fmt, vmax)[0]
-            cs.first, cs.last = struct.unpack(fmt, first)[0], struct.unpack(fmt, last)[0]
+            cs = ColumnSummary(ftype, count, first_time, last_time, total, vmin, tmin, vmax, tmax, first, last)
+        else:
+            cs = ColumnSummary(ftype, count, first_time, last_time)
         columns[name] = cs
     return BlockSummary(n, lo, hi, columns)

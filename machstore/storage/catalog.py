@@ -293,6 +293,7 @@ def drop_measurement(txn, dbs, space_id, measurement: bytes):
     prefix = b"field:" + keys.u32(space_id) + measurement + b"\x00"
     for field in list(prefix_items(txn, dbs[b"catalog"], prefix, values=False)):
         txn.delete(prefix + field, db=dbs[b"catalog"])
+    next_id(txn, dbs, b"catalog")   # cached views of the catalog (seriesindex) rebuild
 
 
 def list_measurements(txn, dbs, space_id):
@@ -341,6 +342,7 @@ def rename_series(txn, dbs, space_id, series_id, measurement_id, old_key: bytes,
     txn.put(keys.series_digest(space_id, new_key), keys.u64(series_id) + keys.u32(measurement_id) + new_key,
             db=dbs[b"series"])
     txn.put(keys.u64(series_id), keys.u32(space_id) + keys.u32(measurement_id) + new_key, db=dbs[b"series_id"])
+    next_id(txn, dbs, b"catalog")   # tells cached views of the catalog (seriesindex) that a key changed
 
 
 def delete_series(txn, dbs, space_id, series_id, measurement_id, key: bytes):
@@ -348,6 +350,7 @@ def delete_series(txn, dbs, space_id, series_id, measurement_id, key: bytes):
     txn.delete(keys.series_digest(space_id, key), db=dbs[b"series"])
     txn.delete(keys.u64(series_id), db=dbs[b"series_id"])
     txn.delete(keys.u32(space_id) + keys.u32(measurement_id) + keys.u64(series_id), db=dbs[b"meas_series"])
+    next_id(txn, dbs, b"catalog")
 
 
 def series_of_measurement(txn, dbs, space_id, measurement_id):
