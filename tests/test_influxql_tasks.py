@@ -85,10 +85,10 @@ class _PausingEngine(Engine):
         super().__init__(path)
         self.reading, self.release = threading.Event(), threading.Event()
 
-    def read_many(self, *args, **kwargs):
+    def scan_series(self, *args, **kwargs):
         self.reading.set()
         self.release.wait(30)
-        return super().read_many(*args, **kwargs)
+        return super().scan_series(*args, **kwargs)
 
 
 def test_kill_query_stops_a_running_query(tmp_path):

@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from machstore.storage.rows import RowSet
+from machstore.storage.scan import stack
 
 from . import ast
 from .evaluate import MATH
@@ -41,20 +42,32 @@ class _RecordingEngine:
     def __getattr__(self, name):
         return getattr(self._engine, name)
 
+    def scan_series(self, db, series_ids, start=None, end=None, *, rp=None, **options):
+        read = self._record(db, series_ids, start, end, rp)
+        if not self._decode:
+            return stack([[] for _ in read["ids"]], options.get("types") or {})
+        began = time.perf_counter()
+        scan = self._engine.scan_series(db, read["ids"], start, end, rp=rp, **options)
+        read["seconds"], read["rows"] = time.perf_counter() - began, len(scan)
+        return scan
+
     def read_many(self, db, series_ids, start=None, end=None, *, rp=None, **options):
+        read = self._record(db, series_ids, start, end, rp)
+        if not self._decode:
+            return {sid: RowSet(np.empty(0, dtype=np.int64)) for sid in read["ids"]}
+        began = time.perf_counter()
+        out = self._engine.read_many(db, read["ids"], start, end, rp=rp, **options)
+        read["seconds"], read["rows"] = time.perf_counter() - began, sum(len(rows) for rows in out.values())
+        return out
+
+    def _record(self, db, series_ids, start, end, rp):
         series_ids = list(series_ids)
         if self.first_read is None:
             self.first_read = time.perf_counter()
         cost = self._engine.read_cost(db, series_ids, start, end, rp=rp)
         read = {"db": db, "rp": rp, "ids": series_ids, "cost": cost, "rows": 0, "seconds": 0.0}
         self.reads.append(read)
-        if not self._decode:
-            return {sid: RowSet(np.empty(0, dtype=np.int64)) for sid in series_ids}
-        began = time.perf_counter()
-        out = self._engine.read_many(db, series_ids, start, end, rp=rp, **options)
-        read["seconds"] = time.perf_counter() - began
-        read["rows"] = sum(len(rows) for rows in out.values())
-        return out
+        return read
 
 
 def explain(engine, stmt, run):

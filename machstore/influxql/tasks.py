@@ -176,19 +176,32 @@ class GuardedEngine:
     def __getattr__(self, name):
         return getattr(self._engine, name)
 
+    def scan_series(self, db, series_ids, *args, **kwargs):
+        series_ids = self._before_read(series_ids)
+        scan = self._engine.scan_series(db, series_ids, *args, **kwargs)
+        self._after_read(len(scan))
+        return scan
+
     def read_many(self, db, series_ids, *args, **kwargs):
+        series_ids = self._before_read(series_ids)
+        out = self._engine.read_many(db, series_ids, *args, **kwargs)
+        self._after_read(sum(len(rows) for rows in out.values()))
+        return out
+
+    def _before_read(self, series_ids):
         series_ids = list(series_ids)
         self._task.check()
         limit = self._limits.max_select_series
         if limit > 0 and len(series_ids) > limit:
             raise QueryAborted(f"max-select-series limit exceeded: ({len(series_ids)}/{limit})")
-        out = self._engine.read_many(db, series_ids, *args, **kwargs)
-        self.points += sum(len(rows) for rows in out.values())
+        return series_ids
+
+    def _after_read(self, rows):
+        self.points += rows
         limit = self._limits.max_select_point
         if limit > 0 and self.points >= limit:
             raise QueryAborted(f"max-select-point limit exceeed: ({self.points}/{limit})")  # sic, InfluxDB's text
         self._task.check()
-        return out
 
 
 def _task_key(qid):
