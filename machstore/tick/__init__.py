@@ -1,0 +1,1 @@
+"""TICKscript: Kapacitor's task language (lambdas compiled to column evaluators live here)."""
