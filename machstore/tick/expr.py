@@ -11,8 +11,18 @@ from dataclasses import dataclass
 import re2
 
 from machstore.tick.lambda_types import (
-    BINARY_OPS, BOOL, DURATION, FLOAT, INT, REGEX, STRING, UNARY_OPS, Duration, LambdaError,
-    go_value_v, wrap_int64,
+    BINARY_OPS,
+    BOOL,
+    DURATION,
+    FLOAT,
+    INT,
+    REGEX,
+    STRING,
+    UNARY_OPS,
+    Duration,
+    LambdaError,
+    go_value_v,
+    wrap_int64,
 )
 
 

@@ -16,11 +16,27 @@ from machstore.influxql.ast import format_duration
 from machstore.tick import gocompat
 from machstore.tick.gocompat import GoError
 from machstore.tick.lambda_types import (
-    BOOL, DURATION, FLOAT, GO_TYPE, INT, INT64_MIN, MISSING, REGEX, STRING, TIME, go_float_f,
+    BOOL,
+    DURATION,
+    FLOAT,
+    GO_TYPE,
+    INT,
+    INT64_MIN,
+    MISSING,
+    REGEX,
+    STRING,
+    TIME,
+    go_float_f,
     go_float_v,
 )
 from machstore.tick.signatures import (
-    MATH1, MATH2, STRING1_STRING, STRING2_BOOL, STRING2_INT, STRING2_STRING, TIME_FUNCS,
+    MATH1,
+    MATH2,
+    STRING1_STRING,
+    STRING2_BOOL,
+    STRING2_INT,
+    STRING2_STRING,
+    TIME_FUNCS,
 )
 
 DTYPES = {FLOAT: np.float64, INT: np.int64, BOOL: np.bool_, STRING: object, DURATION: np.int64,
@@ -372,7 +388,7 @@ def _convert(name, col, typ, n):
     elif typ == FLOAT:
         fmt = go_float_f
     elif typ == BOOL:
-        fmt = lambda b: "true" if b else "false"  # noqa: E731
+        fmt = lambda b: "true" if b else "false"
     else:
         fmt = format_duration
     vals = [fmt(v) for v in col.tolist()]
@@ -415,9 +431,6 @@ def _stateful(name, args, n, state):
         state.min, state.max = float(mins[-1]), float(maxs[-1])
         return maxs - mins, None
     if args:
-        def below(bound):
-            if bound <= 0:
-                raise GoError("rand expects a positive bound")
-            return state.rand_below(bound)
-        return _per_row(below, args, n, INT)
+        vals = [state.rand_below(b) for b in args[0].tolist()]
+        return np.array(vals, np.int64), None
     return np.array([state.rand_next() & ((1 << 63) - 1) for _ in range(n)], np.int64), None

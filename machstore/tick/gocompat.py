@@ -158,7 +158,7 @@ def human_bytes(n):
 
 def float_to_uint64(value):
     """Go's ``uint64(f)`` on amd64 (negative values wrap through int64, NaN gives 1<<63)."""
-    if value != value or math.isinf(value):
+    if math.isnan(value) or math.isinf(value):
         return 1 << 63
     if value >= 9.223372036854775808e18:
         if value >= 1.8446744073709552e19:
@@ -185,7 +185,7 @@ def pow10(n):
 
 def gamma(x):
     """``math.Gamma`` special cases on top of the C library's tgamma."""
-    if x != x or x == -math.inf:
+    if math.isnan(x) or x == -math.inf:
         return math.nan
     if x == math.inf:
         return math.inf
@@ -205,7 +205,7 @@ def logb(x):
         return -math.inf
     if math.isinf(x):
         return math.inf
-    if x != x:
+    if math.isnan(x):
         return x
     return float(math.frexp(x)[1] - 1)
 
@@ -214,22 +214,22 @@ def go_max(x, y):
     """``math.Max`` (NaN wins, +0 beats -0)."""
     if math.isinf(x) and x > 0 or math.isinf(y) and y > 0:
         return math.inf
-    if x != x or y != y:
+    if math.isnan(x) or math.isnan(y):
         return math.nan
     if x == 0 and x == y:
         return y if math.copysign(1.0, x) < 0 else x
-    return x if x > y else y
+    return max(y, x)
 
 
 def go_min(x, y):
     """``math.Min`` (NaN wins, -0 beats +0)."""
     if math.isinf(x) and x < 0 or math.isinf(y) and y < 0:
         return -math.inf
-    if x != x or y != y:
+    if math.isnan(x) or math.isnan(y):
         return math.nan
     if x == 0 and x == y:
         return x if math.copysign(1.0, x) < 0 else y
-    return x if x < y else y
+    return min(y, x)
 
 
 def _to_bytes(text):

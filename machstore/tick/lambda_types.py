@@ -8,6 +8,7 @@ here so a type rule is written once; their control flow is written twice on purp
 reference being the oracle for the columns.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -180,14 +181,14 @@ def wrap_int64(value):
 
 def go_float_to_int64(value):
     """Convert a float to int64 as Go does on amd64 (NaN and out of range give MinInt64)."""
-    if value != value or value >= 9.223372036854775807e18 or value < -9.223372036854775808e18:
+    if math.isnan(value) or value >= 9.223372036854775807e18 or value < -9.223372036854775808e18:
         return INT64_MIN
     return int(value)
 
 
 def go_float_v(value):
     """Format a float as Go's ``%v`` does (shortest digits, exponent below 1e-4 or from 1e21)."""
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "+Inf" if value > 0 else "-Inf"
@@ -203,7 +204,7 @@ def go_float_v(value):
 
 def go_float_f(value):
     """Format a float as Go's ``strconv.FormatFloat(f, 'f', -1, 64)`` (no exponent, ever)."""
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "+Inf" if value > 0 else "-Inf"

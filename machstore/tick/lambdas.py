@@ -17,14 +17,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from machstore.tick.expr import from_tuple, references, calls
+from machstore.tick.expr import calls, from_tuple, references
 from machstore.tick.functions import DTYPES, CallError, _float_to_int64, call_columns
+from machstore.tick.gocompat import go_quote
 from machstore.tick.lambda_types import (
-    BOOL, DURATION, FLOAT, GO_TYPE, INT, INVALID, MISSING, OPERATORS, REGEX, STRING, TIME,
-    LambdaError, constant_type, is_dynamic, missing_reference, type_error, type_guard,
+    BOOL,
+    DURATION,
+    FLOAT,
+    GO_TYPE,
+    INT,
+    INVALID,
+    MISSING,
+    OPERATORS,
+    REGEX,
+    STRING,
+    TIME,
+    LambdaError,
+    constant_type,
+    is_dynamic,
+    missing_reference,
+    type_error,
+    type_guard,
 )
 from machstore.tick.signatures import MAX_ARGS, SIGNATURES, STATEFUL, missing_error, signature_error, signature_result
-from machstore.tick.gocompat import go_quote
 from machstore.tick.state import LambdaState
 from machstore.tick.validate import validate
 
@@ -66,6 +81,8 @@ def _field_column(name, values, n):
         typ, arr = INT, arr.astype(np.int64, copy=False)
     elif kind == "b":
         typ = BOOL
+    elif kind == "m":
+        typ, arr = DURATION, arr.astype("timedelta64[ns]").view(np.int64)
     elif kind in "OUS":
         typ, arr = STRING, arr.astype(object)
         not_none = np.not_equal(arr, None).astype(bool)
@@ -100,7 +117,7 @@ class ColumnResult:
     @property
     def mask(self):
         """For a predicate: rows that passed (an erroring row never passes, as in Kapacitor)."""
-        return self.ok & (self.values == True)  # noqa: E712  (object arrays compare per item)
+        return self.ok & (self.values == True)
 
 
 class Lambda:
@@ -116,6 +133,10 @@ class Lambda:
         self.refs = references(self.node)
         self.tz = tz
         self.stateful = bool(calls(self.node) & set(STATEFUL))
+        # Kapacitor keeps one instance per stateful function per expression: when one is
+        # called from two places, their calls interleave point by point, so such a lambda is
+        # evaluated one row at a time (exact, and slow; real lambdas rarely do this).
+        self.row_at_a_time = _shared_stateful_calls(self.node)
 
     def new_state(self):
         """A fresh per-group state for the stateful functions (dump it with ``to_bytes``)."""
@@ -156,7 +177,9 @@ class Lambda:
         else:
             keys, inverse = np.zeros((1, 0), np.int64), np.zeros(n, np.int64)
         inverse = np.where(live, inverse, -1)
-        if self.stateful and len(keys) > 1:
+        if self.row_at_a_time:
+            pieces = [(inverse[i], np.arange(i, i + 1)) for i in range(n)]
+        elif self.stateful and len(keys) > 1:
             # Stateful functions must see rows in order: evaluate each run of equal keys.
             change = np.flatnonzero(np.diff(inverse)) + 1
             starts = np.concatenate(([0], change))
@@ -182,6 +205,25 @@ class Lambda:
             typ, vals, errs = plan.run(self.node, idx, predicate)
             parts.append((idx, typ, vals, errs))
         return _assemble(n, errors, parts)
+
+
+def _shared_stateful_calls(node):
+    sites = {}
+
+    def walk(n):
+        if n.kind == "call":
+            if n.name in STATEFUL:
+                sites[n.name] = sites.get(n.name, 0) + 1
+            for a in n.args:
+                walk(a)
+        elif n.kind == "unary":
+            walk(n.operand)
+        elif n.kind == "binary":
+            walk(n.left)
+            walk(n.right)
+
+    walk(node)
+    return any(count > 1 for count in sites.values())
 
 
 def _assemble(n, errors, parts):
@@ -377,10 +419,12 @@ class _Plan:
             if typ != req:
                 return _all(n, type_guard(req, typ))
             vals, errs = self.ev(node.operand, req, idx)
-            if req == BOOL:
-                return ~vals, errs
+            ok = _okmask(errs, n)
+            out = _empty(req, n)
+            good = vals[ok].astype(DTYPES[req])
             with np.errstate(all="ignore"):
-                return (-1.0 * vals if req == FLOAT else -vals), errs
+                out[ok] = ~good if req == BOOL else -1.0 * good if req == FLOAT else -good
+            return out, errs
         if req == MISSING:
             if node.operand.kind != "reference":
                 return _all(n, "expected nodeEvaluator to be *EvalReferenceNode got "

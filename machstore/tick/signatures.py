@@ -6,19 +6,25 @@ order, which is random, so we list them in the order Kapacitor declares them.
 """
 
 from machstore.tick.lambda_types import (
-    BOOL, DURATION, FLOAT, INT, MISSING, REGEX, STRING, TIME,
+    BOOL,
+    DURATION,
+    FLOAT,
+    INT,
+    MISSING,
+    REGEX,
+    STRING,
+    TIME,
 )
 
-MATH1 = ("abs acos acosh asin asinh atan atanh cbrt ceil cos cosh erf erfc exp exp2 expm1 "
-         "floor gamma log log10 log1p log2 logb sin sinh sqrt tan tanh trunc").split()
-MATH2 = "atan2 hypot max min mod pow".split()
+MATH1 = ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "ceil", "cos", "cosh", "erf", "erfc", "exp", "exp2", "expm1", "floor", "gamma", "log", "log10", "log1p", "log2", "logb", "sin", "sinh", "sqrt", "tan", "tanh", "trunc"]
+MATH2 = ["atan2", "hypot", "max", "min", "mod", "pow"]
 # NOTE: Bessel functions need a port of Go's math.J0/J1/Jn/Y0/Y1/Yn; they are refused.
-BESSEL = "j0 j1 jn y0 y1 yn".split()
-STRING2_BOOL = "strContains strContainsAny strHasPrefix strHasSuffix".split()
-STRING2_INT = "strCount strIndex strIndexAny strLastIndex strLastIndexAny".split()
-STRING2_STRING = "strTrim strTrimLeft strTrimPrefix strTrimRight strTrimSuffix".split()
-STRING1_STRING = "strToLower strToUpper strTrimSpace".split()
-TIME_FUNCS = "unixNano minute hour weekday day month year".split()
+BESSEL = ["j0", "j1", "jn", "y0", "y1", "yn"]
+STRING2_BOOL = ["strContains", "strContainsAny", "strHasPrefix", "strHasSuffix"]
+STRING2_INT = ["strCount", "strIndex", "strIndexAny", "strLastIndex", "strLastIndexAny"]
+STRING2_STRING = ["strTrim", "strTrimLeft", "strTrimPrefix", "strTrimRight", "strTrimSuffix"]
+STRING1_STRING = ["strToLower", "strToUpper", "strTrimSpace"]
+TIME_FUNCS = ["unixNano", "minute", "hour", "weekday", "day", "month", "year"]
 STATEFUL = ("sigma", "count", "spread", "rand")
 IF_TYPES = (FLOAT, INT, STRING, BOOL, REGEX, TIME, DURATION)
 

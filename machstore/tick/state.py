@@ -18,7 +18,7 @@ _MASK64 = 0xFFFFFFFFFFFFFFFF
 class LambdaState:
     """Per-group state of ``count``, ``sigma``, ``spread`` and ``rand``."""
 
-    __slots__ = ("count", "mean", "variance", "m2", "n", "min", "max", "rand_state", "clock")
+    __slots__ = ("clock", "count", "m2", "max", "mean", "min", "n", "rand_state", "variance")
 
     def __init__(self, clock=time.time_ns):
         self.clock = clock
@@ -96,10 +96,8 @@ class LambdaState:
 
     def spread_step(self, x):
         """Kapacitor's ``spread``: the running max minus min (NaN never replaces either)."""
-        if x < self.min:
-            self.min = x
-        if x > self.max:
-            self.max = x
+        self.min = min(self.min, x)
+        self.max = max(self.max, x)
         return self.max - self.min
 
     def rand_next(self):
@@ -111,8 +109,11 @@ class LambdaState:
         return z ^ (z >> 31)
 
     def rand_below(self, bound):
-        """A value in [0, bound)."""
-        return self.rand_next() % bound
+        """A value in [0, uint64(bound)), as Go's ``Uint64n``; 0 for a zero bound."""
+        bound &= _MASK64
+        if bound == 0:
+            return 0
+        return (self.rand_next() % bound) & ((1 << 63) - 1)
 
     def now_ns(self):
         """The wall clock (``now()``)."""
@@ -122,11 +123,11 @@ class LambdaState:
 def _fdiv(a, b):
     """IEEE float division (Python raises on a zero divisor; Go does not)."""
     if b == 0:
-        if a == 0 or a != a:
+        if a == 0 or math.isnan(a):
             return math.nan
         return math.copysign(math.inf, a) * math.copysign(1.0, b)
     return a / b
 
 
 def _sqrt(v):
-    return math.sqrt(v) if v >= 0 or v != v else math.nan
+    return math.sqrt(v) if v >= 0 or math.isnan(v) else math.nan
