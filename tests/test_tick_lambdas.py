@@ -6,8 +6,8 @@
   several batches sharing one state), where every row's value or error message and the final
   function state must equal the point-at-a-time reference.
 """
+import functools
 import math
-import string
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -422,6 +422,74 @@ def _expr():
     )
 
 
+@functools.lru_cache(maxsize=None)
+def _typed(typ, depth=3):
+    """Well-typed expressions of a type (so values, not only type errors, get compared)."""
+    lit = {FLOAT: _floats.map(lambda v: ("float", v)), INT: _ints.map(lambda v: ("int", v)),
+           STRING: _strs.map(lambda v: ("str", v)), BOOL: st.booleans().map(lambda v: ("bool", v)),
+           DURATION: _durs.map(lambda v: ("dur", v.ns))}[typ]
+    refs = {FLOAT: ["f", "m"], INT: ["i", "c"], STRING: ["s", "t", "c"], BOOL: ["b"], DURATION: ["d"]}[typ]
+    leaves = st.one_of(lit, st.sampled_from([("ref", r) for r in refs]))
+    if depth <= 0:
+        return leaves
+
+    def sub(t):
+        return st.deferred(lambda: _typed(t, depth - 1))
+
+    def call(name, *types):
+        return st.tuples(*(sub(t) for t in types)).map(lambda args: ("call", name, *args))
+
+    def op(ops, lt, rt):
+        return st.tuples(st.sampled_from(ops), sub(lt), sub(rt))
+
+    def num():
+        return st.sampled_from([FLOAT, INT])
+
+    if typ == FLOAT:
+        options = [op(["+", "-", "*", "/"], FLOAT, FLOAT), sub(FLOAT).map(lambda e: ("-", e)),
+                   st.sampled_from(["abs", "sqrt", "floor", "log", "exp", "logb", "gamma", "erf"]).flatmap(
+                       lambda f: call(f, FLOAT)),
+                   st.sampled_from(["max", "min", "pow", "mod", "atan2", "hypot"]).flatmap(
+                       lambda f: call(f, FLOAT, FLOAT)),
+                   st.sampled_from([INT, STRING, BOOL]).flatmap(lambda t: call("float", t)),
+                   call("sigma", FLOAT), call("spread", FLOAT), call("pow10", INT),
+                   call("if", BOOL, FLOAT, FLOAT)]
+    elif typ == INT:
+        options = [op(["+", "-", "*", "/", "%"], INT, INT), sub(INT).map(lambda e: ("-", e)),
+                   st.sampled_from([FLOAT, BOOL, STRING]).flatmap(lambda t: call("int", t)),
+                   call("count"), call("strLength", STRING), call("strIndex", STRING, STRING),
+                   call("strLastIndexAny", STRING, STRING), call("strCount", STRING, STRING),
+                   st.sampled_from(["hour", "minute", "weekday", "day", "month", "year", "unixNano"]).map(
+                       lambda f: ("call", f, ("ref", "time"))),
+                   op(["/"], DURATION, DURATION), call("if", BOOL, INT, INT)]
+    elif typ == BOOL:
+        options = [st.tuples(st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), num().flatmap(sub),
+                             num().flatmap(sub)),
+                   op(["==", "!=", "<", ">="], STRING, STRING), op(["==", "<"], DURATION, DURATION),
+                   st.tuples(st.sampled_from(["=~", "!~"]), sub(STRING),
+                             st.sampled_from([("regex", "a"), ("regex", "^b."), ("regex", "[0-9]$")])),
+                   op(["AND", "OR"], BOOL, BOOL), op(["==", "!="], BOOL, BOOL), sub(BOOL).map(lambda e: ("!", e)),
+                   st.sampled_from(["f", "i", "s", "m", "t"]).map(lambda r: ("call", "isPresent", ("ref", r))),
+                   call("strContains", STRING, STRING), call("strHasPrefix", STRING, STRING),
+                   st.sampled_from([INT, STRING, FLOAT]).flatmap(lambda t: call("bool", t))]
+    elif typ == STRING:
+        options = [op(["+"], STRING, STRING),
+                   st.sampled_from([INT, FLOAT, BOOL, DURATION, STRING]).flatmap(lambda t: call("string", t)),
+                   call("strToUpper", STRING), call("strTrimSpace", STRING), call("strTrim", STRING, STRING),
+                   call("strReplace", STRING, STRING, STRING, INT), call("strSubstring", STRING, INT, INT),
+                   st.tuples(st.sampled_from([("regex", "a"), ("regex", "(x*)"), ("regex", "(?P<n>[a-c])")]),
+                             sub(STRING), st.sampled_from([("str", "-"), ("str", "$1."), ("str", "${n}$$")])).map(
+                       lambda a: ("call", "regexReplace", *a)),
+                   st.sampled_from([INT, FLOAT]).flatmap(lambda t: call("humanBytes", t)),
+                   call("if", BOOL, STRING, STRING)]
+    else:
+        options = [op(["+", "-"], DURATION, DURATION), op(["*", "/"], DURATION, INT),
+                   op(["*", "/"], DURATION, FLOAT), op(["*"], INT, DURATION), sub(DURATION).map(lambda e: ("-", e)),
+                   call("duration", INT, DURATION), call("duration", FLOAT, DURATION),
+                   call("duration", STRING, DURATION), call("if", BOOL, DURATION, DURATION)]
+    return st.one_of(leaves, *options)
+
+
 def _value_for(typ):
     return {FLOAT: _floats, INT: _ints, STRING: _strs, BOOL: st.booleans(), DURATION: _durs}[typ]
 
@@ -462,6 +530,16 @@ def test_columns_equal_reference_typical_shapes(rows, op, cut, left, right):
     check(tree, rows, FIELD_TYPES, TAGS, predicate=True, batches=batches)
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), rows=_rows(), cut=st.integers(0, 12))
+def test_columns_equal_reference_well_typed(data, rows, cut):
+    typ = data.draw(st.sampled_from([FLOAT, INT, BOOL, STRING, DURATION]))
+    tree = data.draw(_typed(typ))
+    batches = (cut,) if 0 < cut < len(rows) else ()
+    check(tree, rows, FIELD_TYPES, TAGS, predicate=(typ == BOOL and data.draw(st.booleans())),
+          batches=batches, tz=ZoneInfo("America/New_York"))
+
+
 def test_strings_are_bytes_like_go():
     assert one(("call", "strLength", ("str", "µs"))) == ("ok", 3)
     assert one(("call", "strIndex", ("str", "éa"), ("str", "a"))) == ("ok", 2)
@@ -473,5 +551,3 @@ def test_strings_are_bytes_like_go():
     assert one(("call", "strSubstring", ("str", "abcdef"), ("int", 4), ("int", 2))) == (
         "err", "runtime error: slice bounds out of range [4:2]")
 
-
-_ = string  # (keeps the alphabet import for readers adding cases)

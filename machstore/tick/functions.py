@@ -429,7 +429,8 @@ def _stateful(name, args, n, state):
         mins = np.fmin.accumulate(np.concatenate(([state.min], col)))[1:]
         maxs = np.fmax.accumulate(np.concatenate(([state.max], col)))[1:]
         state.min, state.max = float(mins[-1]), float(maxs[-1])
-        return maxs - mins, None
+        with np.errstate(all="ignore"):
+            return maxs - mins, None
     if args:
         vals = [state.rand_below(b) for b in args[0].tolist()]
         return np.array(vals, np.int64), None

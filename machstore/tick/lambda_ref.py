@@ -619,7 +619,8 @@ def _duration(args):
     if typ == INT:
         return Duration(wrap_int64(a * unit()))
     if typ == FLOAT:
-        return Duration(go_float_to_int64(float(np.float64(a) * np.float64(unit()))))
+        with np.errstate(all="ignore"):
+            return Duration(go_float_to_int64(float(np.float64(a) * np.float64(unit()))))
     if typ == STRING:
         try:
             return Duration(gocompat.parse_influxql_duration(a))

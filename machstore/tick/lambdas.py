@@ -470,18 +470,14 @@ class _Plan:
             return out, _merge(n, le, pos, re_)
         pos = np.flatnonzero(ok)
         rv, re_ = self.ev(node.right, rt, idx[pos])
+        both = _okmask(re_, len(pos))
+        pos2 = pos[both]
         out = _empty(result, n)
-        vals, errs = _compute(op, lt, rt, lv[pos], rv)
-        out[pos] = vals
+        vals, errs = _compute(op, lt, rt, _typed_values(lv[pos2], lt), _typed_values(rv[both], rt))
+        out[pos2] = vals
         errs_all = _merge(n, le, pos, re_)
-        if errs is not None:  # runtime errors only where both sides succeeded
-            both = _okmask(re_, len(pos))
-            errs = np.where(both, errs, None)
-            if errs_all is None:
-                errs_all = np.full(n, None, dtype=object)
-            sub = errs_all[pos]
-            sub[both] = errs[both]
-            errs_all[pos] = sub
+        if errs is not None:  # runtime errors, only where both sides succeeded
+            errs_all = _merge(n, errs_all, pos2, errs)
         return out, errs_all
 
     def _call(self, node, req, idx):
@@ -540,6 +536,11 @@ class _Plan:
             errs = _merge(n, errs, active, _set_where_ok(len(active), None if e is None else e,
                                                          type_guard(req, typ)))
         return out, errs
+
+
+def _typed_values(vals, typ):
+    dtype = DTYPES.get(typ)
+    return vals if dtype is None or vals.dtype == dtype else vals.astype(dtype)
 
 
 def _determine_error(node, lt, rt):
