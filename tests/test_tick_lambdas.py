@@ -7,6 +7,7 @@
   function state must equal the point-at-a-time reference.
 """
 import functools
+import itertools
 import math
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,16 @@ from machstore.tick.functions import CallError, call_columns
 from machstore.tick.gocompat import GoError
 from machstore.tick.lambda_ref import EvalError, ReferenceLambda
 from machstore.tick.lambda_types import (
-    BOOL, DURATION, FLOAT, INT, REGEX, STRING, TIME, Duration, LambdaError, Time,
+    BOOL,
+    DURATION,
+    FLOAT,
+    INT,
+    REGEX,
+    STRING,
+    TIME,
+    Duration,
+    LambdaError,
+    Time,
 )
 from machstore.tick.lambdas import Lambda, PointColumns
 from machstore.tick.state import LambdaState
@@ -63,7 +73,6 @@ def _same(a, b):
 
 def _columns(rows, field_types, tag_names):
     """rows: list of (fields dict, tags dict, time)."""
-    n = len(rows)
     fields = {}
     for name, typ in field_types.items():
         dtype = {FLOAT: np.float64, INT: np.int64, BOOL: np.bool_, STRING: object,
@@ -104,7 +113,7 @@ def run_both(tree, rows, field_types, tag_names=(), *, predicate=False, batches=
             expected.append(("err", str(ex)))
     got = []
     cuts = [0, *batches, len(rows)]
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         cols = _columns(rows[a:b], field_types, tag_names)
         res = col.predicate(cols, cstate) if predicate else col.evaluate(cols, cstate)
         got.extend(_py(res, i) for i in range(b - a))
@@ -157,7 +166,7 @@ def _expectation(exp):
 
 @pytest.mark.parametrize("case", KAPACITOR_BINARY_CASES, ids=lambda c: f"{c[0]}:{c[2]}{c[4]}{c[3]}")
 def test_kapacitor_operator_matrix_literals(case):
-    test, mode, lhs, rhs, op, exp = case
+    _test, mode, lhs, rhs, op, exp = case
     tree = (op, _literal(lhs), _literal(rhs))
     want = _expectation(exp)
     try:
@@ -174,7 +183,7 @@ def test_kapacitor_operator_matrix_literals(case):
 @pytest.mark.parametrize("case", [c for c in KAPACITOR_BINARY_CASES if c[2][0] != "regex"],
                          ids=lambda c: f"{c[0]}:{c[2]}{c[4]}{c[3]}")
 def test_kapacitor_operator_matrix_reference_left(case):
-    test, mode, lhs, rhs, op, exp = case
+    _test, mode, lhs, rhs, op, exp = case
     tree = (op, ("ref", "value"), _literal(rhs))
     got = one(tree, {"value": _value(lhs)}, predicate=(mode == "bool"))
     assert _same(got, _expectation(exp)), (got, exp)
@@ -184,7 +193,7 @@ def test_kapacitor_operator_matrix_reference_left(case):
 
 @pytest.mark.parametrize("case", KAPACITOR_FUNCTION_CASES, ids=lambda c: f"{c[0]}:{c[1]}{c[2]}")
 def test_kapacitor_function_calls_reference(case):
-    test, name, args, exp = case
+    _test, name, args, exp = case
     values = [None if k == "nil" else _GoInt(v) if k == "goint" else _value((k, v)) for k, v in args]
     scope = lambda_ref._Scope({}, [], LambdaState(), UTC)
     try:
@@ -225,7 +234,7 @@ _COLUMN_TYPES = {"int": INT, "float": FLOAT, "str": STRING, "bool": BOOL, "dur":
                                   if all(k in _COLUMN_TYPES for k, _ in c[2])],
                          ids=lambda c: f"{c[0]}:{c[1]}{c[2]}")
 def test_kapacitor_function_calls_columns(case):
-    test, name, args, exp = case
+    _test, name, args, exp = case
     types = [_COLUMN_TYPES[k] for k, _ in args]
     cols = []
     for (k, v), typ in zip(args, types):
@@ -280,8 +289,8 @@ def test_numeric_type_changes_between_points():
     assert ref.eval_point(*rows[0], state) == 30.0
     with pytest.raises(EvalError, match="mismatched type to binary operator. got int \\+ float"):
         ref.eval_point(*rows[1], state)
-    assert one(tree, {"value": 5}) == ("err", "mismatched type to binary operator. got int + float. "
-                                              "see bool(), int(), float(), string(), duration()")
+    assert one(tree, {"value": 5}) == ("err", ("mismatched type to binary operator. got int + float. "
+                                               "see bool(), int(), float(), string(), duration()"))
 
 
 def test_unary_nodes():
@@ -315,9 +324,9 @@ def test_function_signature_errors():
         "err", 'Cannot call function "abs" with args ("x": int), available signatures are [(float)].')
     assert one(("call", "nope", ("int", 1))) == ("err", 'undefined function: "nope"')
     assert one(("call", "if", ("bool", True), ("int", 1), ("float", 1.5))) == (
-        "err", 'Cannot call function "if" with args (true: boolean,1: int,1.5: float), available signatures are '
-               "[(boolean,float,float), (boolean,int,int), (boolean,string,string), (boolean,boolean,boolean), "
-               "(boolean,regex,regex), (boolean,time,time), (boolean,duration,duration)].")
+        "err", ('Cannot call function "if" with args (true: boolean,1: int,1.5: float), available signatures are '
+                "[(boolean,float,float), (boolean,int,int), (boolean,string,string), (boolean,boolean,boolean), "
+                "(boolean,regex,regex), (boolean,time,time), (boolean,duration,duration)]."))
     # A unary '!' skips the signature check, so the function's own check speaks.
     assert one(("!", ("call", "abs", ("ref", "x"))), {"x": 1}) == (
         "err", 'error calling "abs": cannot pass int64 to abs, must be float64')
@@ -422,7 +431,7 @@ def _expr():
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _typed(typ, depth=3):
     """Well-typed expressions of a type (so values, not only type errors, get compared)."""
     lit = {FLOAT: _floats.map(lambda v: ("float", v)), INT: _ints.map(lambda v: ("int", v)),

@@ -155,7 +155,8 @@ class Lambda:
     def _run(self, cols, state, predicate):
         n = cols.n
         errors = np.full(n, None, dtype=object)
-        codes = []
+        clash = np.zeros(n, dtype=bool)
+        key = np.zeros(n, dtype=np.int64)
         sources = []
         for name in self.refs:
             if name == "time":
@@ -164,19 +165,20 @@ class Lambda:
             tag = cols.tags.get(name)
             f_present = field[2] if field else np.zeros(n, bool)
             t_present = tag[1] if tag else np.zeros(n, bool)
-            conflict = f_present & t_present & np.equal(errors, None).astype(bool)
+            conflict = f_present & t_present & ~clash
             if conflict.any():
                 errors[conflict] = f"cannot have field and tags with same name {go_quote(name)}"
-            codes.append(f_present.astype(np.int64) + 2 * t_present.astype(np.int64))
+                clash |= conflict
+            # PERF: one int64 key per row, 2 bits per reference (field, tag, missing).
+            key = key * 4 + f_present.astype(np.int64) + 2 * t_present.astype(np.int64)
             sources.append((name, field, tag))
-        live = np.equal(errors, None).astype(bool)
-        if codes:
-            stacked = np.stack(codes, axis=1)
-            keys, inverse = np.unique(stacked, axis=0, return_inverse=True)
-            inverse = inverse.reshape(-1)
+        if len(sources) > 31:
+            raise LambdaError("a lambda may reference at most 31 fields and tags")
+        if n and not clash.any() and (key == key[0]).all():
+            keys, inverse = key[:1], np.zeros(n, dtype=np.int64)
         else:
-            keys, inverse = np.zeros((1, 0), np.int64), np.zeros(n, np.int64)
-        inverse = np.where(live, inverse, -1)
+            keys, inverse = np.unique(key, return_inverse=True)
+            inverse = np.where(clash, -1, inverse.reshape(-1))
         if self.row_at_a_time:
             pieces = [(inverse[i], np.arange(i, i + 1)) for i in range(n)]
         elif self.stateful and len(keys) > 1:
@@ -185,6 +187,8 @@ class Lambda:
             starts = np.concatenate(([0], change))
             stops = np.concatenate((change, [n]))
             pieces = [(inverse[s], np.arange(s, e)) for s, e in zip(starts.tolist(), stops.tolist())]
+        elif len(keys) == 1 and not clash.any():
+            pieces = [(0, np.arange(n))]
         else:
             pieces = [(g, np.flatnonzero(inverse == g)) for g in range(len(keys))]
         parts = []
@@ -192,7 +196,9 @@ class Lambda:
             if g < 0 or not len(idx):
                 continue
             env, columns = {}, {}
-            for (name, field, tag), code in zip(sources, keys[g].tolist()):
+            packed = int(keys[g])
+            codes = [(packed >> (2 * (len(sources) - 1 - i))) & 3 for i in range(len(sources))]
+            for (name, field, tag), code in zip(sources, codes):
                 if code == 1:
                     env[name], columns[name] = field[0], field[1]
                 elif code == 2:
@@ -538,6 +544,17 @@ class _Plan:
         return out, errs
 
 
+def _regex_matches(texts, regexes):
+    """``re.search`` per row, memoised per (regex, text): tags repeat a lot."""
+    memo = {}
+    for text, regex in zip(texts, regexes):
+        k = (id(regex), text)
+        hit = memo.get(k)
+        if hit is None:
+            hit = memo[k] = regex.re.search(text) is not None
+        yield hit
+
+
 def _typed_values(vals, typ):
     dtype = DTYPES.get(typ)
     return vals if dtype is None or vals.dtype == dtype else vals.astype(dtype)
@@ -565,8 +582,7 @@ def _trunc_div(a, b):
 def _compute(op, lt, rt, a, b):
     """One operator on two columns: (values, per-row errors or None)."""
     if op in ("=~", "!~"):
-        found = np.array([r.re.search(s) is not None for s, r in zip(a.tolist(), b.tolist())],
-                         dtype=bool)
+        found = np.fromiter(_regex_matches(a.tolist(), b.tolist()), dtype=bool, count=len(a))
         return (found if op == "=~" else ~found), None
     if op in ("==", "!=", "<", "<=", ">", ">="):
         if lt != rt:
