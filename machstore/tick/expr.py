@@ -183,3 +183,51 @@ def calls(node):
 
     walk(node)
     return out
+
+
+_AST_OPERATORS = {
+    "PLUS": "+", "MINUS": "-", "MULT": "*", "DIV": "/", "MOD": "%", "AND": "AND", "OR": "OR",
+    "EQUAL": "==", "NOT_EQUAL": "!=", "LESS": "<", "GREATER": ">", "LESS_EQUAL": "<=",
+    "GREATER_EQUAL": ">=", "REGEX_EQUAL": "=~", "REGEX_NOT_EQUAL": "!~", "NOT": "!",
+}
+
+
+def from_ast(node):
+    """Adapt a parsed TICKscript node (``machstore.tick.ast``, e.g. a LambdaNode) to this form.
+
+    Nodes are matched by class name so this module does not depend on the parser's package;
+    anything that is not an expression Kapacitor can evaluate is refused with Kapacitor's text
+    (``Given node type is not valid evaluation node: *ast.IdentifierNode``).
+    """
+    kind = type(node).__name__
+    if kind == "LambdaNode":
+        return from_ast(node.expression)
+    if kind == "NumberNode":
+        if node.is_int:
+            return Literal(INT, wrap_int64(int(node.int64)))
+        return Literal(FLOAT, float(node.float64))
+    if kind == "StringNode":
+        return Literal(STRING, node.literal)
+    if kind == "BoolNode":
+        return Literal(BOOL, bool(node.bool))
+    if kind == "DurationNode":
+        return Literal(DURATION, Duration(wrap_int64(int(node.dur))))
+    if kind == "RegexNode":
+        return Literal(REGEX, CompiledRegex(node.pattern))
+    if kind == "ReferenceNode":
+        return Reference(node.reference)
+    if kind == "UnaryNode":
+        return Unary(_AST_OPERATORS[node.operator.name], from_ast(node.node))
+    if kind == "BinaryNode":
+        # NOTE: left-deep chains (a AND b AND c ...) can be long: walk the left spine iteratively.
+        spine = []
+        while type(node).__name__ == "BinaryNode":
+            spine.append(node)
+            node = node.left
+        out = from_ast(node)
+        for b in reversed(spine):
+            out = Binary(_AST_OPERATORS[b.operator.name], out, from_ast(b.right))
+        return out
+    if kind == "FunctionNode":
+        return Call(node.func, tuple(from_ast(a) for a in node.args))
+    raise LambdaError(f"Given node type is not valid evaluation node: *ast.{kind}")
