@@ -1110,6 +1110,10 @@ def _compile(pattern):
     return rx
 
 
+#: Compile a pattern in Go's regexp dialect, with Go's error texts (TICKscript regexes use it too).
+compile_go_regex = _compile
+
+
 # -- formatting helpers --------------------------------------------------------------------
 
 def ident_needs_quotes(ident):
