@@ -34,7 +34,7 @@ from machstore.tick.lambda_types import (
     LambdaError,
     Time,
 )
-from machstore.tick.lambdas import Lambda, PointColumns
+from machstore.tick.lambdas import Lambda, PointColumns, compile_lambda
 from machstore.tick.state import LambdaState
 
 UTC = ZoneInfo("UTC")
@@ -560,3 +560,30 @@ def test_strings_are_bytes_like_go():
     assert one(("call", "strSubstring", ("str", "abcdef"), ("int", 4), ("int", 2))) == (
         "err", "runtime error: slice bounds out of range [4:2]")
 
+
+
+@pytest.mark.parametrize(("source", "tree"), [
+    ('"usage_idle" < 10 AND "host" =~ /web/',
+     ("AND", ("<", ("ref", "usage_idle"), ("int", 10)), ("=~", ("ref", "host"), ("regex", "web")))),
+    ('sigma("value") > 3.0', (">", ("call", "sigma", ("ref", "value")), ("float", 3.0))),
+    ("if(\"x\" > 1, 'a', 'b')", ("call", "if", (">", ("ref", "x"), ("int", 1)), ("str", "a"), ("str", "b"))),
+    ('-"x" * 2 + 1', ("+", ("*", ("-", ("ref", "x")), ("int", 2)), ("int", 1))),
+    ('!("b" == TRUE) OR "d" > 5m', ("OR", ("!", ("==", ("ref", "b"), ("bool", True))),
+                                     (">", ("ref", "d"), ("dur", 300 * 10**9)))),
+])
+def test_parsed_lambdas_compile_like_tuple_trees(source, tree):
+    """Lambdas parsed by machstore.tick.parser give the same results as the tuple trees."""
+    rows = [({"usage_idle": 5.0, "value": 1.0, "x": 3, "b": True, "d": Duration(10**12)}, {"host": "web1"}, 0),
+            ({"usage_idle": 50.0, "value": 9.0, "x": 0, "b": False, "d": Duration(1)}, {"host": "db"}, 1)]
+    types = {"usage_idle": FLOAT, "value": FLOAT, "x": INT, "b": BOOL, "d": DURATION}
+    cols = _columns(rows, types, ("host",))
+    parsed, built = compile_lambda(source), Lambda(tree)
+    assert parsed.node.text() == built.node.text()
+    a = parsed.evaluate(cols, parsed.new_state())
+    b = built.evaluate(cols, built.new_state())
+    assert [_py(a, i) for i in range(2)] == [_py(b, i) for i in range(2)]
+
+
+def test_regex_literals_use_go_syntax_errors():
+    with pytest.raises(LambdaError, match="error parsing regexp"):
+        Lambda(("=~", ("ref", "x"), ("regex", "a(")))

@@ -8,8 +8,7 @@ adapt the parser's Lambda nodes to this same form.  A node's ``text()`` is Kapac
 
 from dataclasses import dataclass
 
-import re2
-
+from machstore.influxql.ast import RegexError, compile_go_regex
 from machstore.tick.lambda_types import (
     BINARY_OPS,
     BOOL,
@@ -51,12 +50,15 @@ class CompiledRegex:
 
     __slots__ = ("pattern", "re")
 
-    def __init__(self, pattern):
+    def __init__(self, pattern, compiled=None):
         self.pattern = pattern
+        if compiled is not None:
+            self.re = compiled
+            return
         try:
-            self.re = re2.compile(pattern)
-        except re2.error as ex:
-            raise LambdaError(f"invalid regex /{pattern}/: {ex}") from ex
+            self.re = compile_go_regex(pattern)
+        except RegexError as ex:
+            raise LambdaError(str(ex)) from None
 
     def __repr__(self):
         return f"/{self.pattern}/"
@@ -213,7 +215,7 @@ def from_ast(node):
     if kind == "DurationNode":
         return Literal(DURATION, Duration(wrap_int64(int(node.dur))))
     if kind == "RegexNode":
-        return Literal(REGEX, CompiledRegex(node.pattern))
+        return Literal(REGEX, CompiledRegex(node.pattern, getattr(node, "regex", None)))
     if kind == "ReferenceNode":
         return Reference(node.reference)
     if kind == "UnaryNode":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from machstore.tick.expr import calls, from_tuple, references
+from machstore.tick.expr import Node, calls, from_ast, from_tuple, references
 from machstore.tick.functions import DTYPES, CallError, _float_to_int64, call_columns
 from machstore.tick.gocompat import go_quote
 from machstore.tick.lambda_types import (
@@ -118,6 +118,16 @@ class ColumnResult:
     def mask(self):
         """For a predicate: rows that passed (an erroring row never passes, as in Kapacitor)."""
         return self.ok & (self.values == True)
+
+
+def compile_lambda(source, *, tz=None):
+    """Compile a lambda from its text (after ``lambda:``), a parsed LambdaNode or a tuple tree."""
+    if isinstance(source, str):
+        from machstore.tick.parser import parse_lambda
+        source = from_ast(parse_lambda(source))
+    elif not isinstance(source, tuple | Node):
+        source = from_ast(source)
+    return Lambda(source, tz=tz)
 
 
 class Lambda:
