@@ -149,7 +149,8 @@ def _per_row(fn, cols, n, out_type):
     return vals, errs
 
 
-def _float_to_int64(arr):
+def float_to_int64(arr):
+    """Convert floats to int64 as Go does on amd64 (NaN and out of range give MinInt64)."""
     bad = np.isnan(arr) | (arr >= 9.223372036854775807e18) | (arr < -9.223372036854775808e18)
     with np.errstate(all="ignore"):
         out = np.where(bad, 0.0, arr).astype(np.int64)
@@ -373,7 +374,7 @@ def _convert(name, col, typ, n):
         if typ in (INT, DURATION):
             return col.astype(np.int64), None
         if typ == FLOAT:
-            return _float_to_int64(col), None
+            return float_to_int64(col), None
         if typ == BOOL:
             return col.astype(np.int64), None
         return _per_row(gocompat.parse_int, [col], n, INT)
@@ -404,7 +405,7 @@ def _duration(args, types, n):
         return col * args[1], None  # int64 wraps as Go's multiplication does
     if typ == FLOAT:
         with np.errstate(all="ignore"):
-            return _float_to_int64(col * args[1].astype(np.float64)), None
+            return float_to_int64(col * args[1].astype(np.float64)), None
 
     def parse(text):
         try:

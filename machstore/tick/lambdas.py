@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from machstore.tick.expr import Node, calls, from_ast, from_tuple, references
-from machstore.tick.functions import DTYPES, CallError, _float_to_int64, call_columns
+from machstore.tick.functions import DTYPES, CallError, call_columns, float_to_int64
 from machstore.tick.gocompat import go_quote
 from machstore.tick.lambda_types import (
     BOOL,
@@ -608,9 +608,9 @@ def _compute(op, lt, rt, a, b):
         if op in ("+", "-") or (op == "*" and FLOAT not in (lt, rt)):
             return {"+": np.add, "-": np.subtract, "*": np.multiply}[op](a, b), None
         if op == "*":
-            return _float_to_int64(a.astype(np.float64) * b.astype(np.float64)), None
+            return float_to_int64(a.astype(np.float64) * b.astype(np.float64)), None
         if rt == FLOAT:  # duration / float
-            return _float_to_int64(a.astype(np.float64) / b), None
+            return float_to_int64(a.astype(np.float64) / b), None
         zero = b == 0
         safe = np.where(zero, 1, b)
         q = _trunc_div(a, safe)
