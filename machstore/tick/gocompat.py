@@ -8,6 +8,7 @@ into lambda results, so both lambda evaluators use these emulations.
 import math
 import re
 
+from machstore.influxql.parser import parse_influx_duration
 from machstore.tick.lambda_types import INT64_MAX, INT64_MIN
 
 _INT_RE = re.compile(r"[+-]?[0-9]+\Z")
@@ -90,57 +91,16 @@ def parse_float(text):
     return value
 
 
-_UNITS = {"u": 1_000, "µ": 1_000, "s": 1_000_000_000, "h": 3_600_000_000_000,
-          "d": 86_400_000_000_000, "w": 604_800_000_000_000}
-
-
 def _wrap(value):
     return ((value - INT64_MIN) & 0xFFFFFFFFFFFFFFFF) + INT64_MIN
 
 
 def parse_influxql_duration(text):
-    """InfluxQL's ``ParseDuration`` (``1h30m``, ``-5s``, ``10ms``); raises GoError."""
-    if len(text) < 2:
-        raise GoError("invalid duration")
-    i = 0
-    negative = text[0] == "-"
-    if negative:
-        i = 1
-    total = 0
-    measure, unit = 0, ""
-    while i < len(text):
-        start = i
-        while i < len(text) and "0" <= text[i] <= "9":
-            i += 1
-        if i >= len(text) or i == start:
-            raise GoError("invalid duration")
-        measure = int(text[start:i])
-        if measure > INT64_MAX:
-            raise GoError("invalid duration")
-        ch = text[i]
-        unit = ch
-        if ch == "n":
-            if i + 1 < len(text) and text[i + 1] == "s":
-                unit = "ns"
-                total = _wrap(total + measure)
-                i += 2
-                continue
-            raise GoError("invalid duration")
-        if ch == "m":
-            if i + 1 < len(text) and text[i + 1] == "s":
-                unit = "ms"
-                total = _wrap(total + _wrap(measure * 1_000_000))
-                i += 2
-                continue
-            total = _wrap(total + _wrap(measure * 60_000_000_000))
-        elif ch in _UNITS:
-            total = _wrap(total + _wrap(measure * _UNITS[ch]))
-        else:
-            raise GoError("invalid duration")
-        i += 1
-    if total < 0 and not negative:
-        raise GoError(f"overflowed duration {measure}{unit}: choose a smaller duration or INF")
-    return _wrap(-total) if negative else total
+    """InfluxQL's ``ParseDuration`` (``1h30m``, ``-5s``, ``10ms``), as the InfluxQL parser reads it; raises GoError."""
+    try:
+        return _wrap(parse_influx_duration(text))
+    except ValueError as ex:
+        raise GoError(str(ex)) from None
 
 
 _SIZES = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
