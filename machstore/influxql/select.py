@@ -40,6 +40,7 @@ from . import analysis, ast, functions, resultrows, timetext, transforms
 from .into import write_into
 from .resultrows import ColumnRows, ColumnSet
 from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
+from .typecheck import check_field_types
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
 
 __all__ = ["EPOCH_UNITS", "SelectError", "bucket_count", "format_times", "run_select"]
@@ -202,6 +203,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     fields = _expand_fields(fields, sources, _group_by_tags(dims, sources))
     if not fields:
         return []
+    check_field_types(fields, {k: ft.TYPE_NAMES.get(v, "") for k, v in _field_types(sources).items()})
     calls = list(dict.fromkeys(c for f in fields for c in _calls(f.expr)))
     aggregate = bool(calls)
     _validate(fields, calls, 0 if inherited else interval, stmt.fill, stmt.limit)
