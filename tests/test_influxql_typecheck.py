@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from machstore.influxql import parse_statement
-from machstore.influxql.typecheck import TypeError_, check_field_types
+from machstore.influxql.typecheck import FieldTypeError, check_field_types
 
 TYPES = {"v": "float", "n": "integer", "up": "boolean", "s": "string"}
 
@@ -27,7 +27,7 @@ def check(text):
      "type error: (v::float + 1) * (s::string + 'x'): incompatible types: float and string"),
 ])
 def test_incompatible_operands_are_refused_in_influxdbs_words(text, message):
-    with pytest.raises(TypeError_) as err:
+    with pytest.raises(FieldTypeError) as err:
         check(text)
     assert str(err.value) == message
 

@@ -37,11 +37,11 @@ from machstore.storage.rows import Column, RowSet
 from machstore.storage.scan import stack
 
 from . import analysis, ast, functions, resultrows, timetext, transforms
+from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
 from .into import write_into
 from .resultrows import ColumnRows, ColumnSet
-from .evaluate import MATH, EvalError, Vec, condition_mask, evaluate, ref_key, regex
-from .typecheck import check_field_types
 from .timerange import MAX_TIME, MIN_TIME, ConditionError, split_condition, zone
+from .typecheck import check_field_types
 
 __all__ = ["EPOCH_UNITS", "SelectError", "bucket_count", "format_times", "run_select"]
 

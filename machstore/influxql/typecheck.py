@@ -15,7 +15,7 @@ from machstore.errors import InvalidArgument
 
 from . import ast
 
-__all__ = ["TypeError_", "check_field_types"]
+__all__ = ["FieldTypeError", "check_field_types"]
 
 FLOAT, INTEGER, UNSIGNED, STRING, BOOLEAN = "float", "integer", "unsigned", "string", "boolean"
 _NUMERIC = {FLOAT, INTEGER, UNSIGNED}
@@ -41,12 +41,12 @@ _RETURNS = {
 }
 
 
-class TypeError_(InvalidArgument):  # noqa: N801 - "TypeError" would shadow the builtin
+class FieldTypeError(InvalidArgument):
     """``type error: <expr>: <message>``, InfluxQL's TypeError."""
 
 
 def check_field_types(fields, field_types):
-    """Raise :class:`TypeError_` for the first field whose expression InfluxDB cannot type.
+    """Raise :class:`FieldTypeError` for the first field whose expression InfluxDB cannot type.
 
     ``field_types`` maps field names to type names ("float", ...); a name not in it is a tag or
     unknown.
@@ -73,7 +73,7 @@ def _annotate(expr, field_types):
 
 
 def _type_of(expr):
-    """The expression's type name, "" when unknown; raises TypeError_ on incompatible operands."""
+    """The expression's type name, "" when unknown; raises FieldTypeError on incompatible operands."""
     if isinstance(expr, ast.VarRef):
         return STRING if expr.type == "tag" else expr.type if expr.type in _NUMERIC | {STRING, BOOLEAN} else ""
     if isinstance(expr, ast.ParenExpr):
@@ -118,4 +118,4 @@ def _binary_type(expr, lhs, rhs):
             return BOOLEAN
     elif op in ("=", "!=", "<>"):
         return BOOLEAN   # values of different types compare unequal
-    raise TypeError_(f"type error: {expr}: incompatible types: {lhs} and {rhs}")
+    raise FieldTypeError(f"type error: {expr}: incompatible types: {lhs} and {rhs}")
