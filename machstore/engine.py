@@ -393,7 +393,12 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMix
     def _pending_parts(self, txn, space_id, start, end, series_ids=None):
         """Decode the pending segments of a space that may hold rows in [start, end] (of some series)."""
         wanted = None if series_ids is None else np.asarray(list(series_ids), dtype=np.uint64)
-        out = []
+        return [(segments.decode_segment(txn.get(k, db=self.dbs[b"seg"])), idx)
+                for k, idx in self._pending_index(txn, space_id, start, end)
+                if wanted is None or np.isin(idx.series_ids, wanted).any()]
+
+    def _pending_index(self, txn, space_id, start=None, end=None):
+        """Yield ``(key, SegmentIndex)`` of the pending segments of a space whose times meet [start, end]."""
         with txn.cursor(db=self.dbs[b"segidx"]) as cur:
             for k, v in cur:
                 idx = segments.decode_index(v)
@@ -401,10 +406,7 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMix
                     continue
                 if (start is not None and idx.max_time < start) or (end is not None and idx.min_time > end):
                     continue
-                if wanted is not None and not np.isin(idx.series_ids, wanted).any():
-                    continue
-                out.append((segments.decode_segment(txn.get(k, db=self.dbs[b"seg"])), idx))
-        return out
+                yield bytes(k), idx
 
     def read_cost(self, db, series_ids, start=None, end=None, *, rp=None):
         """What reading ``series_ids`` over [start, end] would touch, without decoding anything.

@@ -329,27 +329,13 @@ class _Lexer:
         return pos
 
     def quote(self, start):
-        text = self.text
-        n = len(text)
-        pos = start + 1
-        while True:
-            c = text[pos] if pos < n else ""
-            pos += 1
-            if c == "\\":
-                c2 = text[pos] if pos < n else ""
-                pos += 1
-                if c2 != "" and c2 != "\n":
-                    continue
-                self.error(start, "unterminated quoted string")
-                return None
-            if c == "" or c == "\n":
-                self.error(start, "unterminated quoted string")
-                return None
-            if c == '"':
-                self.emit(STRING, start, pos)
-                return pos
+        return self._delimited(start, '"', STRING, "unterminated quoted string")
 
     def char(self, start):
+        return self._delimited(start, "'", CHAR_CONST, "unterminated character constant")
+
+    def _delimited(self, start, closing, token, unterminated):
+        """Scan a "..." string or '...' character constant (backslash escapes, no newline)."""
         text = self.text
         n = len(text)
         pos = start + 1
@@ -361,13 +347,13 @@ class _Lexer:
                 pos += 1
                 if c2 != "" and c2 != "\n":
                     continue
-                self.error(start, "unterminated character constant")
+                self.error(start, unterminated)
                 return None
             if c == "" or c == "\n":
-                self.error(start, "unterminated character constant")
+                self.error(start, unterminated)
                 return None
-            if c == "'":
-                self.emit(CHAR_CONST, start, pos)
+            if c == closing:
+                self.emit(token, start, pos)
                 return pos
 
     def number(self, start):

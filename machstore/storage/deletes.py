@@ -114,18 +114,12 @@ class DeletesMixin:
     def _delete_from_segments(self, txn, space_id, targets, start, end):
         removed = 0
         rewrites = []
-        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
-            for k, v in cur:
-                idx = segments.decode_index(v)
-                if idx.space_id != space_id:
-                    continue
-                if (end is not None and idx.min_time > end) or (start is not None and idx.max_time < start):
-                    continue
-                seg = segments.decode_segment(txn.get(k, db=self.dbs[b"seg"]))
-                drop = np.isin(idx.series_ids[seg.point_series], targets) & _in_range(seg.point_time, start, end)
-                if drop.any():
-                    removed += int(np.count_nonzero(drop))
-                    rewrites.append((bytes(k), idx, seg, ~drop))
+        for k, idx in list(self._pending_index(txn, space_id, start, end)):
+            seg = segments.decode_segment(txn.get(k, db=self.dbs[b"seg"]))
+            drop = np.isin(idx.series_ids[seg.point_series], targets) & _in_range(seg.point_time, start, end)
+            if drop.any():
+                removed += int(np.count_nonzero(drop))
+                rewrites.append((k, idx, seg, ~drop))
         for k, idx, seg, keep in rewrites:
             if not keep.any():
                 txn.delete(k, db=self.dbs[b"seg"])
@@ -151,12 +145,7 @@ class DeletesMixin:
                 txn.delete(key, db=self.dbs[b"blk"])
                 txn.delete(key, db=self.dbs[b"sum"])
             txn.delete(keys.u64(sid), db=self.dbs[b"sbytes"])
-        dead = []
-        with txn.cursor(db=self.dbs[b"segidx"]) as cur:
-            for k, v in cur:
-                if segments.decode_index(v).space_id == space_id:
-                    dead.append(bytes(k))
-        for k in dead:
+        for k, _ in list(self._pending_index(txn, space_id)):
             txn.delete(k, db=self.dbs[b"seg"])
             txn.delete(k, db=self.dbs[b"segidx"])
 

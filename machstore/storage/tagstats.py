@@ -224,8 +224,7 @@ class TagStatsMixin:
             tdef = self._table(txn, name)
             total = sum(self._stored_bytes(txn, sid) for sid, _ in self._tag_ids(txn, tdef, tags))
             if tags is None:
-                with txn.cursor(db=self.dbs[b"segidx"]) as cur:
-                    seg_keys = [bytes(k) for k, v in cur if segments.decode_index(v).space_id == tdef.space_id]
+                seg_keys = [k for k, _ in self._pending_index(txn, tdef.space_id)]
                 if seg_keys:
                     with self.env.begin(buffers=True) as btxn:  # PERF: sizes without copying segments
                         total += sum(len(btxn.get(k, default=b"", db=self.dbs[b"seg"])) for k in seg_keys)
