@@ -1,0 +1,14 @@
+"""Kapacitor inside machstore: tasks, templates and the stream runtime (docs/kapacitor-runtime.md).
+
+| module | job |
+| --- | --- |
+| ``points.py`` | the messages that flow between nodes: columnar ``Points`` chunks, ``Batch``, barriers |
+| ``node.py`` | ``NodeRuntime``, the base of every node's runtime, its statistics and the registry |
+| ``graph.py`` | ``TaskGraph``: a task's pipeline turned into connected node runtimes |
+| ``context.py`` | ``TaskContext``: what nodes may do outside themselves (write, httpOut, alerts, logs) |
+| ``replay.py`` | Kapacitor's ``.srpl`` test-data format read into ``Points`` |
+| ``nodes/`` | one module per family of node runtimes, registered by Go type name |
+
+The language (TICKscript, lambdas) lives in ``machstore/tick/``, alert templates in
+``machstore/gotemplate/``; this package never imports ``server/``.
+"""

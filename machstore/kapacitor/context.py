@@ -1,0 +1,63 @@
+"""``TaskContext``: what a running node may do outside itself.
+
+Nodes never touch the store or the network directly: they ask the context, which the task
+master (engine process) implements so that everything a round produces is committed with
+the stream cursor in one transaction (docs/kapacitor-runtime.md), and which tests replace
+with ``MemoryContext`` to look at the outputs.
+"""
+from __future__ import annotations
+
+import time
+
+
+class TaskContext:
+    """The interface (every method must be implemented by a real context)."""
+
+    task_id: str = ""
+
+    def now_ns(self) -> int:
+        """Wall-clock time (``now()``, barrier idle timers, stats intervals)."""
+        return time.time_ns()
+
+    def write_points(self, db: str, rp: str, points, *, precision: str = "") -> None:
+        """``influxDBOut``: store ``points`` (a ``Points`` chunk) durably in ``db``/``rp``."""
+        raise NotImplementedError
+
+    def http_out(self, endpoint: str, result: dict) -> None:
+        """``httpOut``: the endpoint's whole current result (``{"series": [...]}``) changed."""
+        raise NotImplementedError
+
+    def alert_event(self, node_name: str, event: dict, handlers: list) -> None:
+        """``alert``: an event (Kapacitor's alert data) to deliver to the node's handlers."""
+        raise NotImplementedError
+
+    def log(self, level: str, node_name: str, text: str) -> None:
+        """A task log line (``E`` errors, ``I`` the ``log()`` node, ``D`` debug)."""
+        raise NotImplementedError
+
+
+class MemoryContext(TaskContext):
+    """Keeps every output in lists and dicts: the context of unit tests and benchmarks."""
+
+    def __init__(self, task_id: str = "test", clock=None):
+        self.task_id = task_id
+        self.clock = clock
+        self.writes = []        # (db, rp, Points, precision)
+        self.http = {}          # endpoint -> latest result
+        self.events = []        # (node name, event, handlers)
+        self.logs = []          # (level, node name, text)
+
+    def now_ns(self) -> int:
+        return self.clock() if self.clock else time.time_ns()
+
+    def write_points(self, db, rp, points, *, precision=""):
+        self.writes.append((db, rp, points, precision))
+
+    def http_out(self, endpoint, result):
+        self.http[endpoint] = result
+
+    def alert_event(self, node_name, event, handlers):
+        self.events.append((node_name, event, handlers))
+
+    def log(self, level, node_name, text):
+        self.logs.append((level, node_name, text))

@@ -1,0 +1,47 @@
+"""Kapacitor's result rows (``models.Row``): what ``httpOut`` serves and alerts carry as ``data``.
+
+``edge/messages.go`` ``ToRow``: a stream point is one row with all its tags, columns ``time``
+plus its field names sorted; a batch is one row with the group's tags, columns ``time`` plus
+the first point's fields and the first point's tags that are not group tags, sorted.  Times
+are RFC3339Nano text, as Go's JSON encoder writes a ``time.Time``.
+"""
+from __future__ import annotations
+
+from machstore.influxql.timetext import rfc3339
+
+from .points import Batch, Points
+
+
+def point_row(pts: Points, i: int) -> dict:
+    """Row ``i`` of a stream chunk as Kapacitor's ``Row`` JSON."""
+    s = pts.series_of(i)
+    fields = pts.row_fields(i)
+    row = {"name": s.name}
+    if s.tags:
+        row["tags"] = dict(s.tags)
+    row["columns"] = ["time", *sorted(fields)]
+    row["values"] = [[rfc3339(pts.time[i]), *(fields[k] for k in sorted(fields))]]
+    return row
+
+
+def batch_row(b: Batch) -> dict:
+    """A batch as Kapacitor's ``Row`` JSON (no columns or values when it is empty)."""
+    row = {"name": b.name} if b.name else {}
+    if b.tags:
+        row["tags"] = dict(b.tags)
+    pts = b.points
+    if not pts.n:
+        return row
+    first_fields = pts.row_fields(0)
+    first_tags = pts.series_of(0).tags
+    extra_tags = [t for t in first_tags if t not in b.tags]
+    columns = sorted([*first_fields, *extra_tags])
+    values = []
+    for i in range(pts.n):
+        fields = pts.row_fields(i)
+        tags = pts.series_of(i).tags
+        values.append([rfc3339(pts.time[i]),
+                       *(fields[c] if c in fields else tags.get(c) for c in columns)])
+    row["columns"] = ["time", *columns]
+    row["values"] = values
+    return row
