@@ -23,6 +23,7 @@ DATABASES = {
     b"sstat": "series id of a tag-table tag -> lifetime statistics of its compacted rows (tagstats.py)",
     b"kv": "space id + encoded primary key -> row of a volatile or lookup table",
     b"rollup": "series id + resolution (0 sec, 1 min, 2 hour) + chunk start -> rollup records (rollups.py)",
+    b"kapa": "Kapacitor: task and template definitions, run state, httpOut results, alerts (kapacitor/store.py)",
 }
 
 _U32 = struct.Struct(">I")
