@@ -185,35 +185,50 @@ class Points:
         for i in range(self.n):
             yield int(self.time[i]), self.series[self.sid[i]], self.row_fields(i)
 
+    def group_codes(self):
+        """``(group ids, row codes)``: the distinct groups in order of first appearance and,
+        per row, the index of its group in that list.  PERF: decided per series, not per row."""
+        if not self.series:
+            return [], np.empty(0, dtype=np.int64)
+        codes = {}
+        series_code = np.empty(len(self.series), dtype=np.int64)
+        for j, s in enumerate(self.series):
+            series_code[j] = codes.setdefault(s.group, len(codes))
+        row_code = series_code[self.sid]
+        ids = list(codes)
+        if len(ids) > 1:
+            # renumber by first appearance in the rows (series order need not be row order)
+            first = np.full(len(ids), self.n, dtype=np.int64)
+            np.minimum.at(first, row_code, np.arange(self.n))
+            present = first < self.n
+            order = np.argsort(first, kind="stable")[: int(present.sum())]
+            rank = np.full(len(ids), -1, dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            row_code = rank[row_code]
+            ids = [ids[c] for c in order]
+        return ids, row_code
+
+    def last_per_group(self):
+        """``[(group id, index of the group's last row)]`` in order of first appearance."""
+        ids, row_code = self.group_codes()
+        if len(ids) <= 1:
+            return [(ids[0], self.n - 1)] if ids and self.n else []
+        last = np.full(len(ids), -1, dtype=np.int64)
+        np.maximum.at(last, row_code, np.arange(self.n))
+        return list(zip(ids, last.tolist()))
+
     def groups(self):
         """Split into ``(group id, Points)`` by group, groups in order of first appearance.
 
         Within a group rows keep their arrival order.  PERF: one stable argsort over the
-        per-series group codes; a chunk of one group is returned as is.
+        row group codes; a chunk of one group is returned as is.
         """
-        if not self.series:
-            return []
-        codes, order = {}, []
-        series_code = np.empty(len(self.series), dtype=np.int64)
-        for j, s in enumerate(self.series):
-            series_code[j] = codes.setdefault(s.group, len(codes))
-        if len(codes) == 1:
-            return [(self.series[0].group, self)]
-        row_code = series_code[self.sid]
-        # first appearance order of groups in the rows
-        first = np.full(len(codes), self.n, dtype=np.int64)
-        np.minimum.at(first, row_code, np.arange(self.n))
-        rank = np.empty(len(codes), dtype=np.int64)
-        rank[np.argsort(first, kind="stable")] = np.arange(len(codes))
-        ranked = rank[row_code]
-        perm = np.argsort(ranked, kind="stable")
-        bounds = np.flatnonzero(np.diff(ranked[perm])) + 1
-        ids = {c: g for g, c in codes.items()}
-        by_rank = {int(rank[c]): ids[c] for c in ids}
-        for k, part in enumerate(np.split(perm, bounds)):
-            if len(part):
-                order.append((by_rank[k], self.take(part)))
-        return order
+        ids, row_code = self.group_codes()
+        if len(ids) <= 1:
+            return [(ids[0], self)] if ids and self.n else []
+        perm = np.argsort(row_code, kind="stable")
+        bounds = np.flatnonzero(np.diff(row_code[perm])) + 1
+        return [(ids[k], self.take(part)) for k, part in enumerate(np.split(perm, bounds))]
 
     def tag_columns(self, names=None) -> dict:
         """Per-row tag values as object arrays (None where a point lacks the tag)."""

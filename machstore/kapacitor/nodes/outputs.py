@@ -26,8 +26,8 @@ class HTTPOutRuntime(NodeRuntime):
         self.ctx.http_out(self.endpoint, self.result())
 
     def points(self, pts, port):
-        for group, part in pts.groups():
-            self.rows[group] = point_row(part, part.n - 1)
+        for group, last in pts.last_per_group():
+            self.rows[group] = point_row(pts, last)
         self._publish()
         self.emit_points(pts)
 

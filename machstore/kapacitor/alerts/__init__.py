@@ -1,0 +1,1 @@
+"""Kapacitor's alerting: levels, per-group alert state, events and their handlers."""
