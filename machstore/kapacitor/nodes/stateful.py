@@ -240,7 +240,9 @@ class StateDurationRuntime(StateTrackingRuntime):
 
     def track(self, times, passed, run):
         starts = self.run_starts(passed)
-        first_t = np.where(starts >= 0, times[np.maximum(starts, 0)], times[0] if run is None else run)
+        # a false row's "start" may point past the end: it is not used, clip it
+        first_t = np.where(starts >= 0, times[np.clip(starts, 0, len(times) - 1)],
+                           times[0] if run is None else run)
         values = np.where(passed, (times - first_t).astype(np.float64) / float(self.unit), -1.0)
         run = int(first_t[-1]) if passed[-1] else None
         return values, run
