@@ -26,6 +26,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from machstore.gotemplate import StringMap, TemplateError, parse
+from machstore.tick.gocompat import GoError, parse_bool, parse_float, parse_int
 
 from ..node import NodeRuntime, runtime_for
 from ..points import Field
@@ -55,7 +56,8 @@ def load_source(source: str) -> dict:
     if u.scheme != "file":
         raise SideloadSourceError(f"sideload source {source!r}: http and https sources are not supported by "
                                   "machstore; use a file:// directory")
-    path = u.path
+    # Go's url.Parse: "file:dir" (no slash after the scheme) is opaque, with an empty path
+    path = u.path if source[len(u.scheme) + 1:].startswith("/") else ""
     if not path.startswith("/"):
         raise SideloadSourceError(f'sideload source path must be absolute "{path}"')
     root = go_clean(path)
@@ -106,51 +108,50 @@ def _go_type(v) -> str:
             list: "[]interface {}"}.get(type(v), "<nil>")
 
 
+def format_float_f(f: float) -> str:
+    """Go's ``strconv.FormatFloat(f, 'f', -1, 64)``: shortest digits, never an exponent."""
+    if math.isnan(f):
+        return "NaN"
+    if math.isinf(f):
+        return "+Inf" if f > 0 else "-Inf"
+    return np.format_float_positional(f, trim="-")
+
+
 def convert_type(src, dflt):
     """Kapacitor's ``convertType``: ``src`` as the type of ``dflt``; raises ValueError."""
-    if isinstance(dflt, bool):
-        if isinstance(src, bool):
-            return src
-        if isinstance(src, str):
-            if src in ("1", "t", "T", "TRUE", "true", "True"):
-                return True
-            if src in ("0", "f", "F", "FALSE", "false", "False"):
-                return False
-            raise ValueError(f'cannot convert string to bool: strconv.ParseBool: parsing "{src}": invalid syntax')
-    elif isinstance(dflt, int):
-        if isinstance(src, int) and not isinstance(src, bool):
-            return src
-        if isinstance(src, float) and math.isfinite(src) and float(int(src)) == src:
-            return int(src)
-        if isinstance(src, str):
-            try:
-                return int(src, 10) if src.strip() == src and "_" not in src else int("x")
-            except ValueError:
-                raise ValueError(f'cannot convert string to int64: strconv.Atoi: parsing "{src}": '
-                                 "invalid syntax") from None
-    elif isinstance(dflt, float):
-        if isinstance(src, int) and not isinstance(src, bool):
-            return float(src)
-        if isinstance(src, float):
-            return src
-        if isinstance(src, str):
-            try:
-                if src.strip() != src or "_" in src:
-                    raise ValueError
+    try:
+        if isinstance(dflt, bool):
+            if isinstance(src, bool):
+                return src
+            if isinstance(src, str):
+                return parse_bool(src)
+        elif isinstance(dflt, int):
+            if isinstance(src, int) and not isinstance(src, bool):
+                return src
+            if isinstance(src, float) and math.isfinite(src) and float(int(src)) == src:
+                return int(src)
+            if isinstance(src, str):
+                return parse_int(src)
+        elif isinstance(dflt, float):
+            if isinstance(src, int) and not isinstance(src, bool):
                 return float(src)
-            except ValueError:
-                raise ValueError(f'cannot convert string to float64: strconv.ParseFloat: parsing "{src}": '
-                                 "invalid syntax") from None
-    elif isinstance(dflt, str):
-        if isinstance(src, bool):
-            return "true" if src else "false"
-        if isinstance(src, int):
-            return str(src)
-        if isinstance(src, float):
-            from machstore.tick.gocompat import go_format_float
-            return go_format_float(src)
-        if isinstance(src, str):
-            return src
+            if isinstance(src, float):
+                return src
+            if isinstance(src, str):
+                return parse_float(src)
+        elif isinstance(dflt, str):
+            if isinstance(src, bool):
+                return "true" if src else "false"
+            if isinstance(src, int):
+                return str(src)
+            if isinstance(src, float):
+                return format_float_f(src)
+            if isinstance(src, str):
+                return src
+    except GoError as ex:
+        kind = {bool: "bool", int: "int64", float: "float64"}[type(dflt)]
+        text = str(ex).replace("strconv.ParseInt:", "strconv.Atoi:")
+        raise ValueError(f"cannot convert string to {kind}: {text}") from None
     raise ValueError(f"cannot convert value of type {_go_type(src)} to type {_go_type(dflt)}")
 
 
