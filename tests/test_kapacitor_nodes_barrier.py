@@ -135,7 +135,9 @@ def test_barrier_state_survives_a_restart():
 
 def test_barrier_needs_idle_or_period():
     class Node:
-        props = {"Idle": 0, "Period": 0, "Delete": False}
-        name = "barrier1"
+        def __init__(self):
+            self.props = {"Idle": 0, "Period": 0, "Delete": False}
+            self.name = "barrier1"
+
     with pytest.raises(BarrierConfigError, match="barrier node must have either a non zero idle or a non zero period"):
         BarrierRuntime(Node(), None)

@@ -51,8 +51,8 @@ def test_a_value_of_the_wrong_type_is_logged_and_defaulted(tmp_path):
     assert fields == {"f": 0, "b": False, "v": 1.0}
     errors = sorted(text for level, _, text in graph.ctx.logs if level == "E")
     assert errors == [
-        'failed to load key: cannot convert string to bool: strconv.ParseBool: parsing "maybe": invalid syntax: '
-        "key=b expected=bool got=string",
+        ('failed to load key: cannot convert string to bool: strconv.ParseBool: parsing "maybe": invalid syntax: '
+         "key=b expected=bool got=string"),
         "failed to load key: cannot convert value of type float64 to type int64: key=f expected=int64 got=float64",
     ]
 
