@@ -8,7 +8,7 @@ from kapacitor_capture import attach, chunks_of, feed_with_restart, run_capture
 from kapacitor_harness import build
 from kstream_cases import DATA
 
-from machstore.kapacitor.points import Barrier, DeleteGroup, Dimensions
+from machstore.kapacitor.points import Barrier, Batch, DeleteGroup, Dimensions, Points, Series
 from machstore.kapacitor.replay import REBASE_NS
 
 S = 10**9
@@ -185,3 +185,26 @@ def test_stateful_lambda_state_is_per_group_and_survives_a_restart():
     for cut in range(1, 5):
         again, _ = feed_with_restart(script, data, "state_count2", cut)
         assert again.messages == whole.messages, cut
+
+
+def _batch(rows, tmax):
+    s = Series.make("m", {"h": "a"}, Dimensions(("h",)))
+    pts = Points.from_rows([(t(sec), s, f) for sec, f in rows])
+    return Batch("m", "h=a", {"h": "a"}, Dimensions(("h",)), tmax, pts)
+
+
+@pytest.mark.parametrize(("script", "name", "field", "want"), [
+    # each batch starts from an empty state (Kapacitor resets the group at BeginBatch)
+    (CD.format(fields="'v'"), "changeDetect2", "v", [[(t(1), 1.0), (t(3), 2.0)], [(t(4), 2.0)]]),
+    (DERIV.format(props=""), "derivative2", "v", [[(t(2), 0.0), (t(3), 1.0)], []]),
+    (ST.format(node="stateCount", props=".as('n')").replace('> 10', '> 1'), "state_count2", "n",
+     [[(t(1), -1), (t(2), -1), (t(3), 1)], [(t(4), 1)]]),
+])
+def test_batches_restart_the_group_state(script, name, field, want):
+    _, graph = build(script)
+    cap = attach(graph, name)
+    node = graph.nodes[name]
+    node.receive_batch(_batch([(1, {"v": 1.0}), (2, {"v": 1.0}), (3, {"v": 2.0})], t(3)), 0)
+    node.receive_batch(_batch([(4, {"v": 2.0})], t(4)), 0)
+    got = [[(tm, f[field]) for tm, _, _, f in rows] for kind, (_, _, _, _, rows) in cap.messages if kind == "batch"]
+    assert got == want
