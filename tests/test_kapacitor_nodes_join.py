@@ -12,6 +12,7 @@ from kstream_cases import DATA
 from machstore.kapacitor.nodes.join import JoinFillError
 from machstore.kapacitor.points import Barrier, Batch, DeleteGroup, Dimensions, Points, Series, group_id
 from machstore.kapacitor.replay import REBASE_NS
+from machstore.tick.evaluate import TickEvalError
 
 S = 10**9
 
@@ -281,3 +282,11 @@ def test_union_forwards_deletes_and_orders_barriers():
     node.receive(node.barrier, Barrier("", Dimensions(), {}, t(4)), 1)
     assert [m for m in cap.messages if m[0] == "barrier"] == [("barrier", ("", t(4)))]
     assert np.array_equal(node.low_marks, [t(5), t(4)])
+
+
+def test_empty_delimiter_is_allowed_for_join_not_for_combine():
+    # pipeline/join.go skips the prefix check for an empty delimiter; pipeline/combine.go does not
+    cap, _ = run_capture(JOIN.format(props=".delimiter('')"), srpl("a,h=x v=1 1", "b,h=x v=10 1"), "join4")
+    assert joined(cap)[0][3] == {"av": 1.0, "bv": 10.0}
+    with pytest.raises(TickEvalError, match="cannot use name a as field prefix, it contains the delimiter character"):
+        build("stream|from()|combine(lambda: TRUE, lambda: TRUE).as('a', 'b').delimiter('')")
