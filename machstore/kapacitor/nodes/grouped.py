@@ -32,36 +32,53 @@ def go_round(times, d: int):
 
 
 def points_from_dicts(rows, db: str = "", rp: str = "") -> Points:
-    """A chunk from ``(time, Series, {field: value})`` rows; a key with value None stays present."""
-    series, index, times, sids, names = [], {}, [], [], {}
-    for t, s, fields in rows:
+    """A chunk from ``(time, Series, {field: value})`` rows; a key with value None stays present.
+
+    PERF: one pass over the cells (rows may carry many distinct fields: flatten, join).
+    """
+    series, index, times, sids = [], {}, [], []
+    cells = {}  # field -> ([row], [value])
+    for i, (t, s, fields) in enumerate(rows):
         j = index.get(id(s))
         if j is None:
             j = index[id(s)] = len(series)
             series.append(s)
         times.append(t)
         sids.append(j)
-        for k in fields:
-            names.setdefault(k, None)
-    fields = {}
-    for k in names:
-        present = np.array([k in f for _, _, f in rows], dtype=bool)
-        values = [f.get(k) for _, _, f in rows]
-        fields[k] = typed_column(values, present)
+        for k, v in fields.items():
+            cell = cells.get(k)
+            if cell is None:
+                cell = cells[k] = ([], [])
+            cell[0].append(i)
+            cell[1].append(v)
+    n = len(times)
+    fields = {k: scattered_column(n, idx, vals) for k, (idx, vals) in cells.items()}
     return Points(np.array(times, dtype=np.int64), np.array(sids, dtype=np.int32), series, fields, db, rp)
+
+
+_KIND_DTYPES = {frozenset([float]): np.float64, frozenset([int]): np.int64, frozenset([bool]): np.bool_}
+
+
+def scattered_column(n: int, rows: list, values: list) -> Field:
+    """A column of ``n`` rows holding ``values`` at ``rows`` (typed by the values; None = present nil)."""
+    present = np.zeros(n, dtype=bool)
+    present[rows] = True
+    dtype = _KIND_DTYPES.get(frozenset(map(type, values)))
+    if dtype is not None:
+        arr = np.zeros(n, dtype=dtype)
+        arr[rows] = values
+        return Field(arr, present)
+    arr = np.full(n, None, dtype=object)
+    obj = np.empty(len(values), dtype=object)
+    obj[:] = values
+    arr[rows] = obj
+    return Field(arr, present)
 
 
 def typed_column(values: list, present: np.ndarray) -> Field:
     """A column typed by its present values; present None values make it an object column."""
-    kinds = {type(v) for v, m in zip(values, present) if m}
-    dtype = {frozenset([float]): np.float64, frozenset([int]): np.int64,
-             frozenset([bool]): np.bool_}.get(frozenset(kinds))
-    if dtype is not None:
-        filler = dtype(0)
-        return Field(np.array([v if m else filler for v, m in zip(values, present)], dtype=dtype), present)
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = [v if m else None for v, m in zip(values, present)]
-    return Field(arr, present)
+    rows = np.flatnonzero(present)
+    return scattered_column(len(values), rows, [values[i] for i in rows])
 
 
 class GroupedRuntime(NodeRuntime):
