@@ -46,6 +46,16 @@ def result_body(row: dict) -> bytes:
     return ('{"series":[{' + ",".join(parts) + "}]}\n").encode()
 
 
+_TOKEN = set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def canonical_header_key(key: str) -> str:
+    """Go's ``textproto.CanonicalMIMEHeaderKey`` (what ``Header.Set`` stores): ``x-my-key`` -> ``X-My-Key``."""
+    if not key or any(c not in _TOKEN for c in key):
+        return key
+    return "-".join(part[:1].upper() + part[1:].lower() for part in key.split("-"))
+
+
 @dataclasses.dataclass
 class MappedRow:
     """What the URL template sees (Kapacitor's ``mappedRow``)."""
@@ -83,7 +93,8 @@ class HTTPPostRuntime(GroupedRuntime):
         except TemplateError as ex:
             raise HTTPPostConfigError(f"error in url templating: {ex}") from ex
         headers = {"Content-Type": "application/json"}
-        headers.update(p.get("Headers") or {})
+        for k, v in (p.get("Headers") or {}).items():
+            headers[canonical_header_key(k)] = v
         self.headers = headers
         self.timeout = p.get("Timeout", 0)
         self.capture = bool(p.get("CaptureResponseFlag"))
