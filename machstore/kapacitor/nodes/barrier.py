@@ -7,7 +7,8 @@ Kapacitor runs a goroutine and a Go timer per group; here ``TaskGraph.tick(now)`
 * ``.idle(d)``: a group's timer is reset by every point, batch or barrier the node lets
   through.  When ``d`` of wall time passes without one, the node emits a ``Barrier`` at the
   group's last data time plus ``d`` (the first time of a new group is the wall time it was
-  created), and keeps doing so every ``d`` while the group stays idle.
+  created), and again ``d`` after that while the group stays idle, each ``d`` later in data
+  time (a late round fires once, as a Go timer does).
 * ``.period(d)``: a group's ticker fires every ``d`` of wall time since the group was created;
   each tick emits a ``Barrier`` at the wall time of the tick (ticks missed by a late round are
   dropped, as Go's ticker drops them).
@@ -85,18 +86,18 @@ class BarrierRuntime(GroupedRuntime):
     def on_clock(self, now_ns: int) -> None:
         """Fire the timers that are due at wall time ``now_ns``."""
         for group in [gid for gid, g in self.groups.items() if g["due"] <= now_ns]:
-            g = self.groups.get(group)
-            while g is not None and g["due"] <= now_ns:
-                if self.idle > 0:
-                    t = g["last_t"] + self.idle
-                    g["last_t"] = t
-                    g["due"] += self.idle
-                else:
-                    t = now_ns
-                    g["due"] += ((now_ns - g["due"]) // self.period + 1) * self.period
-                g["last_barrier"] = t
-                self.receive(self._fire, (group, g, t), 0)
-                g = self.groups.get(group)
+            g = self.groups[group]
+            if self.idle > 0:
+                # Go's timer fires once, then is reset: idle from when it fired
+                t = g["last_t"] + self.idle
+                g["last_t"] = t
+                g["due"] = now_ns + self.idle
+            else:
+                # Go's ticker keeps its grid and drops the ticks a slow receiver missed
+                t = now_ns
+                g["due"] += ((now_ns - g["due"]) // self.period + 1) * self.period
+            g["last_barrier"] = t
+            self.receive(self._fire, (group, g, t), 0)
 
     def _fire(self, item, port):
         group, g, t = item
