@@ -290,3 +290,15 @@ def test_empty_delimiter_is_allowed_for_join_not_for_combine():
     assert joined(cap)[0][3] == {"av": 1.0, "bv": 10.0}
     with pytest.raises(TickEvalError, match="cannot use name a as field prefix, it contains the delimiter character"):
         build("stream|from()|combine(lambda: TRUE, lambda: TRUE).as('a', 'b').delimiter('')")
+
+
+def test_union_orders_batches_by_their_time_and_renames_them():
+    _, graph = build(UNION.format(props=".rename('u')"))
+    cap = attach(graph, "union4")
+    node = graph.nodes["union4"]
+    node.receive_batch(_batch("a", {"h": "x"}, t(10), [(t(9), {"v": 1.0})]), 0)
+    node.receive_batch(_batch("a", {"h": "x"}, t(20), [(t(19), {"v": 2.0})]), 0)
+    assert cap.messages == []
+    node.receive_batch(_batch("b", {"h": "x"}, t(15), [(t(14), {"v": 3.0})]), 1)
+    assert [(m[0], m[1], m[3]) for _, m in cap.messages] == [("u", "h=x", t(10)), ("u", "h=x", t(15))]
+    assert cap.messages[0][1][4] == [(t(9), "u", {"h": "x"}, {"v": 1.0})]
