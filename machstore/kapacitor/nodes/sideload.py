@@ -51,8 +51,7 @@ def load_source(source: str) -> dict:
     if not u.scheme:
         raise SideloadSourceError(f"Specified endpoint does not exist: {source}")
     if u.scheme not in ("file", "http", "https"):
-        raise SideloadSourceError(f"unsupported source scheme {u.scheme!r}, must be 'file', 'http', or 'https'"
-                                  .replace("'" + u.scheme + "'", '"' + u.scheme + '"', 1))
+        raise SideloadSourceError(f'unsupported source scheme "{u.scheme}", must be \'file\', \'http\', or \'https\'')
     if u.scheme != "file":
         raise SideloadSourceError(f"sideload source {source!r}: http and https sources are not supported by "
                                   "machstore; use a file:// directory")
