@@ -4,7 +4,7 @@ stateDuration/stateCount, httpPost and sideload, restated (see tests/kstream_cas
 Scripts, data files and expected results are Kapacitor's (1.7.x); a case's ``needs`` names the
 runtimes of other node families it also uses (``window``, ``eval``, InfluxQL functions...).
 Barrier cases are not here: Kapacitor's run on wall-clock time with random values and count
-HTTP requests; tests/test_kapacitor_nodes_barrier.py restates them with a fake clock.
+HTTP requests; tests/test_kapacitor_nodes_barrier.py checks barrier.go's rules on a fake clock instead.
 """
 from kstream_cases import DATA, StreamCase
 
