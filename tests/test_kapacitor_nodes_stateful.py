@@ -208,3 +208,23 @@ def test_batches_restart_the_group_state(script, name, field, want):
     node.receive_batch(_batch([(4, {"v": 2.0})], t(4)), 0)
     got = [[(tm, f[field]) for tm, _, _, f in rows] for kind, (_, _, _, _, rows) in cap.messages if kind == "batch"]
     assert got == want
+
+
+@pytest.mark.parametrize(("script", "name"), [
+    (CD.format(fields="'v'"), "changeDetect2"),
+    (DERIV.format(props=""), "derivative2"),
+    (ST.format(node="stateCount", props=""), "state_count2"),
+    (ST.format(node="stateDuration", props=""), "state_duration2"),
+])
+def test_one_chunk_of_many_groups_leaves_in_arrival_order(script, name):
+    # one write of interleaved groups: the node emits one chunk, rows in arrival order, the same
+    # points as when the rows come one by one
+    lines = [f"m,h={'ab'[i % 2]} v={(i * 7) % 5 + 9} {i // 2 + 1}" for i in range(12)]
+    one_by_one, _ = run_capture(script, srpl(*lines), name)
+    _, graph = build(script)
+    cap = attach(graph, name)
+    chunks = chunks_of(srpl(*lines))
+    rows = [row for c in chunks for row in c.rows()]
+    graph.feed(Points.from_rows(rows, "dbname", "rpname"))
+    assert len([m for m in cap.messages if m[0] == "point"]) == len(one_by_one.points()) > 2
+    assert cap.messages == one_by_one.messages

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..node import runtime_for
 from ..points import Barrier, DeleteGroup
-from .grouped import GroupedRuntime
+from .grouped import GroupedRuntime, group_indices
 
 
 class BarrierConfigError(ValueError):
@@ -62,10 +62,12 @@ class BarrierRuntime(GroupedRuntime):
         return keep
 
     def points(self, pts, port):
-        for group, part in pts.groups():
-            g = self.group_state(group, (int(part.time[0]), part.series_of(0), {}))
-            keep = self._keep(g, part.time)
-            self.emit_points(part if keep.all() else part.take(keep))
+        keep = np.zeros(pts.n, dtype=bool)
+        for group, idx in group_indices(pts):
+            g = self.group_state(group, (int(pts.time[idx[0]]), pts.series_of(idx[0]), {}))
+            keep[idx] = self._keep(g, pts.time[idx])
+        if keep.any():
+            self.emit_points(pts if keep.all() else pts.take(keep))
 
     def batch(self, b, port):
         g = self.group_state(b.group, b)

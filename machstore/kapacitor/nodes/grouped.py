@@ -56,6 +56,33 @@ def points_from_dicts(rows, db: str = "", rp: str = "") -> Points:
     return Points(np.array(times, dtype=np.int64), np.array(sids, dtype=np.int32), series, fields, db, rp)
 
 
+def group_indices(pts: Points) -> list:
+    """``[(group id, row indices)]``: groups in order of first appearance, rows in arrival order.
+
+    Per-group nodes compute on each group's rows, scatter the results back by these indices
+    and emit one chunk in arrival order (Kapacitor handles the points one by one, in order).
+    """
+    if not pts.series or not pts.n:
+        return []
+    codes = {}
+    series_code = np.array([codes.setdefault(s.group, len(codes)) for s in pts.series], dtype=np.int64)
+    if len(codes) == 1:
+        return [(pts.series[0].group, np.arange(pts.n))]
+    row_code = series_code[pts.sid]
+    first = np.full(len(codes), pts.n, dtype=np.int64)
+    np.minimum.at(first, row_code, np.arange(pts.n))
+    ids = list(codes)
+    order = np.argsort(row_code, kind="stable")
+    bounds = np.flatnonzero(np.diff(row_code[order])) + 1
+    parts = {int(row_code[part[0]]): part for part in np.split(order, bounds)}
+    return [(ids[c], parts[c]) for c in np.argsort(first, kind="stable") if c in parts]
+
+
+def part_of(pts: Points, idx: np.ndarray) -> Points:
+    """The rows ``idx`` of ``pts`` (the chunk itself when it is all of them)."""
+    return pts if len(idx) == pts.n else pts.take(idx)
+
+
 _KIND_DTYPES = {frozenset([float]): np.float64, frozenset([int]): np.int64, frozenset([bool]): np.bool_}
 
 

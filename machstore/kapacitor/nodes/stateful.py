@@ -16,7 +16,7 @@ from machstore.tick.state import LambdaState
 
 from ..node import runtime_for
 from ..points import Field
-from .grouped import GroupedRuntime
+from .grouped import GroupedRuntime, group_indices, part_of
 
 
 def _numeric(f: Field | None, n: int):
@@ -32,6 +32,8 @@ def _numeric(f: Field | None, n: int):
 
 def _with_field(pts, name: str, values: np.ndarray, keep: np.ndarray):
     """The rows ``keep`` of ``pts`` with field ``name`` set to ``values`` (replacing any)."""
+    if not keep.any():
+        return pts.take(keep)
     fields = dict(pts.fields)
     fields[name] = Field(values, np.ones(pts.n, dtype=bool))
     out = pts.with_fields(fields)
@@ -54,12 +56,12 @@ class ChangeDetectRuntime(GroupedRuntime):
         self.fields = list(self.props.get("Fields") or [])
 
     def points(self, pts, port):
-        for group, part in pts.groups():
+        keep = np.zeros(pts.n, dtype=bool)
+        for group, idx in group_indices(pts):
             self.group_state(group)
-            keep, last = self._detect(part, self.groups[group])
-            self.groups[group] = last
-            if keep.any():
-                self.emit_points(part if keep.all() else part.take(keep))
+            keep[idx], self.groups[group] = self._detect(part_of(pts, idx), self.groups[group])
+        if keep.any():
+            self.emit_points(pts if keep.all() else pts.take(keep))
 
     def batch(self, b, port):
         self.group_state(b.group)
@@ -114,19 +116,21 @@ class DerivativeRuntime(GroupedRuntime):
         self.non_negative = bool(p.get("NonNegativeFlag"))
 
     def points(self, pts, port):
-        for group, part in pts.groups():
+        emit = np.zeros(pts.n, dtype=bool)
+        value = np.zeros(pts.n, dtype=np.float64)
+        for group, idx in group_indices(pts):
             self.group_state(group)
-            out, self.groups[group] = self._derive(part, self.groups[group])
-            if out is not None:
-                self.emit_points(out)
+            emit[idx], value[idx], self.groups[group] = self._derive(part_of(pts, idx), self.groups[group])
+        if emit.any():
+            self.emit_points(_with_field(pts, self.as_name, value, emit))
 
     def batch(self, b, port):
         self.group_state(b.group)
-        out, _ = self._derive(b.points, None)
-        self.emit_batch(b.with_points(out if out is not None else b.points.take(np.zeros(b.points.n, bool))))
+        emit, value, _ = self._derive(b.points, None)
+        self.emit_batch(b.with_points(_with_field(b.points, self.as_name, value, emit)))
 
     def _derive(self, pts, prev):
-        """(the emitted rows with the derivative set or None, the new previous (time, value))."""
+        """(rows to emit, the derivative per row, the new previous (time, value))."""
         valid, vals = _numeric(pts.fields.get(self.field), pts.n)
         for i in np.flatnonzero(~valid):
             f = pts.fields.get(self.field)
@@ -134,8 +138,10 @@ class DerivativeRuntime(GroupedRuntime):
             self.error(f"cannot perform derivative: field is the wrong type: field={self.field} "
                        f"type={_go_type(v)}")
         idx = np.flatnonzero(valid)
+        rows = np.zeros(pts.n, dtype=bool)
+        full = np.zeros(pts.n, dtype=np.float64)
         if not len(idx):
-            return None, prev
+            return rows, full, prev
         t = pts.time[idx]
         v = vals[idx]
         prev_t = np.empty(len(idx), dtype=np.int64)
@@ -157,14 +163,9 @@ class DerivativeRuntime(GroupedRuntime):
             emit &= ~(diff < 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = diff / (elapsed / float(self.unit))
-        new_prev = (int(t[-1]), float(v[-1]))
-        if not emit.any():
-            return None, new_prev
-        rows = np.zeros(pts.n, dtype=bool)
         rows[idx[emit]] = True
-        full = np.zeros(pts.n, dtype=np.float64)
         full[idx] = value
-        return _with_field(pts, self.as_name, full, rows), new_prev
+        return rows, full, (int(t[-1]), float(v[-1]))
 
 
 def _go_type(v) -> str:
@@ -181,6 +182,8 @@ class StateTrackingRuntime(GroupedRuntime):
     None while the group is not in the state.
     """
 
+    dtype = None  # the tracked field's numpy type (set by each tracker)
+
     def __init__(self, pnode, task):
         super().__init__(pnode, task)
         self.lam = compile_lambda(self.props["Lambda"])
@@ -190,34 +193,35 @@ class StateTrackingRuntime(GroupedRuntime):
         return {"lambda": None, "run": None}
 
     def points(self, pts, port):
-        for group, part in pts.groups():
+        ok = np.zeros(pts.n, dtype=bool)
+        values = np.zeros(pts.n, dtype=self.dtype)
+        for group, idx in group_indices(pts):
             st = self.group_state(group)
             lam_state = LambdaState.from_dict(st["lambda"]) if st["lambda"] else self.lam.new_state()
-            out, st["run"] = self._track(part, lam_state, st["run"])
+            ok[idx], values[idx], st["run"] = self._track(part_of(pts, idx), lam_state, st["run"])
             st["lambda"] = lam_state.to_dict()
-            if out is not None:
-                self.emit_points(out)
+        if ok.any():
+            self.emit_points(_with_field(pts, self.as_name, values, ok))
 
     def batch(self, b, port):
         st = self.group_state(b.group)
         lam_state = LambdaState.from_dict(st["lambda"]) if st["lambda"] else self.lam.new_state()
-        out, _ = self._track(b.points, lam_state, None)
+        ok, values, _ = self._track(b.points, lam_state, None)
         st["lambda"] = lam_state.to_dict()
-        self.emit_batch(b.with_points(out if out is not None else b.points.take(np.zeros(b.points.n, bool))))
+        self.emit_batch(b.with_points(_with_field(b.points, self.as_name, values, ok)))
 
     def _track(self, pts, lam_state, run):
+        """(rows the lambda evaluated on, the tracked value per row, the new run state)."""
         res = self.lam.predicate(pts.lambda_columns(self.lam.refs), lam_state)
         ok = res.ok
         for err in (res.errors[~ok] if res.errors is not None else ()):
             self.error(f"error while evaluating expression: {err}")
+        full = np.zeros(pts.n, dtype=self.dtype)
         idx = np.flatnonzero(ok)
         if not len(idx):
-            return None, run
-        passed = res.mask[idx]
-        values, run = self.track(pts.time[idx], passed, run)
-        full = np.zeros(pts.n, dtype=values.dtype)
-        full[idx] = values
-        return _with_field(pts, self.as_name, full, ok), run
+            return ok, full, run
+        full[idx], run = self.track(pts.time[idx], res.mask[idx], run)
+        return ok, full, run
 
     @staticmethod
     def run_starts(passed: np.ndarray):
@@ -233,6 +237,8 @@ class StateTrackingRuntime(GroupedRuntime):
 @runtime_for("StateDurationNode")
 class StateDurationRuntime(StateTrackingRuntime):
     """``state_duration``: float time since the state began, in ``.unit()``; -1 outside it."""
+
+    dtype = np.float64
 
     def __init__(self, pnode, task):
         super().__init__(pnode, task)
@@ -251,6 +257,8 @@ class StateDurationRuntime(StateTrackingRuntime):
 @runtime_for("StateCountNode")
 class StateCountRuntime(StateTrackingRuntime):
     """``state_count``: 1, 2, 3... while the lambda holds; -1 outside it."""
+
+    dtype = np.int64
 
     def track(self, times, passed, run):
         starts = self.run_starts(passed)
