@@ -193,35 +193,48 @@ class StateTrackingRuntime(GroupedRuntime):
         return {"lambda": None, "run": None}
 
     def points(self, pts, port):
-        ok = np.zeros(pts.n, dtype=bool)
         values = np.zeros(pts.n, dtype=self.dtype)
+        whole = None
+        if not self.lam.stateful:
+            # PERF: a lambda without stateful functions gives the same per row whatever the
+            # group: evaluate it once for the chunk, track per group
+            whole = self._evaluate(pts, self.lam.new_state())
+        ok = np.zeros(pts.n, dtype=bool) if whole is None else whole[0]
         for group, idx in group_indices(pts):
             st = self.group_state(group)
-            lam_state = LambdaState.from_dict(st["lambda"]) if st["lambda"] else self.lam.new_state()
-            ok[idx], values[idx], st["run"] = self._track(part_of(pts, idx), lam_state, st["run"])
-            st["lambda"] = lam_state.to_dict()
+            if whole is None:
+                lam_state = LambdaState.from_dict(st["lambda"]) if st["lambda"] else self.lam.new_state()
+                ok[idx], passed = self._evaluate(part_of(pts, idx), lam_state)
+                st["lambda"] = lam_state.to_dict()
+            else:
+                passed = whole[1][idx]
+            values[idx], st["run"] = self._track(pts.time[idx], ok[idx], passed, st["run"])
         if ok.any():
             self.emit_points(_with_field(pts, self.as_name, values, ok))
 
     def batch(self, b, port):
         st = self.group_state(b.group)
         lam_state = LambdaState.from_dict(st["lambda"]) if st["lambda"] else self.lam.new_state()
-        ok, values, _ = self._track(b.points, lam_state, None)
+        ok, passed = self._evaluate(b.points, lam_state)
         st["lambda"] = lam_state.to_dict()
+        values, _ = self._track(b.points.time, ok, passed, None)
         self.emit_batch(b.with_points(_with_field(b.points, self.as_name, values, ok)))
 
-    def _track(self, pts, lam_state, run):
-        """(rows the lambda evaluated on, the tracked value per row, the new run state)."""
+    def _evaluate(self, pts, lam_state):
+        """(rows the lambda evaluated on, rows where it is true); failures are logged."""
         res = self.lam.predicate(pts.lambda_columns(self.lam.refs), lam_state)
         ok = res.ok
         for err in (res.errors[~ok] if res.errors is not None else ()):
             self.error(f"error while evaluating expression: {err}")
-        full = np.zeros(pts.n, dtype=self.dtype)
+        return ok, res.mask
+
+    def _track(self, times, ok, passed, run):
+        """(the tracked value per row, the new run state) over the rows ``ok`` of one group."""
+        full = np.zeros(len(times), dtype=self.dtype)
         idx = np.flatnonzero(ok)
-        if not len(idx):
-            return ok, full, run
-        full[idx], run = self.track(pts.time[idx], res.mask[idx], run)
-        return ok, full, run
+        if len(idx):
+            full[idx], run = self.track(times[idx], passed[idx], run)
+        return full, run
 
     @staticmethod
     def run_starts(passed: np.ndarray):
