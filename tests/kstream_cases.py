@@ -44,7 +44,8 @@ def sorted_series(result: dict) -> dict:
     series = result.get("series")
     if not series:
         return result
-    key = lambda row: (row.get("name", ""), sorted((row.get("tags") or {}).items()))
+    def key(row):
+        return row.get("name", ""), sorted((row.get("tags") or {}).items())
     return {**result, "series": sorted(series, key=key)}
 
 
