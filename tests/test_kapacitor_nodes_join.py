@@ -302,3 +302,22 @@ def test_union_orders_batches_by_their_time_and_renames_them():
     node.receive_batch(_batch("b", {"h": "x"}, t(15), [(t(14), {"v": 3.0})]), 1)
     assert [(m[0], m[1], m[3]) for _, m in cap.messages] == [("u", "h=x", t(10)), ("u", "h=x", t(15))]
     assert cap.messages[0][1][4] == [(t(9), "u", {"h": "x"}, {"v": 1.0})]
+
+
+@pytest.mark.parametrize(("fill", "want"), [("", []), (".fill(0)", [(t(4), {"a.v": 4.0, "b.v": 0}),
+                                                                    (t(5), {"a.v": 0, "b.v": 50.0})])])
+def test_finish_emits_every_set_left_when_the_task_stops(fill, want):
+    # Kapacitor's JoinNode.Finish: emit(false) until no set is left, incomplete ones included
+    data = srpl("a,h=x v=1 1", "b,h=x v=10 1", "a,h=x v=4 4", "b,h=x v=50 5")
+    cap, graph = run_capture(JOIN.format(props=fill), data, "join4")
+    assert len(cap.points()) == 1
+    graph.finish()
+    assert [(p[0], p[4]) for p in cap.points()[1:]] == want
+    assert all(not g["sets"] for g in graph.nodes["join4"].groups.values())
+
+
+def test_union_finish_drains_its_queues_in_time_order():
+    cap, graph = run_capture(UNION.format(props=""), srpl("a v=1 1", "a v=3 3", "a v=2 2"), "union4")
+    assert cap.messages == []   # parent b never seen
+    graph.finish()
+    assert [p[0] for p in cap.points()] == [t(1), t(3), t(2)]

@@ -121,6 +121,13 @@ class JoinRuntime(NodeRuntime):
         self.stats.cardinality = len(self.groups)
         self.emit_delete(msg)
 
+    def finish(self):
+        """``Finish``: the task stops; every group emits all its sets (incomplete ones too)."""
+        for g in self.groups.values():
+            while g["sets"]:
+                self._emit(g, False)
+        self._flush()
+
     def _message(self, src, m):
         if self.on:
             self._match(src, m)

@@ -60,8 +60,12 @@ class UnionRuntime(NodeRuntime):
         self.queues[port].append(("barrier", msg))
         self._forward(self._ready())
 
-    def _ready(self) -> list:
-        """The queued messages that may leave now, in Kapacitor's order."""
+    def finish(self):
+        """``Finish``: the task stops; everything queued leaves, lowest marks first."""
+        self._forward(self._ready(drain=True))
+
+    def _ready(self, drain: bool = False) -> list:
+        """The queued messages that may leave now, in Kapacitor's order (all when draining)."""
         emitted = True
         out = []
         while emitted:
@@ -78,9 +82,9 @@ class UnionRuntime(NodeRuntime):
                 self.low_marks[i] = source_mark
                 if source_mark is not None:
                     valid += 1
-                    if mark is None or source_mark < mark:
+                    if not drain and (mark is None or source_mark < mark):
                         mark = source_mark
-            if valid != len(self.queues):
+            if not drain and valid != len(self.queues):
                 break
             for q in self.queues:
                 j = 0
