@@ -28,11 +28,25 @@ class StreamCase:
     alerts: list | None = None    # expected alert events (alert data JSON) in delivery order
     writes: list | None = None    # expected influxDBOut points: [(db, rp, name, tags, fields, time text)]
     marks: list = field(default_factory=list)  # e.g. ["slow"]
+    ignore_order: bool = False    # Kapacitor compares the series ignoring their order
+    needs: tuple = ()             # Go node types of other runtimes the case needs (skipped until merged)
+    posts: list | None = None     # expected httpPost requests, in order: {"path": path?query, "body": JSON};
+    #                               the script's SINK_URL is replaced by the runner's sink base URL
 
     def srpl_text(self) -> str:
         if "\n" in self.srpl:
             return self.srpl
         return (DATA / self.srpl).read_text()
+
+
+def sorted_series(result: dict) -> dict:
+    """The result with its series in a canonical order (cases with ``ignore_order``)."""
+    series = result.get("series")
+    if not series:
+        return result
+    def key(row):
+        return row.get("name", ""), sorted((row.get("tags") or {}).items())
+    return {**result, "series": sorted(series, key=key)}
 
 
 def all_cases() -> list[StreamCase]:

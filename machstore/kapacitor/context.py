@@ -31,6 +31,18 @@ class TaskContext:
         """``alert``: an event (Kapacitor's alert data) to deliver to the node's handlers."""
         raise NotImplementedError
 
+    def http_post(self, node_name: str, request: dict) -> None:
+        """``httpPost``: stage one POST, delivered after the round commits (like alert events).
+
+        ``request``: ``{"url": str, "body": bytes, "headers": {name: value}, "timeout_ns": int
+        (0: none), "capture_response": bool}``.  The deliverer POSTs ``body`` to ``url`` with
+        ``headers`` and logs failures on the node as Kapacitor does: ``failed to POST data: <err>``,
+        or for a non-2xx answer ``POST returned non 2xx status code: <response body if
+        capture_response, else "unknown error, use .captureResponse() to capture the HTTP
+        response">`` with ``code=<status>``.
+        """
+        raise NotImplementedError
+
     def log(self, level: str, node_name: str, text: str) -> None:
         """A task log line (``E`` errors, ``I`` the ``log()`` node, ``D`` debug)."""
         raise NotImplementedError
@@ -45,6 +57,7 @@ class MemoryContext(TaskContext):
         self.writes = []        # (db, rp, Points, precision)
         self.http = {}          # endpoint -> latest result
         self.events = []        # (node name, event, handlers)
+        self.posts = []         # (node name, httpPost request)
         self.logs = []          # (level, node name, text)
 
     def now_ns(self) -> int:
@@ -58,6 +71,9 @@ class MemoryContext(TaskContext):
 
     def alert_event(self, node_name, event, handlers):
         self.events.append((node_name, event, handlers))
+
+    def http_post(self, node_name, request):
+        self.posts.append((node_name, request))
 
     def log(self, level, node_name, text):
         self.logs.append((level, node_name, text))

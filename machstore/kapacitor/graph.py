@@ -47,6 +47,15 @@ class TaskGraph:
             if on_clock is not None:
                 on_clock(now_ns)
 
+    def finish(self) -> None:
+        """The task stops: let nodes that buffer (``join``, ``union``) emit what they hold, in
+        pipeline order, as Kapacitor's nodes do when their input edges close (``Finish``)."""
+        for pn in self.order:
+            rt = self.nodes[pn.name]
+            finish = getattr(rt, "finish", None)
+            if finish is not None:
+                rt.receive(lambda _msg, _port, f=finish: f(), None, 0)
+
     def node_stats(self) -> dict:
         """``{node name: stats dict}`` in pipeline order."""
         return {name: rt.stats.to_dict() for name, rt in self.nodes.items()}

@@ -775,7 +775,8 @@ def validate_node(n: PipelineNode) -> str | None:
         for name in names:
             if not name:
                 return f'must provide a prefix name for the {what} node, see .as() property method'
-            if p['Delimiter'] in name:
+            # Kapacitor's join skips the check for an empty delimiter; combine's does not
+            if p['Delimiter'] in name and (p['Delimiter'] or go == 'CombineNode'):
                 if go == 'JoinNode':
                     return f'cannot use name {name} as field prefix, it contains the delimiter "{p["Delimiter"]}"\t'
                 return f'cannot use name {name} as field prefix, it contains the delimiter character {p["Delimiter"]}'
