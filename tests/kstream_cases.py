@@ -28,6 +28,7 @@ class StreamCase:
     alerts: list | None = None    # expected alert events (alert data JSON) in delivery order
     writes: list | None = None    # expected influxDBOut points: [(db, rp, name, tags, fields, time text)]
     marks: list = field(default_factory=list)  # e.g. ["slow"]
+    ignore_order: bool = False    # Kapacitor's test compares the series in any order
 
     def srpl_text(self) -> str:
         if "\n" in self.srpl:
@@ -40,6 +41,18 @@ def all_cases() -> list[StreamCase]:
     for path in sorted(pathlib.Path(__file__).parent.glob("kstream_cases_*.py")):
         cases += importlib.import_module(path.stem).CASES
     return cases
+
+
+def series_key(row: dict):
+    """Order-free key of a result row (``compareResultsIgnoreSeriesOrder``)."""
+    return (row.get("name", ""), sorted((row.get("tags") or {}).items()))
+
+
+def unordered(result: dict) -> dict:
+    """A result with its series sorted by name and tags (for ``ignore_order`` cases)."""
+    if not result or not result.get("series"):
+        return result
+    return {**result, "series": sorted(result["series"], key=series_key)}
 
 
 def same(actual, expected, path="") -> list[str]:

@@ -5,7 +5,7 @@ semantics quickly and pinpoints the node when a case fails.
 """
 import pytest
 from kapacitor_harness import run_stream
-from kstream_cases import all_cases, same
+from kstream_cases import all_cases, same, unordered
 
 CASES = all_cases()
 
@@ -15,4 +15,6 @@ def test_stream_case_http_out(case):
     ctx, _ = run_stream(case.script, case.srpl_text())
     for endpoint, want in case.expected.items():
         got = ctx.http.get(endpoint, {"series": None})
+        if case.ignore_order:
+            got, want = unordered(got), unordered(want)
         assert same(got, want) == [], (case.name, got)

@@ -84,7 +84,8 @@ class InfluxQLRuntime(NodeRuntime):
             self.reduce, self.kinds, self.selector, self.empty_ok = REDUCERS[self.method]
         else:
             raise NodeCreateError(f"unknown InfluxQL function {self.method}")
-        self.point_times = bool(p.get("PointTimes")) or self.transform
+        # holtWinters sets PointTimes itself (pipeline/influxql.go), the transformations always use them
+        self.point_times = bool(p.get("PointTimes")) or self.transform or self.method == "holtWinters"
         self.provides_batch = pnode.provides == "batch"
         if self.method == "elapsed" and self.args and int(self.args[0]) == 0:
             raise NodeCreateError("elapsed unit must be a non zero duration")
