@@ -101,8 +101,11 @@ class ColumnBuffer:
         self._reserve(n)
         a, b = self.stop, self.stop + n
         self.time[a:b] = pts.time
-        remap = np.empty(len(pts.series), dtype=np.int32)
-        for j, s in enumerate(pts.series):
+        remap = np.zeros(len(pts.series), dtype=np.int32)
+        # a chunk cut from a bigger one shares its series table: map only the series it uses
+        used = range(len(pts.series)) if len(pts.series) <= 8 else np.unique(pts.sid).tolist()
+        for j in used:
+            s = pts.series[j]
             k = self.series_index.get(s)
             if k is None:
                 k = self.series_index[s] = len(self.series)
@@ -132,28 +135,36 @@ class ColumnBuffer:
         return self.time[self.start:self.stop]
 
     def drop_front(self, k: int) -> None:
-        """Forget the ``k`` oldest-arrived rows."""
-        self.start = min(self.start + int(k), self.stop)
-        if self.start == self.stop:
-            self.start = self.stop = 0
+        """Forget the ``k`` oldest-arrived rows.
 
-    def purge_before(self, oldest: int, inclusive: bool) -> None:
+        Rows are never written again once appended (a full buffer moves to new arrays), so the
+        chunks ``points`` returned earlier stay valid: they are views, not copies.
+        """
+        self.start = min(self.start + int(k), self.stop)
+
+    def purge_before(self, oldest: int, inclusive: bool, end: int | None = None) -> None:
         """Kapacitor's ``windowTimeBuffer.purge``: drop rows from the front while they are before
-        ``oldest`` (``inclusive``: a row at ``oldest`` stays), stopping at the first row that stays."""
-        t = self.times()
+        ``oldest`` (``inclusive``: a row at ``oldest`` stays), stopping at the first row that stays.
+
+        ``end`` (an absolute row position, default the end) limits the rows looked at: rows
+        appended ahead of the window being emitted are never purged by it.
+        """
+        stop = self.stop if end is None else end
+        t = self.time[self.start:stop]
         keep = t >= oldest if inclusive else t > oldest
         first = int(np.argmax(keep)) if keep.any() else len(t)
         self.drop_front(first)
 
-    def points(self, db: str = "", rp: str = "") -> Points:
-        """A copy of the live rows as a chunk (fields no live row has are left out)."""
-        s, e = self.start, self.stop
+    def points(self, db: str = "", rp: str = "", end: int | None = None) -> Points:
+        """The live rows (up to the absolute position ``end``) as a chunk of read-only views;
+        fields no such row has are left out."""
+        s, e = self.start, (self.stop if end is None else end)
         fields = {}
         for k, (v, p) in self.fields.items():
             pres = p[s:e]
             if pres.any():
-                fields[k] = Field(v[s:e].copy(), pres.copy())
-        return Points(self.time[s:e].copy(), self.sid[s:e].copy(), list(self.series), fields, db, rp)
+                fields[k] = Field(v[s:e], pres)
+        return Points(self.time[s:e], self.sid[s:e], list(self.series), fields, db, rp)
 
     # -- state --------------------------------------------------------------------------------
 

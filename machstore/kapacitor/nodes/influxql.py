@@ -24,7 +24,7 @@ import numpy as np
 from machstore.tick.gocompat import go_quote
 
 from ..node import NodeCreateError, NodeRuntime, runtime_for
-from ..points import Batch, Points, Series
+from ..points import Batch, Points, Series, column
 from .buffer import ColumnBuffer, dims_from_state, dims_state, group_indices
 from .reducers import KIND_GO, REDUCERS, TRANSFORMS
 
@@ -58,13 +58,14 @@ def typed_values(pts: Points, name: str, rows: np.ndarray, kind: str) -> np.ndar
 class _Group:
     """One group's reduction state (what Kapacitor's ``influxqlGroup`` holds)."""
 
-    __slots__ = ("dims", "kind", "name", "pending", "state", "tags", "time")
+    __slots__ = ("dims", "kind", "name", "pending", "series", "state", "tags", "time")
 
     def __init__(self, name, tags, dims, time):
         self.name, self.tags, self.dims, self.time = name, tags, dims, int(time)
         self.pending = None     # ColumnBuffer of the current time's points (stream reductions)
         self.kind = None        # realized reducer kind (stream transformations on a stream edge)
         self.state = None       # transformation state
+        self.series = None      # output Series cache
 
 
 @runtime_for("InfluxQLNode")
@@ -96,6 +97,12 @@ class InfluxQLRuntime(NodeRuntime):
     def _choose_rows(self, pts: Points, kind, agg_error: str):
         """``(kind, rows)``: the realized kind (None if no point realized it) and the rows
         aggregated, logging Kapacitor's error for every other row.  ``kind`` given: already realized."""
+        f = pts.fields.get(self.field)
+        if f is not None and f.values.dtype != object:
+            # PERF: a typed column present on every row: one kind, every row aggregated
+            k = f.values.dtype.kind
+            if (kind is None or kind == k) and k in self.kinds and f.present.all():
+                return k, np.arange(pts.n)
         codes = row_kinds(pts, self.field)
         start = 0
         if kind is None:
@@ -165,8 +172,15 @@ class InfluxQLRuntime(NodeRuntime):
                 fields[self.as_] = fields.pop(self.field)
             s = Series.make(g.name, s.tags, g.dims)
             return Points.from_rows([(when, s, fields)], pts.db, pts.rp)
-        s = Series.make(g.name, g.tags, g.dims)
-        return Points.from_rows([(when, s, {self.as_: value})], pts.db, pts.rp)
+        return Points(np.array([when], dtype=np.int64), np.zeros(1, dtype=np.int32), [self._series(g)],
+                      {self.as_: column([value])}, pts.db, pts.rp)
+
+    def _series(self, g: _Group) -> Series:
+        """The group's output series (name, group tags, dimensions), made once per name."""
+        s = g.series
+        if s is None or s.name != g.name:
+            s = g.series = Series.make(g.name, g.tags, g.dims)
+        return s
 
     def _batch_out(self, g, pts, rows, out, batch_time) -> Batch:
         tmax = batch_time

@@ -59,10 +59,17 @@ class _TimeWindow(_Window):
         self.next_emit = go_truncate(nxt, self.every) if self.align else nxt
 
     def run(self, pts: Points, db: str, rp: str) -> list:
-        """Buffer ``pts`` (one group's rows, arrival order); ``[(row, Batch)]`` emitted."""
+        """Buffer ``pts`` (one group's rows, arrival order); ``[(row, Batch)]`` emitted.
+
+        The rows are appended at once; each emission looks only at the buffer up to the row
+        that triggers it (``end``), which is exactly what the buffer held at that point.
+        """
         out = []
         t = pts.time
         n = pts.n
+        buf = self.buf
+        buf.append(pts)
+        base = buf.stop - n          # append may have moved the rows (base is absolute)
         if self.every == 0:
             # right-closed windows: every point not before the last emit emits (t - period, t]
             prev_max = np.maximum.accumulate(t)
@@ -70,33 +77,21 @@ class _TimeWindow(_Window):
             before[0] = self.next_emit
             if n > 1:
                 before[1:] = np.maximum(prev_max[:-1], self.next_emit)
-            emitters = np.flatnonzero(t >= before)
-            done = 0
-            for j in emitters.tolist():
-                self.buf.append(pts.take(np.arange(done, j + 1)) if (done, j + 1) != (0, n) else pts)
-                done = j + 1
+            for j in np.flatnonzero(t >= before).tolist():
                 tj = int(t[j])
-                self.buf.purge_before(tj - self.period, inclusive=False)
-                out.append((j, self.batch(tj, self.buf.points(db, rp))))
+                buf.purge_before(tj - self.period, inclusive=False, end=base + j + 1)
+                out.append((j, self.batch(tj, buf.points(db, rp, end=base + j + 1))))
                 self.next_emit = tj
-            if done < n:
-                self.buf.append(pts.take(np.arange(done, n)) if done else pts)
             return out
         # left-closed windows [nextEmit - period, nextEmit): the point is buffered after emitting
         running = np.maximum.accumulate(t)
-        done = 0
         while True:
             j = int(np.searchsorted(running, self.next_emit, side="left"))
             if j >= n:
                 break
-            if j > done:
-                self.buf.append(pts.take(np.arange(done, j)))
-            done = j
-            self.buf.purge_before(self.next_emit - self.period, inclusive=True)
-            out.append((j, self.batch(self.next_emit, self.buf.points(db, rp))))
+            buf.purge_before(self.next_emit - self.period, inclusive=True, end=base + j)
+            out.append((j, self.batch(self.next_emit, buf.points(db, rp, end=base + j))))
             self._advance(int(t[j]))
-        if done < n:
-            self.buf.append(pts if done == 0 else pts.take(np.arange(done, n)))
         return out
 
     def barrier(self, when: int, db: str, rp: str):
