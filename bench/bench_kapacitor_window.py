@@ -20,13 +20,13 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parent
 sys.path[:0] = [str(ROOT), str(ROOT.parent)]
 
-from tsbs import generate_epochs  # noqa: E402
+from tsbs import generate_epochs
 
-from machstore.kapacitor.context import MemoryContext  # noqa: E402
-from machstore.kapacitor.graph import TaskGraph  # noqa: E402
-from machstore.kapacitor.replay import parse_line  # noqa: E402
-from machstore.tick import parse  # noqa: E402
-from machstore.tick.evaluate import evaluate, task_type_of  # noqa: E402
+from machstore.kapacitor.context import MemoryContext
+from machstore.kapacitor.graph import TaskGraph
+from machstore.kapacitor.replay import parse_line
+from machstore.tick import parse
+from machstore.tick.evaluate import evaluate, task_type_of
 
 FIELD = "usage_user"
 

@@ -40,7 +40,7 @@ def go_truncate_array(times: np.ndarray, d: int) -> np.ndarray:
 class ColumnBuffer:
     """Points in arrival order as growable columns (see the module docstring)."""
 
-    __slots__ = ("fields", "series", "series_index", "sid", "start", "stop", "time")
+    __slots__ = ("fields", "series", "series_index", "sid", "sparse", "start", "stop", "time")
 
     def __init__(self, capacity: int = 8):
         self.time = np.empty(capacity, dtype=np.int64)
@@ -48,6 +48,7 @@ class ColumnBuffer:
         self.fields = {}          # name -> (values, present) arrays of the buffer's capacity
         self.series = []          # local series table
         self.series_index = {}    # Series -> local index
+        self.sparse = set()       # fields some appended row lacked (the others are on every row)
         self.start = 0
         self.stop = 0
 
@@ -115,6 +116,8 @@ class ColumnBuffer:
         cap = len(self.time)
         for k, f in pts.fields.items():
             col = self.fields.get(k)
+            if col is None and a > 0:
+                self.sparse.add(k)       # rows before this one lack the new field
             if col is None:
                 dtype = f.values.dtype
                 vals = np.full(cap, None, dtype=object) if dtype == object else np.zeros(cap, dtype=dtype)
@@ -126,9 +129,12 @@ class ColumnBuffer:
             vals = f.values if col[0].dtype == f.values.dtype else f.values.astype(object)
             col[0][a:b] = vals
             col[1][a:b] = f.present
+            if k not in self.sparse and not f.present.all():
+                self.sparse.add(k)
         for k, (_, p) in self.fields.items():
             if k not in pts.fields:
                 p[a:b] = False
+                self.sparse.add(k)
         self.stop = b
 
     def times(self) -> np.ndarray:
@@ -162,9 +168,10 @@ class ColumnBuffer:
         fields = {}
         for k, (v, p) in self.fields.items():
             pres = p[s:e]
-            if pres.any():
+            if (e > s and k not in self.sparse) or pres.any():
                 fields[k] = Field(v[s:e], pres)
-        return Points(self.time[s:e], self.sid[s:e], list(self.series), fields, db, rp)
+        # the series list is only appended to or replaced, never changed in place: share it
+        return Points(self.time[s:e], self.sid[s:e], self.series, fields, db, rp)
 
     # -- state --------------------------------------------------------------------------------
 
