@@ -3,7 +3,7 @@
 Windows (``window.py``), batch ``groupBy`` and the stream-edge InfluxQL nodes hold points
 between messages.  Kapacitor keeps a ring of point structs (kapacitor#1586: kilobytes per
 point); ``ColumnBuffer`` keeps one growable array per column instead: 8 bytes of time, 4 of
-series index, and per field 8 bytes of value and 1 of presence, with at most 2x slack.  Rows
+series index, and per field 8 bytes of value and 1 of presence, with at most 1.5x slack.  Rows
 leave from the front (a window purges its oldest points) and enter at the back, so the
 buffer is a window ``[start, stop)`` over arrays that double when full and slide down when
 the dead front is larger than the live part.
@@ -67,7 +67,7 @@ class ColumnBuffer:
         if live + n <= cap and self.start >= live:
             new_cap = cap            # slide the live rows down, no growth
         else:
-            new_cap = max(2 * (live + n), 8)
+            new_cap = max(live + n + (live + n) // 2, 8)   # 1.5x: less slack, still amortised O(1)
         s, e = self.start, self.stop
         time = np.empty(new_cap, dtype=np.int64)
         time[:live] = self.time[s:e]
