@@ -5,7 +5,7 @@ between messages.  Kapacitor keeps a ring of point structs (kapacitor#1586: kilo
 point); ``ColumnBuffer`` keeps one growable array per column instead: 8 bytes of time, 4 of
 series index, and per field 8 bytes of value and 1 of presence, with at most 1.5x slack.  Rows
 leave from the front (a window purges its oldest points) and enter at the back, so the
-buffer is a window ``[start, stop)`` over arrays that double when full and slide down when
+buffer is a window ``[start, stop)`` over arrays that grow by half when full and slide down when
 the dead front is larger than the live part.
 
 ``points_state``/``points_from_state`` turn a chunk into plain data (lists, dicts, numpy
