@@ -37,6 +37,11 @@ def go_truncate_array(times: np.ndarray, d: int) -> np.ndarray:
     return times - np.mod(times + off, d)
 
 
+def _all_true(mask: np.ndarray) -> bool:
+    """``mask.all()``; PERF: short masks are checked faster in Python than by a numpy reduction."""
+    return all(mask.tolist()) if len(mask) <= 64 else bool(mask.all())
+
+
 class ColumnBuffer:
     """Points in arrival order as growable columns (see the module docstring)."""
 
@@ -64,10 +69,12 @@ class ColumnBuffer:
         cap = len(self.time)
         if self.stop + n <= cap:
             return
-        if live + n <= cap and self.start >= live:
-            new_cap = cap            # slide the live rows down, no growth
+        if self.start >= live:
+            # mostly dead front (a sliding window): move the live rows to arrays with room for a
+            # few more appends, so a window that keeps its size does not move at every append
+            new_cap = max(cap, 3 * (live + n), 8)
         else:
-            new_cap = max(live + n + (live + n) // 2, 8)   # 1.5x: less slack, still amortised O(1)
+            new_cap = max(live + n + (live + n) // 2, 8)   # growing: 1.5x, amortised O(1)
         s, e = self.start, self.stop
         time = np.empty(new_cap, dtype=np.int64)
         time[:live] = self.time[s:e]
@@ -86,6 +93,8 @@ class ColumnBuffer:
         self._compact_series()
 
     def _compact_series(self) -> None:
+        if len(self.series) <= 8:
+            return                   # a small table costs less than compacting it
         live_sids = np.unique(self.sid[self.start:self.stop])
         if len(live_sids) == len(self.series):
             return
@@ -104,7 +113,10 @@ class ColumnBuffer:
         self.time[a:b] = pts.time
         remap = np.zeros(len(pts.series), dtype=np.int32)
         # a chunk cut from a bigger one shares its series table: map only the series it uses
-        used = range(len(pts.series)) if len(pts.series) <= 8 else np.unique(pts.sid).tolist()
+        if len(pts.series) <= 8:
+            used = range(len(pts.series))
+        else:
+            used = set(pts.sid.tolist()) if n <= 256 else np.unique(pts.sid).tolist()
         for j in used:
             s = pts.series[j]
             k = self.series_index.get(s)
@@ -122,14 +134,15 @@ class ColumnBuffer:
                 dtype = f.values.dtype
                 vals = np.full(cap, None, dtype=object) if dtype == object else np.zeros(cap, dtype=dtype)
                 col = self.fields[k] = (vals, np.zeros(cap, dtype=bool))
-            elif col[0].dtype != f.values.dtype:
+            elif col[0].dtype is not f.values.dtype and col[0].dtype != f.values.dtype:
                 vals = col[0].astype(object)
                 vals[~col[1]] = None
                 col = self.fields[k] = (vals, col[1])
-            vals = f.values if col[0].dtype == f.values.dtype else f.values.astype(object)
+            vals = f.values if col[0].dtype is f.values.dtype or col[0].dtype == f.values.dtype \
+                else f.values.astype(object)
             col[0][a:b] = vals
             col[1][a:b] = f.present
-            if k not in self.sparse and not f.present.all():
+            if k not in self.sparse and not _all_true(f.present):
                 self.sparse.add(k)
         for k, (_, p) in self.fields.items():
             if k not in pts.fields:
@@ -157,8 +170,16 @@ class ColumnBuffer:
         """
         stop = self.stop if end is None else end
         t = self.time[self.start:stop]
-        keep = t >= oldest if inclusive else t > oldest
-        first = int(np.argmax(keep)) if keep.any() else len(t)
+        if len(t) <= 32:
+            # PERF: a short window is scanned faster in Python than with three numpy calls
+            first = len(t)
+            for i, x in enumerate(t.tolist()):
+                if (x >= oldest) if inclusive else (x > oldest):
+                    first = i
+                    break
+        else:
+            keep = t >= oldest if inclusive else t > oldest
+            first = int(np.argmax(keep)) if keep.any() else len(t)
         self.drop_front(first)
 
     def points(self, db: str = "", rp: str = "", end: int | None = None) -> Points:

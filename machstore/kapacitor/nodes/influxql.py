@@ -24,7 +24,7 @@ import numpy as np
 from machstore.tick.gocompat import go_quote
 
 from ..node import NodeCreateError, NodeRuntime, runtime_for
-from ..points import Batch, Points, Series, column
+from ..points import Batch, Field, Points, Series, column
 from .buffer import ColumnBuffer, dims_from_state, dims_state, group_indices
 from .reducers import KIND_GO, REDUCERS, TRANSFORMS
 
@@ -48,7 +48,9 @@ def row_kinds(pts: Points, name: str) -> np.ndarray:
 
 
 def typed_values(pts: Points, name: str, rows: np.ndarray, kind: str) -> np.ndarray:
-    vals = pts.fields[name].values[rows]
+    vals = pts.fields[name].values
+    if len(rows) != len(vals):
+        vals = vals[rows]
     if vals.dtype == object:
         dtype = {"f": np.float64, "i": np.int64, "b": np.bool_, "s": object}[kind]
         return vals.astype(dtype)
@@ -173,7 +175,7 @@ class InfluxQLRuntime(NodeRuntime):
             s = Series.make(g.name, s.tags, g.dims)
             return Points.from_rows([(when, s, fields)], pts.db, pts.rp)
         return Points(np.array([when], dtype=np.int64), np.zeros(1, dtype=np.int32), [self._series(g)],
-                      {self.as_: column([value])}, pts.db, pts.rp)
+                      {self.as_: _one(value)}, pts.db, pts.rp)
 
     def _series(self, g: _Group) -> Series:
         """The group's output series (name, group tags, dimensions), made once per name."""
@@ -401,6 +403,17 @@ class InfluxQLRuntime(NodeRuntime):
                 g.pending = ColumnBuffer.from_state(st["pending"])
             self.groups[st["group"]] = g
         self.stats.cardinality = len(self.groups)
+
+
+_ONE_DTYPE = {float: np.float64, int: np.int64, bool: np.bool_}
+
+
+def _one(value) -> Field:
+    """A one-row field column (PERF: no type sniffing of a list)."""
+    dtype = _ONE_DTYPE.get(type(value))
+    if dtype is None:
+        return column([value])
+    return Field(np.array([value], dtype=dtype), np.ones(1, dtype=bool))
 
 
 def _wrap(v: int) -> int:

@@ -18,6 +18,8 @@ rows that caused them, as Kapacitor's point-by-point run would.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
 from ..node import NodeCreateError, NodeRuntime, runtime_for
@@ -84,9 +86,9 @@ class _TimeWindow(_Window):
                 self.next_emit = tj
             return out
         # left-closed windows [nextEmit - period, nextEmit): the point is buffered after emitting
-        running = np.maximum.accumulate(t)
+        running = np.maximum.accumulate(t).tolist()
         while True:
-            j = int(np.searchsorted(running, self.next_emit, side="left"))
+            j = bisect_left(running, self.next_emit)
             if j >= n:
                 break
             buf.purge_before(self.next_emit - self.period, inclusive=True, end=base + j)
