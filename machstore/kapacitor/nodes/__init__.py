@@ -3,4 +3,4 @@
 Each module registers its classes with ``@runtime_for(<Go type>)`` (``node.py``).  A node
 type with no runtime here makes ``TaskGraph`` refuse the task with a clear error.
 """
-from . import eval, groupby, influxql, outputs, source, transform, window  # noqa: F401
+from . import eval_node, groupby, influxql, outputs, source, transform, window  # noqa: F401
