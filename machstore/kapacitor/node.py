@@ -120,12 +120,13 @@ class NodeRuntime:
     def emit_points(self, pts: Points) -> None:
         if not pts.n:
             return
-        self.stats.emitted += pts.n
+        # Kapacitor's emitted is the sum of what the out edges collected: 0 for a leaf
+        self.stats.emitted += pts.n * len(self.children)
         for child, port in self.children:
             child.receive_points(pts, port)
 
     def emit_batch(self, b: Batch) -> None:
-        self.stats.emitted += 1
+        self.stats.emitted += len(self.children)
         for child, port in self.children:
             child.receive_batch(b, port)
 
