@@ -43,38 +43,48 @@ def _go_type_name(v) -> str:
     return GO_TYPE.get(None)
 
 
-def _result_list(res, typ) -> list:
-    """A ColumnResult's values as Python values (durations as int64 ns, times as ``Time``)."""
-    if res.values.dtype != object:
-        vals = res.values.tolist()
-        if typ == TIME:
-            return [Time(v) for v in vals]
+def _result_array(res) -> np.ndarray:
+    """A ColumnResult's values as a column: typed (durations as int64 ns), or an object array
+    (times as ``Time``, durations as int ns) when the rows' types differ or are times."""
+    vals = res.values
+    if vals.dtype != object:
+        if res.type == TIME:
+            out = np.empty(len(vals), dtype=object)
+            out[:] = [Time(v) for v in vals.tolist()]
+            return out
         return vals
-    out = []
-    for v in res.values.tolist():
-        out.append(v.ns if hasattr(v, "ns") and not isinstance(v, Time) else v)
+    out = np.empty(len(vals), dtype=object)
+    out[:] = [v.ns if hasattr(v, "ns") and not isinstance(v, Time) else v for v in vals.tolist()]
     return out
 
 
 class _Scope:
-    """Per-row named values (Python objects), what Kapacitor's ``stateful.Scope`` holds per point."""
+    """Per-row named values, what Kapacitor's ``stateful.Scope`` holds for each point: one
+    column per name (typed while every value set has one type, else an object array)."""
 
     def __init__(self, n):
         self.n = n
-        self.values = {}     # name -> object array
+        self.values = {}     # name -> array
         self.present = {}    # name -> bool array
 
     def has(self, name):
         return name in self.values
 
-    def set(self, name, rows, vals):
-        if name not in self.values:
-            self.values[name] = np.full(self.n, None, dtype=object)
+    def set(self, name, rows, vals: np.ndarray):
+        col = self.values.get(name)
+        if col is None:
+            col = np.zeros(self.n, dtype=vals.dtype) if vals.dtype != object else np.full(self.n, None, object)
             self.present[name] = np.zeros(self.n, dtype=bool)
-        arr = np.empty(len(rows), dtype=object)
-        arr[:] = vals
-        self.values[name][rows] = arr
+        elif col.dtype != vals.dtype:
+            col = col.astype(object)
+            col[~self.present[name]] = None
+            vals = vals.astype(object)
+        col[rows] = vals
+        self.values[name] = col
         self.present[name][rows] = True
+
+    def column(self, name) -> Field:
+        return Field(self.values[name], self.present[name])
 
 
 @runtime_for("EvalNode")
@@ -125,13 +135,17 @@ class EvalRuntime(NodeRuntime):
                 tp = np.not_equal(tcol[idx], None) if tcol is not None else np.zeros(len(idx), dtype=bool)
                 use = scope.present[ref][idx] & ~fp & ~tp
                 if use.any():
+                    sv = scope.values[ref][idx]
+                    if sv.dtype != object and (f is None or f.values.dtype == sv.dtype):
+                        vals = np.where(fp, f.values[idx], sv) if f is not None else sv
+                        fields[ref] = (vals, fp | use)
+                        continue
                     vals = [None] * len(idx)
                     if f is not None:
                         for k in np.flatnonzero(fp).tolist():
                             vals[k] = f.value(int(idx[k]))
-                    sv = scope.values[ref]
                     for k in np.flatnonzero(use).tolist():
-                        vals[k] = sv[int(idx[k])]
+                        vals[k] = sv[k]
                     col = column(vals)
                     if col.values.dtype == object and not all(isinstance(v, str) for v in vals if v is not None):
                         return None
@@ -146,18 +160,19 @@ class EvalRuntime(NodeRuntime):
         cols = self._columns(pts, idx, lam.refs, scope, tag_cols)
         if cols is not None:
             res = lam.evaluate(cols, state)
-            errs = res.errors.tolist() if res.errors is not None else [None] * len(idx)
-            return _result_list(res, res.type), errs
-        vals, errs = [], []
+            return _result_array(res), res.errors
+        # some name mixes value types across rows: one row at a time (rare)
+        vals = np.full(len(idx), None, dtype=object)
+        errs = np.full(len(idx), None, dtype=object)
         for k in range(len(idx)):
             one = self._columns(pts, idx[k:k + 1], lam.refs, scope, tag_cols)
             if one is None:  # a Time or other non-column value in the scope
-                vals.append(None)
-                errs.append("cannot use a time value from an earlier expression")
+                errs[k] = "cannot use a time value from an earlier expression"
                 continue
             res = lam.evaluate(one, state)
-            vals += _result_list(res, res.type)
-            errs.append(None if res.errors is None else res.errors[0])
+            vals[k] = _result_array(res)[0]
+            if res.errors is not None:
+                errs[k] = res.errors[0]
         return vals, errs
 
     def _run(self, pts: Points, states):
@@ -181,19 +196,19 @@ class EvalRuntime(NodeRuntime):
                 if f is not None:
                     rows = idx[f.present[idx]]
                     if len(rows):
-                        scope.set(ref, rows, [f.value(int(r)) for r in rows])
+                        scope.set(ref, rows, f.values[rows])
                 tcol = tag_cols.get(ref)
                 if tcol is not None:
                     rows = idx[np.not_equal(tcol[idx], None)]
                     if len(rows):
-                        scope.set(ref, rows, list(tcol[rows]))
-            ok = np.array([e is None for e in errs], dtype=bool)
+                        scope.set(ref, rows, tcol[rows])
+            ok = np.ones(len(idx), dtype=bool) if errs is None else np.equal(errs, None).astype(bool)
             for k in np.flatnonzero(~ok).tolist():
                 failed[int(idx[k])] = errs[k]
             alive[idx[~ok]] = False
             good = idx[ok]
             if len(good):
-                scope.set(self.as_list[i], good, [v for v, o in zip(vals, ok.tolist()) if o])
+                scope.set(self.as_list[i], good, vals[ok])
         return self._output(pts, alive, failed, scope)
 
     def _output(self, pts, alive, failed, scope) -> Points:
@@ -204,32 +219,41 @@ class EvalRuntime(NodeRuntime):
             if not scope.has(tag):
                 continue
             vals = scope.values[tag]
-            for r in np.flatnonzero(alive).tolist():
-                v = vals[r]
-                if not isinstance(v, str):
-                    alive[r] = False
-                    failed[r] = f"result of a tag expression must be of type string, got {_go_type_name(v)}"
+            if vals.dtype != object:
+                bad = np.flatnonzero(alive)        # a typed column holds no strings
+            else:
+                rows = np.flatnonzero(alive)
+                bad = rows[[not isinstance(v, str) for v in vals[rows].tolist()]] if len(rows) else rows
+            for r in bad.tolist():
+                alive[r] = False
+                failed[r] = f"result of a tag expression must be of type string, got {_go_type_name(_py(vals[r]))}"
             new_tags[tag] = vals
         # fields
         fields = {}
         if self.keep and self.keep_list:
             for f in self.keep_list:
-                col_vals = np.full(n, None, dtype=object)
-                col_pres = np.zeros(n, dtype=bool)
-                if scope.has(f):
-                    sp = scope.present[f]
-                    col_vals[sp] = scope.values[f][sp]
-                    col_pres |= sp
+                # the scope first, then the point's own field (a name no expression referenced)
+                sc = scope.column(f) if scope.has(f) else None
                 src = pts.fields.get(f)
-                if src is not None:
-                    use = src.present & ~col_pres
-                    for r in np.flatnonzero(use).tolist():
-                        col_vals[r] = src.value(r)
-                    col_pres |= use
-                for r in np.flatnonzero(alive & ~col_pres).tolist():
+                if sc is None and src is None:
+                    col = Field(np.zeros(n), np.zeros(n, dtype=bool))
+                elif src is None:
+                    col = sc
+                elif sc is None:
+                    col = src
+                else:
+                    use = src.present & ~sc.present
+                    if sc.values.dtype != object and sc.values.dtype == src.values.dtype:
+                        col = Field(np.where(use, src.values, sc.values), sc.present | use)
+                    else:
+                        vals = sc.values.astype(object)
+                        vals[~sc.present] = None
+                        vals[use] = [_py(v) for v in src.values[use].tolist()]
+                        col = Field(vals, sc.present | use)
+                for r in np.flatnonzero(alive & ~col.present).tolist():
                     alive[r] = False
                     failed[r] = f'cannot keep field "{f}", field does not exist'
-                fields[f] = (col_vals, col_pres)
+                fields[f] = col
         else:
             if self.keep:
                 for k, f in pts.fields.items():
@@ -238,7 +262,7 @@ class EvalRuntime(NodeRuntime):
                 if name in self.tag_set and not self.keep:
                     continue
                 if scope.has(name):
-                    fields[name] = (scope.values[name], scope.present[name])
+                    fields[name] = scope.column(name)
         for r, err in enumerate(failed):
             if err is not None and not self.quiet:
                 self.error(f"error evaluating expression: {err}")
@@ -247,11 +271,11 @@ class EvalRuntime(NodeRuntime):
             return Points.empty(pts.db, pts.rp), keep_rows
         out_fields = {}
         for k, f in fields.items():
-            if isinstance(f, Field):
+            if f.values.dtype != object:
                 sub = f.take(keep_rows)
-            else:
-                vals, pres = f
-                sub = column([_field_value(v) if p else None for v, p in zip(vals[keep_rows], pres[keep_rows])])
+            else:   # Python values (mixed types, strings, times): the column types them again
+                sub = column([_field_value(v) if p else None
+                              for v, p in zip(f.values[keep_rows].tolist(), f.present[keep_rows].tolist())])
             if sub.present.any():
                 out_fields[k] = sub
         series, sid = pts.series, pts.sid[keep_rows]
@@ -310,6 +334,10 @@ class EvalRuntime(NodeRuntime):
         from machstore.tick.state import LambdaState
         self.states = {g: [LambdaState.from_dict(d) for d in sts] for g, sts in (state or {}).items()}
         self.stats.cardinality = len(self.states)
+
+
+def _py(v):
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _field_value(v):
