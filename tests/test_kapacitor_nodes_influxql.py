@@ -196,3 +196,29 @@ def test_distinct_is_a_batch_of_first_seen_values_in_time_order():
     rows = [(3, {"v": 2.0}), (1, {"v": 5.0}), (2, {"v": 2.0}), (20, {"v": 0.0})]
     ctx, _ = run("|window().period(10s).every(10s)|distinct('v')", rows)
     assert values(ctx)[0][2] == [["1970-01-01T00:00:13Z", 5.0], ["1970-01-01T00:00:13Z", 2.0]]
+
+
+def test_transformations_whole_chunks_equal_point_by_point():
+    # the column paths (every row has the field) against the row walk, on repeated times,
+    # out-of-order times and integer overflow, with the state carried across chunks
+    rng = np.random.default_rng(7)
+    t = np.sort(rng.integers(0, 40, 60)).astype(float)
+    t[[10, 30]] = t[[30, 10]]
+    ints = [{"v": int(x)} for x in rng.integers(-2**62, 2**62, 60)]
+    floats = [{"v": float(x)} for x in rng.normal(0, 1e6, 60)]
+    for call in ("difference('v')", "elapsed('v', 2s)", "cumulativeSum('v')", "movingAverage('v', 3)"):
+        for fields in (ints, floats):
+            rows = list(zip(t.tolist(), fields))
+            results = []
+            for chunks in ([1] * 60, [60], [7, 20, 33]):
+                _, graph = build(f"stream|from()|{call}|httpOut('out')")
+                node = next(rt for n, rt in graph.nodes.items() if n not in ("stream0", "from1", "http_out3"))
+                seen = []
+                node.emit_points = lambda x, seen=seen: seen.extend((t_, f) for t_, _, f in x.rows())
+                p, at = pts(rows), 0
+                for size in chunks:
+                    graph.feed(p.take(np.arange(at, at + size)))
+                    at += size
+                results.append(seen)
+            assert results[0] == results[1] == results[2], call
+            assert len(results[0]) > 20

@@ -24,7 +24,7 @@ import numpy as np
 from machstore.tick.gocompat import go_quote
 
 from ..node import NodeCreateError, NodeRuntime, runtime_for
-from ..points import Batch, Field, Points, Series, column
+from ..points import Batch, Field, Points, Series, column, concat
 from .buffer import ColumnBuffer, dims_from_state, dims_state, group_indices
 from .reducers import KIND_GO, REDUCERS, TRANSFORMS
 
@@ -211,11 +211,25 @@ class InfluxQLRuntime(NodeRuntime):
 
     def points(self, pts, port):
         emitted = []
+        if self.transform:
+            outs, rows = [], []
+            for group, series, idx in group_indices(pts):
+                part = pts if len(idx) == pts.n else pts.take(idx)
+                g = self._group(group, series, part.time[0])
+                out_rows, out = self._transform_points(g, part)
+                if out.n:
+                    outs.append(out)
+                    rows.append(idx[out_rows])
+            if outs:
+                out = concat(outs) if len(outs) > 1 else outs[0]
+                if len(outs) > 1:   # Kapacitor emits point by point: arrival order
+                    out = out.take(np.argsort(np.concatenate(rows), kind="stable"))
+                self.emit_points(out)
+            return
         for group, series, idx in group_indices(pts):
             part = pts if len(idx) == pts.n else pts.take(idx)
             g = self._group(group, series, part.time[0])
-            runs = self._transform_points(g, part) if self.transform else self._reduce_points(g, part)
-            for j, out in runs:
+            for j, out in self._reduce_points(g, part):
                 emitted.append((int(idx[j]), out))
         if len(emitted) > 1:
             emitted.sort(key=lambda e: e[0])
@@ -275,16 +289,83 @@ class InfluxQLRuntime(NodeRuntime):
             else np.zeros(part.n, dtype=np.int64)
         if kind in "fi" and len(rows):
             vals[rows] = typed_values(part, self.field, rows, kind)
-        emits = self._run_transform(g, part.time[first:], vals[first:], good[first:], kind)
-        out = []
-        for j, t, v in emits:
-            s = Series.make(g.name, g.tags, g.dims)
-            out.append((first + j, Points.from_rows([(t, s, {self.as_: v})], part.db, part.rp)))
-        return out
+        if first >= part.n:
+            return np.empty(0, dtype=np.int64), Points.empty(part.db, part.rp)
+        rows_out, times, values = self._run_transform(g, part.time[first:], vals[first:], good[first:], kind)
+        return first + rows_out, self._transform_chunk(g, times, values, kind, part.db, part.rp)
+
+    def _transform_chunk(self, g, times, values, kind, db, rp) -> Points:
+        """Emitted transformation points of one group as one chunk (the group's tags)."""
+        out_kind = self.kinds[kind]
+        dtype = {"f": np.float64, "i": np.int64}[out_kind]
+        n = len(times)
+        return Points(np.asarray(times, dtype=np.int64), np.zeros(n, dtype=np.int32), [self._series(g)],
+                      {self.as_: Field(np.asarray(values, dtype=dtype), np.ones(n, dtype=bool))} if n else {},
+                      db, rp)
 
     def _run_transform(self, g, times, vals, good, kind) -> list:
         """Feed rows (``good``: aggregated; others only call Emit) to the group's reducer state;
         returns ``[(row, time, value)]`` emitted.  State is plain data in ``g.state``."""
+        fast = self._run_transform_columns(g, times, vals, good, kind)
+        if fast is not None:
+            return fast
+        out = self._run_transform_rows(g, times, vals, good, kind)
+        if not out:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0)
+        rows, ts, vs = zip(*out)
+        return np.array(rows, dtype=np.int64), np.array(ts, dtype=np.int64), np.array(vs)
+
+    def _run_transform_columns(self, g, times, vals, good, kind):
+        """The same on whole columns when every row has the field (cumulativeSum, difference,
+        elapsed); None when the row-by-row walk is needed (movingAverage's running sum rounds
+        as Go's does only when kept point by point)."""
+        m = self.method
+        n = len(times)
+        if not n or not good.all() or m == "movingAverage":
+            return None
+        idx = np.arange(n, dtype=np.int64)
+        if m == "cumulativeSum":
+            start = g.state[1] if g.state is not None else (0 if kind == "i" else 0.0)
+            with np.errstate(over="ignore"):
+                sums = np.cumsum(np.concatenate((np.array([start], dtype=vals.dtype), vals)))[1:]
+            g.state = (int(times[-1]), _py(sums[-1]))
+            return idx, times, sums
+        if m == "difference":
+            _, curr = g.state or (None, None)
+            before = np.empty(n, dtype=np.int64)
+            before[1:] = times[:-1]
+            if curr is None:
+                accepted = np.ones(n, dtype=bool)
+            else:
+                before[0] = curr[0]
+                accepted = times != before
+            if curr is None:
+                accepted[1:] = times[1:] != times[:-1]
+            at = idx[accepted]
+            if not len(at):
+                return idx[:0], times[:0], vals[:0]
+            av = vals[at]
+            head = np.array([curr[1]] if curr is not None else [], dtype=vals.dtype)
+            prev_vals = np.concatenate((head, av[:-1]))
+            emit_at = at if curr is not None else at[1:]
+            with np.errstate(over="ignore"):
+                diffs = av[len(av) - len(emit_at):] - prev_vals[len(prev_vals) - len(emit_at):]
+            g.state = (None, (int(times[at[-1]]), _py(av[-1])))
+            return emit_at, times[emit_at], diffs
+        if m == "elapsed":
+            unit = int(self.args[0])
+            _, curr = g.state or (None, None)
+            all_t = np.concatenate((np.array([curr] if curr is not None else [], dtype=np.int64), times))
+            d = all_t[1:] - all_t[:-1]
+            q = np.abs(d) // abs(unit)
+            q = np.where((d >= 0) == (unit > 0), q, -q)          # Go truncates toward zero
+            emit_at = idx if curr is not None else idx[1:]
+            g.state = (int(all_t[-2]) if len(all_t) > 1 else None, int(all_t[-1]))
+            return emit_at, times[emit_at], q
+        return None
+
+    def _run_transform_rows(self, g, times, vals, good, kind) -> list:
+        """Row by row: ``[(row, time, value)]`` emitted."""
         st = g.state
         out = []
         m = self.method
@@ -353,7 +434,7 @@ class InfluxQLRuntime(NodeRuntime):
         if self.transform:
             g.state, g.kind = None, None
             kind, rows = self._choose_rows(pts, None, "failed to aggregate batch point") if pts.n else (None, [])
-            items = []
+            items = None
             if kind is not None:
                 first = int(rows[0])
                 good = np.zeros(pts.n, dtype=bool)
@@ -361,11 +442,11 @@ class InfluxQLRuntime(NodeRuntime):
                 vals = np.zeros(pts.n, dtype=np.float64 if kind == "f" else np.int64)
                 if kind in "fi":
                     vals[rows] = typed_values(pts, self.field, rows, kind)
-                s = Series.make(g.name, g.tags, g.dims)
-                for _, t, v in self._run_transform(g, pts.time[first:], vals[first:], good[first:], kind):
-                    items.append((t, s, {self.as_: v}))
+                _, times, values = self._run_transform(g, pts.time[first:], vals[first:], good[first:], kind)
+                items = self._transform_chunk(g, times, values, kind, pts.db, pts.rp)
             g.state = None
-            self.emit_batch(Batch(b.name, b.group, b.tags, b.dims, b.tmax, Points.from_rows(items, pts.db, pts.rp)))
+            self.emit_batch(Batch(b.name, b.group, b.tags, b.dims, b.tmax,
+                                  items if items else Points.empty(pts.db, pts.rp)))
             return
         if pts.n == 0 and not self.empty_ok:
             return
@@ -414,6 +495,10 @@ def _one(value) -> Field:
     if dtype is None:
         return column([value])
     return Field(np.array([value], dtype=dtype), np.ones(1, dtype=bool))
+
+
+def _py(v):
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _wrap(v: int) -> int:
