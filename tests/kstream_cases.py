@@ -28,7 +28,10 @@ class StreamCase:
     alerts: list | None = None    # expected alert events (alert data JSON) in delivery order
     writes: list | None = None    # expected influxDBOut points: [(db, rp, name, tags, fields, time text)]
     marks: list = field(default_factory=list)  # e.g. ["slow"]
-    ignore_order: bool = False    # Kapacitor's test compares the series in any order
+    ignore_order: bool = False    # Kapacitor compares the series ignoring their order
+    needs: tuple = ()             # Go node types of other runtimes the case needs (skipped until merged)
+    posts: list | None = None     # expected httpPost requests, in order: {"path": path?query, "body": JSON};
+    #                               the script's SINK_URL is replaced by the runner's sink base URL
 
     def srpl_text(self) -> str:
         if "\n" in self.srpl:
@@ -36,23 +39,21 @@ class StreamCase:
         return (DATA / self.srpl).read_text()
 
 
+def sorted_series(result: dict) -> dict:
+    """The result with its series in a canonical order (cases with ``ignore_order``)."""
+    series = result.get("series")
+    if not series:
+        return result
+    def key(row):
+        return row.get("name", ""), sorted((row.get("tags") or {}).items())
+    return {**result, "series": sorted(series, key=key)}
+
+
 def all_cases() -> list[StreamCase]:
     cases = []
     for path in sorted(pathlib.Path(__file__).parent.glob("kstream_cases_*.py")):
         cases += importlib.import_module(path.stem).CASES
     return cases
-
-
-def series_key(row: dict):
-    """Order-free key of a result row (``compareResultsIgnoreSeriesOrder``)."""
-    return (row.get("name", ""), sorted((row.get("tags") or {}).items()))
-
-
-def unordered(result: dict) -> dict:
-    """A result with its series sorted by name and tags (for ``ignore_order`` cases)."""
-    if not result or not result.get("series"):
-        return result
-    return {**result, "series": sorted(result["series"], key=series_key)}
 
 
 def same(actual, expected, path="") -> list[str]:

@@ -209,3 +209,16 @@ def test_group_by_on_batches_merges_equal_times_and_releases_on_the_next_time():
     node2, got2 = capture(graph2, "groupby")
     node2.receive_batch(batch(30, []), 0)
     assert [(b.group, b.tmax // S) for b in got2] == [("dc=x", 20)]
+
+
+def test_default_fills_null_values_and_types_the_column_again():
+    # a join's .fill('null') leaves fields present with a nil value: Kapacitor's default sees nil
+    from machstore.kapacitor.points import Field
+    _, graph = build("stream|from()|default().field('v', 0.0)|eval(lambda: \"v\" + 1.0).as('w')|httpOut('o')")
+    node, got = capture(graph, "eval")
+    vals = np.array([1.5, None], dtype=object)
+    pts = Points(np.array([0, S]), np.zeros(2, dtype=np.int32), [A], {"v": Field(vals, np.ones(2, dtype=bool))})
+    graph.feed(pts)
+    assert rows_of(got) == [(0, {"host": "a"}, {"w": 2.5}), (1, {"host": "a"}, {"w": 1.0})]
+    assert graph.nodes["default2"].stats.counters["fields_defaulted"] == 1
+    assert node.stats.errors == 0

@@ -42,7 +42,7 @@ class UnsupportedNode(Exception):
     """A node whose runtime machstore does not have: the task is refused when enabled."""
 
 
-class NodeCreateError(Exception):
+class NodeCreateError(ValueError):
     """A node Kapacitor refuses to create (its ``newXNode`` error): the task fails to start."""
 
 
@@ -120,7 +120,7 @@ class NodeRuntime:
     def emit_points(self, pts: Points) -> None:
         if not pts.n:
             return
-        # Kapacitor's emitted is the sum of what the out edges collected: 0 for a leaf
+        # Kapacitor counts emitted on the out edges: per child, none without children
         self.stats.emitted += pts.n * len(self.children)
         for child, port in self.children:
             child.receive_points(pts, port)

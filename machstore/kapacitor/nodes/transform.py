@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..node import NodeCreateError, NodeRuntime, runtime_for
-from ..points import Batch, Dimensions, Field, Points, group_id
+from ..points import Batch, Dimensions, Field, Points, column, group_id
 from .buffer import go_truncate_array, group_indices
 
 
@@ -46,8 +46,22 @@ def _set_field(pts: Points, name: str, mask: np.ndarray, value) -> dict:
             vals[~present] = None
     vals[mask] = value
     present[mask] = True
-    fields[name] = Field(vals, present)
+    if vals.dtype == object:
+        # Python values (e.g. a join's nulls filled in): typed again when they now agree
+        fields[name] = column([v if p else None for v, p in zip(vals.tolist(), present.tolist())])
+    else:
+        fields[name] = Field(vals, present)
     return fields
+
+
+def missing_rows(f: Field | None, n: int) -> np.ndarray:
+    """Rows where a field is nil for Kapacitor: absent, or present with a null value (a
+    join's ``.fill('null')``)."""
+    if f is None:
+        return np.ones(n, dtype=bool)
+    if f.values.dtype == object:
+        return ~f.present | np.equal(f.values, None)
+    return ~f.present
 
 
 def _batch_with_tags(b: Batch, tags: dict, points: Points) -> Batch:
@@ -83,8 +97,7 @@ class DefaultRuntime(NodeRuntime):
             return pts
         fields = pts.fields
         for name, value in self.fields.items():
-            f = fields.get(name)
-            absent = ~f.present if f is not None else np.ones(pts.n, dtype=bool)
+            absent = missing_rows(fields.get(name), pts.n)
             k = int(absent.sum())
             if k:
                 self._count("fields_defaulted", k)
