@@ -42,6 +42,10 @@ class UnsupportedNode(Exception):
     """A node whose runtime machstore does not have: the task is refused when enabled."""
 
 
+class NodeCreateError(ValueError):
+    """A node Kapacitor refuses to create (its ``newXNode`` error): the task fails to start."""
+
+
 class NodeStats:
     """Counters of one node (Kapacitor's node and edge statistics)."""
 

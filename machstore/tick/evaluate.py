@@ -550,8 +550,13 @@ class Evaluator:
             raise _GoPanic('cannot Trickle stream edge')
         if m.creates == 'InfluxQLNode':
             _, _, provides, desc = T.INFLUXQL[m.name]
-            child = new_node('InfluxQLNode', wants, Method=desc, Field=args[0], As=desc,
-                             Args=list(args[1:]) if len(args) > 1 else None)
+            field, extra = args[0], list(args[1:])
+            if m.name in ('Top', 'Bottom'):          # Top(num, field, fieldsAndTags...)
+                field, extra = args[1], [args[0], *args[2:]]
+            elif m.name in ('HoltWinters', 'HoltWintersWithFit'):   # Args: h, m, interval, includeFitData
+                extra.append(m.name == 'HoltWintersWithFit')
+            child = new_node('InfluxQLNode', wants, Method=desc, Field=field, As=desc,
+                             Args=extra or None)
             child.provides = wants if provides == 'parent' else provides
             child.desc = desc
             parent.link_child(child)

@@ -122,6 +122,8 @@ def from_tuple(tree):
     if isinstance(tree, Node):
         return tree
     if not isinstance(tree, tuple) or not tree:
+        if type(tree).__name__.endswith("Node"):
+            return from_ast(tree)   # a parsed node inside a tuple tree (from().where() AND-ed twice)
         raise LambdaError(f"not an expression: {tree!r}")
     head = tree[0]
     if head == "int":

@@ -3,4 +3,20 @@
 Each module registers its classes with ``@runtime_for(<Go type>)`` (``node.py``).  A node
 type with no runtime here makes ``TaskGraph`` refuse the task with a clear error.
 """
-from . import barrier, combine, flatten, httppost, join, outputs, sideload, source, stateful, union  # noqa: F401
+from . import (  # noqa: F401
+    barrier,
+    combine,
+    eval_node,
+    flatten,
+    groupby,
+    httppost,
+    influxql,
+    join,
+    outputs,
+    sideload,
+    source,
+    stateful,
+    transform,
+    union,
+    window,
+)
