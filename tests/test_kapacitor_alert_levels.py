@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from machstore.kapacitor.alerts.levels import CRITICAL, INFO, OK, WARNING, LevelError, LevelRules, level_name, parse_level
+from machstore.kapacitor.alerts.levels import (
+    CRITICAL,
+    INFO,
+    OK,
+    WARNING,
+    LevelError,
+    LevelRules,
+    level_name,
+    parse_level,
+)
 from machstore.kapacitor.points import Points, Series
 from machstore.tick.parser import parse_lambda
 
@@ -29,8 +38,8 @@ def rules(info=None, warn=None, crit=None, info_reset=None, warn_reset=None, cri
     return LevelRules(props, (logs if logs is not None else []).append)
 
 
-DOC = dict(info='"value" > 60', warn='"value" > 70', crit='"value" > 80',
-           info_reset='"value" < 50', warn_reset='"value" < 60', crit_reset='"value" < 70')
+DOC = {"info": '"value" > 60', "warn": '"value" > 70', "crit": '"value" > 80',
+           "info_reset": '"value" < 50', "warn_reset": '"value" < 60', "crit_reset": '"value" < 70'}
 
 
 def test_doc_comment_example():
