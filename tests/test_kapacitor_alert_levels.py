@@ -118,3 +118,18 @@ def test_stateful_lambdas_advance_only_where_kapacitor_evaluates_them():
     again = rules(warn='count() >= 2', crit='"value" > 80')
     again.restore(saved)
     assert again.stream_levels(chunk([10.0]), OK).tolist() == [WARNING]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("AB"), st.floats(0, 100, allow_nan=False)), min_size=1, max_size=30),
+       st.sampled_from([OK, WARNING, CRITICAL]))
+def test_one_prepared_chunk_of_many_groups_matches_group_by_group(rows, start):
+    series = {h: Series.make("cpu", {"host": h}) for h in "AB"}
+    pts = Points.from_rows([(i, series[h], {"value": v}) for i, (h, v) in enumerate(rows)])
+    r = rules(**DOC)
+    prepared = r.prepare(pts)
+    for h in "AB":
+        idx = np.array([i for i, (g, _) in enumerate(rows) if g == h], dtype=np.int64)
+        if len(idx):
+            assert r.group_levels(prepared, idx, start).tolist() == \
+                rules(**DOC).stream_levels(pts.take(idx), start).tolist()

@@ -120,18 +120,32 @@ class LevelRules:
             for i in range(pts.n):
                 current = out[i] = self._one(pts.take(np.array([i])), current)
             return out
+        return self.group_levels(self.prepare(pts), np.arange(pts.n), current)
+
+    def prepare(self, pts):
+        """Evaluate every expression once over a whole chunk of many groups (stateless lambdas
+        only: their result on a point does not depend on which other points they saw)."""
         top = self._top(pts)
         if not self.has_resets:
-            return top
+            return top, None
         resets = self._masks(pts, "reset")
-        keep = {lvl: ~mask & (np.equal(errors, None) if errors is not None else True)
+        keep = {lvl: (~mask & (np.equal(errors, None) if errors is not None else True), errors)
                 for lvl, (mask, errors) in resets.items()}
+        return top, keep
+
+    def group_levels(self, prepared, rows, current: int) -> np.ndarray:
+        """The levels of the points ``rows`` (one group, in order) of a chunk given to ``prepare``."""
+        top, keep = prepared
+        top = top[rows]
+        if keep is None:
+            return top
         out = top.copy()
-        tops = top.tolist()
-        for i, t in enumerate(tops):
+        for i, t in enumerate(top.tolist()):
             if t < current and current in keep:
-                self._log_errors(resets[current][1], slice(i, i + 1), current, reset=True)
-                if keep[current][i]:
+                row = rows[i]
+                kept, errors = keep[current]
+                self._log_errors(errors, slice(row, row + 1), current, reset=True)
+                if kept[row]:
                     out[i] = current
                     continue
             current = t

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from machstore.gotemplate import TemplateError
+
 from ..alerts.event import AlertTemplates, alert_data
 from ..alerts.handlers import check as check_handler
 from ..alerts.levels import CRITICAL, INFO, OK, WARNING, LevelRules, level_name, parse_level
@@ -73,6 +75,7 @@ class AlertRuntime(NodeRuntime):
         self.level_field, self.id_field = p.get("LevelField", ""), p.get("IdField", "")
         self.message_field, self.duration_field = p.get("MessageField", ""), p.get("DurationField", "")
         self.groups = {}
+        self._id_memo = {}
         for name in STATS:
             self.stats.counters[name] = 0
 
@@ -131,12 +134,23 @@ class AlertRuntime(NodeRuntime):
     def _render_id(self, name, group, tags):
         try:
             return self.templates.render_id(name, group, tags)
-        except Exception as ex:  # noqa: BLE001 - a template error stops the task, as in Kapacitor
+        except TemplateError as ex:  # a template error stops the task, as in Kapacitor
             raise AlertError(str(ex)) from None
 
     def _series_ids(self, pts: Points) -> list:
-        """The alert id of each series of ``pts`` (indexed like ``pts.series``)."""
-        return [self._render_id(s.name, s.group, s.tags) for s in pts.series]
+        """The alert id of each series of ``pts`` (indexed like ``pts.series``), memoised: an id
+        depends only on the name, group and tags."""
+        memo = self._id_memo
+        out = []
+        for s in pts.series:
+            key = (s.name, s.group, tuple(sorted(s.tags.items())))
+            alert_id = memo.get(key)
+            if alert_id is None:
+                if len(memo) > 100_000:
+                    memo.clear()
+                alert_id = memo[key] = self._render_id(s.name, s.group, s.tags)
+            out.append(alert_id)
+        return out
 
     def _handle(self, *, alert_id, name, group, tags, fields, level, t, duration, row):
         """Render and send one event (``AlertNode.event`` + ``handleEvent``); return its message."""
@@ -144,7 +158,7 @@ class AlertRuntime(NodeRuntime):
             message, details = self.templates.render_message_details(
                 id=alert_id, name=name, group=group, tags=tags, fields=fields, level=level, time=t,
                 duration=duration)
-        except Exception as ex:  # noqa: BLE001 - see _render_id
+        except TemplateError as ex:  # see _render_id
             raise AlertError(str(ex)) from None
         if self.ctx.inhibitors.is_inhibited(self.category, tags):
             self.stats.counters["alerts_inhibited"] += 1
@@ -170,24 +184,28 @@ class AlertRuntime(NodeRuntime):
     # -- stream -----------------------------------------------------------------------------------
     def points(self, pts, port):
         ids = self._series_ids(pts)
+        prepared = None if self.rules.stateful else self.rules.prepare(pts)
         sent = []  # (row index in pts, level, id, message, duration)
         for group, rows in _group_rows(pts):
-            part = pts.take(rows)
             g = self.groups.get(group)
             if g is None:
-                first = part.series_of(0)
-                g = self._new_group(group, first.tags, ids[part.sid[0]], int(part.time[0]))
-            levels = self.rules.stream_levels(part, g.state.level)
-            for tr in g.state.stream(levels, part.time):
+                first = pts.series_of(rows[0])
+                g = self._new_group(group, first.tags, ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
+            if prepared is None:
+                levels = self.rules.stream_levels(pts.take(rows), g.state.level)
+            else:
+                levels = self.rules.group_levels(prepared, rows, g.state.level)
+            for tr in g.state.stream(levels, pts.time[rows]):
                 self._set_inhibitors(group, g.state.inhibited)
                 if not tr.send:
                     continue
-                s = part.series_of(tr.i)
-                alert_id = ids[part.sid[tr.i]]
+                j = int(rows[tr.i])
+                s = pts.series_of(j)
+                alert_id = ids[pts.sid[j]]
                 message = self._handle(alert_id=alert_id, name=s.name, group=group, tags=s.tags,
-                                       fields=part.row_fields(tr.i), level=tr.level, t=tr.time,
-                                       duration=tr.duration, row=point_row(part, tr.i))
-                sent.append((int(rows[tr.i]), tr.level, alert_id, message, tr.duration))
+                                       fields=pts.row_fields(j), level=tr.level, t=tr.time,
+                                       duration=tr.duration, row=point_row(pts, j))
+                sent.append((j, tr.level, alert_id, message, tr.duration))
         if sent:
             sent.sort(key=lambda x: x[0])
             self.emit_points(self._decorate(pts, sent))
