@@ -88,6 +88,7 @@ class AlertRuntime(NodeRuntime):
         return (self.task.task_id, self.name, group, i)
 
     def _new_group(self, group, tags, alert_id, t) -> _Group:
+        """``NewGroup``: inhibitors from the group's tags, then the stored state of its first id."""
         g = _Group(AlertState(self.opts), dict(tags))
         for i, (category, names) in enumerate(self.inhibit_specs):
             self.ctx.inhibitors.add(self._inhibitor_key(group, i), category, {k: tags.get(k, "") for k in names})
@@ -190,7 +191,7 @@ class AlertRuntime(NodeRuntime):
             g = self.groups.get(group)
             if g is None:
                 first = pts.series_of(rows[0])
-                g = self._new_group(group, first.tags, ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
+                g = self._new_group(group, first.group_tags(), ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
             if prepared is None:
                 levels = self.rules.stream_levels(pts.take(rows), g.state.level)
             else:
