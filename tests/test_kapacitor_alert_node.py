@@ -256,3 +256,21 @@ def test_delete_group_forgets_the_group():
     node.delete_group(DeleteGroup("host=A"), 0)
     assert list(node.groups) == ["host=B"] and node.stats.cardinality == 1
     assert list(node.state()["groups"]) == ["host=B"]
+
+
+@pytest.mark.parametrize("variant", ["", ".flapping(0.2, 0.6).history(4)", ".noRecoveries()"])
+def test_one_chunk_of_many_groups_gives_the_events_of_point_by_point(variant):
+    from machstore.kapacitor.points import concat
+    script = SCRIPT.replace(".stateChangesOnly()", variant).replace(
+        ".crit(lambda: \"value\" > 80)", ".crit(lambda: \"value\" > 80).warn(lambda: \"value\" > 50)"
+        ".warnReset(lambda: \"value\" < 20)")
+    srpl = "".join(f"dbname\nrpname\ncpu,host={h},type=idle value={v} {t:010d}\n"
+                   for t, (h, v) in enumerate(zip("ABCABCCBAABC", [90, 60, 10, 30, 95, 55, 81, 10, 15, 60, 85, 70]),
+                                              start=1))
+    one_ctx, one_graph = run_stream(script, srpl)
+    ctx = MemoryContext("testStreamer")
+    _, graph = build(script, ctx)
+    graph.feed(concat(to_chunks(read_srpl(srpl))))
+    assert events(ctx) == events(one_ctx) and len(events(ctx)) > 4
+    assert ctx.http == one_ctx.http
+    assert graph.nodes["alert2"].state() == one_graph.nodes["alert2"].state()
