@@ -274,3 +274,24 @@ def test_one_chunk_of_many_groups_gives_the_events_of_point_by_point(variant):
     assert events(ctx) == events(one_ctx) and len(events(ctx)) > 4
     assert ctx.http == one_ctx.http
     assert graph.nodes["alert2"].state() == one_graph.nodes["alert2"].state()
+
+
+def test_stateful_level_lambdas_see_points_in_arrival_order_across_groups():
+    """One count() serves all groups (alert.go keeps one expression per level)."""
+    from machstore.kapacitor.points import concat
+    script = SCRIPT.replace(".stateChangesOnly()", "").replace(
+        ".crit(lambda: \"value\" > 80)", ".crit(lambda: count() % 2 == 0)")
+    srpl = "".join(f"dbname\nrpname\ncpu,host={h},type=idle value=1 {t:010d}\n"
+                   for t, h in enumerate("ABBABAAB", start=1))
+    one_ctx, _ = run_stream(script, srpl)
+    # count() advances on every evaluation, across hosts.  A group at CRITICAL whose crit is
+    # false evaluates crit a second time (determineLevel's second findFirstMatchLevel starts
+    # at the current level), so: A0 c1 OK, B1 c2 CRIT, B2 c3 false then c4 CRIT, A3 c5 OK,
+    # B4 c6 CRIT, A5 c7 OK, A6 c8 CRIT, B7 c9 false then c10 CRIT.
+    assert [(e["id"], e["level"], e["time"][-3:]) for e in events(one_ctx)] == [
+        ("cpu/B", "CRITICAL", "01Z"), ("cpu/B", "CRITICAL", "02Z"), ("cpu/B", "CRITICAL", "04Z"),
+        ("cpu/A", "CRITICAL", "06Z"), ("cpu/B", "CRITICAL", "07Z")]
+    ctx = MemoryContext("testStreamer")
+    _, graph = build(script, ctx)
+    graph.feed(concat(to_chunks(read_srpl(srpl))))
+    assert events(ctx) == events(one_ctx)

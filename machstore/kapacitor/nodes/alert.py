@@ -185,18 +185,21 @@ class AlertRuntime(NodeRuntime):
     # -- stream -----------------------------------------------------------------------------------
     def points(self, pts, port):
         ids = self._series_ids(pts)
-        prepared = None if self.rules.stateful else self.rules.prepare(pts)
-        triggers = []  # (row index in pts, group, Trigger)
-        for group, rows in _group_rows(pts):
-            g = self.groups.get(group)
-            if g is None:
+        split = _group_rows(pts)
+        for group, rows in split:
+            if group not in self.groups:
                 first = pts.series_of(rows[0])
-                g = self._new_group(group, first.group_tags(), ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
-            if prepared is None:
-                levels = self.rules.stream_levels(pts.take(rows), g.state.level)
-            else:
-                levels = self.rules.group_levels(prepared, rows, g.state.level)
-            triggers += [(int(rows[tr.i]), group, tr) for tr in g.state.stream(levels, pts.time[rows])]
+                self._new_group(group, first.group_tags(), ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
+        if self.rules.stateful:
+            levels_of = self._levels_in_arrival_order(pts, split)
+        else:
+            prepared = self.rules.prepare(pts)
+            levels_of = {group: self.rules.group_levels(prepared, rows, self.groups[group].state.level)
+                         for group, rows in split}
+        triggers = []  # (row index in pts, group, Trigger)
+        for group, rows in split:
+            state = self.groups[group].state
+            triggers += [(int(rows[tr.i]), group, tr) for tr in state.stream(levels_of[group], pts.time[rows])]
         if not triggers:
             return
         # events leave in arrival order, whatever their group (topics are shared by alert ids)
@@ -214,6 +217,18 @@ class AlertRuntime(NodeRuntime):
             sent.append((j, tr.level, alert_id, message, tr.duration))
         if sent:
             self.emit_points(self._decorate(pts, sent))
+
+    def _levels_in_arrival_order(self, pts, split) -> dict:
+        """Levels with stateful level lambdas: one expression serves every group (alert.go), so
+        points are decided in arrival order across groups, each from its group's last level."""
+        group_of = np.empty(pts.n, dtype=np.int64)
+        for k, (_, rows) in enumerate(split):
+            group_of[rows] = k
+        current = [self.groups[group].state.level for group, _ in split]
+        levels = np.empty(pts.n, dtype=np.int8)
+        for j, k in enumerate(group_of.tolist()):
+            current[k] = levels[j] = self.rules.stream_levels(pts.take(np.array([j])), current[k])[0]
+        return {group: levels[rows] for group, rows in split}
 
     def _decorate(self, pts: Points, sent: list) -> Points:
         """The sent rows of ``pts`` with the event's level/id tags and fields added."""
