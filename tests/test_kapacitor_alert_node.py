@@ -295,3 +295,29 @@ def test_stateful_level_lambdas_see_points_in_arrival_order_across_groups():
     _, graph = build(script, ctx)
     graph.feed(concat(to_chunks(read_srpl(srpl))))
     assert events(ctx) == events(one_ctx)
+
+
+def test_batches_are_decorated_and_suppressed_batches_go_nowhere():
+    ctx = MemoryContext("t")
+    _, graph = build("stream|from()|alert().crit(lambda: \"v\" > 8).stateChangesOnly()"
+                     ".levelTag('level').idTag('id').levelField('lvl').durationField('d')"
+                     ".post('http://127.0.0.1:9/')", ctx, task_id="t")
+    node = graph.nodes["alert2"]
+    out = []
+
+    class Sink:
+        def receive_batch(self, b, port):
+            out.append(b)
+    node.children = [(Sink(), 0)]
+    s = Series.make("cpu", {"host": "A", "cpu": "0"}, Dimensions(("host",)))
+    pts = Points.from_rows([(1, s, {"v": 9.0}), (2, s, {"v": 1.0})])
+    for tmax in (10, 20):
+        node.batch(Batch("cpu", "host=A", {"host": "A"}, s.dims, tmax, pts), 0)
+    assert len(out) == 1 and len(events(ctx)) == 1  # the second batch changes nothing: suppressed
+    b = out[0]
+    assert b.tags == {"host": "A", "level": "CRITICAL", "id": "cpu:host=A"}
+    assert [b.points.series_of(i).tags for i in range(2)] == [{"host": "A", "cpu": "0", "level": "CRITICAL",
+                                                                "id": "cpu:host=A"}] * 2
+    assert [b.points.row_fields(i) for i in range(2)] == [{"d": 0, "lvl": "CRITICAL", "v": 9.0},
+                                                          {"d": 0, "lvl": "CRITICAL", "v": 1.0}]
+    assert events(ctx)[0]["data"]["series"][0]["columns"] == ["time", "cpu", "v"]
