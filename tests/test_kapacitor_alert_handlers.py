@@ -163,3 +163,11 @@ def test_unsupported_kinds_are_refused_never_ignored():
         check(("SlackHandler", {}))
     with pytest.raises(HandlerError, match="not supported yet"):
         deliver(("EmailHandler", {"ToList": ["a@b"]}), EVENT)
+
+
+def test_an_outbox_round_trip_through_json_delivers_the_same_bytes(tmp_path):
+    """The task master stores (handler, event) as JSON in its outbox: tuples come back as lists."""
+    path = tmp_path / "a.log"
+    handler = ("LogHandler", {"FilePath": str(path), "Mode": 0})
+    deliver(json.loads(json.dumps(handler)), json.loads(json.dumps(EVENT)))
+    assert path.read_bytes() == GO_JSON
