@@ -321,3 +321,56 @@ def test_batches_are_decorated_and_suppressed_batches_go_nowhere():
     assert [b.points.row_fields(i) for i in range(2)] == [{"d": 0, "lvl": "CRITICAL", "v": 9.0},
                                                           {"d": 0, "lvl": "CRITICAL", "v": 1.0}]
     assert events(ctx)[0]["data"]["series"][0]["columns"] == ["time", "cpu", "v"]
+
+
+# -- server_test.go's restart cases, restated at the level of the stored topic states ----------------
+def _write(graph, line):
+    from machstore.kapacitor.replay import parse_line
+    graph.feed(parse_line(line, "mydb", "myrp"))
+
+
+def test_server_alert_duration_survives_restarts():
+    """TestServer_Alert_Duration: after each restart the stored state gives the duration."""
+    script = """
+stream
+	|from()
+		.measurement('alert')
+	|alert()
+		.id('id')
+		.message('message')
+		.details('details')
+		.crit(lambda: "value" > 1.0)
+		.tcp('127.0.0.1:9')
+"""
+    ctx = MemoryContext("testAlertHandlers")
+    topic = "main:testAlertHandlers:alert2"
+    _, graph = build(script, ctx, task_id="testAlertHandlers")
+    _write(graph, "alert value=2 0000000000")
+    assert ctx.alert_states[(topic, "id")] == {"id": "id", "message": "message", "details": "details", "time": 0,
+                                               "duration": 0, "level": "CRITICAL"}
+    graph.close()  # restart: node state lost, as Kapacitor loses it
+    _, graph = build(script, ctx, task_id="testAlertHandlers")
+    _write(graph, "alert value=3 0000000001")
+    assert ctx.alert_states[(topic, "id")] == {"id": "id", "message": "message", "details": "details",
+                                               "time": 10**9, "duration": 10**9, "level": "CRITICAL"}
+
+
+def test_server_alert_topic_persisted_state():
+    """TestServer_AlertTopic_PersistedState: the named and the anonymous topic both keep the event."""
+    script = """
+stream
+	|from()
+		.measurement('alert')
+	|alert()
+		.topic('test')
+		.id('id')
+		.message('message')
+		.details('details')
+		.warn(lambda: TRUE)
+		.log('/tmp/machstore-never-written.log')
+"""
+    ctx = MemoryContext("testAlertHandlers")
+    _, graph = build(script, ctx, task_id="testAlertHandlers")
+    _write(graph, "alert value=1 0000000000")
+    want = {"id": "id", "message": "message", "details": "details", "time": 0, "duration": 0, "level": "WARNING"}
+    assert ctx.alert_states == {("test", "id"): want, ("main:testAlertHandlers:alert2", "id"): want}
