@@ -4,6 +4,8 @@ refused handlers, and a state()/restore() round trip mid-stream."""
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from kapacitor_harness import build, run_stream
 from kstream_cases_alert import NODE_STATS, REFUSED
 
@@ -374,3 +376,27 @@ stream
     _write(graph, "alert value=1 0000000000")
     want = {"id": "id", "message": "message", "details": "details", "time": 0, "duration": 0, "level": "WARNING"}
     assert ctx.alert_states == {("test", "id"): want, ("main:testAlertHandlers:alert2", "id"): want}
+
+
+_VARIANTS = ["", ".stateChangesOnly()", ".stateChangesOnly(2s)", ".noRecoveries()", ".flapping(0.2, 0.5).history(5)",
+             ".warnReset(lambda: \"value\" < 20).critReset(lambda: \"value\" < 60)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABC"), st.integers(0, 100)), min_size=1, max_size=30),
+       st.sampled_from(_VARIANTS), st.integers(1, 8))
+def test_any_chunking_gives_the_events_of_point_by_point(points, variant, size):
+    from machstore.kapacitor.points import concat
+    script = ("stream|from().measurement('cpu').groupBy('host')|alert()"
+              ".id('{{ index .Tags \"host\" }}').warn(lambda: \"value\" > 50).crit(lambda: \"value\" > 80)"
+              + variant + ".post('http://127.0.0.1:9/')|httpOut('out')")
+    srpl = "".join(f"dbname\nrpname\ncpu,host={h} value={v} {t:010d}\n" for t, (h, v) in enumerate(points, start=1))
+    one_ctx, one_graph = run_stream(script, srpl)
+    ctx = MemoryContext("testStreamer")
+    _, graph = build(script, ctx)
+    chunks = to_chunks(read_srpl(srpl))
+    for lo in range(0, len(chunks), size):
+        graph.feed(concat(chunks[lo:lo + size]))
+    assert events(ctx) == events(one_ctx)
+    assert ctx.http == one_ctx.http
+    assert graph.nodes["alert2"].state() == one_graph.nodes["alert2"].state()
