@@ -710,7 +710,7 @@ stream
 		.measurement('cpu')
 		.where(lambda: "host" == 'serverA')
 		.groupBy('host')
-	|httpPost('SINK_URL')
+	|httpPost('$SINK_URL')
 	|httpOut('TestStream_HttpPost')
 """,
         srpl="TestStream_HttpPost.srpl",
@@ -725,7 +725,7 @@ stream
 		.measurement('cpu')
 		.where(lambda: "host" == 'serverA')
 		.groupBy('host')
-	|httpPost('SINK_URL/{{ .Name }}/?host={{ index .Tags "host"}}&cpu={{ index .Tags "cpu" }}')
+	|httpPost('$SINK_URL/{{ .Name }}/?host={{ index .Tags "host"}}&cpu={{ index .Tags "cpu" }}')
 	|httpOut('TestStream_HttpPost_URL_Template')
 """,
         srpl="TestStream_HttpPost_URL_Template.srpl",

@@ -11,6 +11,7 @@ on all three and ``{{ . }}`` prints the nested braces Go prints.  Tags are a
 """
 import dataclasses
 import math
+import re
 
 from . import values as gv
 from .gofmt import sorted_items
@@ -85,7 +86,12 @@ _JSON_ESC = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "<
              "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029", "\b": "\\b", "\f": "\\f"}
 
 
+_JSON_PLAIN = re.compile('[^"\\\\<>&\u2028\u2029\x00-\x1f]*')
+
+
 def _json_str(s):
+    if _JSON_PLAIN.fullmatch(s):  # PERF: most strings need no escaping
+        return '"' + s + '"'
     out = ['"']
     for c in s:
         e = _JSON_ESC.get(c)

@@ -8,6 +8,7 @@
 | ``context.py`` | ``TaskContext``: what nodes may do outside themselves (write, httpOut, alerts, logs) |
 | ``replay.py`` | Kapacitor's ``.srpl`` test-data format read into ``Points`` |
 | ``nodes/`` | one module per family of node runtimes, registered by Go type name |
+| ``alerts/`` | alert levels, state, events and handlers (docs/kapacitor-alerts.md) |
 
 The language (TICKscript, lambdas) lives in ``machstore/tick/``, alert templates in
 ``machstore/gotemplate/``; this package never imports ``server/``.

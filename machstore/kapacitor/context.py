@@ -47,6 +47,25 @@ class TaskContext:
         """A task log line (``E`` errors, ``I`` the ``log()`` node, ``D`` debug)."""
         raise NotImplementedError
 
+    def load_alert_state(self, topic: str, alert_id: str) -> dict | None:
+        """The last event state stored for ``alert_id`` in ``topic`` (see ``save_alert_state``)."""
+        raise NotImplementedError
+
+    def save_alert_state(self, topic: str, alert_id: str, state: dict) -> None:
+        """Store an alert id's last event state in a topic, with the round's other changes.
+
+        ``state`` is ``{"id", "message", "details", "time" (int ns), "duration" (int ns),
+        "level" ("OK"|"INFO"|"WARNING"|"CRITICAL")}``: Kapacitor's topic ``EventState``.
+        """
+        raise NotImplementedError
+
+    @property
+    def inhibitors(self):
+        """The inhibitors of ``alert().inhibit()`` (Kapacitor keeps them in memory, one set
+        per server: here one per process, shared by every task the process runs)."""
+        from .alerts.inhibit import PROCESS_INHIBITORS
+        return PROCESS_INHIBITORS
+
 
 class MemoryContext(TaskContext):
     """Keeps every output in lists and dicts: the context of unit tests and benchmarks."""
@@ -59,6 +78,9 @@ class MemoryContext(TaskContext):
         self.events = []        # (node name, event, handlers)
         self.posts = []         # (node name, httpPost request)
         self.logs = []          # (level, node name, text)
+        self.alert_states = {}  # (topic, alert id) -> state dict
+        from .alerts.inhibit import Inhibitors
+        self._inhibitors = Inhibitors()
 
     def now_ns(self) -> int:
         return self.clock() if self.clock else time.time_ns()
@@ -77,3 +99,14 @@ class MemoryContext(TaskContext):
 
     def log(self, level, node_name, text):
         self.logs.append((level, node_name, text))
+
+    def load_alert_state(self, topic, alert_id):
+        state = self.alert_states.get((topic, alert_id))
+        return None if state is None else dict(state)
+
+    def save_alert_state(self, topic, alert_id, state):
+        self.alert_states[(topic, alert_id)] = dict(state)
+
+    @property
+    def inhibitors(self):
+        return self._inhibitors

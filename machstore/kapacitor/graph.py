@@ -56,6 +56,14 @@ class TaskGraph:
             if finish is not None:
                 rt.receive(lambda _msg, _port, f=finish: f(), None, 0)
 
+    def close(self) -> None:
+        """Let nodes release what they hold outside the task (alert inhibitors): call it when
+        the task stops, is reloaded or deleted."""
+        for rt in self.nodes.values():
+            close = getattr(rt, "close", None)
+            if close is not None:
+                close()
+
     def node_stats(self) -> dict:
         """``{node name: stats dict}`` in pipeline order."""
         return {name: rt.stats.to_dict() for name, rt in self.nodes.items()}

@@ -4,6 +4,7 @@ Each module registers its classes with ``@runtime_for(<Go type>)`` (``node.py``)
 type with no runtime here makes ``TaskGraph`` refuse the task with a clear error.
 """
 from . import (  # noqa: F401
+    alert,
     barrier,
     combine,
     eval_node,

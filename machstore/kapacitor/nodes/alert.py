@@ -1,0 +1,336 @@
+"""``alert()``: levels per point or batch, events to the node's handlers and topics.
+
+Kapacitor's ``alert.go`` on columns (``alerts/`` holds the parts):
+
+* per group, the level of each point comes from ``LevelRules`` (the level expressions run
+  once per chunk as masks) and ``AlertState`` decides which points trigger (history ring,
+  ``flapping``, ``stateChangesOnly``, ``noRecoveries``); only triggering points cost a loop;
+* a triggering point renders ``.message()``/``.details()``, becomes an ``alert.Data`` event
+  and goes to the anonymous topic ``main:<task>:<node>`` (when the node has handlers: the
+  event is handed to ``ctx.alert_event`` with them) and to ``.topic(name)``; each topic keeps
+  the last event state per alert id in the store (``ctx.save_alert_state``), which gives the
+  event's ``previousLevel`` and lets a new group (after a restart or a task reload) start
+  from its stored level and trigger time, as ``restoreEventState`` does (kapacitor#744);
+* only triggering points go downstream, decorated by ``.levelTag/.idTag/.levelField/...``;
+* batches: the level is the highest of its points' (the lowest with ``.all()``); the event
+  time is that point's time, or the batch time when OK or ``.all()``.
+
+The alert id is rendered for every point (it may use tags outside the group), once per
+series of a chunk.  Handlers are checked when the task starts: kinds machstore does not run
+yet fail the task with "not supported yet".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from machstore.gotemplate import TemplateError
+
+from ..alerts.event import AlertTemplates, alert_data
+from ..alerts.handlers import check as check_handler
+from ..alerts.levels import CRITICAL, INFO, OK, WARNING, LevelRules, level_name, parse_level
+from ..alerts.state import AlertOptions, AlertState
+from ..node import NodeRuntime, runtime_for
+from ..points import Batch, Points, Series, column
+from ..rows import batch_row, point_row
+
+MAIN_TASK_MASTER = "main"  # Kapacitor's kapacitor.MainTaskMaster: the first part of anonymous topics
+STATS = ("alerts_triggered", "alerts_inhibited", "oks_triggered", "infos_triggered", "warns_triggered",
+         "crits_triggered")
+_LEVEL_STAT = {OK: "oks_triggered", INFO: "infos_triggered", WARNING: "warns_triggered",
+               CRITICAL: "crits_triggered"}
+
+
+class AlertError(Exception):
+    """The alert node cannot go on (a template that fails to execute stops the task, as in
+    Kapacitor) or cannot start (bad flapping thresholds)."""
+
+
+class _Group:
+    """One group's alert state plus what its inhibitors were made from."""
+
+    __slots__ = ("state", "tags")
+
+    def __init__(self, state: AlertState, tags: dict):
+        self.state, self.tags = state, tags
+
+
+@runtime_for("AlertNode")
+class AlertRuntime(NodeRuntime):
+    def __init__(self, pnode, task):
+        super().__init__(pnode, task)
+        p = self.props
+        self.opts = AlertOptions.from_props(p)
+        if self.opts.use_flapping and (self.opts.flap_low > 1 or self.opts.flap_high > 1):
+            raise AlertError("alert flap thresholds are percentages and should be between 0 and 1")
+        self.rules = LevelRules(p, lambda text: self.ctx.log("E", self.name, text))
+        self.templates = AlertTemplates(p, task.task_id)
+        self.handlers = [(kind, dict(opts)) for kind, opts in p.get("handlers") or []]
+        for h in self.handlers:
+            check_handler(h)
+        self.topic = p.get("Topic", "")
+        self.anon_topic = f"{MAIN_TASK_MASTER}:{task.task_id}:{self.name}"
+        self.category = p.get("Category", "")
+        self.inhibit_specs = [(s["category"], tuple(s.get("equalTags") or ())) for s in p.get("Inhibitors") or []]
+        self.level_tag, self.id_tag = p.get("LevelTag", ""), p.get("IdTag", "")
+        self.level_field, self.id_field = p.get("LevelField", ""), p.get("IdField", "")
+        self.message_field, self.duration_field = p.get("MessageField", ""), p.get("DurationField", "")
+        self.groups = {}
+        self._id_memo = {}
+        for name in STATS:
+            self.stats.counters[name] = 0
+
+    @property
+    def has_anon_topic(self) -> bool:
+        return bool(self.handlers)
+
+    # -- groups -----------------------------------------------------------------------------------
+    def _inhibitor_key(self, group, i):
+        return (self.task.task_id, self.name, group, i)
+
+    def _new_group(self, group, tags, alert_id, t) -> _Group:
+        """``NewGroup``: inhibitors from the group's tags, then the stored state of its first id."""
+        g = _Group(AlertState(self.opts), dict(tags))
+        for i, (category, names) in enumerate(self.inhibit_specs):
+            self.ctx.inhibitors.add(self._inhibitor_key(group, i), category, {k: tags.get(k, "") for k in names})
+        level, when = self._restore_event(alert_id)
+        if level != OK:
+            g.state.restore_event(t, level, when)
+            self._set_inhibitors(group, g.state.inhibited)
+        self.groups[group] = g
+        self.stats.cardinality = len(self.groups)
+        return g
+
+    def _set_inhibitors(self, group, inhibited):
+        for i in range(len(self.inhibit_specs)):
+            self.ctx.inhibitors.set(self._inhibitor_key(group, i), inhibited)
+
+    def _restore_event(self, alert_id):
+        """``restoreEvent``: the stored level and time of ``alert_id``, the anonymous topic first."""
+        anon = self.ctx.load_alert_state(self.anon_topic, alert_id) if self.has_anon_topic else None
+        named = self.ctx.load_alert_state(self.topic, alert_id) if self.topic else None
+        anon_level = parse_level(anon["level"]) if anon else OK
+        named_level = parse_level(named["level"]) if named else OK
+        if anon_level != named_level:
+            if anon and named:
+                self.ctx.save_alert_state(self.topic, alert_id, anon)
+            elif named and self.has_anon_topic:
+                self.ctx.save_alert_state(self.anon_topic, alert_id, named)
+        if anon:
+            return anon_level, anon["time"]
+        if named:
+            return named_level, named["time"]
+        return OK, None
+
+    def delete_group(self, msg, port):
+        if self.groups.pop(msg.group, None) is not None:
+            for i in range(len(self.inhibit_specs)):
+                self.ctx.inhibitors.remove(self._inhibitor_key(msg.group, i))
+            self.stats.cardinality = len(self.groups)
+        self.emit_delete(msg)
+
+    def close(self):
+        self.ctx.inhibitors.remove_prefix((self.task.task_id, self.name))
+
+    # -- ids and events ---------------------------------------------------------------------------
+    def _render_id(self, name, group, tags):
+        try:
+            return self.templates.render_id(name, group, tags)
+        except TemplateError as ex:  # a template error stops the task, as in Kapacitor
+            raise AlertError(str(ex)) from None
+
+    def _series_ids(self, pts: Points) -> list:
+        """The alert id of each series of ``pts`` (indexed like ``pts.series``), memoised: an id
+        depends only on the name, group and tags."""
+        memo = self._id_memo
+        out = []
+        for s in pts.series:
+            key = (s.name, s.group, tuple(sorted(s.tags.items())))
+            alert_id = memo.get(key)
+            if alert_id is None:
+                if len(memo) > 100_000:
+                    memo.clear()
+                alert_id = memo[key] = self._render_id(s.name, s.group, s.tags)
+            out.append(alert_id)
+        return out
+
+    def _handle(self, *, alert_id, name, group, tags, fields, level, t, duration, row):
+        """Render and send one event (``AlertNode.event`` + ``handleEvent``); return its message."""
+        try:
+            message, details = self.templates.render_message_details(
+                id=alert_id, name=name, group=group, tags=tags, fields=fields, level=level, time=t,
+                duration=duration)
+        except TemplateError as ex:  # see _render_id
+            raise AlertError(str(ex)) from None
+        if self.ctx.inhibitors.is_inhibited(self.category, tags):
+            self.stats.counters["alerts_inhibited"] += 1
+            return message
+        self.stats.counters["alerts_triggered"] += 1
+        self.stats.counters[_LEVEL_STAT[level]] += 1
+        state = {"id": alert_id, "message": message, "details": details, "time": t, "duration": duration,
+                 "level": level_name(level)}
+        targets = [(self.anon_topic, self.handlers)] if self.has_anon_topic else []
+        if self.topic:
+            targets.append((self.topic, []))  # NOTE: a named topic's own handlers come with the topics API
+        for topic, handlers in targets:
+            before = self.ctx.load_alert_state(topic, alert_id)
+            previous = parse_level(before["level"]) if before else OK
+            self.ctx.save_alert_state(topic, alert_id, state)
+            if handlers:
+                event = alert_data(id=alert_id, message=message, details=details, time=t, duration=duration,
+                                   level=level, row=row, previous_level=previous,
+                                   recoverable=not self.opts.no_recoveries)
+                self.ctx.alert_event(self.name, event, list(handlers))
+        return message
+
+    # -- stream -----------------------------------------------------------------------------------
+    def points(self, pts, port):
+        ids = self._series_ids(pts)
+        split = _group_rows(pts)
+        for group, rows in split:
+            if group not in self.groups:
+                first = pts.series_of(rows[0])
+                self._new_group(group, first.group_tags(), ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
+        if self.rules.stateful:
+            levels_of = self._levels_in_arrival_order(pts, split)
+        else:
+            prepared = self.rules.prepare(pts)
+            levels_of = {group: self.rules.group_levels(prepared, rows, self.groups[group].state.level)
+                         for group, rows in split}
+        triggers = []  # (row index in pts, group, Trigger)
+        for group, rows in split:
+            state = self.groups[group].state
+            triggers += [(int(rows[tr.i]), group, tr) for tr in state.stream(levels_of[group], pts.time[rows])]
+        if not triggers:
+            return
+        # events leave in arrival order, whatever their group (topics are shared by alert ids)
+        triggers.sort(key=lambda x: x[0])
+        sent = []  # (row index in pts, level, id, message, duration)
+        for j, group, tr in triggers:
+            self._set_inhibitors(group, tr.level != OK)
+            if not tr.send:
+                continue
+            s = pts.series_of(j)
+            alert_id = ids[pts.sid[j]]
+            message = self._handle(alert_id=alert_id, name=s.name, group=group, tags=s.tags,
+                                   fields=pts.row_fields(j), level=tr.level, t=tr.time,
+                                   duration=tr.duration, row=point_row(pts, j))
+            sent.append((j, tr.level, alert_id, message, tr.duration))
+        if sent:
+            self.emit_points(self._decorate(pts, sent))
+
+    def _levels_in_arrival_order(self, pts, split) -> dict:
+        """Levels with stateful level lambdas: one expression serves every group (alert.go), so
+        points are decided in arrival order across groups, each from its group's last level."""
+        group_of = np.empty(pts.n, dtype=np.int64)
+        for k, (_, rows) in enumerate(split):
+            group_of[rows] = k
+        current = [self.groups[group].state.level for group, _ in split]
+        levels = np.empty(pts.n, dtype=np.int8)
+        for j, k in enumerate(group_of.tolist()):
+            current[k] = levels[j] = self.rules.stream_levels(pts.take(np.array([j])), current[k])[0]
+        return {group: levels[rows] for group, rows in split}
+
+    def _decorate(self, pts: Points, sent: list) -> Points:
+        """The sent rows of ``pts`` with the event's level/id tags and fields added."""
+        out = pts.take(np.array([s[0] for s in sent], dtype=np.int64))
+        if self.level_tag or self.id_tag:
+            series, index, sids = [], {}, np.empty(out.n, dtype=np.int32)
+            for k, (_, level, alert_id, _, _) in enumerate(sent):
+                s = out.series_of(k)
+                key = (id(s), level, alert_id)
+                j = index.get(key)
+                if j is None:
+                    j = index[key] = len(series)
+                    series.append(self._tagged(s, level, alert_id))
+                sids[k] = j
+            out = out.with_series(series, sids)
+        fields = dict(out.fields)
+        for name, values in ((self.level_field, [level_name(s[1]) for s in sent]),
+                             (self.message_field, [s[3] for s in sent]),
+                             (self.id_field, [s[2] for s in sent]),
+                             (self.duration_field, [int(s[4]) for s in sent])):
+            if name:
+                fields[name] = column(values)
+        return out.with_fields(fields)
+
+    def _tagged(self, s: Series, level, alert_id) -> Series:
+        tags = dict(s.tags)
+        if self.level_tag:
+            tags[self.level_tag] = level_name(level)
+        if self.id_tag:
+            tags[self.id_tag] = alert_id
+        return Series(s.name, tags, s.dims, s.group)  # NOTE: SetTags keeps the point's group id
+
+    # -- batches ----------------------------------------------------------------------------------
+    def batch(self, b: Batch, port):
+        alert_id = self._render_id(b.name, b.group, b.tags)
+        g = self.groups.get(b.group)
+        if g is None:
+            g = self._new_group(b.group, b.tags, alert_id, int(b.tmax))
+        pts = b.points
+        if not pts.n:
+            return
+        levels = self.rules.batch_levels(pts, g.state.level)
+        hi = int(np.argmax(levels))
+        level = int(levels.min()) if self.opts.all else int(levels[hi])
+        t = int(b.tmax) if self.opts.all or level == OK else int(pts.time[hi])
+        tr = g.state.batch(level, t)
+        if tr is None:
+            return
+        self._set_inhibitors(b.group, g.state.inhibited)
+        if not tr.send:
+            return
+        message = self._handle(alert_id=alert_id, name=b.name, group=b.group, tags=b.tags,
+                               fields=pts.row_fields(hi), level=level, t=t, duration=tr.duration, row=batch_row(b))
+        if not (self.level_tag or self.id_tag or self.level_field or self.id_field or self.duration_field
+                or self.message_field):
+            self.emit_batch(b)
+            return
+        decorated = self._decorate(pts, [(i, level, alert_id, message, tr.duration) for i in range(pts.n)])
+        tags = dict(b.tags)
+        if self.level_tag:
+            tags[self.level_tag] = level_name(level)
+        if self.id_tag:
+            tags[self.id_tag] = alert_id
+        self.emit_batch(Batch(b.name, b.group, tags, b.dims, b.tmax, decorated))
+
+    # -- state --------------------------------------------------------------------------------------
+    def state(self):
+        return {"groups": {g: {"state": grp.state.to_dict(), "tags": grp.tags} for g, grp in self.groups.items()},
+                "rules": self.rules.state()}
+
+    def restore(self, state):
+        state = state or {}
+        self.groups = {}
+        for group, saved in (state.get("groups") or {}).items():
+            g = _Group(AlertState.from_dict(self.opts, saved["state"]), dict(saved["tags"]))
+            self.groups[group] = g
+            for i, (category, names) in enumerate(self.inhibit_specs):
+                self.ctx.inhibitors.add(self._inhibitor_key(group, i), category,
+                                        {k: g.tags.get(k, "") for k in names}, g.state.inhibited)
+        self.rules.restore(state.get("rules"))
+        self.stats.cardinality = len(self.groups)
+
+
+def _group_rows(pts: Points):
+    """``[(group id, row indices)]`` in order of first appearance, rows in arrival order.
+
+    PERF: one stable argsort of the per-row group codes, split where the code changes.
+    """
+    if not pts.n:
+        return []
+    groups = {}
+    codes = np.empty(len(pts.series), dtype=np.int64)
+    for j, s in enumerate(pts.series):
+        codes[j] = groups.setdefault(s.group, len(groups))
+    if len(groups) == 1:
+        return [(pts.series[0].group, np.arange(pts.n))]
+    names = list(groups)
+    row_code = codes[pts.sid]
+    order = np.argsort(row_code, kind="stable")
+    parts = np.split(order, np.flatnonzero(np.diff(row_code[order])) + 1)
+    parts.sort(key=lambda part: part[0])  # stable sort: a part's first row is its earliest
+    return [(names[int(row_code[part[0]])], part) for part in parts]
+
+
+__all__ = ["AlertError", "AlertRuntime"]
