@@ -31,7 +31,7 @@ class StreamCase:
     ignore_order: bool = False    # Kapacitor compares the series ignoring their order
     needs: tuple = ()             # Go node types of other runtimes the case needs (skipped until merged)
     posts: list | None = None     # expected httpPost requests, in order: {"path": path?query, "body": JSON};
-    #                               the script's SINK_URL is replaced by the runner's sink base URL
+    #                               the script's $SINK_URL is replaced by the runner's sink base URL
 
     def srpl_text(self) -> str:
         if "\n" in self.srpl:
