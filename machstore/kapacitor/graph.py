@@ -47,6 +47,13 @@ class TaskGraph:
             if on_clock is not None:
                 on_clock(now_ns)
 
+    def stop(self) -> None:
+        """The task is being stopped (disabled, changed, deleted): let nodes flush (``on_stop``)."""
+        for rt in self.nodes.values():
+            on_stop = getattr(rt, "on_stop", None)
+            if on_stop is not None:
+                on_stop()
+
     def node_stats(self) -> dict:
         """``{node name: stats dict}`` in pipeline order."""
         return {name: rt.stats.to_dict() for name, rt in self.nodes.items()}
