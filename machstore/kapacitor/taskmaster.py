@@ -156,15 +156,20 @@ class TaskMaster:
         for task_id in list(self.tasks):
             d = wanted.get(task_id)
             if d is None or d.get("stamp") != self.tasks[task_id].stamp:
-                t = self.tasks.pop(task_id)
-                self._guarded(t, t.graph.stop, statuses)
-                stopped.append((t, task_id in defs))
+                t = self.tasks[task_id]
+                self._guarded(t, t.graph.stop, statuses)     # flushes: committed with the stop
+                if self.tasks.pop(task_id, None) is not None:
+                    stopped.append((t, task_id in defs))
         for task_id in list(self.failed):
             d = wanted.get(task_id)
             if d is None or d.get("stamp") != self.failed[task_id]:
                 del self.failed[task_id]
                 if task_id not in wanted:
                     statuses[task_id] = _stopped_status("") if task_id in defs else None
+        for key, _ in store.iter_prefix(rtxn, self.kdb, b"run/"):
+            task_id = key[4:].decode()
+            if task_id not in defs and task_id not in self.tasks:
+                statuses[task_id] = None        # a deleted task: forget its run status
         for task_id, d in wanted.items():
             if task_id in self.tasks or task_id in self.failed:
                 continue
