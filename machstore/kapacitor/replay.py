@@ -30,7 +30,6 @@ class ReplayPoint:
 
     def line(self) -> str:
         """The point as line protocol with a nanosecond time (for ``/write``)."""
-        from machstore.tick.gocompat import go_format_float
         tags = "".join(f",{_esc(k)}={_esc(v)}" for k, v in sorted(self.tags.items()))
         parts = []
         for k, v in self.fields.items():
@@ -39,7 +38,7 @@ class ReplayPoint:
             elif isinstance(v, int):
                 text = f"{v}i"
             elif isinstance(v, float):
-                text = go_format_float(v)
+                text = repr(v)  # shortest text that parses back to the same float64
             else:
                 text = '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
             parts.append(f"{_esc(k)}={text}")
