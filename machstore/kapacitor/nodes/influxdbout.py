@@ -60,7 +60,7 @@ class InfluxDBOutRuntime(NodeRuntime):
             return pts
         out = []
         for s in pts.series:
-            key = (id(s), name)
+            key = (s, name)   # the Series itself (identity hash): a key keeps it alive, an id() would not
             m = self._series_memo.get(key)
             if m is None:
                 if len(self._series_memo) > 100_000:
