@@ -33,13 +33,13 @@ import requests
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 
-from kapacitor_tasks import cursor, head, http_out, put_task  # noqa: E402
-from servers import start_machstore, stop  # noqa: E402
-from tsbs import generate_batches  # noqa: E402
+from kapacitor_tasks import cursor, head, http_out, put_task
+from servers import start_machstore, stop
+from tsbs import generate_batches
 
-from machstore.engine import Engine  # noqa: E402
-from machstore.kapacitor.stream import SegmentStream  # noqa: E402
-from machstore.kapacitor.taskmaster import TaskMaster  # noqa: E402
+from machstore.engine import Engine
+from machstore.kapacitor.stream import SegmentStream
+from machstore.kapacitor.taskmaster import TaskMaster
 
 DEFAULT_SCRIPT = "stream|from().measurement('cpu').where(lambda: \"usage_user\" >= 0).groupBy('hostname')|httpOut('out')"
 WINDOW_SCRIPT = ("stream|from().measurement('cpu').where(lambda: \"usage_user\" >= 0).groupBy('hostname')"
@@ -64,10 +64,14 @@ def bench_throughput(args, tasks=1):
     path, eng, tm = _loaded_engine(args.rows, args.scale, tasks, args.script)
     try:
         stream = SegmentStream(eng)
-        t0 = time.perf_counter()
-        with eng.env.begin() as txn:
-            n = sum(p.n for _, p in stream.chunks(txn, 0, eng.segment_head(txn)))
-        base = n / (time.perf_counter() - t0)
+        best = None
+        for _ in range(3):  # the best of three: the first pass also warms the page cache
+            t0 = time.perf_counter()
+            with eng.env.begin() as txn:
+                n = sum(p.n for _, p in stream.chunks(txn, 0, eng.segment_head(txn)))
+            spent = time.perf_counter() - t0
+            best = spent if best is None else min(best, spent)
+        base = n / best
         if tm.failed:
             with eng.env.begin() as txn:
                 from machstore.kapacitor import store
@@ -127,6 +131,7 @@ def bench_latency(args):
         eng = Engine(data)
         put_task(eng, "lat", "stream|from().measurement('lat')|httpOut('out')", DBRP)
         requests.post(f"{url}/query", params={"q": "CREATE DATABASE bench"})
+        _wait_started(eng, "lat")
         lat, rtt = [], []
         for i in range(args.samples + 5):
             t0 = time.perf_counter()
@@ -142,7 +147,7 @@ def bench_latency(args):
                 if time.perf_counter() > deadline:
                     raise SystemExit(f"latency: write {i} never reached httpOut")
                 time.sleep(0.0005)
-            if i >= 5:  # the first writes start the task and create the database
+            if i >= 5:  # warm-up
                 lat.append(time.perf_counter() - t1)
                 rtt.append(t1 - t0)
         eng.close()
@@ -153,6 +158,12 @@ def bench_latency(args):
     finally:
         stop(proc)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def _wait_started(eng, task_id, timeout=30.0):
+    from kapacitor_tasks import run_status, wait_for
+    if not wait_for(lambda: (run_status(eng, task_id) or {}).get("executing"), timeout=timeout):
+        raise SystemExit(f"task {task_id} did not start: {run_status(eng, task_id)}")
 
 
 def bench_ingest(args):
@@ -167,8 +178,8 @@ def bench_ingest(args):
                 eng = Engine(data)
                 for i in range(tasks):
                     put_task(eng, f"t{i}", args.script, DBRP)
+                _wait_started(eng, f"t{tasks - 1}")
                 eng.close()
-                time.sleep(1.0)      # the engine process picks the tasks up
             res = run_load(f"{url}/write?db=bench", batches, workers=2, progress=False)
             rates[tasks] = res["rows_per_s"]
         finally:

@@ -7,6 +7,8 @@ it; the task master stores it so any worker can answer ``GET /tasks/<id>/<name>`
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..node import NodeRuntime, runtime_for
 from ..rows import batch_row, point_row
 
@@ -26,8 +28,20 @@ class HTTPOutRuntime(NodeRuntime):
         self.ctx.http_out(self.endpoint, self.result())
 
     def points(self, pts, port):
-        for group, part in pts.groups():
-            self.rows[group] = point_row(part, part.n - 1)
+        # PERF: only each group's last row matters: found per group code with numpy, groups
+        # visited in order of first appearance (new groups enter the dict in that order)
+        codes = {}
+        series_code = np.array([codes.setdefault(s.group, len(codes)) for s in pts.series], dtype=np.int64)
+        row_code = series_code[pts.sid]
+        rows = np.arange(pts.n)
+        last = np.full(len(codes), -1, dtype=np.int64)
+        np.maximum.at(last, row_code, rows)
+        first = np.full(len(codes), pts.n, dtype=np.int64)
+        np.minimum.at(first, row_code, rows)
+        groups = list(codes)
+        for c in np.argsort(first, kind="stable").tolist():
+            if last[c] >= 0:
+                self.rows[groups[c]] = point_row(pts, int(last[c]))
         self._publish()
         self.emit_points(pts)
 
