@@ -145,3 +145,24 @@ def test_http_out_result_survives_a_restart(make_server, db):
     want = [("a", 3), ("b", 2)]
     assert wait_for(lambda: [(s["tags"]["host"], s["values"][0][1]) for s in
                              (result(srv, "keep", "out") or {}).get("series") or []] == want)
+
+
+def test_enable_later_disable_and_change_over_http(server, db):
+    script = "stream|from().measurement('m')|httpOut('out')"
+    write(server, "write", db, "m seq=1i 1")                    # before the task exists
+    define(server, "life", script, [(db, "autogen")])
+    assert started(server, "life")
+    assert wait_for(lambda: caught_up(server))
+    assert result(server, "life", "out") is None                 # it starts at the current cursor
+    write(server, "v2", db, "m seq=2i 2")
+    assert wait_for(lambda: latest_seq(server, "life") == 2)
+    define(server, "life", script, [(db, "autogen")], status="disabled")
+    assert wait_for(lambda: (status(server, "life") or {}).get("executing") is False)
+    assert result(server, "life", "out") is None                 # its endpoint is gone
+    write(server, "kapacitor", db, "m seq=3i 3")                 # while disabled: never seen
+    define(server, "life", "stream|from().measurement('m').where(lambda: \"seq\" > 3)|httpOut('out')",
+           [(db, "autogen")])
+    assert started(server, "life")
+    write(server, "write", db, "m seq=3i 4\nm seq=5i 5")
+    assert wait_for(lambda: latest_seq(server, "life") == 5)
+    assert status(server, "life")["nodes"]["from1"]["emitted"] == 1   # fresh state, new script
