@@ -15,6 +15,8 @@ from machstore.storage import catalog, keys, segments
 from .flat import points_from_flat
 from .points import Series
 
+MAX_CACHED_SERIES = 1_000_000
+
 
 class SegmentStream:
     """Reads segments of an ``Engine`` into chunks; one per engine process (it caches)."""
@@ -81,6 +83,11 @@ class SegmentStream:
         key = bytes(raw[8:]) if raw is not None else b""
         s = self._by_key.get((series_id, key))
         if s is None:
+            if len(self._by_key) >= MAX_CACHED_SERIES:
+                # nodes key their memos by the Series object itself, so a new object for a
+                # known series only costs a memo miss, never a wrong hit
+                self._by_key.clear()
+                self._series.clear()
             name, tags = lineproto.split_series_key(key) if key else (b"", [])
             s = Series.make(_text(name), {_text(k): _text(v) for k, v in sorted(tags)})
             self._by_key[(series_id, key)] = s
