@@ -362,3 +362,19 @@ def test_line_format_round_trips_through_the_parser():
     assert [r[2] for r in back.rows()] == [r[2] for r in pts.rows()]
     assert to_lines(pts, "s").decode().split()[-1] == "-1"   # truncated toward zero, as Go divides
     assert np.array_equal(back.time, pts.time)
+
+
+def test_writes_no_task_reads_move_the_cursor_without_a_commit_per_poll(engine):
+    put_task(engine, "t", HTTP, DBRP)
+    tm = TaskMaster(engine)
+    tm.round()
+    before = cursor(engine)
+    engine.write_lines("elsewhere", b"cpu,host=a v=1 1")
+    assert tm.round() == 0 and cursor(engine) == before       # nothing committed yet
+    tm.last_commit = 0.0                                      # as if CURSOR_ONLY_EVERY passed
+    tm.round()
+    assert cursor(engine) == head(engine)
+    engine.write_lines("db", b"cpu,host=b v=2 2")
+    tm.round()
+    assert values(http_out(engine, "t", "out")) == [("b", [["1970-01-01T00:00:00.000000002Z", 2.0]])]
+    assert collected(engine, "t", "from1") == 1

@@ -36,6 +36,7 @@ from .stream import SegmentStream
 log = logging.getLogger("machstore.kapacitor.taskmaster")
 
 MAX_ROUND_POINTS = 200_000      # points read per round (bounds a round's transaction)
+CURSOR_ONLY_EVERY = 0.2         # seconds between commits that would only move the cursor
 
 
 class RunningTask:
@@ -86,6 +87,7 @@ class TaskMaster:
         self.defs_seen = None
         self.cursor = None                  # the committed stream cursor
         self.horizon_set = None             # whether the store holds a compaction horizon
+        self.last_commit = 0.0              # monotonic time of the last round commit
 
     @property
     def active(self) -> bool:
@@ -132,6 +134,11 @@ class TaskMaster:
         want_horizon = bool(self.tasks)
         if not (touched or stopped or statuses or new_cursor != self.cursor or want_horizon != self.horizon_set):
             return 0
+        if not (touched or stopped or statuses) and want_horizon == self.horizon_set \
+                and time.monotonic() - self.last_commit < CURSOR_ONLY_EVERY:
+            # PERF: only the cursor moved (writes no task reads): no commit (and fsync) per
+            # poll.  Safe: after a crash those segments are read again and feed no task.
+            return 0
         try:
             deliveries = self._commit(now, touched, stopped, statuses, new_cursor, want_horizon)
         except Exception:
@@ -142,6 +149,7 @@ class TaskMaster:
             raise
         self.cursor = new_cursor
         self.horizon_set = want_horizon
+        self.last_commit = time.monotonic()
         for t in touched:
             t.dirty = False
         if deliveries and self.on_outbox is not None:
