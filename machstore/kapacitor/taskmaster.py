@@ -94,15 +94,6 @@ class TaskMaster:
         """Whether any stream task runs (the engine process then polls instead of sleeping)."""
         return bool(self.tasks)
 
-    def changed(self) -> bool:
-        """Cheap check (one read transaction): would a round have work?"""
-        with self.engine.env.begin() as txn:
-            if store.read_u64(txn, self.kdb, store.DEFS_COUNTER) != self.defs_seen:
-                return True
-            if not self.tasks:
-                return False
-            return self.engine.segment_head(txn) > min(t.pos for t in self.tasks.values())
-
     def round(self) -> int:
         """Run one round; return the points fed plus outputs staged (0 = nothing happened)."""
         now = self.clock()
