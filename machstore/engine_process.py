@@ -57,8 +57,13 @@ class EngineLoop:
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
                 log.warning("parent process %d is gone; engine process exiting", self.parent_pid)
                 break
+            streamed = 0
+            if self.stream is not None:
+                try:
+                    streamed = self.stream.round()
+                except Exception:  # the other background work goes on
+                    log.exception("stream round failed; the tasks restart from their stored state")
             try:
-                streamed = self.stream.round() if self.stream is not None else 0
                 done = streamed
                 if not streamed or self.engine.pending_segments() >= COMPACT_BACKLOG:
                     done += self.engine.background_round()
