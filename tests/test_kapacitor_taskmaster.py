@@ -60,6 +60,7 @@ def test_a_task_sees_every_committed_point_once_in_commit_order(engine):
     st = run_status(engine, "t")
     assert st["executing"] and st["error"] == ""
     assert st["nodes"]["from1"]["collected"] == 4 and st["nodes"]["from1"]["emitted"] == 2
+    assert st["nodes"]["http_out2"]["collected"] == 2 and st["nodes"]["http_out2"]["emitted"] == 0  # a leaf
     assert cursor(engine) == head(engine)
     assert tm.round() == 0          # nothing new: nothing committed
 

@@ -114,13 +114,15 @@ class NodeRuntime:
     # -- emitting --------------------------------------------------------------------------------
 
     def emit_points(self, pts: Points) -> None:
-        if not pts.n:
+        if not pts.n or not self.children:  # a leaf's emitted is 0 (Kapacitor sums its out edges)
             return
         self.stats.emitted += pts.n
         for child, port in self.children:
             child.receive_points(pts, port)
 
     def emit_batch(self, b: Batch) -> None:
+        if not self.children:
+            return
         self.stats.emitted += 1
         for child, port in self.children:
             child.receive_batch(b, port)
