@@ -31,7 +31,7 @@ log = logging.getLogger("machstore.engine_process")
 
 _ERROR_BACKOFF = 1.0  # seconds to wait after a failed round before the next one
 STREAM_POLL = 0.002  # seconds between looks at the segment counter while stream tasks run
-COMPACT_BACKLOG = 256  # pending segments past which compaction runs even while the stream is busy
+COMPACT_BACKLOG = 64  # pending segments past which compaction runs even while the stream is busy
 
 
 class EngineLoop:
