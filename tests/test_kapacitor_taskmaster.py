@@ -379,3 +379,17 @@ def test_writes_no_task_reads_move_the_cursor_without_a_commit_per_poll(engine):
     tm.round()
     assert values(http_out(engine, "t", "out")) == [("b", [["1970-01-01T00:00:00.000000002Z", 2.0]])]
     assert collected(engine, "t", "from1") == 1
+
+
+def test_points_deleted_before_a_task_read_them_are_not_streamed(engine):
+    put_task(engine, "t", "stream|from().measurement('cpu').groupBy('host')|httpOut('out')",
+             DBRP + [("gone", "autogen")])
+    tm = TaskMaster(engine)
+    tm.round()
+    engine.write_lines("db", b"cpu,host=a v=1 1\ncpu,host=b v=2 100")
+    engine.delete_before("db", 50)              # rewrites the pending segment in place
+    engine.write_lines("gone", b"cpu,host=c v=3 3")        # another database, dropped unread
+    engine.drop_database("gone")                # its segments go with it
+    tm.round()
+    assert values(http_out(engine, "t", "out")) == [("b", [["1970-01-01T00:00:00.0000001Z", 2.0]])]
+    assert collected(engine, "t", "from1") == 1 and cursor(engine) == head(engine)
