@@ -32,6 +32,7 @@ DEFAULT_MAP_SIZE = 1 << 40          # address space only; the file grows as data
 MERGE_FANIN = 8                     # small blocks per partition before they are merged
 COMPACT_MAX_POINTS = 1_000_000      # points merged per compaction round
 RETENTION_CHECK_S = 60              # seconds between retention sweeps
+COMPACT_HORIZON = b"compact_horizon"  # ``state`` key: the last segment compaction may take (absent: all)
 
 
 class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMixin):
@@ -165,6 +166,28 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMix
             removed += self.delete_before(sp["db"], now_ns - sp["duration_ns"], rp=sp["rp"])
         return removed
 
+    # -- the segment log as a stream (machstore/kapacitor/taskmaster.py reads it) -----------
+
+    def segment_head(self, txn):
+        """The sequence number of the last committed segment as seen by ``txn`` (0: none yet).
+
+        Segments get their numbers inside their write transaction and LMDB runs one writer
+        at a time, so numbers are commit order and every segment up to the head is visible.
+        """
+        return catalog.read_counter(txn, self.dbs, b"segment")
+
+    def set_compaction_horizon(self, txn, seq):
+        """In the caller's write ``txn``: let compaction take only segments numbered ``<= seq``
+        (None: no limit).  Stream tasks keep the segments they have not read yet this way."""
+        if seq is None:
+            txn.delete(COMPACT_HORIZON, db=self.dbs[b"state"])
+        else:
+            txn.put(COMPACT_HORIZON, keys.u64(seq), db=self.dbs[b"state"])
+
+    def compaction_horizon(self, txn):
+        raw = txn.get(COMPACT_HORIZON, db=self.dbs[b"state"])
+        return None if raw is None else keys.read_u64(raw)
+
     def background_round(self):
         """Do one unit of background work (compaction; retention once a minute); 0 = idle."""
         now = time.monotonic()
@@ -236,6 +259,28 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMix
             raise StorageFull(f"storage full: {ex}; raise map_size and restart") from ex
         for cache, key, value in new_entries:  # only once committed
             cache[key] = value
+        return result
+
+    def write_lines_in(self, txn, db, data, *, rp=None, precision="ns", create_database=False):
+        """``write_lines`` inside the caller's write ``txn`` (committed or aborted with it).
+
+        The same parsing, drop rules and type checks as ``write_lines``, so the points are
+        typed like any write and, once committed, visible to queries and to stream tasks.
+        This process's series and field caches are neither filled nor trusted here: the
+        caller's transaction may still abort, and ids it allocated would then be reused.
+        """
+        lineproto.precision_multiplier(precision)
+        batch = lineproto.parse(data, precision=precision)
+        result = WriteResult(parse_errors=batch.error_messages())
+        if batch.n_points == 0:
+            return result
+        try:
+            space_id = catalog.resolve_space(txn, self.dbs, db, rp, create=create_database)["id"]
+            plan = ingest.plan_batch(txn, self.dbs, space_id, batch, result, {}, {})
+            if plan is not None:
+                ingest.commit_plan(txn, self.dbs, space_id, plan, {}, {}, [])
+        except lmdb.MapFullError as ex:
+            raise StorageFull(f"storage full: {ex}; raise map_size and restart") from ex
         return result
 
     def _check_schema(self, txn):
@@ -465,15 +510,21 @@ class Engine(DeletesMixin, TablesMixin, TagStatsMixin, SeriesIndexMixin, ScanMix
     def compact(self, max_points=COMPACT_MAX_POINTS):
         """Merge the oldest pending segments into blocks; return segments merged (0 = idle).
 
+        Segments past the compaction horizon (``set_compaction_horizon``) stay pending.
+
         Work is prepared under a read snapshot and applied in one short write
         transaction, which gives up (and returns 0) if a delete changed the data
         meanwhile or another process already merged those segments.
         """
         with self.env.begin() as txn:
             generation = catalog.read_counter(txn, self.dbs, b"generation")
+            horizon = self.compaction_horizon(txn)
+            last = None if horizon is None else keys.u64(horizon)
             taken, parts, points = [], {}, 0
             with txn.cursor(db=self.dbs[b"segidx"]) as cur:
                 for k, v in cur:
+                    if last is not None and k > last:
+                        break   # not streamed yet (set_compaction_horizon)
                     idx = segments.decode_index(v)
                     seg = segments.decode_segment(txn.get(k, db=self.dbs[b"seg"]))
                     taken.append(bytes(k))

@@ -1,4 +1,4 @@
-"""The engine process: the one place background work runs (compaction, retention, continuous queries).
+"""The engine process: the one place background work runs (compaction, retention, continuous queries, stream tasks).
 
 ``machstore serve`` starts it as a child (``python -m machstore.engine_process ...``) next to
 the gunicorn workers.  It opens its own ``Engine`` and loops ``n = engine.background_round()`` (compaction, retention),
@@ -8,6 +8,14 @@ sleeping ``idle_sleep`` seconds whenever a round found nothing to do, until SIGT
 SIGINT asks it to stop (it finishes the current round, closes the engine and exits 0), or
 until its parent disappears (it then exits on its own rather than linger as an orphan).
 Workers and this process share nothing but the LMDB environment.
+
+Kapacitor's stream tasks run here too (:mod:`machstore.kapacitor.taskmaster`): each loop
+first runs a stream round; while a stream task is enabled the loop polls every
+``stream_poll`` seconds instead of sleeping ``idle_sleep`` (a write reaches a task within
+one poll plus one round), and compaction yields to a busy stream until its backlog grows
+(it never takes segments the tasks have not read: ``Engine.set_compaction_horizon``).
+Alert deliveries are sent after each round's commit by the outbox thread
+(:mod:`machstore.kapacitor.outbox`).
 """
 import argparse
 import logging
@@ -22,14 +30,18 @@ import time
 log = logging.getLogger("machstore.engine_process")
 
 _ERROR_BACKOFF = 1.0  # seconds to wait after a failed round before the next one
+STREAM_POLL = 0.002  # seconds between looks at the segment counter while stream tasks run
+COMPACT_BACKLOG = 64  # pending segments past which compaction runs even while the stream is busy
 
 
 class EngineLoop:
     """Run background rounds on an open engine until stopped."""
 
-    def __init__(self, engine, *, idle_sleep=0.2, parent_pid=None, jobs=()):
+    def __init__(self, engine, *, idle_sleep=0.2, parent_pid=None, jobs=(), stream=None, stream_poll=STREAM_POLL):
         self.engine = engine
         self.idle_sleep = idle_sleep
+        self.stream = stream     # a TaskMaster (round(), active) or None
+        self.stream_poll = stream_poll
         self.parent_pid = parent_pid
         self.jobs = list(jobs)   # each has run_pending() -> work done, seconds_until_due()
         self.stopping = False
@@ -45,18 +57,27 @@ class EngineLoop:
             if self.parent_pid is not None and os.getppid() != self.parent_pid:
                 log.warning("parent process %d is gone; engine process exiting", self.parent_pid)
                 break
+            streamed = 0
+            if self.stream is not None:
+                try:
+                    streamed = self.stream.round()
+                except Exception:  # the other background work goes on
+                    log.exception("stream round failed; the tasks restart from their stored state")
             try:
-                done = self.engine.background_round()
+                done = streamed
+                if not streamed or self.engine.pending_segments() >= COMPACT_BACKLOG:
+                    done += self.engine.background_round()
                 for job in self.jobs:
                     done += job.run_pending()
-            except Exception:  # noqa: BLE001 - background work must outlive one bad round
+            except Exception:  # background work must outlive one bad round
                 log.exception("background round failed; retrying in %.1fs", _ERROR_BACKOFF)
                 self._sleep(_ERROR_BACKOFF)
                 continue
             if done:
                 self.rounds += 1
             else:
-                self._sleep(min([self.idle_sleep] + [job.seconds_until_due() for job in self.jobs]))
+                idle = self.stream_poll if self.stream is not None and self.stream.active else self.idle_sleep
+                self._sleep(min([idle] + [job.seconds_until_due() for job in self.jobs]))
         return self.rounds
 
     def _sleep(self, seconds):
@@ -201,6 +222,8 @@ def main(argv=None):
     parser.add_argument("--cq-run-interval", type=float, default=1.0,
                         help="seconds between checks for due continuous queries")
     parser.add_argument("--no-continuous-queries", action="store_true", help="do not run continuous queries")
+    parser.add_argument("--stream-poll", type=float, default=STREAM_POLL,
+                        help="seconds between looks for new writes while stream tasks run")
     parser.add_argument("--log-level", default="info", help="log level")
     parser.add_argument("--nice", type=int, default=10, help="niceness increment of this process")
     args = parser.parse_args(argv)
@@ -243,12 +266,22 @@ def main(argv=None):
             from machstore.influxql.continuous import ContinuousQueryRunner
 
             jobs.append(ContinuousQueryRunner(engine, run_interval=args.cq_run_interval))
-        loop = EngineLoop(engine, idle_sleep=args.idle_sleep, parent_pid=args.parent_pid, jobs=jobs)
+        from machstore.kapacitor.outbox import OutboxSender
+        from machstore.kapacitor.taskmaster import TaskMaster
+
+        sender = OutboxSender(engine)
+        master = TaskMaster(engine, on_outbox=sender.wake)
+        loop = EngineLoop(engine, idle_sleep=args.idle_sleep, parent_pid=args.parent_pid, jobs=jobs,
+                          stream=master, stream_poll=args.stream_poll)
         if args.ready_fd is not None:
             os.write(args.ready_fd, b"ready\n")
             os.close(args.ready_fd)
         log.debug("engine process running on %s", args.data)
-        rounds = loop.run()
+        sender.start()
+        try:
+            rounds = loop.run()
+        finally:
+            sender.stop()
         log.info("engine process stopping after %d rounds of work", rounds)
     finally:
         engine.close()

@@ -7,6 +7,11 @@
 | ``graph.py`` | ``TaskGraph``: a task's pipeline turned into connected node runtimes |
 | ``context.py`` | ``TaskContext``: what nodes may do outside themselves (write, httpOut, alerts, logs) |
 | ``replay.py`` | Kapacitor's ``.srpl`` test-data format read into ``Points`` |
+| ``stream.py`` | the segment log read as a stream of ``Points`` chunks after a cursor |
+| ``taskmaster.py`` | runs the enabled stream tasks in the engine process, one transaction per round |
+| ``storecontext.py`` | the ``TaskContext`` that stages a task's outputs for the round's transaction |
+| ``outbox.py`` | alert deliveries stored with the round and sent after it (at least once) |
+| ``lineformat.py`` | ``Points`` as line protocol for ``influxDBOut``'s writes |
 | ``nodes/`` | one module per family of node runtimes, registered by Go type name |
 | ``alerts/`` | alert levels, state, events and handlers (docs/kapacitor-alerts.md) |
 

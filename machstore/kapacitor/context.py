@@ -19,8 +19,24 @@ class TaskContext:
         """Wall-clock time (``now()``, barrier idle timers, stats intervals)."""
         return time.time_ns()
 
-    def write_points(self, db: str, rp: str, points, *, precision: str = "") -> None:
-        """``influxDBOut``: store ``points`` (a ``Points`` chunk) durably in ``db``/``rp``."""
+    def write_points(self, db: str, rp: str, points, *, precision: str = "", done=None) -> None:
+        """``influxDBOut``: store ``points`` (a ``Points`` chunk) durably in ``db``/``rp``.
+
+        ``done(error)`` is called once the write was tried (``error`` None or its text); a
+        store context calls it inside the round's transaction, before states are saved.
+        """
+        raise NotImplementedError
+
+    def create_database(self, db: str, rp: str = "") -> None:
+        """``influxDBOut.create()``: ``CREATE DATABASE db [WITH NAME rp]``; failures are logged."""
+        raise NotImplementedError
+
+    def load_alert_state(self, topic: str, alert_id: str):
+        """The last saved state dict of an alert id in a topic, or None."""
+        raise NotImplementedError
+
+    def save_alert_state(self, topic: str, alert_id: str, state: dict) -> None:
+        """Save an alert id's state (committed with the round that changed it)."""
         raise NotImplementedError
 
     def http_out(self, endpoint: str, result: dict) -> None:
@@ -78,6 +94,7 @@ class MemoryContext(TaskContext):
         self.events = []        # (node name, event, handlers)
         self.posts = []         # (node name, httpPost request)
         self.logs = []          # (level, node name, text)
+        self.created = []       # (db, rp)
         self.alert_states = {}  # (topic, alert id) -> state dict
         from .alerts.inhibit import Inhibitors
         self._inhibitors = Inhibitors()
@@ -85,8 +102,19 @@ class MemoryContext(TaskContext):
     def now_ns(self) -> int:
         return self.clock() if self.clock else time.time_ns()
 
-    def write_points(self, db, rp, points, *, precision=""):
+    def write_points(self, db, rp, points, *, precision="", done=None):
         self.writes.append((db, rp, points, precision))
+        if done is not None:
+            done(None)
+
+    def create_database(self, db, rp=""):
+        self.created.append((db, rp))
+
+    def load_alert_state(self, topic, alert_id):
+        return self.alert_states.get((topic, alert_id))
+
+    def save_alert_state(self, topic, alert_id, state):
+        self.alert_states[(topic, alert_id)] = state
 
     def http_out(self, endpoint, result):
         self.http[endpoint] = result

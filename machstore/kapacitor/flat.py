@@ -28,16 +28,22 @@ def points_from_flat(series: list, point_series, point_time, value_point, value_
         by_name.setdefault(name, []).append((c, ftype))
     fields = {}
     vcol = np.asarray(value_col)
+    # PERF: one stable sort of the values by column (a radix sort on small ints), then each
+    # column is a contiguous slice, instead of a full scan per column
+    order = np.argsort(vcol.astype(np.int16) if len(columns) < 32768 else vcol, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(vcol, minlength=len(columns)))])
+    bits_by_col = np.asarray(value_bits)[order]
+    point_by_col = np.asarray(value_point)[order]
     for name, parts in by_name.items():
         typed = []
         for c, ftype in parts:
-            sel = vcol == c
-            if not sel.any():
+            lo, hi = int(bounds[c]), int(bounds[c + 1])
+            if lo == hi:
                 continue
-            vals = column_values(ftype, np.asarray(value_bits)[sel], strings)
+            vals = column_values(ftype, bits_by_col[lo:hi], strings)
             if ftype == ft.UNSIGNED:
                 vals = vals.astype(np.int64)
-            typed.append((np.asarray(value_point)[sel], vals))
+            typed.append((point_by_col[lo:hi], vals))
         if not typed:
             continue
         dtype = typed[0][1].dtype if len({v.dtype for _, v in typed}) == 1 else object

@@ -64,6 +64,17 @@ class TaskGraph:
             if close is not None:
                 close()
 
+    def stop(self) -> None:
+        """The task is being stopped (disabled, changed, deleted): buffering nodes emit what they
+        hold (``finish``), outputs flush (``on_stop``), then nodes release what they hold outside
+        the task (``close``)."""
+        self.finish()
+        for rt in self.nodes.values():
+            on_stop = getattr(rt, "on_stop", None)
+            if on_stop is not None:
+                on_stop()
+        self.close()
+
     def node_stats(self) -> dict:
         """``{node name: stats dict}`` in pipeline order."""
         return {name: rt.stats.to_dict() for name, rt in self.nodes.items()}

@@ -11,8 +11,10 @@ Kapacitor ids, which cannot contain ``/``)::
     http/<id>/<endpoint>   JSON httpOut result of a running task
     state/<id>             pickled node state of a running task + the definition stamp it belongs to
     cursor                 u64: the last segment sequence number fed to the stream tasks
-    outbox/<u64 seq>       an alert delivery waiting to be sent (alerts/outbox.py)
-    alert/<topic>\\0<id>    JSON last event state of an alert id in a topic (alerts/)
+    outbox/<u64 seq>       an alert delivery waiting to be sent (outbox.py)
+    ctr/outbox             u64: the last outbox sequence number given out
+    alert/<topic>\\0<id>    JSON last event state of an alert id in a topic (alerts/; read and
+                           staged by storecontext.py's load/save_alert_state)
 
 A task definition record (JSON object)::
 

@@ -1,0 +1,127 @@
+"""The alert outbox: deliveries committed with the round, sent after it, at least once.
+
+An alert handler posts to HTTP, TCP, SMTP or runs a program: none of that can join the
+round's LMDB transaction.  So the task master stores each delivery as ``outbox/<u64 seq>``
+(JSON ``{"task", "node", "event", "handlers"}``) in the round's transaction, and
+``OutboxSender`` (a thread of the engine process) sends it after the commit through
+``machstore.kapacitor.alerts.handlers.deliver(handler, event)``.  An entry is removed once
+every handler took it; a handler that fails is retried with backoff and the entry keeps
+only the handlers still owed.  A crash between commit and delivery resends (at least once),
+never drops (Kapacitor drops them on a crash).
+"""
+from __future__ import annotations
+
+import logging
+import struct
+import threading
+import time
+
+import orjson
+
+from . import store
+
+log = logging.getLogger("machstore.kapacitor.outbox")
+
+PREFIX = b"outbox/"
+COUNTER = b"ctr/outbox"
+_U64 = struct.Struct(">Q")
+BACKOFF_FIRST = 0.5     # seconds before the first retry of a failed delivery
+BACKOFF_MAX = 60.0
+
+
+def put(txn, kdb, task_id: str, node: str, event: dict, handlers: list) -> int:
+    """Store one delivery in ``txn``; return its sequence number."""
+    seq = store.read_u64(txn, kdb, COUNTER) + 1
+    store.write_u64(txn, kdb, COUNTER, seq)
+    txn.put(PREFIX + _U64.pack(seq), orjson.dumps(
+        {"task": task_id, "node": node, "event": event, "handlers": handlers}), db=kdb)
+    return seq
+
+
+def pending(txn, kdb) -> list:
+    """``[(key, entry)]`` of every delivery not yet sent, oldest first."""
+    return [(k, orjson.loads(v)) for k, v in store.iter_prefix(txn, kdb, PREFIX)]
+
+
+def default_deliver(handler, event):
+    from machstore.kapacitor.alerts import handlers  # written by the alert engineer; loaded when used
+    return handlers.deliver(handler, event)
+
+
+class OutboxSender:
+    """Sends the outbox of an engine's store from a thread (``start``/``wake``/``stop``)."""
+
+    def __init__(self, engine, *, deliver=default_deliver, idle=1.0):
+        self.engine = engine
+        self.deliver = deliver
+        self.idle = idle
+        self.retry_at = {}      # entry key -> (monotonic time of the next try, current backoff)
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = None
+
+    def start(self):
+        self._thread = threading.Thread(target=self._run, name="kapacitor-outbox", daemon=True)
+        self._thread.start()
+
+    def wake(self):
+        self._wake.set()
+
+    def stop(self, timeout=5.0):
+        self._stop = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self):
+        while not self._stop:
+            try:
+                wait = self.send_due()
+            except Exception:  # the sender must outlive one bad pass
+                log.exception("outbox pass failed")
+                wait = BACKOFF_FIRST
+            self._wake.wait(min(wait, self.idle))
+            self._wake.clear()
+
+    def send_due(self) -> float:
+        """Try every due entry once; return seconds until the next retry is due (idle if none)."""
+        kdb = store.db(self.engine)
+        with self.engine.env.begin() as txn:
+            entries = pending(txn, kdb)
+        now = time.monotonic()
+        next_due = self.idle
+        for key, entry in entries:
+            if self._stop:
+                break
+            due, backoff = self.retry_at.get(key, (0.0, 0.0))
+            if due > now:
+                next_due = min(next_due, due - now)
+                continue
+            owed = []
+            for handler in entry.get("handlers") or []:
+                try:
+                    self.deliver(handler, entry["event"])
+                except Exception as ex:  # noqa: BLE001 - a failed handler is retried, never lost
+                    log.warning("alert delivery failed: task=%s node=%s handler=%s err=%s",
+                                entry.get("task"), entry.get("node"), _kind(handler), ex)
+                    owed.append(handler)
+            with self.engine.env.begin(write=True) as txn:
+                if txn.get(key, db=kdb) is None:
+                    pass
+                elif owed:
+                    txn.put(key, orjson.dumps({**entry, "handlers": owed}), db=kdb)
+                else:
+                    txn.delete(key, db=kdb)
+            if owed:
+                backoff = min(BACKOFF_MAX, backoff * 2 if backoff else BACKOFF_FIRST)
+                self.retry_at[key] = (time.monotonic() + backoff, backoff)
+                next_due = min(next_due, backoff)
+            else:
+                self.retry_at.pop(key, None)
+        return next_due
+
+
+def _kind(handler) -> str:
+    if isinstance(handler, dict):
+        return str(handler.get("kind") or handler.get("type") or "?")
+    return str(handler)
