@@ -117,3 +117,27 @@ def get_http_out(txn, dbi, task_id: str, endpoint: str) -> bytes | None:
     """The JSON bytes of an httpOut result, None when the task has no such endpoint running."""
     raw = txn.get(http_key(task_id, endpoint), db=dbi)
     return None if raw is None else bytes(raw)
+
+
+# -- template associations (added for the tasks API) ---------------------------------------
+# ``assoc/<template id>/<task id>`` (empty value): the tasks created from a template, as
+# Kapacitor's ``template_tasks/`` keys.  A template update rewrites these tasks; deleting the
+# template drops its associations and leaves the tasks orphaned (they keep their template-id).
+
+def assoc_key(template_id: str, task_id: str) -> bytes:
+    return b"assoc/" + template_id.encode() + b"/" + task_id.encode()
+
+
+def associated_tasks(txn, dbi, template_id: str) -> list[str]:
+    """Ids of the tasks associated with a template, ordered by id."""
+    prefix = b"assoc/" + template_id.encode() + b"/"
+    return [k[len(prefix):].decode() for k, _ in iter_prefix(txn, dbi, prefix)]
+
+
+def list_templates(txn, dbi) -> list[dict]:
+    """Every template definition, ordered by id."""
+    return [orjson.loads(v) for _, v in iter_prefix(txn, dbi, b"tmpl/")]
+
+
+def get_template(txn, dbi, template_id: str):
+    return get_json(txn, dbi, template_key(template_id))
