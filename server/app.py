@@ -93,6 +93,8 @@ def create_app(engine_factory, settings=None):
     if settings.document_root:
         app.add_sink(machbase.StaticFiles(settings.document_root), prefix="/")
     app.add_sink(kapacitor_misc.NotFound(), prefix="/kapacitor/")
+    for kind in ("task", "template"):   # later sinks win over the catch-all above
+        app.add_sink(kapacitor_misc.SubtreeSink(engine, settings, kind), prefix=f"/kapacitor/v1/{kind}s/")
     app.add_error_handler(Exception, _dispatch_error)
     app.add_error_handler(falcon.HTTPError, _dispatch_error)
     return app

@@ -17,11 +17,11 @@ import time
 import uuid
 
 from machstore.kapacitor import store
-from machstore.kapacitor.definitions import InvalidTask, compile_task
+from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
 from machstore.server.influx import KAPACITOR_VERSION
 
-from .kapacitor_http import API, JSON, ApiError, Resource, respond
+from .kapacitor_http import API, BASE, JSON, ApiError, Resource, respond
 
 _STAT_NS = uuid.UUID("6f1d5a52-8a43-4d0e-9a57-3c1f0b7a2e11")
 _EDGE_COUNTS = ("collected", "emitted")
@@ -151,6 +151,47 @@ def _memstats() -> dict:
             "StackInuse": 0, "StackSys": 0, "MSpanInuse": 0, "MSpanSys": 0, "MCacheInuse": 0, "MCacheSys": 0,
             "BuckHashSys": 0, "GCSys": 0, "OtherSys": 0, "NextGC": 0, "LastGC": 0, "PauseTotalNs": 0,
             "NumGC": collections, "NumForcedGC": 0, "GCCPUFraction": 0.0}
+
+
+class SubtreeSink:
+    """What Kapacitor's ``/tasks/`` and ``/templates/`` subtree handlers answer for the paths no
+    resource takes (an empty id, or an id with slashes): the id comes from the rest of the path,
+    so ``GET`` finds no such definition, ``PATCH`` decodes the body then finds none, ``DELETE``
+    answers 204; other methods reach Kapacitor's catch-all 404."""
+
+    family = API
+
+    def __init__(self, engine, settings, kind: str):
+        self._resource = Resource(engine, settings)
+        self._kind = kind
+        self._prefix = f"{BASE}/{kind}s/"
+
+    def __call__(self, req, resp, **kwargs):
+        req.context.family = API
+        try:
+            self._answer(req, resp)
+        except Exception as ex:  # noqa: BLE001 - rendered as the family renders every error
+            API.render_error(req, resp, ex)
+
+    def _answer(self, req, resp):
+        if req.method == "OPTIONS":
+            resp.status = 200
+            resp.data = b""
+            return
+        if req.method not in ("GET", "PATCH", "DELETE"):
+            raise ApiError(404, "Not Found")
+        self._resource.authenticate(req)
+        ident = req.path[len(self._prefix):]
+        if not ident:
+            raise ApiError(400, f"must specify {self._kind} id on path")
+        if req.method == "GET":
+            raise ApiError(404, f"no {self._kind} exists")
+        if req.method == "PATCH":
+            decode_body(self._resource.body(req))
+            raise ApiError(404, f"{self._kind} does not exist, cannot update")
+        resp.status = 204
+        resp.content_type = JSON
+        resp.data = b""
 
 
 class NotFound:

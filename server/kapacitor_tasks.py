@@ -9,7 +9,7 @@ from machstore.kapacitor import store, tasks
 from machstore.kapacitor.definitions import InvalidTask, TaskStoreError, compile_task
 from machstore.kapacitor.task_view import TASK_FIELDS, is_executing, task_fields, task_json
 
-from .kapacitor_http import Resource, choice, no_content, query_int, respond
+from .kapacitor_http import ApiError, Resource, choice, no_content, query_int, respond
 
 SCRIPT_FORMATS = ("formatted", "raw")
 DOT_VIEWS = ("attributes", "labels")
@@ -46,6 +46,7 @@ class Task(Resource):
 
     def on_get(self, req, resp, task_id):
         self.authenticate(req)
+        _require_id(task_id)
         record, run = tasks.get(self.engine(), task_id)
         script_format, dot_view = _views(req)
         if req.get_param("replay-id"):
@@ -54,12 +55,14 @@ class Task(Resource):
 
     def on_patch(self, req, resp, task_id):
         self.authenticate(req)
+        _require_id(task_id)
         record = tasks.update(self.engine(), task_id, self.body(req))
         _, run = tasks.get(self.engine(), record["id"])
         respond(resp, task_json(record, run))
 
     def on_delete(self, req, resp, task_id):
         self.authenticate(req)
+        _require_id(task_id)
         tasks.delete(self.engine(), task_id)
         no_content(resp)
 
@@ -85,6 +88,14 @@ class HttpOut(Resource):
         resp.content_type = "application/json; charset=utf-8"
         resp.data = result if result is not None else b'{"series":null}'
 
+    def on_patch(self, req, resp, task_id, endpoint):
+        self.authenticate(req)
+        tasks.update(self.engine(), f"{task_id}/{endpoint}", self.body(req))   # no task has a slash: 404
+
+    def on_delete(self, req, resp, task_id, endpoint):
+        self.authenticate(req)
+        no_content(resp)
+
 
 def _has_endpoint(record, endpoint: str) -> bool:
     try:
@@ -92,3 +103,9 @@ def _has_endpoint(record, endpoint: str) -> bool:
     except InvalidTask:
         return False
     return any(n.spec.go == "HTTPOutNode" and n.props.get("Endpoint") == endpoint for n in pipeline.sorted())
+
+
+def _require_id(ident: str) -> None:
+    """``/tasks/`` with nothing after it (Kapacitor's taskIDFromPath)."""
+    if not ident:
+        raise ApiError(400, "must specify task id on path")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from machstore.kapacitor import templates
 from machstore.kapacitor.task_view import TEMPLATE_FIELDS, template_fields, template_json
 
-from .kapacitor_http import Resource, choice, no_content, query_int, respond
+from .kapacitor_http import ApiError, Resource, choice, no_content, query_int, respond
 
 
 class Templates(Resource):
@@ -31,15 +31,24 @@ class Template(Resource):
 
     def on_get(self, req, resp, template_id):
         self.authenticate(req)
+        _require_id(template_id)
         record = templates.get(self.engine(), template_id)
         script_format = choice(req, "script-format", ("formatted", "raw"), "formatted")
         respond(resp, template_json(record, script_format=script_format))
 
     def on_patch(self, req, resp, template_id):
         self.authenticate(req)
+        _require_id(template_id)
         respond(resp, template_json(templates.update(self.engine(), template_id, self.body(req))))
 
     def on_delete(self, req, resp, template_id):
         self.authenticate(req)
+        _require_id(template_id)
         templates.delete(self.engine(), template_id)
         no_content(resp)
+
+
+def _require_id(ident: str) -> None:
+    """``/templates/`` with nothing after it (Kapacitor's templateIDFromPath)."""
+    if not ident:
+        raise ApiError(400, "must specify template id on path")

@@ -100,3 +100,22 @@ def test_debug_vars_as_telegraf_reads_them(make_server):
     # the ids stay the same between calls
     again = requests.get(srv.url + BASE + "/debug/vars", timeout=30).json()
     assert again["cluster_id"] == data["cluster_id"] and set(again["kapacitor"]) == set(data["kapacitor"])
+
+
+def test_task_and_template_subtrees(server):
+    """Kapacitor's ``/tasks/`` and ``/templates/`` handlers take the rest of the path as the id."""
+    url = server.url + BASE
+    empty = requests.get(url + "/tasks/", timeout=30)
+    assert empty.status_code == 400 and empty.json()["error"] == "must specify task id on path"
+    assert requests.get(url + "/templates/", timeout=30).json()["error"] == "must specify template id on path"
+    deep = requests.get(url + "/tasks/a/b/c", timeout=30)
+    assert deep.status_code == 404 and deep.json()["error"] == "no task exists"
+    assert requests.get(url + "/templates/a/b", timeout=30).json()["error"] == "no template exists"
+    assert requests.patch(url + "/tasks/a/b", data="{", timeout=30).json()["error"] == "invalid JSON"
+    nope = requests.patch(url + "/tasks/a/b/c", data="{}", timeout=30)
+    assert nope.status_code == 404 and nope.json()["error"] == "task does not exist, cannot update"
+    assert requests.patch(url + "/templates/a/b", data="{}", timeout=30).json()["error"] == (
+        "template does not exist, cannot update")
+    assert requests.delete(url + "/tasks/a/b", timeout=30).status_code == 204
+    assert requests.delete(url + "/templates/a/b", timeout=30).status_code == 204
+    assert requests.post(url + "/tasks/x", data="{}", timeout=30).json()["error"] == "Not Found"
