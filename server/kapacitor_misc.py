@@ -13,7 +13,6 @@ import gc
 import resource
 import socket
 import sys
-import time
 import uuid
 
 from machstore.kapacitor import store
@@ -85,7 +84,6 @@ class DebugVars(Resource):
             "platform": "OSS",
             "product": "kapacitor",
             "server_id": server_id,
-            "uptime": int((time.time() - _STARTED) * 1e9),
             "version": KAPACITOR_VERSION,
         }
         lines = [f"{dumps(k, pretty=False).decode()}: {dumps(values[k], pretty=False).decode()}"
@@ -93,9 +91,6 @@ class DebugVars(Resource):
         resp.status = 200
         resp.content_type = JSON
         resp.data = ("{\n" + ",\n".join(lines) + "\n}\n").encode()
-
-
-_STARTED = time.time()
 
 
 def _server_ids(engine, dbi) -> tuple[str, str]:

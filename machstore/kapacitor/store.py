@@ -13,6 +13,8 @@ Kapacitor ids, which cannot contain ``/``)::
     cursor                 u64: the last segment sequence number fed to the stream tasks
     outbox/<u64 seq>       an alert delivery waiting to be sent (alerts/outbox.py)
     alert/<topic>\\0<id>    JSON last event state of an alert id in a topic (alerts/)
+    assoc/<tmpl>/<task>    empty: the task was made from the template (templates.py)
+    ids/cluster, ids/server  the UUIDs ``/debug/vars`` reports, made on first use
 
 A task definition record (JSON object)::
 
@@ -22,7 +24,10 @@ A task definition record (JSON object)::
 
 ``stamp`` changes whenever anything the runtime depends on changes (script, vars, dbrps,
 status): the runtime restarts a task whose stamp moved and drops state saved under an old
-stamp.
+stamp.  ``vars`` become evaluator values with ``task_vars.to_tick(record["vars"])``;
+``definitions.compile_task(script, type, vars)`` builds the pipeline exactly as the API checked it.
+
+A template record: ``{"id", "type", "script", "created", "modified"}``.
 """
 from __future__ import annotations
 
