@@ -65,8 +65,10 @@ class ApiFamily:
         if req.method == "OPTIONS":
             return
         if "gzip" in (req.get_header("Accept-Encoding") or ""):
-            resp.data = gzip.compress(resp.data or b"")
             resp.set_header("Content-Encoding", "gzip")
+            # NOTE: a 204 or a HEAD answer carries no body: Go drops the gzip stream's bytes there
+            if resp.status_code != 204 and req.method != "HEAD":
+                resp.data = gzip.compress(resp.data or b"")
 
     def render_error(self, req, resp, ex):
         pretty = True
