@@ -116,12 +116,21 @@ def _update_tasks(txn, dbi, old: dict, new: dict, task_ids: list[str], counter: 
             task["dbrps"] = new_dbrps
         _save(txn, dbi, task, original, counter)
         if task["status"] == "enabled":
-            try:
-                compile_task(task["script"], task["type"], task.get("vars") or {})
-            except InvalidTask as ex:
+            problem = _start_problem(task)
+            if problem:
                 _rollback(txn, dbi, old, done, old_dbrps, counter)
-                return f"error reloading associated task {tid}: {ex}"
+                return f"error reloading associated task {tid}: {problem}"
     return None
+
+
+def _start_problem(task: dict) -> str:
+    """Why ``startTask`` would refuse an enabled task ('' when it would start): its pipeline
+    does not build, or it has no dbrps (``TaskMaster.StartTask``'s text, sic)."""
+    try:
+        compile_task(task["script"], task["type"], task.get("vars") or {})
+    except InvalidTask as ex:
+        return str(ex)
+    return "" if task["dbrps"] else "task does contain any dbrps"
 
 
 def _rollback(txn, dbi, old: dict, done: list[dict], old_dbrps: list, counter: int) -> None:

@@ -938,6 +938,8 @@ def literal_node(pos, v):
 
 def zero_value(type_name: str):
     """Kapacitor's ast.ZeroValue for a template var that has no value yet."""
+    if type_name == 'lambda':
+        return ast.LambdaNode(None, None, None)   # Go's typed nil *LambdaNode: a lambda without expression
     return {'int': 0, 'float': 0.0, 'bool': False, 'string': '', 'regex': Regex(''), 'duration': Duration(0),
             'list': [], 'star': Star()}.get(type_name)
 
