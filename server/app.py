@@ -114,15 +114,15 @@ def _routes(engine, settings):
         ("/write", influx.Write(engine, settings)),
         ("/api/v2/write", influx.WriteV2(engine, settings)),
         ("/query", influx_query.Query(engine, settings)),
-        # Kapacitor (port 9092 by default; every address serves every route)
-        ("/kapacitor/v1/write", influx.KapacitorWrite(engine, settings)),
     ] + _kapacitor_routes(engine, settings)
 
 
 def _kapacitor_routes(engine, settings):
-    """Kapacitor's API (``server/kapacitor_*.py``); ``/:routes`` lists this table."""
+    """Kapacitor's API (port 9092 by default; every address serves every route): ``/write`` in
+    ``influx.py``, the rest in ``server/kapacitor_*.py``; ``/:routes`` lists this table."""
     table = []
     table += [
+        ("/kapacitor/v1/write", influx.KapacitorWrite(engine, settings)),
         ("/kapacitor/v1/ping", kapacitor_misc.Ping(engine, settings)),
         ("/kapacitor/v1/:routes", kapacitor_misc.Routes(engine, settings, table)),
         ("/kapacitor/v1/debug/vars", kapacitor_misc.DebugVars(engine, settings)),

@@ -48,9 +48,11 @@ class Routes(Resource):
         self.authenticate(req)
         out = GoMap()
         for uri, res in self._table:
-            methods = [m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")
-                       if hasattr(res, "on_" + m.lower())]
-            out[uri] = methods
+            # Kapacitor's patterns: ``/tasks/<id>`` and ``/tasks/<id>/<endpoint>`` are its ``/tasks/`` subtree
+            pattern = uri.split("{", 1)[0]
+            methods = out.setdefault(pattern, [])
+            methods += [m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")
+                        if hasattr(res, "on_" + m.lower()) and m not in methods]
         respond(resp, out)
 
 

@@ -25,7 +25,9 @@ def test_routes(server):
     assert resp.status_code == 200
     routes = resp.json()
     assert set(routes["/kapacitor/v1/tasks"]) >= {"GET", "POST"}
-    assert set(routes["/kapacitor/v1/templates/{template_id}"]) >= {"GET", "PATCH", "DELETE"}
+    assert set(routes["/kapacitor/v1/templates/"]) >= {"GET", "PATCH", "DELETE"}
+    assert set(routes["/kapacitor/v1/write"]) >= {"POST"}
+    assert routes["/kapacitor/v1/ping"][0] == "GET"
     assert resp.text.startswith("{\n    ")
 
 
