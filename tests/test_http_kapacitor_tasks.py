@@ -412,3 +412,14 @@ def test_auth_required_when_enabled(make_server):
                        data=json.dumps({"id": "authed", "script": SCRIPT, "dbrps": DBRPS}))
     assert ok.status_code == 200
     assert requests.get(srv.url + BASE + "/ping", timeout=30).status_code == 401
+
+
+def test_executing_task_lists_every_node_in_stats(server):
+    post(server, {"id": "earlystats", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
+    write_run(server, "earlystats", {"executing": True, "error": "", "stats": {}, "nodes": {}})
+    stats = get(server, "/tasks/earlystats").json()["stats"]
+    zeros = {"avg_exec_time_ns": 0, "collected": 0, "emitted": 0, "errors": 0, "working_cardinality": 0}
+    assert stats == {"task-stats": {"throughput": 0},
+                     "node-stats": {"from1": zeros, "http_out2": zeros, "stream0": zeros}}
+    listed = get(server, "/tasks", pattern="earlystats", fields="stats").json()["tasks"][0]
+    assert listed["stats"] == stats

@@ -72,10 +72,16 @@ def _dot(record: dict, run: dict | None, pipeline, labels: bool) -> str:
     return pipeline.executing_dot(record["id"], record["type"], stats, throughput, labels=labels)
 
 
-def _stats(run: dict) -> dict:
+_ZERO_NODE = {"avg_exec_time_ns": 0, "collected": 0, "emitted": 0, "errors": 0, "working_cardinality": 0}
+
+
+def _stats(run: dict, pipeline) -> dict:
+    """``ExecutionStats``: the task's throughput and every node's stats (zeros for a node the
+    runtime has not reported yet), each node's ``collected`` and ``emitted`` included."""
     task_stats = GoMap(run.get("stats") or {})
     task_stats.setdefault("throughput", 0.0)
-    node_stats = GoMap({name: GoMap(s) for name, s in (run.get("nodes") or {}).items()})
+    nodes = run.get("nodes") or {}
+    node_stats = GoMap({n.name: GoMap(nodes.get(n.name) or _ZERO_NODE) for n in pipeline.sorted()})
     return {"task-stats": task_stats, "node-stats": node_stats}
 
 
@@ -119,7 +125,7 @@ def task_json(record: dict, run: dict | None, *, script_format="formatted", dot_
         "status": record["status"],
         "executing": executing,
         "error": error,
-        "stats": _stats(run) if executing and compiled.pipeline is not None else {},
+        "stats": _stats(run, compiled.pipeline) if executing and compiled.pipeline is not None else {},
         "created": record["created"],
         "modified": record["modified"],
         "last-enabled": record.get("last-enabled") or ZERO_TIME,
@@ -150,7 +156,8 @@ def task_fields(record: dict, run: dict | None, fields, *, script_format="format
             value = None if compiled.pipeline is None else _dot(record, run, compiled.pipeline,
                                                                 dot_view == "labels")
         elif name == "stats":
-            value = _stats(run) if executing else None
+            compiled = compiled or _Compiled(record)
+            value = _stats(run, compiled.pipeline) if executing and compiled.pipeline is not None else None
         elif name == "error":
             value = (run or {}).get("error", "")
         elif name == "status":
