@@ -19,6 +19,7 @@ from machstore.kapacitor import store
 from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
 from machstore.server.influx import KAPACITOR_VERSION
+from machstore.tick.evaluate import format_duration
 
 from .kapacitor_http import API, BASE, JSON, ApiError, Resource, respond
 
@@ -124,6 +125,8 @@ def _task_stats(rec, run, cluster_id, server_id, host) -> dict:
         s = nodes.get(n.name) or {}
         values = GoMap({"avg_exec_time_ns": 0, "errors": 0, "working_cardinality": 0})
         values.update({k: v for k, v in s.items() if k not in _EDGE_COUNTS})
+        # NOTE: expvar shows Kapacitor's MaxDuration as its Go duration text; Telegraf parses it so
+        values["avg_exec_time_ns"] = format_duration(int(values["avg_exec_time_ns"]))
         tags = GoMap({"cluster_id": cluster_id, "host": host, "kind": n.desc, "node": n.name,
                       "server_id": server_id, "task": rec["id"], "type": edge_type})
         out[str(uuid.uuid5(_STAT_NS, f"nodes/{rec['id']}/{n.name}"))] = {"name": "nodes", "tags": tags,

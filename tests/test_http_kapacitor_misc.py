@@ -99,7 +99,9 @@ def test_debug_vars_as_telegraf_reads_them(make_server):
     assert isinstance(data["memstats"]["Alloc"], int)
     nodes = {v["tags"]["node"]: v for v in data["kapacitor"].values() if v["name"] == "nodes"}
     assert nodes["from1"]["tags"]["task"] == "dv" and nodes["from1"]["tags"]["kind"] == "from"
-    assert nodes["from1"]["values"] == {"avg_exec_time_ns": 10, "errors": 1, "working_cardinality": 1}
+    # avg_exec_time_ns is Go's duration text there: Telegraf's plugin parses it with time.ParseDuration
+    assert nodes["from1"]["values"] == {"avg_exec_time_ns": "10ns", "errors": 1, "working_cardinality": 1}
+    assert nodes["stream0"]["values"]["avg_exec_time_ns"] == "0s"
     edges = [v for v in data["kapacitor"].values() if v["name"] == "edges"]
     assert {(e["tags"]["parent"], e["tags"]["child"]) for e in edges} == {("stream0", "from1"), ("from1", "http_out2")}
     # the ids stay the same between calls
