@@ -113,6 +113,9 @@ def test_task_from_template_and_template_update(server):
     # deleting the template leaves the task, still naming it
     assert call(server, "DELETE", "/templates/tmpl2").status_code == 204
     assert call(server, "GET", "/tasks/fromtmpl").json()["template-id"] == "tmpl2"
+    # and a PATCH of an orphan fails on the template lookup, naming the (empty) template of the body
+    assert error_of(call(server, "PATCH", "/tasks/fromtmpl", {"status": "disabled"}), 400) == (
+        "unknown template : err: no template exists")
 
 
 def test_disabled_template_task_is_not_checked_and_shows_the_error(server):
