@@ -217,11 +217,3 @@ def listing(engine, pattern: str, offset: int, limit: int) -> list:
         records = {r["id"]: r for r in store.list_tasks(txn, dbi)}
         chosen = select(list(records), pattern, offset, limit)
         return [(records[i], store.get_run_status(txn, dbi, i)) for i in chosen]
-
-
-def counts(engine) -> tuple[int, int]:
-    """``(tasks, enabled tasks)`` for ``/debug/vars``."""
-    dbi = store.db(engine)
-    with engine.env.begin() as txn:
-        records = store.list_tasks(txn, dbi)
-    return len(records), sum(1 for r in records if r["status"] == "enabled")
