@@ -297,3 +297,43 @@ def test_TestServer_CreateTask_ValidIDs(srv):
         ti = ok(requests.get(srv.url + resp.json()["link"]["href"], timeout=30))
         assert ti["id"] == tid and ti["script"] == TICK
         assert ti["dot"] == "digraph " + tid + " {\nstream0 -> from1;\n}"
+
+
+def _report_running(srv, task_id, running=True):
+    """What the engine process writes once it runs (or stops) a task."""
+    from machstore.kapacitor import store
+
+    with open_engine(srv.data_dir) as eng, eng.env.begin(write=True) as txn:
+        store.put_json(txn, store.db(eng), store.run_key(task_id),
+                       {"executing": running, "error": "", "stats": {"throughput": 0.0}, "nodes": {}})
+
+
+def test_TestServer_EnableTask(srv):
+    ok(call(srv, "POST", "/tasks", {"id": "testTaskID", "type": "stream", "dbrps": DBRPS, "script": TICK,
+                                    "status": "disabled"}))
+    ok(call(srv, "PATCH", "/tasks/testTaskID", {"status": "enabled"}))
+    _report_running(srv, "testTaskID")
+    ti = ok(call(srv, "GET", "/tasks/testTaskID"))
+    assert ti["error"] == "" and ti["status"] == "enabled" and ti["executing"] is True
+    assert ti["dbrps"] == DBRPS and ti["script"] == TICK
+    assert ti["dot"] == ('digraph testTaskID {\ngraph [throughput="0.00 points/s"];\n\n'
+                         'stream0 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n'
+                         'stream0 -> from1 [processed="0"];\n\n'
+                         'from1 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n}')
+
+
+def test_TestServer_DisableTask(srv):
+    ok(call(srv, "POST", "/tasks", {"id": "testTaskID", "type": "stream", "dbrps": DBRPS, "script": TICK,
+                                    "status": "enabled"}))
+    _report_running(srv, "testTaskID")
+    ok(call(srv, "PATCH", "/tasks/testTaskID", {"status": "disabled"}))
+    ti = ok(call(srv, "GET", "/tasks/testTaskID"))
+    assert ti["status"] == "disabled" and ti["executing"] is False
+    assert ti["dot"] == "digraph testTaskID {\nstream0 -> from1;\n}"
+
+
+def test_TestServer_DeleteTask(srv):
+    ok(call(srv, "POST", "/tasks", {"id": "testTaskID", "type": "stream", "dbrps": DBRPS, "script": TICK,
+                                    "status": "disabled"}))
+    assert call(srv, "DELETE", "/tasks/testTaskID").status_code == 204
+    assert call(srv, "GET", "/tasks/testTaskID").status_code == 404
