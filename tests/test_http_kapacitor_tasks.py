@@ -423,3 +423,14 @@ def test_executing_task_lists_every_node_in_stats(server):
                      "node-stats": {"from1": zeros, "http_out2": zeros, "stream0": zeros}}
     listed = get(server, "/tasks", pattern="earlystats", fields="stats").json()["tasks"][0]
     assert listed["stats"] == stats
+
+
+def test_run_status_of_an_older_definition_is_not_executing(server):
+    post(server, {"id": "restamp", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
+    stamp = stored_task(server, "restamp")["stamp"]
+    run = zero_run("restamp", ["stream0", "from1", "http_out2"])
+    write_run(server, "restamp", dict(run, stamp=stamp))
+    assert get(server, "/tasks/restamp").json()["executing"] is True
+    patch(server, "restamp", {"script": "stream|from().measurement('mem')|httpOut('out')"})
+    task = get(server, "/tasks/restamp").json()
+    assert task["executing"] is False and task["stats"] == {}

@@ -114,7 +114,9 @@ def get_task(txn, dbi, task_id: str):
 
 def get_run_status(txn, dbi, task_id: str) -> dict | None:
     """``{"executing": bool, "error": str, "stats": {...}, "nodes": {name: stats}}`` or None
-    when the runtime never ran the task.  ``stats`` holds Kapacitor's task-level counters."""
+    when the runtime never ran the task.  ``stats`` holds Kapacitor's task-level counters.  An
+    optional ``"stamp"`` names the definition stamp the task runs under; the API shows a run
+    status of another stamp as not executing (the runtime has not reloaded the task yet)."""
     return get_json(txn, dbi, run_key(task_id))
 
 

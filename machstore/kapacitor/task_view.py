@@ -46,7 +46,12 @@ def script_text(script: str, script_format: str) -> str:
 
 
 def is_executing(record: dict, run: dict | None) -> bool:
-    return bool(run and run.get("executing")) and record["status"] == "enabled"
+    """Enabled, and reported running by the engine process under the definition's current stamp
+    (a run status that names another stamp belongs to the definition before a change)."""
+    if not (run and run.get("executing")) or record["status"] != "enabled":
+        return False
+    stamp = run.get("stamp")
+    return stamp is None or stamp == record.get("stamp")
 
 
 def _stat_text(key, value) -> str:
