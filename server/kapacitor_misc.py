@@ -18,6 +18,7 @@ import uuid
 from machstore.kapacitor import store
 from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
+from machstore.kapacitor.task_view import is_executing
 from machstore.server.influx import KAPACITOR_VERSION
 from machstore.tick.evaluate import format_duration
 
@@ -72,7 +73,7 @@ class DebugVars(Resource):
         stats = GoMap()
         for rec in records:
             run = runs[rec["id"]]
-            if not (run and run.get("executing") and rec["status"] == "enabled"):
+            if not is_executing(rec, run):
                 continue
             stats.update(_task_stats(rec, run, cluster_id, server_id, host))
         values = {
