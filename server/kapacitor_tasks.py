@@ -5,9 +5,9 @@ like); errors go through the family's one renderer (``kapacitor_http.ApiFamily``
 """
 from __future__ import annotations
 
-from machstore.kapacitor import store, tasks
-from machstore.kapacitor.definitions import InvalidTask, TaskStoreError, compile_task
-from machstore.kapacitor.task_view import TASK_FIELDS, is_executing, task_fields, task_json
+from machstore.kapacitor import tasks
+from machstore.kapacitor.definitions import TaskStoreError
+from machstore.kapacitor.task_view import TASK_FIELDS, task_fields, task_json
 
 from .kapacitor_http import ApiError, Resource, choice, no_content, query_int, respond
 
@@ -76,17 +76,9 @@ class HttpOut(Resource):
 
     def on_get(self, req, resp, task_id, endpoint):
         self.authenticate(req)
-        engine = self.engine()
-        dbi = store.db(engine)
-        with engine.env.begin() as txn:
-            record = store.get_task(txn, dbi, task_id)
-            run = store.get_run_status(txn, dbi, task_id) if record else None
-            result = store.get_http_out(txn, dbi, task_id, endpoint) if record else None
-        if record is None or not is_executing(record, run) or not _has_endpoint(record, endpoint):
-            raise TaskStoreError("no task exists", 404)
         resp.status = 200
         resp.content_type = "application/json; charset=utf-8"
-        resp.data = result if result is not None else b'{"series":null}'
+        resp.data = tasks.http_out(self.engine(), task_id, endpoint)
 
     def on_patch(self, req, resp, task_id, endpoint):
         self.authenticate(req)
@@ -95,14 +87,6 @@ class HttpOut(Resource):
     def on_delete(self, req, resp, task_id, endpoint):
         self.authenticate(req)
         no_content(resp)
-
-
-def _has_endpoint(record, endpoint: str) -> bool:
-    try:
-        pipeline = compile_task(record["script"], record["type"], record.get("vars") or {}).pipeline
-    except InvalidTask:
-        return False
-    return any(n.spec.go == "HTTPOutNode" and n.props.get("Endpoint") == endpoint for n in pipeline.sorted())
 
 
 def _require_id(ident: str) -> None:

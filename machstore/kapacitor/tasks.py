@@ -30,6 +30,7 @@ from .definitions import (
     task_options,
     valid_id,
 )
+from .task_view import is_executing
 
 DEFAULT_LIMIT = 100
 _RUNTIME_KEYS = ("type", "script", "vars", "dbrps", "status")
@@ -217,3 +218,29 @@ def listing(engine, pattern: str, offset: int, limit: int) -> list:
         records = {r["id"]: r for r in store.list_tasks(txn, dbi)}
         chosen = select(list(records), pattern, offset, limit)
         return [(records[i], store.get_run_status(txn, dbi, i)) for i in chosen]
+
+
+_NULL_RESULT = b'{"series":null}'   # Go's json.Marshal of an httpOut node's empty models.Result
+
+
+def http_out(engine, task_id: str, endpoint: str) -> bytes:
+    """The body of ``GET /tasks/<id>/<endpoint>``: the last result the running task's
+    ``httpOut('<endpoint>')`` stored (compact JSON, as Kapacitor writes it), or the empty result
+    before its first one.  Kapacitor serves the route only while the task runs; otherwise the
+    path reaches the task handler, which finds no task ``<id>/<endpoint>``: 404 ``no task exists``."""
+    dbi = store.db(engine)
+    with engine.env.begin() as txn:
+        record = store.get_task(txn, dbi, task_id)
+        run = store.get_run_status(txn, dbi, task_id) if record else None
+        result = store.get_http_out(txn, dbi, task_id, endpoint) if record else None
+    if record is None or not is_executing(record, run) or endpoint not in _endpoints(record):
+        raise TaskStoreError("no task exists", 404)
+    return result if result is not None else _NULL_RESULT
+
+
+def _endpoints(record: dict) -> set[str]:
+    try:
+        pipeline = compile_task(record["script"], record["type"], record.get("vars") or {}).pipeline
+    except InvalidTask:
+        return set()
+    return {n.props.get("Endpoint") for n in pipeline.sorted() if n.spec.go == "HTTPOutNode"}
