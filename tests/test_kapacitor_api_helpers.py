@@ -47,7 +47,8 @@ def test_id_rule(text, ok):
     assert valid_id(text) is ok
 
 
-@pytest.mark.parametrize("raw", [b"", b"  ", b"[1]", b"12", b"{", b'{"a": NaN}', b'{"a": Infinity}'])
+@pytest.mark.parametrize("raw", [b"", b"  ", b"[1]", b"12", b"{", b'{"a": NaN}', b'{"a": Infinity}',
+                                 b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"])
 def test_decode_body_refuses(raw):
     with pytest.raises(TaskStoreError, match="^invalid JSON$"):
         decode_body(raw)

@@ -49,7 +49,7 @@ def decode_body(raw: bytes) -> dict:
         text = raw.decode("utf-8", errors="replace")
         start = len(text) - len(text.lstrip(" \t\r\n"))
         value, _ = _DECODER.raw_decode(text, start)
-    except ValueError:
+    except (ValueError, RecursionError):   # Go's decoder refuses nesting past 10000 levels too
         raise TaskStoreError("invalid JSON") from None
     if value is None:
         return {}
