@@ -59,6 +59,11 @@ def test_decode_body_first_value_and_null():
     assert decode_body(b"null") == {}
 
 
+def test_decode_body_lone_surrogate_becomes_replacement_char():
+    assert decode_body(b'{"id": "a\\ud800b", "x": ["\\udc00"], "\\ud83d\\ude00": 1}') == {
+        "id": "a\ufffdb", "x": ["\ufffd"], "\U0001F600": 1}
+
+
 def test_vars_round_trip_to_tick_values():
     decoded = task_vars.decode({
         "d": {"type": "duration", "value": "1m30s"}, "n": {"type": "duration", "value": 5},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 import time
 
 from machstore.influxql.timetext import rfc3339
@@ -55,7 +56,21 @@ def decode_body(raw: bytes) -> dict:
         return {}
     if not isinstance(value, dict):
         raise TaskStoreError("invalid JSON")
-    return value
+    return _no_lone_surrogates(value)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(v):
+    """Go decodes a lone ``\\ud800`` escape as U+FFFD; Python keeps it (and cannot store it)."""
+    if isinstance(v, str):
+        return _LONE_SURROGATE.sub("\ufffd", v)
+    if isinstance(v, dict):
+        return {_no_lone_surrogates(k): _no_lone_surrogates(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_no_lone_surrogates(x) for x in v]
+    return v
 
 
 def field(obj: dict, name: str):
