@@ -434,3 +434,20 @@ def test_run_status_of_an_older_definition_is_not_executing(server):
     patch(server, "restamp", {"script": "stream|from().measurement('mem')|httpOut('out')"})
     task = get(server, "/tasks/restamp").json()
     assert task["executing"] is False and task["stats"] == {}
+
+
+def test_ids_longer_than_the_store_keys(server):
+    """machstore's one limit on ids (docs/kapacitor.md): longer ids are refused or name nothing."""
+    long_id = "t" * 241
+    assert error_of(post(server, {"id": long_id, "script": SCRIPT, "dbrps": DBRPS}), 400) == (
+        f'task ID "{long_id}" is longer than 240 bytes')
+    assert post(server, {"id": "t" * 240, "script": SCRIPT, "dbrps": DBRPS}).status_code == 200
+    assert error_of(get(server, "/tasks/" + long_id), 404) == "no task exists"
+    assert error_of(patch(server, long_id, {"status": "enabled"}), 404) == "task does not exist, cannot update"
+    assert requests.delete(f"{server.url}{BASE}/tasks/{long_id}", timeout=30).status_code == 204
+    assert error_of(get(server, "/tasks/" + "t" * 240 + "/" + "e" * 300), 404) == "no task exists"
+    assert error_of(post(server, {"id": "tl", "template-id": long_id, "dbrps": DBRPS}), 400) == (
+        f"unknown template {long_id}: err: no template exists")
+    assert error_of(requests.post(f"{server.url}{BASE}/templates", data=json.dumps({"id": long_id, "script": SCRIPT}),
+                                  timeout=30), 400) == f'template ID "{long_id}" is longer than 240 bytes'
+    assert error_of(get(server, "/templates/" + long_id), 404) == "no template exists"

@@ -16,6 +16,7 @@ import time
 from machstore.influxql.timetext import rfc3339
 from machstore.tick import TickError, parse
 from machstore.tick.evaluate import TickEvalError, evaluate
+from machstore.tick.gocompat import go_quote
 
 from . import task_vars
 from .task_vars import InvalidJSON, VarError
@@ -35,6 +36,24 @@ class TaskStoreError(Exception):
 def valid_id(text: str) -> bool:
     """Kapacitor's ``^[-\\._\\p{L}0-9]+$`` (``str.isalpha`` is exactly the Unicode letter classes)."""
     return bool(text) and all(c in _ID_EXTRA or c.isalpha() for c in text)
+
+
+# NOTE: LMDB keys hold at most 511 bytes and the longest key names two ids
+# (``assoc/<template>/<task>``), so an id is kept to 240 bytes (Kapacitor's BoltDB allows more).
+MAX_ID_BYTES = 240
+
+
+def storable(ident: str) -> bool:
+    """Whether an id (or httpOut endpoint) fits the store's keys; a longer one names nothing."""
+    return len(ident.encode("utf-8", "surrogatepass")) <= MAX_ID_BYTES
+
+
+def check_new_id(kind: str, ident: str) -> None:
+    """The id rule of a new task or template: Kapacitor's regex, then the store's length limit."""
+    if not valid_id(ident):
+        raise TaskStoreError(f"{kind} ID must contain only letters, numbers, '-', '.' and '_'. {go_quote(ident)}")
+    if not storable(ident):
+        raise TaskStoreError(f"{kind} ID {go_quote(ident)} is longer than {MAX_ID_BYTES} bytes")
 
 
 def _no_constants(name):

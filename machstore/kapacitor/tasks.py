@@ -16,28 +16,24 @@ from __future__ import annotations
 import uuid
 
 from machstore.tick.evaluate import dbrps_of, task_type_of
-from machstore.tick.gocompat import go_quote
 
 from . import gopath, store
 from .definitions import (
     InvalidTask,
     TaskStoreError,
+    check_new_id,
     compile_task,
     decode_body,
     now_text,
     parse_program,
     service_vars,
+    storable,
     task_options,
-    valid_id,
 )
 from .task_view import is_executing
 
 DEFAULT_LIMIT = 100
 _RUNTIME_KEYS = ("type", "script", "vars", "dbrps", "status")
-
-
-def _invalid_id(kind: str, task_id: str) -> TaskStoreError:
-    return TaskStoreError(f"{kind} ID must contain only letters, numbers, '-', '.' and '_'. {go_quote(task_id)}")
 
 
 def _check(script: str, task_type: str, stored_vars: dict) -> None:
@@ -58,15 +54,14 @@ def create(engine, raw: bytes) -> dict:
     """``POST /tasks``: store a new task and return its record."""
     opts = task_options(decode_body(raw))
     task_id = opts["id"] or str(uuid.uuid4())
-    if not valid_id(task_id):
-        raise _invalid_id("task", task_id)
+    check_new_id("task", task_id)
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         if store.get_task(txn, dbi, task_id) is not None:
             raise TaskStoreError(f"task {task_id} already exists")
         template_id = opts["template-id"]
         if template_id:
-            template = store.get_template(txn, dbi, template_id)
+            template = store.get_template(txn, dbi, template_id) if storable(template_id) else None
             if template is None:
                 raise TaskStoreError(f"unknown template {template_id}: err: no template exists")
             script = template["script"]
@@ -102,17 +97,16 @@ def update(engine, task_id: str, raw: bytes) -> dict:
     opts = task_options(decode_body(raw))
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
-        original = store.get_task(txn, dbi, task_id)
+        original = store.get_task(txn, dbi, task_id) if storable(task_id) else None
         if original is None:
             raise TaskStoreError("task does not exist, cannot update", 404)
         updated = dict(original)
         if opts["id"]:
-            if not valid_id(opts["id"]):
-                raise _invalid_id("task", opts["id"])
+            check_new_id("task", opts["id"])
             updated["id"] = opts["id"]
         if opts["template-id"] or updated["template-id"]:
             template_id = opts["template-id"] or updated["template-id"]
-            template = store.get_template(txn, dbi, template_id)
+            template = store.get_template(txn, dbi, template_id) if storable(template_id) else None
             if template is None:
                 raise TaskStoreError(f"unknown template {opts['template-id']}: err: no template exists")
             if original["id"] != updated["id"] or original["template-id"] != template_id:
@@ -160,6 +154,8 @@ def update(engine, task_id: str, raw: bytes) -> dict:
 
 def delete(engine, task_id: str) -> None:
     """``DELETE /tasks/<id>``: drop the task, its run status and results (nothing if unknown)."""
+    if not storable(task_id):
+        return
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         record = store.get_task(txn, dbi, task_id)
@@ -182,6 +178,8 @@ def _delete_records(txn, dbi, task_id: str) -> None:
 
 def get(engine, task_id: str):
     """``(record, run status or None)``; 404 ``no task exists``."""
+    if not storable(task_id):
+        raise TaskStoreError("no task exists", 404)
     dbi = store.db(engine)
     with engine.env.begin() as txn:
         record = store.get_task(txn, dbi, task_id)
@@ -228,6 +226,8 @@ def http_out(engine, task_id: str, endpoint: str) -> bytes:
     ``httpOut('<endpoint>')`` stored (compact JSON, as Kapacitor writes it), or the empty result
     before its first one.  Kapacitor serves the route only while the task runs; otherwise the
     path reaches the task handler, which finds no task ``<id>/<endpoint>``: 404 ``no task exists``."""
+    if not (storable(task_id) and storable(endpoint)):
+        raise TaskStoreError("no task exists", 404)
     dbi = store.db(engine)
     with engine.env.begin() as txn:
         record = store.get_task(txn, dbi, task_id)

@@ -12,19 +12,19 @@ from __future__ import annotations
 import uuid
 
 from machstore.tick.evaluate import dbrps_of, task_type_of
-from machstore.tick.gocompat import go_quote
 
 from . import store
 from .definitions import (
     InvalidTask,
     TaskStoreError,
+    check_new_id,
     compile_task,
     compile_template,
     decode_body,
     now_text,
     parse_program,
+    storable,
     template_options,
-    valid_id,
 )
 from .tasks import select
 
@@ -40,9 +40,7 @@ def create(engine, raw: bytes) -> dict:
     """``POST /templates``: store a new template and return its record."""
     opts = template_options(decode_body(raw))
     template_id = opts["id"] or str(uuid.uuid4())
-    if not valid_id(template_id):
-        raise TaskStoreError(f"template ID must contain only letters, numbers, '-', '.' and '_'. "
-                             f"{go_quote(template_id)}")
+    check_new_id("template", template_id)
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         if store.get_template(txn, dbi, template_id) is not None:
@@ -66,14 +64,12 @@ def update(engine, template_id: str, raw: bytes) -> dict:
     opts = template_options(decode_body(raw))
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
-        original = store.get_template(txn, dbi, template_id)
+        original = store.get_template(txn, dbi, template_id) if storable(template_id) else None
         if original is None:
             raise TaskStoreError("template does not exist, cannot update", 404)
         updated = dict(original)
         if opts["id"]:
-            if not valid_id(opts["id"]):
-                raise TaskStoreError(f"template ID must contain only letters, numbers, '-', '.' and '_'. "
-                                     f"{go_quote(opts['id'])}")
+            check_new_id("template", opts["id"])
             updated["id"] = opts["id"]
         if opts["type"] in ("stream", "batch"):
             updated["type"] = opts["type"]
@@ -153,6 +149,8 @@ def _save(txn, dbi, task: dict, original: dict, counter: int) -> None:
 
 def delete(engine, template_id: str) -> None:
     """``DELETE /templates/<id>``: drop it and its associations; its tasks stay (orphaned)."""
+    if not storable(template_id):
+        return
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         txn.delete(store.template_key(template_id), db=dbi)
@@ -163,9 +161,11 @@ def delete(engine, template_id: str) -> None:
 
 def get(engine, template_id: str) -> dict:
     """The template record; 404 ``no template exists``."""
-    dbi = store.db(engine)
-    with engine.env.begin() as txn:
-        record = store.get_template(txn, dbi, template_id)
+    record = None
+    if storable(template_id):
+        dbi = store.db(engine)
+        with engine.env.begin() as txn:
+            record = store.get_template(txn, dbi, template_id)
     if record is None:
         raise TaskStoreError("no template exists", 404)
     return record
