@@ -15,7 +15,16 @@ import falcon
 import orjson
 
 from machstore.config import Settings
-from machstore.server import influx, influx_query, machbase, machiot
+from machstore.server import (
+    influx,
+    influx_query,
+    kapacitor_http,
+    kapacitor_misc,
+    kapacitor_tasks,
+    kapacitor_templates,
+    machbase,
+    machiot,
+)
 
 log = logging.getLogger("machstore.server")
 
@@ -64,7 +73,7 @@ def close_engines():
     for holder in list(_ENGINES):
         try:
             holder.close()
-        except Exception:  # noqa: BLE001 - closing on the way out must not mask the exit
+        except Exception:
             log.exception("closing the engine failed")
 
 
@@ -83,6 +92,9 @@ def create_app(engine_factory, settings=None):
         app.add_route(uri, resource)
     if settings.document_root:
         app.add_sink(machbase.StaticFiles(settings.document_root), prefix="/")
+    app.add_sink(kapacitor_misc.NotFound(), prefix="/kapacitor/")
+    for kind in ("task", "template"):   # later sinks win over the catch-all above
+        app.add_sink(kapacitor_misc.SubtreeSink(engine, settings, kind), prefix=f"/kapacitor/v1/{kind}s/")
     app.add_error_handler(Exception, _dispatch_error)
     app.add_error_handler(falcon.HTTPError, _dispatch_error)
     return app
@@ -102,10 +114,25 @@ def _routes(engine, settings):
         ("/write", influx.Write(engine, settings)),
         ("/api/v2/write", influx.WriteV2(engine, settings)),
         ("/query", influx_query.Query(engine, settings)),
-        # Kapacitor (port 9092 by default; every address serves every route)
-        ("/kapacitor/v1/ping", influx.Ping(settings, family=influx.KAPACITOR)),
+    ] + _kapacitor_routes(engine, settings)
+
+
+def _kapacitor_routes(engine, settings):
+    """Kapacitor's API (port 9092 by default; every address serves every route): ``/write`` in
+    ``influx.py``, the rest in ``server/kapacitor_*.py``; ``/:routes`` lists this table."""
+    table = []
+    table += [
         ("/kapacitor/v1/write", influx.KapacitorWrite(engine, settings)),
+        ("/kapacitor/v1/ping", kapacitor_misc.Ping(engine, settings)),
+        ("/kapacitor/v1/:routes", kapacitor_misc.Routes(engine, settings, table)),
+        ("/kapacitor/v1/debug/vars", kapacitor_misc.DebugVars(engine, settings)),
+        ("/kapacitor/v1/tasks", kapacitor_tasks.Tasks(engine, settings)),
+        ("/kapacitor/v1/tasks/{task_id}", kapacitor_tasks.Task(engine, settings)),
+        ("/kapacitor/v1/tasks/{task_id}/{endpoint}", kapacitor_tasks.HttpOut(engine, settings)),
+        ("/kapacitor/v1/templates", kapacitor_templates.Templates(engine, settings)),
+        ("/kapacitor/v1/templates/{template_id}", kapacitor_templates.Template(engine, settings)),
     ]
+    return table
 
 
 class _CommonHeaders:
@@ -113,6 +140,9 @@ class _CommonHeaders:
 
     def __init__(self, settings):
         self._version = settings.influx_version
+
+    def process_request(self, req, resp):
+        kapacitor_http.preview_rewrite(req)
 
     def process_resource(self, req, resp, resource, params):
         req.context.family = getattr(resource, "family", None)
@@ -126,6 +156,9 @@ class _CommonHeaders:
         family = getattr(req.context, "family", None)
         if family is not None:
             family.decorate(resp)
+            finish = getattr(family, "finish", None)
+            if finish is not None:
+                finish(req, resp)
 
 
 class _RequestLineLimit:

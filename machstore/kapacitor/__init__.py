@@ -14,6 +14,12 @@
 | ``lineformat.py`` | ``Points`` as line protocol for ``influxDBOut``'s writes |
 | ``nodes/`` | one module per family of node runtimes, registered by Go type name |
 | ``alerts/`` | alert levels, state, events and handlers (docs/kapacitor-alerts.md) |
+| ``store.py`` | the ``kapa`` sub-database: key layout, definition and run-status records |
+| ``definitions.py`` | request decoding as Go does it, the ID rule, compiling a definition, times |
+| ``tasks.py``, ``templates.py`` | task and template definitions: Kapacitor's create/update/delete/list rules |
+| ``task_vars.py`` | task vars: request JSON -> stored form -> evaluator values, with Kapacitor's errors |
+| ``task_view.py`` | a task or template as the API shows it (fields, DOT, stats from the run status) |
+| ``gojson.py``, ``gopath.py`` | Go's JSON text (``MarshalIndent``) and ``path.Match`` |
 
 The language (TICKscript, lambdas) lives in ``machstore/tick/``, alert templates in
 ``machstore/gotemplate/``; this package never imports ``server/``.

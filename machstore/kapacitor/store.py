@@ -15,6 +15,8 @@ Kapacitor ids, which cannot contain ``/``)::
     ctr/outbox             u64: the last outbox sequence number given out
     alert/<topic>\\0<id>    JSON last event state of an alert id in a topic (alerts/; read and
                            staged by storecontext.py's load/save_alert_state)
+    assoc/<tmpl>/<task>    empty: the task was made from the template (templates.py)
+    ids/cluster, ids/server  the UUIDs ``/debug/vars`` reports, made on first use
 
 A task definition record (JSON object)::
 
@@ -24,7 +26,10 @@ A task definition record (JSON object)::
 
 ``stamp`` changes whenever anything the runtime depends on changes (script, vars, dbrps,
 status): the runtime restarts a task whose stamp moved and drops state saved under an old
-stamp.
+stamp.  ``vars`` become evaluator values with ``task_vars.to_tick(record["vars"])``;
+``definitions.compile_task(script, type, vars)`` builds the pipeline exactly as the API checked it.
+
+A template record: ``{"id", "type", "script", "created", "modified"}``.
 """
 from __future__ import annotations
 
@@ -111,7 +116,9 @@ def get_task(txn, dbi, task_id: str):
 
 def get_run_status(txn, dbi, task_id: str) -> dict | None:
     """``{"executing": bool, "error": str, "stats": {...}, "nodes": {name: stats}}`` or None
-    when the runtime never ran the task.  ``stats`` holds Kapacitor's task-level counters."""
+    when the runtime never ran the task.  ``stats`` holds Kapacitor's task-level counters.  An
+    optional ``"stamp"`` names the definition stamp the task runs under; the API shows a run
+    status of another stamp as not executing (the runtime has not reloaded the task yet)."""
     return get_json(txn, dbi, run_key(task_id))
 
 
@@ -119,3 +126,27 @@ def get_http_out(txn, dbi, task_id: str, endpoint: str) -> bytes | None:
     """The JSON bytes of an httpOut result, None when the task has no such endpoint running."""
     raw = txn.get(http_key(task_id, endpoint), db=dbi)
     return None if raw is None else bytes(raw)
+
+
+# -- template associations (added for the tasks API) ---------------------------------------
+# ``assoc/<template id>/<task id>`` (empty value): the tasks created from a template, as
+# Kapacitor's ``template_tasks/`` keys.  A template update rewrites these tasks; deleting the
+# template drops its associations and leaves the tasks orphaned (they keep their template-id).
+
+def assoc_key(template_id: str, task_id: str) -> bytes:
+    return b"assoc/" + template_id.encode() + b"/" + task_id.encode()
+
+
+def associated_tasks(txn, dbi, template_id: str) -> list[str]:
+    """Ids of the tasks associated with a template, ordered by id."""
+    prefix = b"assoc/" + template_id.encode() + b"/"
+    return [k[len(prefix):].decode() for k, _ in iter_prefix(txn, dbi, prefix)]
+
+
+def list_templates(txn, dbi) -> list[dict]:
+    """Every template definition, ordered by id."""
+    return [orjson.loads(v) for _, v in iter_prefix(txn, dbi, b"tmpl/")]
+
+
+def get_template(txn, dbi, template_id: str):
+    return get_json(txn, dbi, template_key(template_id))

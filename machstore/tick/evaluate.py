@@ -196,17 +196,22 @@ class Pipeline:
         return ''.join(lines)
 
     def executing_dot(self, name: str, task_type: str, stats: dict | None = None,
-                      throughput: float = 0.0) -> str:
+                      throughput: float = 0.0, labels: bool = False) -> str:
         """The DOT of an executing task (``ExecutingTask.EDot``), with each node's stats.
 
         ``stats`` maps a node name to ``({stat: value}, [processed per child])``; a node
-        missing from it shows zeros (a task that has seen no data).
+        missing from it shows zeros (a task that has seen no data).  ``labels`` is the
+        API's ``dot-view=labels``: stats as graphviz labels instead of attributes.
         """
         stats = stats or {}
         unit = 'batches' if task_type == 'batch' else 'points'
         order = self.sorted()
         pos = {id(n): i for i, n in enumerate(order)}
-        buf = [f'digraph {name} {{\n', f'graph [throughput="{throughput:0.2f} {unit}/s"];\n']
+        if labels:
+            head = f'graph [label="Throughput: {throughput:0.2f} {unit}/s" forcelabels=true pad="0.8,0.5"];\n'
+        else:
+            head = f'graph [throughput="{throughput:0.2f} {unit}/s"];\n'
+        buf = [f'digraph {name} {{\n', head]
         for n in order:
             node_stats, processed = stats.get(n.name, ({}, []))
             keys = {'avg_exec_time_ns': '0s', 'errors': '0', 'working_cardinality': '0'}
@@ -214,12 +219,17 @@ class Pipeline:
             if n.spec.go in T.HANDLER_TYPES or n.spec.go == 'AlertNode':
                 keys.update({k: '0' for k in T.SPECS['AlertNodeData'].stats})
             keys.update({k: str(v) for k, v in node_stats.items()})
-            attrs = ''.join(f'{k}="{keys[k]}" ' for k in sorted(keys))
-            buf.append(f'\n{n.name} [{attrs}];\n')
+            if labels:
+                text = '\\r'.join(f'{k}={keys[k]}' for k in sorted(keys))
+                buf.append(f'\n{n.name} [xlabel="{text}"];\n')
+            else:
+                attrs = ''.join(f'{k}="{keys[k]}" ' for k in sorted(keys))
+                buf.append(f'\n{n.name} [{attrs}];\n')
             kids = sorted(n.children, key=lambda c: pos[id(c)])
             for i, c in enumerate(kids):
                 p = processed[i] if i < len(processed) else 0
-                buf.append(f'{n.name} -> {c.name} [processed="{p}"];\n')
+                edge = f'label="processed={p}"' if labels else f'processed="{p}"'
+                buf.append(f'{n.name} -> {c.name} [{edge}];\n')
         buf.append('}')
         return ''.join(buf)
 
@@ -934,6 +944,8 @@ def literal_node(pos, v):
 
 def zero_value(type_name: str):
     """Kapacitor's ast.ZeroValue for a template var that has no value yet."""
+    if type_name == 'lambda':
+        return ast.LambdaNode(None, None, None)   # Go's typed nil *LambdaNode: a lambda without expression
     return {'int': 0, 'float': 0.0, 'bool': False, 'string': '', 'regex': Regex(''), 'duration': Duration(0),
             'list': [], 'star': Star()}.get(type_name)
 
