@@ -8,6 +8,7 @@ would write them.
 """
 import json
 import pathlib
+import time
 
 import orjson
 import pytest
@@ -48,15 +49,14 @@ def error_of(resp, status):
     return body["error"]
 
 
-def write_run(server, task_id, run, http=None):
-    """Store a run status (and httpOut results) as the engine process does."""
-    from machstore.kapacitor import store
-
-    with open_engine(server.data_dir) as eng, eng.env.begin(write=True) as txn:
-        dbi = store.db(eng)
-        store.put_json(txn, dbi, store.run_key(task_id), run)
-        for endpoint, body in (http or {}).items():
-            txn.put(store.http_key(task_id, endpoint), body, db=dbi)
+def wait_for(what, check, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
 
 
 def stored_task(server, task_id):
@@ -89,36 +89,41 @@ def test_seed_chronograf_task_created_as_kapacitor_answers(server):
     assert got["executing"] is False and got["stats"] == {}
     assert got["dot"].startswith("digraph dutianze-t {\nstream0 -> from1;\n")
 
-    # once the runtime reports it running, the DOT carries node stats exactly as the seed shows
-    nodes = ["stream0", "from1", "eval2", "shift3", "join5", "eval6", "alert7", "http_out10", "eval8",
-             "influxdb_out9"]
-    write_run(server, "dutianze-t", zero_run("dutianze-t", nodes))
-    got = get(server, "/tasks/dutianze-t").json()
-    assert got["executing"] is True
+    # once the engine process runs it, the DOT carries node stats exactly as the seed shows
+    got = wait_for("the task to start", lambda: (t := get(server, "/tasks/dutianze-t").json())["executing"] and t)
+    assert got["error"] == ""
     assert got["dot"] == expected["dot"]
     assert got["script"] == expected["script"]
     assert got["stats"]["task-stats"] == {"throughput": 0}
     assert got["stats"]["node-stats"]["alert7"]["collected"] == 0
 
 
-def test_executing_dot_labels_view_and_node_stats(server):
-    assert post(server, {"id": "dotlabels", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"}).status_code == 200
+def _running(task_id, script, run):
+    """A task record and a run status as the engine process stores them (no server needed)."""
+    record = {"id": task_id, "template-id": "", "type": "stream", "dbrps": DBRPS, "script": script,
+              "vars": {}, "status": "enabled", "stamp": 1, "created": "2026-01-01T00:00:00Z",
+              "modified": "2026-01-01T00:00:00Z", "last-enabled": "2026-01-01T00:00:00Z"}
+    return record, dict(run, stamp=1)
+
+
+def test_executing_dot_labels_view_and_node_stats():
+    from machstore.kapacitor.task_view import task_json
     run = zero_run("dotlabels", ["stream0", "from1", "http_out2"])
     run["nodes"]["from1"].update({"collected": 7, "emitted": 5, "avg_exec_time_ns": 4058})
     run["stats"]["throughput"] = 2.5
-    write_run(server, "dotlabels", run)
-    attrs = get(server, "/tasks/dotlabels").json()["dot"]
+    record, run = _running("dotlabels", SCRIPT, run)
+    attrs = task_json(record, run)["dot"]
     assert attrs == ('digraph dotlabels {\ngraph [throughput="2.50 points/s"];\n\n'
                      'stream0 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n'
                      'stream0 -> from1 [processed="0"];\n\n'
                      'from1 [avg_exec_time_ns="4.058µs" errors="0" working_cardinality="0" ];\n'
                      'from1 -> http_out2 [processed="5"];\n\n'
                      'http_out2 [avg_exec_time_ns="0s" errors="0" working_cardinality="0" ];\n}')
-    labels = get(server, "/tasks/dotlabels", **{"dot-view": "labels"}).json()["dot"]
+    labels = task_json(record, run, dot_view="labels")["dot"]
     assert labels.startswith('digraph dotlabels {\ngraph [label="Throughput: 2.50 points/s" forcelabels=true '
                              'pad="0.8,0.5"];\n\nstream0 [xlabel="avg_exec_time_ns=0s\\rerrors=0\\r'
                              'working_cardinality=0"];\nstream0 -> from1 [label="processed=0"];\n')
-    stats = get(server, "/tasks/dotlabels").json()["stats"]
+    stats = task_json(record, run)["stats"]
     assert stats["task-stats"] == {"throughput": 2.5}
     assert stats["node-stats"]["from1"] == {"avg_exec_time_ns": 4058, "collected": 7, "emitted": 5, "errors": 0,
                                             "working_cardinality": 0}
@@ -370,25 +375,30 @@ def test_list_pattern_fields_offset_limit(make_server):
 # -- httpOut ----------------------------------------------------------------------------------
 
 def test_http_out_results(server):
+    """The engine process runs the task; any worker serves its stored httpOut result."""
+    assert error_of(get(server, "/tasks/outs/out"), 404) == "no task exists"
     post(server, {"id": "outs", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
-    assert error_of(get(server, "/tasks/outs/out"), 404) == "no task exists"      # not running yet
-    write_run(server, "outs", zero_run("outs", ["stream0", "from1", "http_out2"]))
+    wait_for("the task to start", lambda: get(server, "/tasks/outs").json()["executing"])
     assert get(server, "/tasks/outs/out").text == '{"series":null}'
-    result = orjson.dumps({"series": [{"name": "cpu", "columns": ["time", "v"],
-                                       "values": [["2020-01-01T00:00:00Z", 1]]}]})
-    write_run(server, "outs", zero_run("outs", ["stream0", "from1", "http_out2"]), http={"out": result})
-    resp = get(server, "/tasks/outs/out")
-    assert resp.status_code == 200 and resp.content == result
+    requests.post(f"{server.url}/write", params={"db": "telegraf", "rp": "autogen"},
+                  data=b"cpu,host=a v=1 1577836800000000000", timeout=30).raise_for_status()
+    resp = wait_for("the point to reach httpOut",
+                    lambda: (r := get(server, "/tasks/outs/out")).text != '{"series":null}' and r)
+    assert resp.status_code == 200
+    assert resp.json() == {"series": [{"name": "cpu", "tags": {"host": "a"}, "columns": ["time", "v"],
+                                       "values": [["2020-01-01T00:00:00Z", 1]]}]}
     assert error_of(get(server, "/tasks/outs/other"), 404) == "no task exists"
     patch(server, "outs", {"status": "disabled"})
     assert error_of(get(server, "/tasks/outs/out"), 404) == "no task exists"
 
 
 def test_run_status_error_shown(server):
-    post(server, {"id": "failing", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
-    write_run(server, "failing", {"executing": False, "error": "node http_out2 failed", "stats": {}, "nodes": {}})
-    task = get(server, "/tasks/failing").json()
-    assert task["executing"] is False and task["error"] == "node http_out2 failed"
+    """A task whose node has no runtime yet fails to start: its error is the task's ``error``."""
+    post(server, {"id": "failing", "script": "stream|from()|stats(10s)|httpOut('x')", "dbrps": DBRPS,
+                  "status": "enabled"})
+    task = wait_for("the run status", lambda: (t := get(server, "/tasks/failing").json())["error"] and t)
+    assert task["executing"] is False
+    assert task["error"] == "node stats2 (stats) is not supported by machstore yet"
 
 
 # -- bodies, auth -----------------------------------------------------------------------------
@@ -414,26 +424,38 @@ def test_auth_required_when_enabled(make_server):
     assert requests.get(srv.url + BASE + "/ping", timeout=30).status_code == 401
 
 
-def test_executing_task_lists_every_node_in_stats(server):
-    post(server, {"id": "earlystats", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
-    write_run(server, "earlystats", {"executing": True, "error": "", "stats": {}, "nodes": {}})
-    stats = get(server, "/tasks/earlystats").json()["stats"]
+def test_executing_task_lists_every_node_in_stats():
+    from machstore.kapacitor.task_view import task_fields, task_json
+    record, run = _running("earlystats", SCRIPT, {"executing": True, "error": "", "stats": {}, "nodes": {}})
+    stats = task_json(record, run)["stats"]
     zeros = {"avg_exec_time_ns": 0, "collected": 0, "emitted": 0, "errors": 0, "working_cardinality": 0}
     assert stats == {"task-stats": {"throughput": 0},
                      "node-stats": {"from1": zeros, "http_out2": zeros, "stream0": zeros}}
-    listed = get(server, "/tasks", pattern="earlystats", fields="stats").json()["tasks"][0]
-    assert listed["stats"] == stats
+    assert task_fields(record, run, ["stats"])["stats"] == stats
 
 
-def test_run_status_of_an_older_definition_is_not_executing(server):
-    post(server, {"id": "restamp", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
-    stamp = stored_task(server, "restamp")["stamp"]
-    run = zero_run("restamp", ["stream0", "from1", "http_out2"])
-    write_run(server, "restamp", dict(run, stamp=stamp))
-    assert get(server, "/tasks/restamp").json()["executing"] is True
-    patch(server, "restamp", {"script": "stream|from().measurement('mem')|httpOut('out')"})
-    task = get(server, "/tasks/restamp").json()
-    assert task["executing"] is False and task["stats"] == {}
+def test_run_status_of_an_older_definition_is_not_executing():
+    """Between a PATCH and the engine process restarting the task, the stored run status still
+    names the old stamp: the task shows as not executing (task_view.is_executing)."""
+    from machstore.kapacitor.task_view import is_executing
+    record = {"status": "enabled", "stamp": 7}
+    assert is_executing(record, {"executing": True, "stamp": 7})
+    assert not is_executing(record, {"executing": True, "stamp": 6})
+    assert not is_executing(dict(record, status="disabled"), {"executing": True, "stamp": 7})
+    assert not is_executing(record, None)
+
+
+def test_an_enabled_task_runs_and_shows_its_node_statistics(server):
+    post(server, {"id": "live", "script": SCRIPT, "dbrps": DBRPS, "status": "enabled"})
+    deadline = time.monotonic() + 30
+    while not get(server, "/tasks/live").json()["executing"]:
+        assert time.monotonic() < deadline, "the engine process never started the task"
+        time.sleep(0.05)
+    task = get(server, "/tasks/live").json()
+    assert task["error"] == "" and "node-stats" in task["stats"]
+    assert 'avg_exec_time_ns=' in task["dot"] and "stream0 -> from1" in task["dot"]
+    patch(server, "live", {"status": "disabled"})
+    assert get(server, "/tasks/live").json()["executing"] is False
 
 
 def test_ids_longer_than_the_store_keys(server):

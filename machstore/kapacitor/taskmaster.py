@@ -23,11 +23,8 @@ import pickle
 import time
 
 from machstore.errors import MachstoreError
-from machstore.tick import parse, parse_lambda
-from machstore.tick.evaluate import evaluate
-from machstore.tick.template_vars import vars_from_api
-
 from . import outbox, store
+from .definitions import compile_task
 from .graph import TaskGraph
 from .lineformat import PRECISIONS, UnwritablePoint, to_lines
 from .storecontext import StoreContext, alert_key
@@ -60,15 +57,13 @@ class RunningTask:
             self.throughput = self.fed / elapsed
             self.fed, self.since = 0, now_ns
         return {"executing": True, "error": "", "stats": {"throughput": self.throughput},
-                "nodes": self.graph.node_stats()}
+                "nodes": self.graph.node_stats(), "stamp": self.stamp}
 
 
 def build(defn: dict, ctx) -> TaskGraph:
     """Evaluate a definition's script with its vars into a ``TaskGraph`` (errors propagate:
     their text is the task's run status ``error``)."""
-    program = parse(defn.get("script") or "")
-    predefined = vars_from_api(defn.get("vars") or {}, parse_lambda)
-    ev = evaluate(program, "stream", predefined=predefined)
+    ev = compile_task(defn.get("script") or "", "stream", defn.get("vars") or {})
     return TaskGraph(ev.pipeline, ctx, task_id=defn["id"])
 
 
