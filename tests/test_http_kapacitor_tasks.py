@@ -10,7 +10,6 @@ import json
 import pathlib
 import time
 
-import orjson
 import pytest
 import requests
 from conftest import open_engine

@@ -23,6 +23,7 @@ import pickle
 import time
 
 from machstore.errors import MachstoreError
+
 from . import outbox, store
 from .definitions import compile_task
 from .graph import TaskGraph
