@@ -1,4 +1,4 @@
-"""Task definitions written straight into the ``kapa`` store (until the task API is merged).
+"""Task definitions written straight into the ``kapa`` store, for in-process task-master tests.
 
 ``put_task`` writes a definition record in the shape ``machstore/kapacitor/store.py``
 documents and bumps ``ctr/defs`` as the API will, so the task master reloads it.

@@ -31,14 +31,6 @@ class TaskContext:
         """``influxDBOut.create()``: ``CREATE DATABASE db [WITH NAME rp]``; failures are logged."""
         raise NotImplementedError
 
-    def load_alert_state(self, topic: str, alert_id: str):
-        """The last saved state dict of an alert id in a topic, or None."""
-        raise NotImplementedError
-
-    def save_alert_state(self, topic: str, alert_id: str, state: dict) -> None:
-        """Save an alert id's state (committed with the round that changed it)."""
-        raise NotImplementedError
-
     def http_out(self, endpoint: str, result: dict) -> None:
         """``httpOut``: the endpoint's whole current result (``{"series": [...]}``) changed."""
         raise NotImplementedError
@@ -109,12 +101,6 @@ class MemoryContext(TaskContext):
 
     def create_database(self, db, rp=""):
         self.created.append((db, rp))
-
-    def load_alert_state(self, topic, alert_id):
-        return self.alert_states.get((topic, alert_id))
-
-    def save_alert_state(self, topic, alert_id, state):
-        self.alert_states[(topic, alert_id)] = state
 
     def http_out(self, endpoint, result):
         self.http[endpoint] = result

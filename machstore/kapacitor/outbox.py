@@ -18,7 +18,7 @@ import time
 
 import orjson
 
-from . import store
+from . import posting, store
 
 log = logging.getLogger("machstore.kapacitor.outbox")
 
@@ -44,7 +44,10 @@ def pending(txn, kdb) -> list:
 
 
 def default_deliver(handler, event):
-    from machstore.kapacitor.alerts import handlers  # written by the alert engineer; loaded when used
+    """An alert handler (``alerts/handlers.py``) or an ``httpPost`` request (``posting.py``)."""
+    if handler[0] == posting.KIND:
+        return posting.deliver(handler[1], event)
+    from machstore.kapacitor.alerts import handlers
     return handlers.deliver(handler, event)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from . import store
+from . import posting, store
 from .context import TaskContext
 
 log = logging.getLogger("machstore.kapacitor.task")
@@ -57,6 +57,10 @@ class StoreContext(TaskContext):
 
     def alert_event(self, node_name, event, handlers):
         self.events.append((node_name, event, handlers))
+
+    def http_post(self, node_name, request):
+        """Staged as an outbox entry like an alert event (posting.py sends it after the commit)."""
+        self.events.append((node_name, posting.event_of(request), [posting.handler_of(request)]))
 
     def log(self, level, node_name, text):
         log.log(_LEVELS.get(level, logging.INFO), "task=%s node=%s %s", self.task_id, node_name, text)
