@@ -732,10 +732,8 @@ stream
         expected={"TestStream_HttpPost_URL_Template": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "a"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:05Z", 95.8]]}]}},
         posts=[{"path": "/cpu/?host=serverA&cpu=a", "body": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "a"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:00Z", 97.1]]}]}}, {"path": "/cpu/?host=serverA&cpu=b", "body": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "b"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:01Z", 92.6]]}]}}, {"path": "/cpu/?host=serverA&cpu=b", "body": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "b"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:02Z", 95.6]]}]}}, {"path": "/cpu/?host=serverA&cpu=c", "body": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "c"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:03Z", 93.1]]}]}}, {"path": "/cpu/?host=serverA&cpu=c", "body": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "c"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:04Z", 92.6]]}]}}, {"path": "/cpu/?host=serverA&cpu=a", "body": {"series": [{"name": "cpu", "tags": {"host": "serverA", "type": "idle", "cpu": "a"}, "columns": ["time", "value"], "values": [["1971-01-01T00:00:05Z", 95.8]]}]}}],
     ),
-    # Kapacitor's order reads t2/{{.t2}}.yml: machstore reads no YAML, so the order names the
-    # JSON twin (same content); the source is tests/data/kapacitor/sideload (JSON files only).
     StreamCase(
-        name="TestStream_Sideload_JSON",
+        name="TestStream_Sideload",
         script=f"""
 stream
 	|from()
@@ -745,7 +743,7 @@ stream
 		.groupBy('t0', 't1', 't2')
 	|sideload()
 		.source('file://{SIDELOAD}')
-		.order('t0/{{{{.t0}}}}.json', 't1/{{{{.t1}}}}.json', 't2/{{{{.t2}}}}.json')
+		.order('t0/{{{{.t0}}}}.yml', 't1/{{{{.t1}}}}.yml', 't2/{{{{.t2}}}}.yml')
 		.field('f1', 0)
 		.field('f2', 0.0)
 		.tag('t3', 'one')
@@ -757,7 +755,29 @@ stream
         ignore_order=True,
         expected={"TestStream_Sideload": {"series": [{"name": "m", "tags": {"t0": "a", "t1": "m", "t2": "x", "t3": "one"}, "columns": ["time", "f1", "f2", "value"], "values": [["1971-01-01T00:00:00Z", 0.0, 0.0, 1.0]]}, {"name": "m", "tags": {"t0": "b", "t1": "n", "t2": "y", "t3": "why"}, "columns": ["time", "f1", "f2", "value"], "values": [["1971-01-01T00:00:00Z", 2.0, 3.5, 1.0]]}, {"name": "m", "tags": {"t0": "c", "t1": "o", "t2": "y", "t3": "why"}, "columns": ["time", "f1", "f2", "value"], "values": [["1971-01-01T00:00:00Z", 12.0, 13.5, 1.0]]}]}},
     ),
-    # as above: the .yml order entries name the JSON twins
+    StreamCase(
+        name="TestStream_Sideload_JSON",
+        script=f"""
+stream
+	|from()
+		.database('dbname')
+		.retentionPolicy('rpname')
+		.measurement('m')
+		.groupBy('t0', 't1', 't2')
+	|sideload()
+		.source('file://{SIDELOAD}')
+		.order('t0/{{{{.t0}}}}.json', 't1/{{{{.t1}}}}.json', 't2/{{{{.t2}}}}.yml')
+		.field('f1', 0)
+		.field('f2', 0.0)
+		.tag('t3', 'one')
+	|log()
+	|httpOut('TestStream_Sideload')
+""",
+        needs=("LogNode",),
+        srpl="TestStream_Sideload.srpl",
+        ignore_order=True,
+        expected={"TestStream_Sideload": {"series": [{"name": "m", "tags": {"t0": "a", "t1": "m", "t2": "x", "t3": "one"}, "columns": ["time", "f1", "f2", "value"], "values": [["1971-01-01T00:00:00Z", 0.0, 0.0, 1.0]]}, {"name": "m", "tags": {"t0": "b", "t1": "n", "t2": "y", "t3": "why"}, "columns": ["time", "f1", "f2", "value"], "values": [["1971-01-01T00:00:00Z", 2.0, 3.5, 1.0]]}, {"name": "m", "tags": {"t0": "c", "t1": "o", "t2": "y", "t3": "why"}, "columns": ["time", "f1", "f2", "value"], "values": [["1971-01-01T00:00:00Z", 12.0, 13.5, 1.0]]}]}},
+    ),
     StreamCase(
         name="TestStream_Sideload_Multiple",
         script=f"""
@@ -769,13 +789,13 @@ stream
 		.groupBy('t0', 't1', 't2')
 	|sideload()
 		.source('file://{SIDELOAD}')
-		.order('t0/{{{{.t0}}}}.json', 't1/{{{{.t1}}}}.json', 't2/{{{{.t2}}}}.json')
+		.order('t0/{{{{.t0}}}}.yml', 't1/{{{{.t1}}}}.yml', 't2/{{{{.t2}}}}.yml')
 		.field('f1', 0)
 		.field('f2', 0.0)
 		.tag('t3', 'one')
 	|sideload()
 		.source('file://{SIDELOAD}')
-		.order('t0/{{{{.t0}}}}.json', 't1/{{{{.t1}}}}.json', 't2/{{{{.t2}}}}.json')
+		.order('t0/{{{{.t0}}}}.yml', 't1/{{{{.t1}}}}.yml', 't2/{{{{.t2}}}}.yml')
 		.field('other', -1.0)
 	|log()
 	|httpOut('TestStream_Sideload')

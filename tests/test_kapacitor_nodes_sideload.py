@@ -57,10 +57,18 @@ def test_a_value_of_the_wrong_type_is_logged_and_defaulted(tmp_path):
     ]
 
 
-def test_yaml_files_refuse_the_task(tmp_path):
-    (tmp_path / "a.yml").write_text("f1: 2\n")
-    with pytest.raises(SideloadSourceError, match="YAML value files are not supported by machstore"):
+def test_yaml_files_are_read_as_go_yaml_v2_does(tmp_path):
+    (tmp_path / "a.yml").write_text("f1: 2\nf2: 3.5\nt3: why\nb: true\n")
+    (tmp_path / "bad.yaml").write_text("- a list\n")
+    with pytest.raises(SideloadSourceError, match='failed to unmarshal yaml values ".*bad.yaml"'):
         load_source(f"file://{tmp_path}")
+    (tmp_path / "bad.yaml").write_text("f: [unclosed\n")
+    with pytest.raises(SideloadSourceError, match='failed to unmarshal yaml values ".*bad.yaml"'):
+        load_source(f"file://{tmp_path}")
+    (tmp_path / "bad.yaml").unlink()
+    cache = load_source(f"file://{tmp_path}")
+    assert cache["a.yml"] == {"f1": 2, "f2": 3.5, "t3": "why", "b": True}
+    assert type(cache["a.yml"]["f1"]) is int
 
 
 @pytest.mark.parametrize(("source", "message"), [
@@ -80,7 +88,9 @@ def test_sources_machstore_cannot_load_refuse_the_task(source, message):
 def test_source_keys_are_relative_paths_and_numbers_are_floats():
     cache = load_source(f"file://{SIDELOAD}")
     assert cache["t1/o.json"] == {"f1": 42.0, "f2": 13.5}
-    assert sorted(cache) == ["t0/b.json", "t0/c.json", "t1/n.json", "t1/o.json", "t2/y.json"]
+    assert cache["t1/o.yml"] == {"f1": 42, "f2": 13.5}
+    assert sorted(cache) == ["t0/b.json", "t0/b.yml", "t0/c.json", "t0/c.yml", "t1/n.json", "t1/n.yml",
+                             "t1/o.json", "t1/o.yml", "t2/y.json", "t2/y.yml"]
 
 
 @pytest.mark.parametrize(("src", "dflt", "want"), [

@@ -3,15 +3,16 @@
 
 ``.source('file:///abs/dir')`` names a directory; every file under it is read when the task
 starts (its path relative to the directory is its key; ``.json`` files are objects of values,
-numbers decoded as Go decodes JSON into ``interface{}``: float64; other files hold nothing).
+numbers decoded as Go decodes JSON into ``interface{}``: float64; ``.yml``/``.yaml`` files are
+YAML mappings read with PyYAML's safe loader (YAML 1.1 like Go's yaml.v2: ints stay ints);
+other files hold nothing).
 ``.order('host/{{.host}}.json', ...)`` are Go templates over the point's tags giving the files to
 try, in order; ``.field(key, default)`` / ``.tag(key, default)`` take the first file that has
 ``key``, converted to the default's type (Kapacitor's ``convertType``), or the default when no
 file has it or the conversion fails (logged).
 
-Refused when the task starts, with a clear error: YAML value files (``.yml``/``.yaml``: reading
-them needs a YAML parser, and PyYAML is not a dependency of machstore), ``http(s)://`` sources
-and named ``[[httppost]]`` endpoints (machstore has neither the fetch nor the endpoint config).
+Refused when the task starts, with a clear error: ``http(s)://`` sources and named
+``[[httppost]]`` endpoints (machstore has neither the fetch nor the endpoint config).
 
 Lookups depend only on tags, so they are done once per series, not per point.
 """
@@ -74,16 +75,30 @@ def load_source(source: str) -> dict:
     return cache
 
 
+def _yaml_values(path: str, data: bytes) -> dict:
+    """A YAML file's top-level mapping (Go's ``yaml.Unmarshal`` into ``map[string]interface{}``)."""
+    import yaml
+    try:
+        values = yaml.safe_load(data)
+    except yaml.YAMLError as ex:
+        raise ValueError(f'failed to unmarshal yaml values "{path}": {ex}') from ex
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise ValueError(f'failed to unmarshal yaml values "{path}": yaml: unmarshal errors: '  # noqa: TRY004
+                         f"cannot unmarshal {type(values).__name__} into map[string]interface {{}}")
+    return {str(k): v for k, v in values.items()}
+
+
 def _read_values(path: str) -> dict:
     ext = os.path.splitext(path)[1]
-    if ext in (".yaml", ".yml"):
-        raise ValueError(f'failed to unmarshal yaml values "{path}": YAML value files are not supported by '
-                         "machstore (PyYAML is not a dependency); use .json files")
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as ex:
         raise ValueError(f'failed to open values file "{path}": {ex.strerror}') from ex
+    if ext in (".yaml", ".yml"):
+        return _yaml_values(path, data)
     if ext != ".json":
         return {}
     try:
