@@ -803,6 +803,14 @@ def _series_matching(terms, series, measurement):
 
     A tag a series lacks, or a name that is neither tag nor field, compares as "".
     """
+    picked = _series_by_tag_equality(terms, series)
+    if picked is not None:
+        return picked
+    return _series_matching_evaluated(terms, series, measurement)
+
+
+def _series_matching_evaluated(terms, series, measurement):
+    """:func:`_series_matching` through the condition evaluator, for any condition on tags."""
     n = len(series)
     frame = {}
     for name in {r.name for r in _refs(terms)}:
@@ -814,6 +822,34 @@ def _series_matching(terms, series, measurement):
     frame["_name"] = Vec(measurement_column)
     keep = condition_mask(terms, frame, n)
     return [s for s, k in zip(series, keep.tolist()) if k]
+
+
+def _series_by_tag_equality(terms, series):
+    """The series ``terms`` keeps when it is ``tag = 'value'``/``!=`` terms joined by AND; else None.
+
+    PERF: the usual tag filter (``hostname = 'host_49'``) picked by one pass over the series'
+    tag dicts instead of columns built for the condition evaluator (a tenth of a small query).
+    A tag a series lacks compares as "", as in :func:`_series_matching`.
+    """
+    while isinstance(terms, ast.ParenExpr):
+        terms = terms.expr
+    if not isinstance(terms, ast.BinaryExpr):
+        return None
+    if terms.op == "AND":
+        left = _series_by_tag_equality(terms.lhs, series)
+        return None if left is None else _series_by_tag_equality(terms.rhs, left)
+    if terms.op not in ("=", "!="):
+        return None
+    ref, lit = terms.lhs, terms.rhs
+    if isinstance(ref, ast.StringLiteral):
+        ref, lit = lit, ref
+    if not (isinstance(ref, ast.VarRef) and isinstance(lit, ast.StringLiteral)) or ref.type not in ("", "tag") \
+            or ref.name == "_name":
+        return None
+    name, value = ref.name, lit.value
+    if terms.op == "=":
+        return [s for s in series if s["tags"].get(name, "") == value]
+    return [s for s in series if s["tags"].get(name, "") != value]
 
 
 def _field_vec(scan, name, ftype, n, keep=None):
