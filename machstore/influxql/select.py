@@ -196,7 +196,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
               if isinstance(f.expr, ast.Distinct) else f                      # SELECT DISTINCT x
               for f in stmt.fields if not (isinstance(f.expr, ast.VarRef) and f.expr.name.lower() == "time")]
     for f in fields:
-        if not any(isinstance(n, (ast.VarRef, ast.Wildcard, ast.RegexLiteral, ast.Distinct)) for n in ast.walk(f.expr)):
+        if not _has_variable(f.expr):
             raise SelectError("field must contain at least one variable")
     if not fields:
         raise SelectError("at least 1 non-time field must be queried")
@@ -244,6 +244,20 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
     if stmt.slimit:
         out = out[:stmt.slimit]
     return out
+
+
+def _has_variable(expr):
+    """False for a field InfluxDB refuses with "field must contain at least one variable".
+
+    A call of a function other than a math one counts as having one: compile.go validates the
+    call itself first (``count()`` is "invalid number of arguments for count, expected 1, got 0").
+    """
+    for n in ast.walk(expr):
+        if isinstance(n, (ast.VarRef, ast.Wildcard, ast.RegexLiteral, ast.Distinct)):
+            return True
+        if isinstance(n, ast.Call) and n.name.lower() not in MATH:
+            return True
+    return False
 
 
 def _by_measurement(sources):
@@ -313,14 +327,40 @@ def _resolve_sources(engine, sources, database, retention_policy):
         names = index.measurements
         if src.regex is not None:
             rx = regex(src.regex.pattern)
-            chosen = [m for m in names if rx.search(m)]
+            wanted = rx.search
         else:
-            chosen = [src.name] if src.name in names else []
+            wanted = src.name.__eq__
+        chosen = [m for m in names if wanted(m)]
+        elsewhere = None
         for m in chosen:
             mi = index.measurement(m)
             if mi is not None:
-                out.append(_Source(db, rp, m, dict(mi.fields), mi.series, tag_keys=mi.tag_keys))
+                if elsewhere is None:
+                    elsewhere = _tag_keys_elsewhere(engine, db, policies, index, wanted)
+                out.append(_Source(db, rp, m, dict(mi.fields), mi.series, tag_keys=mi.tag_keys | elsewhere))
     return out
+
+
+def _tag_keys_elsewhere(engine, db, policies, index, wanted):
+    """The tag keys of the measurements ``wanted`` (a name -> bool test) in the other retention policies.
+
+    InfluxDB 1.x's default (``inmem``) index is one per database: the tag keys a SELECT expands
+    ``*`` and ``GROUP BY *`` to are those of the measurements its source names in every retention
+    policy, while the field keys are those of the policy read.  So ``SELECT * FROM longterm.cpu``
+    lists the ``dc`` tag that only the default policy's cpu series carry (with nulls), and
+    ``longterm./.*/`` the tags of every measurement of the database.
+    """
+    keys = set()
+    for name in policies:
+        other = engine.series_index(db, name)
+        if other.space["id"] == index.space["id"]:
+            continue
+        for m in other.measurements:
+            if wanted(m):
+                mi = other.measurement(m)
+                if mi is not None:
+                    keys |= mi.tag_keys
+    return frozenset(keys)
 
 
 def _dimensions(stmt, now_ns):
@@ -388,6 +428,34 @@ def _field_types(sources):
     return types
 
 
+# influxql's DataType order: where sources disagree on a field's type, the lowest one is used
+_GO_TYPE_ORDER = {ft.FLOAT: 1, ft.INTEGER: 2, ft.STRING: 3, ft.BOOLEAN: 4, ft.UNSIGNED: 9}
+
+
+def _merged_field_types(sources):
+    """Each field's type over all sources as InfluxDB's ``FieldDimensions`` merges them (the lowest)."""
+    types = {}
+    for s in sources:
+        for k, v in s.fields.items():
+            if k not in types or _GO_TYPE_ORDER.get(v, 99) < _GO_TYPE_ORDER.get(types[k], 99):
+                types[k] = v
+    return types
+
+
+def _expanded_ref(name, kind, ftypes, all_tags, merged, disagree):
+    """The VarRef a wildcard expands ``name`` (a ``kind`` of "field" or "tag") to.
+
+    A field some sources type otherwise is read as the merged type (an integer field next to
+    a float one prints as a float, as InfluxDB casts it); a field that is a tag elsewhere, or a
+    tag that is a field elsewhere, is typed so that each column reads only its own kind.
+    """
+    if kind == "tag":
+        return ast.VarRef(name, "tag" if name in ftypes else "")
+    if name in disagree:
+        return ast.VarRef(name, ft.TYPE_NAMES[merged[name]])
+    return ast.VarRef(name, "field" if name in all_tags else "")
+
+
 def _group_by_tags(dims, sources):
     """The tag keys a GROUP BY names (``*`` and regexes resolved against the sources)."""
     tags = _tag_keys(sources)
@@ -410,7 +478,10 @@ def _expand_fields(fields, sources, grouped=frozenset()):
     the fields of a type the function takes.
     """
     ftypes = _field_types(sources)
-    tags = _tag_keys(sources) - set(grouped)
+    all_tags = _tag_keys(sources)
+    tags = all_tags - set(grouped)
+    merged = _merged_field_types(sources)
+    disagree = {k for s in sources for k, t in s.fields.items() if t != merged[k]}
     out = []
     for f in fields:
         e = f.expr
@@ -420,13 +491,13 @@ def _expand_fields(fields, sources, grouped=frozenset()):
                 if e.type in ("", "field"):
                     names += [(k, "field") for k in ftypes]
                 if e.type in ("", "tag"):
-                    names += [(k, "tag") for k in tags if k not in ftypes or e.type == "tag"]
+                    names += [(k, "tag") for k in tags]   # a tag named as a field too: both, "k" and "k_1"
             else:
                 rx = regex(e.pattern)
                 names += [(k, "field") for k in ftypes if rx.search(k)]
                 names += [(k, "tag") for k in tags if rx.search(k) and k not in ftypes]
             for name, kind in sorted(names):
-                out.append(ast.Field(ast.VarRef(name, "tag" if kind == "tag" and name in ftypes else "")))
+                out.append(ast.Field(_expanded_ref(name, kind, ftypes, all_tags, merged, disagree)))
             continue
         if isinstance(e, ast.Call) and e.args and isinstance(e.args[0], (ast.Wildcard, ast.RegexLiteral)):
             arg = e.args[0]
@@ -515,6 +586,11 @@ def _validate(fields, calls, interval, fill, limit=0):
             raise SelectError(f"expected field argument in {c.name}()")
         if isinstance(arg, ast.Distinct):
             continue
+        # NOTE: a wildcard or regex still here sat in a binary expression, where it is not expanded
+        if isinstance(arg, ast.Wildcard):
+            raise SelectError(f"unsupported expression with wildcard: {c.name}()")
+        if isinstance(arg, ast.RegexLiteral):
+            raise SelectError(f"unsupported expression with regex field: {c.name}()")
         if not isinstance(arg, (ast.VarRef, ast.Call)):
             raise SelectError(f"expected field argument in {c.name}()")
     aux = any(not _calls(f.expr) and not _transform_calls(f.expr) and _refs(f.expr) for f in fields)
@@ -1001,6 +1077,10 @@ def _raw(source, table, fields, stmt):
     if not has_field:
         return []   # only tags (or names that are no field here): InfluxDB has no rows to emit
     keep = any_valid
+    if stmt.fill == "number":
+        # the rows are those with a value; then every missing value read is the fill value
+        frame = {k: _filled(v, stmt.fill_value) for k, v in table.frame.items()}
+        vecs = _evaluate_fields(fields, frame, n)
     out = []
     shared = ColumnSet(vecs)   # PERF: every series' rows are positions in the same columns
     # rows are sorted by group: each group's rows are one range
@@ -1014,6 +1094,33 @@ def _raw(source, table, fields, stmt):
         out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
                              ColumnRows(table.times[rows_idx], shared, rows_idx)))
     return out
+
+
+def _filled(vec, value):
+    """``vec`` with its missing values replaced by the ``fill(<number>)`` value of a raw query.
+
+    InfluxDB 1.x's iterator scanner (query/iterator.gen.go ``ScanAt``) puts the fill value in for
+    every missing field or tag of a raw query, cast to the column's type as ``castToType`` does:
+    to float or (truncated) integer for numeric columns; a string, tag or boolean column gets
+    the number itself.
+    """
+    if vec.valid is None or vec.valid.all():
+        return vec
+    values, missing = vec.values, ~vec.valid
+    kind = values.dtype.kind
+    if kind == "f":
+        out = values.copy()
+        out[missing] = float(value)
+    elif kind == "i":
+        out = values.copy()
+        out[missing] = int(value)
+    elif kind == "u":
+        out = values.copy()
+        out[missing] = int(value) % 2**64
+    else:
+        out = values.astype(object)
+        out[missing] = value
+    return Vec(out)
 
 
 def _evaluate_fields(fields, columns, n):
