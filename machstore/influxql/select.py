@@ -51,6 +51,8 @@ EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 36
 _AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct", "integral"}
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
+# numeric functions that also take booleans (call_iterator.go's max/min iterators; true > false)
+_BOOLEAN_SELECTORS = {"min", "max"}
 _TOP_BOTTOM = {"top", "bottom", "sample"}   # selectors of several points per window
 # functions of a series' stream of points or windows: transformations, then analysis calls
 _SERIES_FUNCTIONS = transforms.TRANSFORMS + analysis.NAMES
@@ -233,17 +235,43 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
                 union.setdefault(k, v)
         source, table = dataclasses.replace(group[0], fields=union), _merge_tables(tables)
         if aggregate:
-            out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz, shown)
+            found = _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz, shown)
         elif any(_transform_calls(f.expr) for f in fields):
-            out += _raw_transform(source, table, fields, stmt)
+            found = _raw_transform(source, table, fields, stmt)
         else:
-            out += _raw(source, table, fields, stmt)
-    out = _order_series(out, descending=not stmt.time_ascending)
-    if stmt.soffset:
-        out = out[stmt.soffset:]
-    if stmt.slimit:
-        out = out[:stmt.slimit]
-    return out
+            found = _raw(source, table, fields, stmt)
+        out += _limit_tag_sets(found, stmt.slimit, stmt.soffset)
+    return _order_series(out, descending=not stmt.time_ascending)
+
+
+def _tag_set_key(tags):
+    """How InfluxDB's index orders the tag sets of a measurement (tsdb ``MakeTagsKey``).
+
+    The keys of the tags a series has, then their values, each joined by "|": a tag set that
+    lacks a tag sorts by the keys it has (``host|server04`` after ``dc|host|dc1|server01``).
+    """
+    keys = sorted(k for k, v in tags.items() if v != "")
+    if not keys:
+        return ""
+    return "|".join(keys) + "|" + "|".join(tags[k] for k in keys)
+
+
+def _limit_tag_sets(series, slimit, soffset):
+    """SLIMIT and SOFFSET over one measurement's series, as InfluxDB's ``LimitTagSets`` cuts them.
+
+    InfluxDB applies them per measurement to the tag sets in index order (:func:`_tag_set_key`),
+    and its arithmetic has a quirk kept here: an SOFFSET without an SLIMIT leaves no series at
+    all (``a[soffset:soffset+0]``; query/result.go in 1.6.7 and 1.8 alike).
+    """
+    if not slimit and not soffset:
+        return series
+    ordered = sorted(series, key=lambda s: _tag_set_key(s.tags))
+    if soffset > len(ordered):
+        return []
+    if soffset + slimit > len(ordered):
+        slimit = len(ordered) - soffset
+    kept = {id(s) for s in ordered[soffset:soffset + slimit]}
+    return [s for s in series if id(s) in kept]
 
 
 def _has_variable(expr):
@@ -508,7 +536,9 @@ def _expand_fields(fields, sources, grouped=frozenset()):
                 names = [k for k in names if rx.search(k)]
             for k in names:
                 numeric_only = fname in _NUMERIC_ONLY or fname in _SERIES_FUNCTIONS or fname == "integral"
-                if numeric_only and ftypes[k] in (ft.STRING, ft.BOOLEAN):
+                if numeric_only and ftypes[k] == ft.STRING:
+                    continue
+                if numeric_only and ftypes[k] == ft.BOOLEAN and fname not in _BOOLEAN_SELECTORS:
                     continue
                 out.append(ast.Field(ast.Call(e.name, (ast.VarRef(k),) + tuple(e.args[1:])),
                                      f.alias and f"{f.alias}_{k}" or f"{e.name}_{k}"))
@@ -1520,7 +1550,8 @@ def _reduce_call(call, table, buckets, runs=None):
         group = table.group[idx]
         b = buckets[idx]
         starts = _run_starts(group, b)
-    if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
+    if name in _NUMERIC_ONLY and (values.dtype == object or (values.dtype == np.bool_ and
+                                                             name not in _BOOLEAN_SELECTORS)):
         raise _iterator_type_error(call.name.lower(), values)
     if name == "distinct":
         return _split_by_group(group[starts], b[starts], Vec(values, None), idx, starts=starts)
