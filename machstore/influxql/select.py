@@ -202,6 +202,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
             raise SelectError("field must contain at least one variable")
     if not fields:
         raise SelectError("at least 1 non-time field must be queried")
+    _validate_before_expansion(fields, stmt.limit)
     fields = _expand_fields(fields, sources, _group_by_tags(dims, sources))
     if not fields:
         return []
@@ -545,6 +546,23 @@ def _expand_fields(fields, sources, grouped=frozenset()):
             continue
         out.append(f)
     return out
+
+
+def _validate_before_expansion(fields, limit):
+    """The checks compile.go makes before wildcards are expanded (``query.Compile`` runs first).
+
+    ``distinct(*)`` and ``top(*, 2)`` fail there: those functions want a field reference, and
+    ``*`` or a regex is none yet.
+    """
+    for f in fields:
+        for c in _calls(f.expr):
+            name = c.name.lower()
+            if not c.args or not isinstance(c.args[0], (ast.Wildcard, ast.RegexLiteral)):
+                continue
+            if name == "distinct" and len(c.args) == 1:
+                raise SelectError("expected field argument in distinct()")
+            if name in ("top", "bottom"):
+                _validate_top_bottom(c, limit)
 
 
 def _validate_sample(call):
