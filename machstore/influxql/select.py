@@ -1583,6 +1583,12 @@ def _reduce_call(call, table, buckets, runs=None):
     out_vals, chosen, out_valid = functions.reduce_runs(name, idx, values, starts, *extra, clock=clock)
     if out_vals.dtype.kind == "U":
         out_vals = out_vals.astype(object)
+    if name == "percentile" and out_valid is not None:
+        # a percentile past either end emits no point at all (PercentileReduceSlice returns
+        # nil): the window is empty, not null
+        keep = np.flatnonzero(out_valid)
+        starts, out_vals, out_valid = starts[keep], out_vals[keep], None
+        chosen = chosen[keep] if chosen is not None else None
     return _split_by_group(group[starts], b[starts], Vec(out_vals, out_valid), chosen)
 
 
