@@ -1572,7 +1572,7 @@ def _reduce_call(call, table, buckets, runs=None):
                                                              name not in _BOOLEAN_SELECTORS)):
         raise _iterator_type_error(call.name.lower(), values)
     if name == "distinct":
-        return _split_by_group(group[starts], b[starts], Vec(values, None), idx, starts=starts)
+        return _split_by_group(group[starts], b[starts], Vec(values, None), table.times[idx], starts=starts)
     extra = (float(call.args[1].value),) if name == "percentile" else ()
     if values.dtype == object:
         values = values.astype(str)
@@ -1606,10 +1606,10 @@ def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):
         if not len(part):
             continue
         gid = int(run_group[part[0]])
-        if starts is not None:   # distinct: keep every value of the group's runs
+        if starts is not None:   # distinct: keep every value of the group's runs (``chosen``: their times)
             lo_i = starts[part[0]]
             hi_i = starts[part[-1] + 1] if part[-1] + 1 < len(starts) else len(vec.values)
-            out[gid] = (run_bucket[part], vec, (starts[part], lo_i, hi_i))
+            out[gid] = (run_bucket[part], vec, (starts[part], lo_i, hi_i, chosen))
             continue
         out[gid] = (run_bucket[part], Vec(vec.values[part], None if vec.valid is None else vec.valid[part]),
                     None if chosen is None else chosen[part])
@@ -1700,13 +1700,20 @@ def _tag_values(table, ref, rows):
 
 
 def _distinct_rows(call, res, interval, default_time):
-    """Rows of ``distinct(field)``: each bucket's distinct values, sorted, at the bucket's time."""
-    run_buckets, vec, (run_starts, lo_i, hi_i) = res
+    """Rows of ``distinct(field)``: each bucket's distinct values at the bucket's time.
+
+    In InfluxDB's order (the DistinctReducer's ``Emit``): by the time each value first occurs
+    in the bucket, then by value.  It shows when a chunked answer cuts the rows.
+    """
+    run_buckets, vec, (run_starts, lo_i, hi_i, point_times) = res
     times, values = [], []
     ends = list(run_starts[1:]) + [hi_i]
     for b, s, e in zip(run_buckets.tolist(), run_starts.tolist(), ends):
-        seg = vec.values[s:e]
-        uniq = sorted(set(seg.tolist()), key=lambda v: (isinstance(v, str), v))
+        first = {}
+        for v, t in zip(vec.values[s:e].tolist(), point_times[s:e].tolist()):
+            if v not in first or t < first[v]:
+                first[v] = t
+        uniq = sorted(first, key=lambda v: (first[v], isinstance(v, str), v))
         times += [b if interval else default_time] * len(uniq)
         values += uniq
     grid = np.asarray(times, dtype=np.int64)
