@@ -552,9 +552,16 @@ def _validate_before_expansion(fields, limit):
     """The checks compile.go makes before wildcards are expanded (``query.Compile`` runs first).
 
     ``distinct(*)`` and ``top(*, 2)`` fail there: those functions want a field reference, and
-    ``*`` or a regex is none yet.
+    ``*`` or a regex is none yet; a math function with the wrong number of arguments
+    (``round(x, 2)``) too.
     """
     for f in fields:
+        for n in ast.walk(f.expr):   # compileMathFunction: the argument count of a math call
+            if isinstance(n, ast.Call) and n.name.lower() in MATH:
+                want = 2 if n.name.lower() in ("atan2", "pow", "log") else 1
+                if len(n.args) != want:
+                    raise SelectError(f"invalid number of arguments for {n.name}, expected {want}, "
+                                      f"got {len(n.args)}")
         for c in _calls(f.expr):
             name = c.name.lower()
             if not c.args or not isinstance(c.args[0], (ast.Wildcard, ast.RegexLiteral)):
