@@ -98,8 +98,26 @@ class _Source:
                                   None if hi == MAX_TIME else hi, rp=self.rp, types=types, **kw)
 
 
-def _subquery_sources(inner):
-    """The results of a subquery as sources: their columns are fields, their tags are tags."""
+def _declared_tag_keys(stmt):
+    """The tag keys a subquery's GROUP BY names; None for ``*`` or a regex (then: its series' tags).
+
+    They are the tags an outer ``*`` lists (FieldDimensions of a subquery: its fields and its
+    dimensions), whatever tags its raw rows carry along.
+    """
+    keys = set()
+    for d in stmt.dimensions:
+        if isinstance(d.expr, ast.VarRef):
+            keys.add(d.expr.name)
+        elif isinstance(d.expr, (ast.Wildcard, ast.RegexLiteral)):
+            return None
+    return frozenset(keys)
+
+
+def _subquery_sources(inner, tag_keys=None):
+    """The results of a subquery as sources: their columns are fields, their tags are tags.
+
+    ``tag_keys``: the tags the subquery declares (:func:`_declared_tag_keys`), None for all.
+    """
     by_name = {}
     for s in inner:
         by_name.setdefault(s.name, []).append(s)
@@ -116,7 +134,7 @@ def _subquery_sources(inner):
                     fields.setdefault(col, column.type)
             rowsets[i] = RowSet(times, columns)
             series.append({"id": i, "tags": dict(s.tags or {})})
-        out.append(_Source("", "", name, fields, series, rowsets))
+        out.append(_Source("", "", name, fields, series, rowsets, tag_keys=tag_keys))
     return out
 
 
@@ -191,7 +209,7 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
         if isinstance(src, ast.SubQuery):
             inner = _execute(engine, src.statement, database, retention_policy, now_ns,
                              (lo, hi, interval, offset))
-            sources += _subquery_sources(inner)
+            sources += _subquery_sources(inner, _declared_tag_keys(src.statement))
         else:
             sources += _resolve_sources(engine, (src,), database, retention_policy)
     fields = [ast.Field(ast.Call("distinct", (ast.VarRef(f.expr.name),)), f.alias)
