@@ -1679,7 +1679,8 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     chosen = rows[order][rank < n]
     chosen = chosen[np.lexsort((table.times[chosen], table.group[chosen]))]
-    names = _column_names([ast.Field(call)] + [ast.Field(a) for a in tag_args]
+    alias = next((f.alias for f in fields if f.expr == call), "")   # top(v, 3) AS x: the column is x
+    names = _column_names([ast.Field(call, alias)] + [ast.Field(a) for a in tag_args]
                           + [f for f in fields if not isinstance(f.expr, ast.Call)])
     out = []
     for gid, tags in enumerate(table.group_tags):
