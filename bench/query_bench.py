@@ -147,6 +147,22 @@ def run_query(session: requests.Session, base: str, q: TsbsQuery, timeout: float
     return Answer(status=r.status_code, seconds=dt, body=body, error=err)
 
 
+def wait_for_quiet_server(pgid: int, max_wait: float, busy_cores: float = 0.05, window: float = 2.0) -> float:
+    """Wait up to ``max_wait`` s until the server's processes use < ``busy_cores`` for ``window`` s.
+
+    NOTE: after a load machstore compacts in the background (InfluxDB snapshots its cache), and
+    a fixed ``--settle`` may end before that does: the first query type was then timed against
+    the compaction.  Returns the seconds waited.
+    """
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < max_wait:
+        c0 = group_cpu_seconds(pgid)
+        time.sleep(window)
+        if (group_cpu_seconds(pgid) - c0) / window < busy_cores:
+            break
+    return time.monotonic() - t0
+
+
 def _self_cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -178,6 +194,9 @@ def run_system(name: str, args, batches, queries: Dict[str, List[TsbsQuery]]) ->
             f"{res['failures']} failed batches")
         if args.settle:
             time.sleep(args.settle)  # NOTE: let background compaction finish before timing queries
+        if args.settle_quiet:
+            waited = wait_for_quiet_server(pgid, args.settle_quiet)
+            log(f"{name}: server quiet after {waited:.0f} s more")
         with requests.Session() as s:
             for qt, qs in queries.items():
                 for q in qs[:args.warmup]:
@@ -290,6 +309,8 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=2, help="machstore gunicorn workers (default 2)")
     p.add_argument("--load-workers", type=int, default=2, help="loadgen processes (default 2)")
     p.add_argument("--settle", type=float, default=5.0, help="seconds to wait after loading (default 5)")
+    p.add_argument("--settle-quiet", type=float, default=0.0,
+                   help="after --settle, wait up to this many s until the server uses no CPU (compaction done)")
     p.add_argument("--timeout", type=float, default=300.0, help="per-query timeout, s")
     p.add_argument("--wait-idle", type=float, default=0.0,
                    help="before each type, wait up to this many s for the machine to be idle")

@@ -1299,6 +1299,13 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz,
                 if start is None:
                     start = min(int(v[0][0]) for v in per_call.values() if v is not None and len(v[0]))
                 grid = _grid(start, last_bucket, interval, utz)
+                if utz is not None:
+                    # NOTE: next to a daylight-saving change a window can start off the stepped
+                    # grid (1.8's Window adds the GROUP BY offset before the zone lookup); the
+                    # fill iterator passes such a window's point through, so it is kept
+                    found = np.concatenate([v[0] for v in per_call.values() if v is not None])
+                    found = found[(found >= grid[0]) & (found <= grid[-1])] if len(grid) else found
+                    grid = np.union1d(grid, found)
             elif interval:
                 grid = np.unique(np.concatenate([v[0] for v in per_call.values() if v is not None]))
             else:
@@ -1461,6 +1468,14 @@ def _raw_transform(source, table, fields, stmt):
                 streams[t] = _transform_stream(t, times, vec.take(rows), 0, not stmt.time_ascending)
         if not streams:
             continue
+        if stmt.limit or stmt.offset:
+            # InfluxDB limits each call's iterator, in output order, before the rows are joined:
+            # a derivative (one point later) and a cumulative sum with LIMIT 5 make 6 rows
+            for t, (st, vec) in list(streams.items()):
+                k = np.arange(len(st))[stmt.offset:]
+                if stmt.limit:
+                    k = k[:stmt.limit]
+                streams[t] = (st[k], vec.take(k))
         grid = np.unique(np.concatenate([st[0] for st in streams.values()]))
         columns = {}
         for t, (st, vec) in streams.items():
@@ -1473,7 +1488,7 @@ def _raw_transform(source, table, fields, stmt):
         vecs = _evaluate_fields(fields, columns, len(grid))
         keep = _any_value(vecs, len(grid))
         idx = np.flatnonzero(keep)
-        idx = _page_rows(idx, stmt)
+        idx = idx if stmt.time_ascending else idx[::-1]   # LIMIT and OFFSET were applied per stream
         if not len(idx):
             continue
         cols = [grid[idx].tolist()] + [_to_list(v, idx) for v in vecs]
