@@ -1476,10 +1476,18 @@ def _raw_transform(source, table, fields, stmt):
                 if stmt.limit:
                     k = k[:stmt.limit]
                 streams[t] = (st[k], vec.take(k))
-        grid = np.unique(np.concatenate([st[0] for st in streams.values()]))
+        # NOTE: InfluxDB's cursor pairs the calls' points one by one: the k-th point of one
+        # stream at a time t shares a row with the k-th of another at t, so merged series with
+        # points at one time give as many rows at t as the longest stream has points there
+        keyed = [_occurrence_keys(st) for st, _ in streams.values()]
+        uniq, inverse = np.unique(np.concatenate(keyed), return_inverse=True)
+        inverse = inverse.ravel()
+        grid = uniq["t"]
         columns = {}
+        at = 0
         for t, (st, vec) in streams.items():
-            pos = np.searchsorted(grid, st)
+            pos = inverse[at:at + len(st)]
+            at += len(st)
             values = np.zeros(len(grid), dtype=vec.values.dtype)
             valid = np.zeros(len(grid), dtype=bool)
             values[pos] = vec.values
@@ -1495,6 +1503,22 @@ def _raw_transform(source, table, fields, stmt):
         out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
                              [list(r) for r in zip(*cols)]))
     return out
+
+
+_TIME_RANK = np.dtype([("t", np.int64), ("r", np.int64)])
+
+
+def _occurrence_keys(times):
+    """``(time, k)`` of each point of a time-ordered stream: k counts the earlier points at that time."""
+    times = np.asarray(times, dtype=np.int64)
+    keys = np.empty(len(times), dtype=_TIME_RANK)
+    keys["t"] = times
+    if len(times):
+        new = np.ones(len(times), dtype=bool)
+        new[1:] = times[1:] != times[:-1]
+        first = np.flatnonzero(new)
+        keys["r"] = np.arange(len(times)) - np.repeat(first, np.diff(np.append(first, len(times))))
+    return keys
 
 
 def _grid(start, end, interval, tz=None):
