@@ -13,6 +13,11 @@ tests/influxql_goldens.py: exact, floats to 1e-12 relative). A query that fails 
     python bench/query_bench.py                                  # 1,000,000 rows, 20 queries/type
     python bench/query_bench.py --only influxdb --json-out /tmp/influx-queries.json
     python bench/query_bench.py --rows 200000 --queries 5 --types lastpoint,high-cpu-1
+    python bench/query_bench.py --baseline-python /tmp/before-venv/bin/python   # before/after, one run
+
+``--baseline-python`` adds a third system, ``machstore-baseline``: machstore started with another
+Python (a virtualenv holding an earlier build), so that a change is measured before and after in
+the same run, on the same data and the same machine load, each against InfluxDB.
 
 InfluxDB comes from Debian's ``influxdb`` package (installed when missing, like
 bench/compare_peers.py); machstore is started with bench/servers.py (2 workers, UTC).
@@ -44,6 +49,7 @@ from record_influx_goldens import ensure_influxdb, start_influxd  # noqa: E402
 from tsbs_queries import BENCH_TYPES, QUERY_TYPES, TsbsQuery, data_window, generate_queries  # noqa: E402
 
 SYSTEMS = ("influxdb", "machstore")
+BASELINE = "machstore-baseline"   # machstore run by --baseline-python (an earlier build)
 DB = "benchmark"
 
 
@@ -78,15 +84,17 @@ class SystemRun:
 # Servers
 
 
-def start_machstore(data_dir: str, workers: int, timeout: float = 120.0):
+def start_machstore(data_dir: str, workers: int, timeout: float = 120.0, python: str = sys.executable):
     """Start ``machstore serve`` with bench/servers.py's command line; return ``(process, base url)``.
+
+    ``python`` is the interpreter that runs it (the machstore installed there is the one measured).
 
     NOTE: servers.start_machstore gives up at the first /ping that times out reading (what a busy
     machine gives while gunicorn boots its workers) and leaves the server running, so the same
     command is started and waited for here; servers.stop stops it.
     """
     port = servers.free_port()
-    argv = [sys.executable, "-m", "machstore", "serve", "--data", data_dir, "--bind", f"127.0.0.1:{port}",
+    argv = [python, "-m", "machstore", "serve", "--data", data_dir, "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--timezone", "+0000"]
     log_path = os.path.join(os.path.dirname(data_dir), "machstore.log")
     with open(log_path, "wb") as logf:
@@ -139,6 +147,22 @@ def run_query(session: requests.Session, base: str, q: TsbsQuery, timeout: float
     return Answer(status=r.status_code, seconds=dt, body=body, error=err)
 
 
+def wait_for_quiet_server(pgid: int, max_wait: float, busy_cores: float = 0.05, window: float = 2.0) -> float:
+    """Wait up to ``max_wait`` s until the server's processes use < ``busy_cores`` for ``window`` s.
+
+    NOTE: after a load machstore compacts in the background (InfluxDB snapshots its cache), and
+    a fixed ``--settle`` may end before that does: the first query type was then timed against
+    the compaction.  Returns the seconds waited.
+    """
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < max_wait:
+        c0 = group_cpu_seconds(pgid)
+        time.sleep(window)
+        if (group_cpu_seconds(pgid) - c0) / window < busy_cores:
+            break
+    return time.monotonic() - t0
+
+
 def _self_cpu() -> float:
     t = os.times()
     return t.user + t.system
@@ -159,7 +183,8 @@ def run_system(name: str, args, batches, queries: Dict[str, List[TsbsQuery]]) ->
             r = requests.post(base + "/query", params={"q": f"CREATE DATABASE {DB}"}, timeout=60)
             r.raise_for_status()
         else:
-            proc, base = start_machstore(os.path.join(data_dir, "data"), workers=args.workers)
+            python = args.baseline_python if name == BASELINE else sys.executable
+            proc, base = start_machstore(os.path.join(data_dir, "data"), workers=args.workers, python=python)
             stop, pgid = (lambda: servers.stop(proc)), proc.pid
             run.version = requests.get(base + "/ping", timeout=5).headers.get("X-Influxdb-Version", "")
         log(f"{name} {run.version} on {base}: loading {args.rows:,} rows")
@@ -169,6 +194,9 @@ def run_system(name: str, args, batches, queries: Dict[str, List[TsbsQuery]]) ->
             f"{res['failures']} failed batches")
         if args.settle:
             time.sleep(args.settle)  # NOTE: let background compaction finish before timing queries
+        if args.settle_quiet:
+            waited = wait_for_quiet_server(pgid, args.settle_quiet)
+            log(f"{name}: server quiet after {waited:.0f} s more")
         with requests.Session() as s:
             for qt, qs in queries.items():
                 for q in qs[:args.warmup]:
@@ -228,10 +256,12 @@ def compare_answers(a: List[Answer], b: List[Answer]) -> tuple:
 
 
 def report(runs: Dict[str, SystemRun], types: List[str]) -> str:
-    """Return the table: median ms per type and system, ratio, and agreement."""
-    head = ["query type"] + [f"{s} p50 ms" for s in runs] + (
-        ["machstore/influxdb", "same answers"] if len(runs) == 2 else []) + [
-        f"other load ({', '.join(runs)})"]
+    """Return the table: median ms per type and system; each machstore's ratio to InfluxDB and agreement."""
+    peers = [s for s in runs if s != "influxdb"] if "influxdb" in runs else []
+    head = ["query type"] + [f"{s} p50 ms" for s in runs]
+    for s in peers:
+        head += [f"{s}/influxdb", f"same answers ({s})" if len(peers) > 1 else "same answers"]
+    head.append(f"other load ({', '.join(runs)})")
     rows = [head]
     notes = []
     for qt in types:
@@ -248,16 +278,12 @@ def report(runs: Dict[str, SystemRun], types: List[str]) -> str:
                 err = run.error or next((x.error for x in answers if x.error), "no answer")
                 row.append("error")
                 notes.append(f"{name} {qt}: error {err}")
-        if len(runs) == 2:
-            a, b = (runs[s] for s in SYSTEMS)
-            if med.get("influxdb") and med.get("machstore"):
-                row.append(f"{med['machstore'] / med['influxdb']:.2f}x")
-            else:
-                row.append("-")
-            same, compared, first = compare_answers(a.answers.get(qt, []), b.answers.get(qt, []))
+        for s in peers:
+            row.append(f"{med[s] / med['influxdb']:.2f}x" if med.get("influxdb") and med.get(s) else "-")
+            same, compared, first = compare_answers(runs["influxdb"].answers.get(qt, []), runs[s].answers.get(qt, []))
             row.append(f"{same}/{compared}" if compared else "-")
             if first:
-                notes.append(f"{qt}: answers differ, {first}")
+                notes.append(f"{qt}{f' ({s})' if len(peers) > 1 else ''}: answers differ, {first}")
         row.append(" / ".join(f"{r.other_cores[qt]:.2f}" if qt in r.other_cores else "-"
                               for r in runs.values()))
         rows.append(row)
@@ -283,11 +309,15 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, default=2, help="machstore gunicorn workers (default 2)")
     p.add_argument("--load-workers", type=int, default=2, help="loadgen processes (default 2)")
     p.add_argument("--settle", type=float, default=5.0, help="seconds to wait after loading (default 5)")
+    p.add_argument("--settle-quiet", type=float, default=0.0,
+                   help="after --settle, wait up to this many s until the server uses no CPU (compaction done)")
     p.add_argument("--timeout", type=float, default=300.0, help="per-query timeout, s")
     p.add_argument("--wait-idle", type=float, default=0.0,
                    help="before each type, wait up to this many s for the machine to be idle")
     p.add_argument("--no-install", action="store_true", help="do not apt-get install influxdb")
     p.add_argument("--json-out", default=None, help="write every latency and status here")
+    p.add_argument("--baseline-python", default=None,
+                   help=f"also run machstore with this Python (an earlier build) as {BASELINE!r}, before machstore")
     args = p.parse_args(argv)
 
     types = [t for t in args.types.split(",") if t]
@@ -295,6 +325,8 @@ def main(argv=None) -> int:
         if t not in QUERY_TYPES:
             p.error(f"unknown query type {t!r}")
     systems = [s for s in args.only.split(",") if s]
+    if args.baseline_python:
+        systems.insert(systems.index("machstore") if "machstore" in systems else len(systems), BASELINE)
     start, end = data_window(rows=args.rows, scale=args.scale)
     queries = {}
     for t in types:

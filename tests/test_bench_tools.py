@@ -444,3 +444,17 @@ def test_query_bench_report_ratios_agreement_and_errors():
     assert lines[3].split()[:4] == ["high-cpu-1", "2.0", "error", "-"]
     assert "machstore high-cpu-1: error nope" in text
     assert "lastpoint: answers differ, query 1:" in text
+
+
+def test_query_bench_report_with_a_baseline_build():
+    import query_bench as qb
+
+    body = '{"results":[{"statement_id":0}]}'
+    influx = qb.SystemRun("influxdb", answers={"lastpoint": [qb.Answer(200, 0.010, body)]})
+    before = qb.SystemRun(qb.BASELINE, answers={"lastpoint": [qb.Answer(200, 0.020, body)]})
+    after = qb.SystemRun("machstore", answers={"lastpoint": [qb.Answer(200, 0.005, body.replace("0", "1"))]})
+    text = qb.report({"influxdb": influx, qb.BASELINE: before, "machstore": after}, ["lastpoint"])
+    lines = text.splitlines()
+    assert "machstore-baseline/influxdb" in lines[0] and "machstore/influxdb" in lines[0]
+    assert lines[2].split()[:8] == ["lastpoint", "10.0", "20.0", "5.0", "2.00x", "1/1", "0.50x", "0/1"]
+    assert "lastpoint (machstore): answers differ" in text

@@ -269,3 +269,30 @@ def test_the_payload_cache_stays_within_its_bytes():
     assert cache.payload(4, blobs[4], 400) == bytes([4]) * 400 and cache.hits == 1
     assert cache.payload(4, blobs[3], 400) == bytes([3]) * 400  # other bytes under the key: not the entry
     assert cache.payload(9, codec.compress(b"x" * 2000), 2000) == b"x" * 2000 and len(cache) == 2
+
+
+TAG_SERIES = [{"id": i, "tags": tags} for i, tags in enumerate([
+    {"host": "a", "dc": "x"}, {"host": "b", "dc": "x"}, {"host": "a"}, {"dc": "y"}, {}, {"host": "", "dc": "x"},
+])]
+
+
+@pytest.mark.parametrize("where", [
+    "host = 'a'", "host != 'a'", "'a' = host", "host = ''", "host != ''", "host = 'a' AND dc = 'x'",
+    "(host = 'a') AND (dc != 'x')", "nope = ''", "nope = 'a'", "host::tag = 'b'", "host = 'a' AND dc = 'y'",
+])
+def test_tag_equality_picks_the_series_the_condition_evaluator_keeps(where):
+    from machstore.influxql import parse_expr
+    from machstore.influxql.select import _series_by_tag_equality, _series_matching_evaluated
+
+    terms = parse_expr(where)
+    picked = _series_by_tag_equality(terms, TAG_SERIES)
+    assert picked is not None
+    assert picked == _series_matching_evaluated(terms, TAG_SERIES, "m")
+
+
+@pytest.mark.parametrize("where", ["host = 'a' OR dc = 'x'", "host =~ /a/", "host = 1", "_name = 'm'", "host < 'b'"])
+def test_other_tag_conditions_go_to_the_condition_evaluator(where):
+    from machstore.influxql import parse_expr
+    from machstore.influxql.select import _series_by_tag_equality
+
+    assert _series_by_tag_equality(parse_expr(where), TAG_SERIES) is None

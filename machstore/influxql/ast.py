@@ -1241,20 +1241,31 @@ _FIELD_NAMES = {}   # node class -> its dataclass field names, in order
 
 
 def walk(node):
-    """Yield ``node`` and every node below it, depth first, in field order."""
+    """Return ``node`` and every node below it, depth first, in field order (a list).
+
+    PERF: a loop over an explicit stack, not nested generators: planning a query walks its
+    field expressions a dozen times.
+    """
     if node is None:
-        return
-    yield node
-    if not isinstance(node, Node):
-        return
-    names = _FIELD_NAMES.get(type(node))
-    if names is None:   # PERF: dataclasses.fields() builds a tuple per call; a query walks its tree often
-        names = _FIELD_NAMES[type(node)] = tuple(f.name for f in fields(node))
-    for name in names:
-        value = getattr(node, name)
-        if isinstance(value, Node):
-            yield from walk(value)
-        elif isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, Node):
-                    yield from walk(item)
+        return []
+    out = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        if not isinstance(n, Node):
+            continue
+        names = _FIELD_NAMES.get(type(n))
+        if names is None:   # PERF: dataclasses.fields() builds a tuple per call
+            names = _FIELD_NAMES[type(n)] = tuple(f.name for f in fields(n))
+        children = []
+        for name in names:
+            value = getattr(n, name)
+            if isinstance(value, Node):
+                children.append(value)
+            elif isinstance(value, tuple):
+                children.extend(item for item in value if isinstance(item, Node))
+        if children:
+            children.reverse()
+            stack.extend(children)
+    return out

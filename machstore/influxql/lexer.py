@@ -1,16 +1,24 @@
 """InfluxQL lexer: text -> tokens with positions, as InfluxDB 1.x scans them.
 
-The scanner works rune by rune with a small push-back buffer, because InfluxQL needs it:
-regular expressions (``/cpu.*/``) are only scanned where the parser asks for one
-(:meth:`Scanner.scan_regex`), and the parser peeks at the next raw character
-(:meth:`Scanner.peek_rune`) to decide whether one follows.
+PERF: tokens are cut with compiled regular expressions over the whole text (one match per
+token for identifiers, keywords, numbers, whitespace and operators), not rune by rune: the
+rune-by-rune scanner was a tenth of a small query's time over HTTP.  That scanner is kept as
+the reference twin (``lexer_ref``); ``tests/test_influxql_lexer.py`` checks that both give the
+same tokens on generated text, quirks included.
+
+InfluxQL needs two things from a scanner beyond ``scan()``: regular expressions (``/cpu.*/``)
+are only scanned where the parser asks for one (:meth:`Scanner.scan_regex`), and the parser
+peeks at the next raw character (:meth:`Scanner.peek_rune`) to decide whether one follows.
 
 Positions are 1-based ``(line, char)`` pairs counted in characters (code points), with
 ``\\r\\n`` and a lone ``\\r`` read as one ``\\n``.  They reproduce InfluxDB's scanner exactly,
 including two quirks that show up in its error messages (``at line 1, char N``):
 
-* the end of input is one character further on when the last token ran into it (a bare
-  identifier, a keyword or trailing whitespace), because that token already read it once;
+* the end of input is one character further on once a token has run into it (a bare
+  identifier, a keyword, trailing whitespace, a comment or an unterminated string), because
+  that token already read it once; a token that only looked at the end and put it back (a
+  number, an operator) leaves it where it was.  :meth:`Scanner.peek_rune` at the end counts
+  as reading it;
 * a single-quoted string and a regex report the position of the character *before* their
   opening quote or slash.
 
@@ -24,9 +32,31 @@ unescaped), numbers, durations and regexes, and empty for keywords and operators
 import re
 from typing import NamedTuple
 
-__all__ = ["Pos", "Token", "Scanner", "KEYWORDS", "token_text", "is_ident_char", "is_ident_first_char",
-           "EOF", "WS", "COMMENT", "ILLEGAL", "IDENT", "BOUNDPARAM", "NUMBER", "INTEGER",
-           "DURATIONVAL", "STRING", "BADSTRING", "BADESCAPE", "REGEX", "BADREGEX", "TRUE", "FALSE"]
+__all__ = [
+    "BADESCAPE",
+    "BADREGEX",
+    "BADSTRING",
+    "BOUNDPARAM",
+    "COMMENT",
+    "DURATIONVAL",
+    "EOF",
+    "FALSE",
+    "IDENT",
+    "ILLEGAL",
+    "INTEGER",
+    "KEYWORDS",
+    "NUMBER",
+    "REGEX",
+    "STRING",
+    "TRUE",
+    "WS",
+    "Pos",
+    "Scanner",
+    "Token",
+    "is_ident_char",
+    "is_ident_first_char",
+    "token_text",
+]
 
 EOF, WS, COMMENT, ILLEGAL = "EOF", "WS", "COMMENT", "ILLEGAL"
 IDENT, BOUNDPARAM, NUMBER, INTEGER, DURATIONVAL = "IDENT", "BOUNDPARAM", "NUMBER", "INTEGER", "DURATIONVAL"
@@ -42,16 +72,10 @@ KEYWORDS = frozenset("""
     REPLICATION RESAMPLE RETENTION REVOKE SELECT SERIES SET SHOW SHARD SHARDS SLIMIT SOFFSET
     STATS SUBSCRIPTION SUBSCRIPTIONS TAG TO USER USERS VALUES WHERE WITH WRITE
     AND OR IN TRUE FALSE
-""".split())
+""".split())  # noqa: SIM905 - the words as token.go lists them
 
 # Kinds InfluxDB has no printable name for: an error about one of them says "found " + lit.
 _UNNAMED = frozenset((INTEGER, BOUNDPARAM, BADREGEX, COMMENT))
-
-_END = ""          # the rune the reader returns past the end of the input
-_IDENT_RUN = re.compile(r"[A-Za-z0-9_]+")
-_DIGIT_RUN = re.compile(r"[0-9]+")
-_STRING_RUN = re.compile(r"[^'\"\\\n]+")
-_WHITESPACE = " \t\n"
 
 
 class Pos(NamedTuple):
@@ -90,326 +114,208 @@ def is_ident_first_char(ch):
     return is_letter(ch) or ch == "_"
 
 
-class _Reader:
-    """Runes of the text with their positions and a push-back of up to three runes.
-
-    Reading past the end returns ``_END``.  NOTE: the position of the end moves on by one
-    after the first time it is read (InfluxDB counts the end once, as a character); the
-    parser's error positions depend on this.
-    """
-
-    def __init__(self, text):
-        self._text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self._i = 0
-        self._line = 0
-        self._char = 0
-        self._at_end = False
-        self._history = [(_END, (0, 0))] * 3   # the last runes read, newest last
-        self._back = 0                          # how many of them were pushed back
-
-    def read(self):
-        """Return ``(rune, (line, char))`` of the next rune, 0-based."""
-        if self._back:
-            item = self._history[-self._back]
-            self._back -= 1
-            return item
-        if self._i < len(self._text):
-            ch = self._text[self._i]
-            self._i += 1
-        else:
-            ch = _END
-        pos = (self._line, self._char)
-        if ch == "\n":
-            self._line += 1
-            self._char = 0
-        elif not self._at_end:
-            self._char += 1
-        if ch == _END:
-            self._at_end = True
-        self._history.append((ch, pos))
-        del self._history[0]
-        return ch, pos
-
-    def read_run(self, pattern):
-        """Read the longest run of runes ``pattern`` matches (runes of one line) and return it.
-
-        PERF: one regex match instead of a read per rune; the history then holds the run's
-        last runes with their positions, as if they had been read one by one.  Returns "" when
-        runes are pushed back (the caller reads those one by one first).
-        """
-        if self._back:
-            return ""
-        m = pattern.match(self._text, self._i)
-        if m is None:
-            return ""
-        run = m.group()
-        n = len(run)
-        first = self._char
-        self._i += n
-        self._char += n
-        tail = [(run[k], (self._line, first + k)) for k in range(max(0, n - 3), n)]
-        self._history = (self._history + tail)[-3:]
-        return run
-
-    def unread(self):
-        self._back += 1
-
-    def current(self):
-        """Return the rune last read (after push-backs, the one before those pushed back)."""
-        return self._history[-1 - self._back]
-
-
-def _pos(raw):
-    return Pos(raw[0] + 1, raw[1] + 1)
+# One alternative per token shape that needs no more than a match.  Group names are token
+# kinds (KW is an identifier looked up among the keywords; NUMDOT is a number whose "." is
+# read but left out of the literal, as InfluxDB does: "1." and "1.x" give NUMBER "1").
+# A bare identifier directly followed by '"' (``ab"cd"`` is the identifier ``cd``) and
+# everything that starts with a quote, "$", "--", "/*", "!" or an unknown rune go to
+# Scanner._scan_other.
+_TOKEN = re.compile(r"""
+    (?P<WS>[ \t\n]+)
+  | (?P<KW>[A-Za-z_][A-Za-z0-9_]*+)(?!")
+  | (?P<NUMBER>[0-9]*\.[0-9]+)
+  | (?P<NUMDOT>[0-9]+)\.
+  | (?P<DURATIONVAL>[0-9]+[A-Za-z\u00b5][A-Za-z\u00b50-9]*)
+  | (?P<INTEGER>[0-9]+)
+  | (?P<OP>=~|!=|!~|>=|<=|<>|::|-(?!-)|/(?!\*)|[=><:+*%&|^(),;.])
+""", re.VERBOSE)
+_OPS = {"<>": "!="}
+# Kinds of _TOKEN matches that read the end of the input when they reach it (see the module docstring).
+_RUNS_INTO_END = frozenset(("WS", "KW"))
+_IDENT_PREFIX = re.compile(r"[A-Za-z0-9_]*")
+_STRING_RUN = re.compile(r"[^'\"\\\n]*")
+_REGEX_BODY = re.compile(r"(?:[^/\\\n]|\\/|\\(?!/))*")
+_BLOCK_COMMENT_END = re.compile(r"\*/")
 
 
 class Scanner:
     """Turn InfluxQL text into tokens, one :meth:`scan` at a time."""
 
     def __init__(self, text):
-        self._r = _Reader(text)
+        self._text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self._n = len(self._text)
+        self._i = 0              # index of the next rune to read
+        self._line = 0           # 0-based line of index _line_start ...
+        self._line_start = 0     # ... and the index where that line starts
+        self._end_read = False   # the end was read (and not put back): it is one character further on
+        self._one_line = "\n" not in self._text   # PERF: then a position is just (1, index + 1)
+
+    # -- positions -----------------------------------------------------------------------
+
+    def _pos(self, i):
+        """The 1-based position of index ``i``."""
+        text = self._text
+        if i < self._line_start:   # back before the line last seen (the rune before a quote): count again
+            self._line = self._line_start = 0
+        nl = text.rfind("\n", self._line_start, i)
+        if nl >= 0:
+            self._line += text.count("\n", self._line_start, nl + 1)
+            self._line_start = nl + 1
+        return Pos(self._line + 1, i - self._line_start + 1)
+
+    def _pos_before(self, i):
+        """The position of the rune before index ``i`` (InfluxDB's position for a string or regex)."""
+        if i == 0:
+            return Pos(1, 1)
+        return self._pos(i - 1)
+
+    def _end_pos(self):
+        """The position of the end of the input, and count it as read."""
+        pos = self._pos(self._n)
+        if self._end_read:
+            pos = Pos(pos.line, pos.char + 1)
+        self._end_read = True
+        return pos
+
+    # -- the parser's interface --------------------------------------------------------------
 
     def scan(self):
         """Return the next token (whitespace and comments included)."""
-        r = self._r
-        ch, raw = r.read()
-        pos = _pos(raw)
-        if ch in _WHITESPACE and ch:
-            return self._scan_whitespace()
-        if is_letter(ch) or ch == "_":
-            r.unread()
-            return self._scan_ident(lookup=True)
-        if is_digit(ch):
-            return self._scan_number()
-        if ch == _END:
-            return Token(EOF, pos, "")
-        if ch == '"':
-            r.unread()
-            return self._scan_ident(lookup=True)
-        if ch == "'":
-            return self._scan_string()
-        if ch == ".":
-            nxt, _ = r.read()
-            r.unread()
-            if is_digit(nxt):
-                return self._scan_number()
-            return Token(".", pos, "")
-        if ch == "$":
-            kind, _, lit = self._scan_ident(lookup=False)
-            return Token(kind if kind != IDENT else BOUNDPARAM, pos, "$" + lit)
-        if ch == "-":
-            if self._next_is("-"):
-                self._skip_line()
-                return Token(COMMENT, pos, "")
-            return Token("-", pos, "")
-        if ch == "/":
-            if self._next_is("*"):
-                if not self._skip_block_comment():
-                    return Token(ILLEGAL, pos, "")
-                return Token(COMMENT, pos, "")
-            return Token("/", pos, "")
-        if ch == "=":
-            return Token("=~" if self._next_is("~") else "=", pos, "")
-        if ch == "!":
-            if self._next_is("="):
-                return Token("!=", pos, "")
-            if self._next_is("~"):
-                return Token("!~", pos, "")
-            return Token(ILLEGAL, pos, "!")
-        if ch == ">":
-            return Token(">=" if self._next_is("=") else ">", pos, "")
-        if ch == "<":
-            if self._next_is("="):
-                return Token("<=", pos, "")
-            if self._next_is(">"):
-                return Token("!=", pos, "")
-            return Token("<", pos, "")
-        if ch == ":":
-            return Token("::" if self._next_is(":") else ":", pos, "")
-        if ch in "+*%&|^(),;":
-            return Token(ch, pos, "")
-        return Token(ILLEGAL, pos, ch)
+        i = self._i
+        if i >= self._n:
+            return Token(EOF, self._end_pos(), "")
+        m = _TOKEN.match(self._text, i)
+        if m is None:
+            return self._scan_other(i)
+        kind = m.lastgroup
+        j = self._i = m.end()
+        pos = Pos(1, i + 1) if self._one_line else self._pos(i)
+        if j >= self._n and kind in _RUNS_INTO_END:
+            self._end_read = True
+        if kind == "KW":
+            lit = m.group(kind)
+            upper = lit.upper()
+            if upper in KEYWORDS:
+                return Token(upper, pos, "")
+            return Token(IDENT, pos, lit)
+        if kind == "OP":
+            op = m.group(kind)
+            return Token(_OPS.get(op, op), pos, "")
+        if kind == "NUMDOT":
+            return Token(NUMBER, pos, m.group(kind))
+        return Token(kind, pos, m.group(kind))
 
     def scan_regex(self):
         """Scan ``/.../`` (``\\/`` stands for ``/``; other escapes are kept for the regex engine)."""
-        r = self._r
-        pos = _pos(r.current()[1])
-        ch, _ = r.read()
-        if ch != "/":
+        i = self._i
+        pos = self._pos_before(i)
+        if i >= self._n:
+            self._end_read = True
             return Token(BADREGEX, pos, "")
-        out = []
-        while True:
-            ch, _ = r.read()
-            if ch == "/":
-                return Token(REGEX, pos, "".join(out))
-            if ch == _END or ch == "\n":
-                return Token(BADREGEX, pos, "")
-            if ch == "\\":
-                nxt, _ = r.read()
-                if nxt == _END:
-                    return Token(BADREGEX, pos, "")
-                if nxt == "/":
-                    out.append("/")
-                    continue
-                r.unread()
-            out.append(ch)
+        if self._text[i] != "/":
+            self._i = i + 1
+            return Token(BADREGEX, pos, "")
+        m = _REGEX_BODY.match(self._text, i + 1)
+        j = m.end()
+        if j < self._n and self._text[j] == "/":
+            self._i = j + 1
+            return Token(REGEX, pos, m.group().replace("\\/", "/"))
+        self._consume_to(j + 1)   # the newline or the end that stopped it
+        return Token(BADREGEX, pos, "")
 
     def peek_rune(self):
-        """Return the next raw character without consuming it ('' at the end)."""
-        ch, _ = self._r.read()
-        if ch != _END:
-            self._r.unread()
-        return ch
+        """Return the next raw character without consuming it ('' at the end, which counts as reading it)."""
+        if self._i < self._n:
+            return self._text[self._i]
+        self._end_read = True
+        return ""
 
-    # -- pieces ------------------------------------------------------------------------
+    # -- what the token pattern leaves -----------------------------------------------------
 
-    def _next_is(self, want):
-        ch, _ = self._r.read()
-        if ch == want:
-            return True
-        self._r.unread()
-        return False
+    def _consume_to(self, j):
+        """Move on to index ``j``; past the last rune, the end is read."""
+        if j > self._n:
+            j = self._n
+            self._end_read = True
+        self._i = j
 
-    def _scan_whitespace(self):
-        r = self._r
-        ch, raw = r.current()
-        out = [ch]
-        while True:
-            ch, _ = r.read()
-            if ch == _END:
-                break
-            if ch not in _WHITESPACE:
-                r.unread()
-                break
-            out.append(ch)
-        return Token(WS, _pos(raw), "".join(out))
+    def _scan_other(self, i):
+        text = self._text
+        ch = text[i]
+        pos = self._pos(i)
+        if ch == '"' or ch == "_" or is_letter(ch):
+            return self._scan_ident(i, pos)
+        if ch == "'":
+            return self._scan_string(i)
+        if ch == "$":
+            kind, _, lit = self._scan_ident(i + 1, pos)
+            return Token(kind if kind != IDENT else BOUNDPARAM, pos, "$" + lit)
+        if ch == "-":   # "--": a comment to the end of the line (the newline included)
+            nl = text.find("\n", i + 2)
+            self._consume_to(nl + 1 if nl >= 0 else self._n + 1)
+            return Token(COMMENT, pos, "")
+        if ch == "/":   # "/*": a comment to "*/"
+            m = _BLOCK_COMMENT_END.search(text, i + 2)
+            if m is None:
+                self._consume_to(self._n + 1)
+                return Token(ILLEGAL, pos, "")
+            self._i = m.end()
+            return Token(COMMENT, pos, "")
+        self._i = i + 1
+        # "!" not followed by "=" or "~", or a rune InfluxQL has no use for
+        return Token(ILLEGAL, pos, ch)
 
-    def _skip_line(self):
-        while True:
-            ch, _ = self._r.read()
-            if ch in ("\n", _END):
-                return
+    def _scan_ident(self, i, pos):
+        """Scan an identifier from index ``i``: bare runes, then an optional quoted part.
 
-    def _skip_block_comment(self):
-        r = self._r
-        while True:
-            ch, _ = r.read()
-            if ch == _END:
-                return False
-            while ch == "*":
-                ch, _ = r.read()
-                if ch == "/":
-                    return True
-                if ch == _END:
-                    return False
+        NOTE: a quoted part ends the identifier and replaces any bare part before it
+        (``ab"cd"`` is ``cd``), as in InfluxDB; without a quoted part the end is read when
+        reached, as for a bare identifier.
+        """
+        m = _IDENT_PREFIX.match(self._text, i)
+        j = m.end()
+        if j < self._n and self._text[j] == '"':
+            tok = self._scan_string(j)
+            if tok.kind in (BADSTRING, BADESCAPE):
+                return tok
+            return Token(IDENT, pos, tok.lit)
+        self._consume_to(j + 1 if j >= self._n else j)
+        return Token(IDENT, pos, m.group())   # NOTE: only "$" gets here with a bare identifier
 
-    def _scan_ident(self, *, lookup):
-        r = self._r
-        _, raw = r.read()
-        r.unread()
-        pos = _pos(raw)
+    def _scan_string(self, i):
+        """Scan a string or quoted identifier whose opening quote is at index ``i``."""
+        text = self._text
+        quote = text[i]
+        pos = self._pos_before(i)
         out = []
+        j = i + 1
         while True:
-            ch, _ = r.read()
-            if ch == _END:
-                break
-            if ch == '"':
-                # NOTE: a quoted part ends the identifier and replaces any bare part before
-                # it (``ab"cd"`` is ``cd``), as in InfluxDB.
-                tok = self._scan_string()
-                if tok.kind in (BADSTRING, BADESCAPE):
-                    return tok
-                return Token(IDENT, pos, tok.lit)
-            if is_ident_char(ch):
-                r.unread()
-                out.append(self._scan_bare_ident())
-            else:
-                r.unread()
-                break
-        lit = "".join(out)
-        if lookup and lit.upper() in KEYWORDS:
-            return Token(lit.upper(), pos, "")
-        return Token(IDENT, pos, lit)
-
-    def _scan_bare_ident(self):
-        r = self._r
-        out = []
-        while True:
-            out.append(r.read_run(_IDENT_RUN))
-            ch, _ = r.read()
-            if ch == _END:
-                break
-            if not is_ident_char(ch):
-                r.unread()
-                break
-            out.append(ch)
-        return "".join(out)
-
-    def _scan_string(self):
-        """Scan a string or quoted identifier; the opening quote was just read."""
-        r = self._r
-        r.unread()
-        pos = _pos(r.current()[1])  # NOTE: the rune before the quote, as InfluxDB reports it
-        quote, _ = r.read()
-        out = []
-        while True:
-            out.append(r.read_run(_STRING_RUN))
-            ch, _ = r.read()
+            m = _STRING_RUN.match(text, j)
+            out.append(m.group())
+            j = m.end()
+            if j >= self._n:                     # unterminated: the end is read
+                self._consume_to(self._n + 1)
+                return Token(BADSTRING, pos, "".join(out))
+            ch = text[j]
             if ch == quote:
+                self._i = j + 1
                 return Token(STRING, pos, "".join(out))
-            if ch == _END or ch == "\n":
+            if ch == "\n":
+                self._i = j + 1
                 return Token(BADSTRING, pos, "".join(out))
             if ch == "\\":
-                nxt, _ = r.read()
+                if j + 1 >= self._n:
+                    self._i = self._n
+                    return Token(BADESCAPE, self._end_pos(), "\\")
+                nxt = text[j + 1]
                 if nxt == "n":
                     out.append("\n")
                 elif nxt in ("\\", '"', "'"):
                     out.append(nxt)
                 else:
-                    return Token(BADESCAPE, _pos(r.current()[1]), ch + nxt)
-            else:
+                    self._i = j + 2
+                    return Token(BADESCAPE, self._pos(j + 1), ch + nxt)
+                j += 2
+            else:                                # the other quote
                 out.append(ch)
-
-    def _scan_number(self):
-        r = self._r
-        _, raw = r.current()
-        pos = _pos(raw)
-        r.unread()  # read the first digit (or the leading ".") again below
-        out = [self._scan_digits()]
-        decimal = False
-        ch, _ = r.read()
-        if ch == ".":
-            decimal = True
-            nxt, _ = r.read()
-            if is_digit(nxt):
-                out.append("." + nxt)
-                out.append(self._scan_digits())
-            else:
-                r.unread()
-        else:
-            r.unread()
-        if decimal:
-            return Token(NUMBER, pos, "".join(out))
-        ch, _ = r.read()
-        if not (is_letter(ch) or ch == "µ"):
-            r.unread()
-            return Token(INTEGER, pos, "".join(out))
-        out.append(ch)
-        while True:  # a duration: the unit letters, then more digits and letters (1h30m)
-            ch, _ = r.read()
-            if not (is_letter(ch) or ch == "µ" or is_digit(ch)):
-                r.unread()
-                break
-            out.append(ch)
-        return Token(DURATIONVAL, pos, "".join(out))
-
-    def _scan_digits(self):
-        r = self._r
-        out = []
-        while True:
-            out.append(r.read_run(_DIGIT_RUN))
-            ch, _ = r.read()
-            if not is_digit(ch):
-                r.unread()
-                return "".join(out)
-            out.append(ch)
+                j += 1

@@ -327,16 +327,22 @@ class Parser:
             value = self.params.get(tok.lit[1:]) if tok.lit.startswith("$") else None
             if value is not None and tok.lit != "$":
                 tok = Token(value[0], tok.pos, value[1])
-        self._tokens.append(tok)
-        if len(self._tokens) > 16:
-            del self._tokens[0]
+        tokens = self._tokens
+        tokens.append(tok)
+        if len(tokens) > 32:
+            del tokens[:16]   # PERF: trim in steps; the parser never pushes back more than a few tokens
         return tok
 
     def next(self):
         """Return the next token that is not whitespace or a comment."""
         while True:
-            tok = self.scan()
-            if tok.kind not in (WS, COMMENT):
+            # PERF: scan() inlined (the parser asks for most tokens here)
+            if self._back:
+                tok = self._tokens[-self._back]
+                self._back -= 1
+            else:
+                tok = self._keep(self._scanner.scan())
+            if tok.kind != WS and tok.kind != COMMENT:
                 return tok
 
     def unscan(self):

@@ -51,6 +51,8 @@ EPOCH_UNITS = {"u": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 36
 _AGGREGATES = {"count", "sum", "mean", "median", "spread", "stddev", "mode", "distinct", "integral"}
 _SELECTORS = {"min", "max", "first", "last", "percentile"}
 _NUMERIC_ONLY = {"sum", "mean", "median", "spread", "stddev", "min", "max", "percentile"}
+# numeric functions that also take booleans (call_iterator.go's max/min iterators; true > false)
+_BOOLEAN_SELECTORS = {"min", "max"}
 _TOP_BOTTOM = {"top", "bottom", "sample"}   # selectors of several points per window
 # functions of a series' stream of points or windows: transformations, then analysis calls
 _SERIES_FUNCTIONS = transforms.TRANSFORMS + analysis.NAMES
@@ -96,8 +98,26 @@ class _Source:
                                   None if hi == MAX_TIME else hi, rp=self.rp, types=types, **kw)
 
 
-def _subquery_sources(inner):
-    """The results of a subquery as sources: their columns are fields, their tags are tags."""
+def _declared_tag_keys(stmt):
+    """The tag keys a subquery's GROUP BY names; None for ``*`` or a regex (then: its series' tags).
+
+    They are the tags an outer ``*`` lists (FieldDimensions of a subquery: its fields and its
+    dimensions), whatever tags its raw rows carry along.
+    """
+    keys = set()
+    for d in stmt.dimensions:
+        if isinstance(d.expr, ast.VarRef):
+            keys.add(d.expr.name)
+        elif isinstance(d.expr, (ast.Wildcard, ast.RegexLiteral)):
+            return None
+    return frozenset(keys)
+
+
+def _subquery_sources(inner, tag_keys=None):
+    """The results of a subquery as sources: their columns are fields, their tags are tags.
+
+    ``tag_keys``: the tags the subquery declares (:func:`_declared_tag_keys`), None for all.
+    """
     by_name = {}
     for s in inner:
         by_name.setdefault(s.name, []).append(s)
@@ -114,7 +134,7 @@ def _subquery_sources(inner):
                     fields.setdefault(col, column.type)
             rowsets[i] = RowSet(times, columns)
             series.append({"id": i, "tags": dict(s.tags or {})})
-        out.append(_Source("", "", name, fields, series, rowsets))
+        out.append(_Source("", "", name, fields, series, rowsets, tag_keys=tag_keys))
     return out
 
 
@@ -189,17 +209,18 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
         if isinstance(src, ast.SubQuery):
             inner = _execute(engine, src.statement, database, retention_policy, now_ns,
                              (lo, hi, interval, offset))
-            sources += _subquery_sources(inner)
+            sources += _subquery_sources(inner, _declared_tag_keys(src.statement))
         else:
             sources += _resolve_sources(engine, (src,), database, retention_policy)
     fields = [ast.Field(ast.Call("distinct", (ast.VarRef(f.expr.name),)), f.alias)
               if isinstance(f.expr, ast.Distinct) else f                      # SELECT DISTINCT x
               for f in stmt.fields if not (isinstance(f.expr, ast.VarRef) and f.expr.name.lower() == "time")]
     for f in fields:
-        if not any(isinstance(n, (ast.VarRef, ast.Wildcard, ast.RegexLiteral, ast.Distinct)) for n in ast.walk(f.expr)):
+        if not _has_variable(f.expr):
             raise SelectError("field must contain at least one variable")
     if not fields:
         raise SelectError("at least 1 non-time field must be queried")
+    _validate_before_expansion(fields, stmt.limit)
     fields = _expand_fields(fields, sources, _group_by_tags(dims, sources))
     if not fields:
         return []
@@ -233,17 +254,57 @@ def _execute(engine, stmt, database, retention_policy, now_ns, outer=None):
                 union.setdefault(k, v)
         source, table = dataclasses.replace(group[0], fields=union), _merge_tables(tables)
         if aggregate:
-            out += _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz, shown)
+            found = _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz, shown)
         elif any(_transform_calls(f.expr) for f in fields):
-            out += _raw_transform(source, table, fields, stmt)
+            found = _raw_transform(source, table, fields, stmt)
         else:
-            out += _raw(source, table, fields, stmt)
-    out = _order_series(out, descending=not stmt.time_ascending)
-    if stmt.soffset:
-        out = out[stmt.soffset:]
-    if stmt.slimit:
-        out = out[:stmt.slimit]
-    return out
+            found = _raw(source, table, fields, stmt)
+        out += _limit_tag_sets(found, stmt.slimit, stmt.soffset)
+    return _order_series(out, descending=not stmt.time_ascending)
+
+
+def _tag_set_key(tags):
+    """How InfluxDB's index orders the tag sets of a measurement (tsdb ``MakeTagsKey``).
+
+    The keys of the tags a series has, then their values, each joined by "|": a tag set that
+    lacks a tag sorts by the keys it has (``host|server04`` after ``dc|host|dc1|server01``).
+    """
+    keys = sorted(k for k, v in tags.items() if v != "")
+    if not keys:
+        return ""
+    return "|".join(keys) + "|" + "|".join(tags[k] for k in keys)
+
+
+def _limit_tag_sets(series, slimit, soffset):
+    """SLIMIT and SOFFSET over one measurement's series, as InfluxDB's ``LimitTagSets`` cuts them.
+
+    InfluxDB applies them per measurement to the tag sets in index order (:func:`_tag_set_key`),
+    and its arithmetic has a quirk kept here: an SOFFSET without an SLIMIT leaves no series at
+    all (``a[soffset:soffset+0]``; query/result.go in 1.6.7 and 1.8 alike).
+    """
+    if not slimit and not soffset:
+        return series
+    ordered = sorted(series, key=lambda s: _tag_set_key(s.tags))
+    if soffset > len(ordered):
+        return []
+    if soffset + slimit > len(ordered):
+        slimit = len(ordered) - soffset
+    kept = {id(s) for s in ordered[soffset:soffset + slimit]}
+    return [s for s in series if id(s) in kept]
+
+
+def _has_variable(expr):
+    """False for a field InfluxDB refuses with "field must contain at least one variable".
+
+    A call of a function other than a math one counts as having one: compile.go validates the
+    call itself first (``count()`` is "invalid number of arguments for count, expected 1, got 0").
+    """
+    for n in ast.walk(expr):
+        if isinstance(n, (ast.VarRef, ast.Wildcard, ast.RegexLiteral, ast.Distinct)):
+            return True
+        if isinstance(n, ast.Call) and n.name.lower() not in MATH:
+            return True
+    return False
 
 
 def _by_measurement(sources):
@@ -313,14 +374,40 @@ def _resolve_sources(engine, sources, database, retention_policy):
         names = index.measurements
         if src.regex is not None:
             rx = regex(src.regex.pattern)
-            chosen = [m for m in names if rx.search(m)]
+            wanted = rx.search
         else:
-            chosen = [src.name] if src.name in names else []
+            wanted = src.name.__eq__
+        chosen = [m for m in names if wanted(m)]
+        elsewhere = None
         for m in chosen:
             mi = index.measurement(m)
             if mi is not None:
-                out.append(_Source(db, rp, m, dict(mi.fields), mi.series, tag_keys=mi.tag_keys))
+                if elsewhere is None:
+                    elsewhere = _tag_keys_elsewhere(engine, db, policies, index, wanted)
+                out.append(_Source(db, rp, m, dict(mi.fields), mi.series, tag_keys=mi.tag_keys | elsewhere))
     return out
+
+
+def _tag_keys_elsewhere(engine, db, policies, index, wanted):
+    """The tag keys of the measurements ``wanted`` (a name -> bool test) in the other retention policies.
+
+    InfluxDB 1.x's default (``inmem``) index is one per database: the tag keys a SELECT expands
+    ``*`` and ``GROUP BY *`` to are those of the measurements its source names in every retention
+    policy, while the field keys are those of the policy read.  So ``SELECT * FROM longterm.cpu``
+    lists the ``dc`` tag that only the default policy's cpu series carry (with nulls), and
+    ``longterm./.*/`` the tags of every measurement of the database.
+    """
+    keys = set()
+    for name in policies:
+        other = engine.series_index(db, name)
+        if other.space["id"] == index.space["id"]:
+            continue
+        for m in other.measurements:
+            if wanted(m):
+                mi = other.measurement(m)
+                if mi is not None:
+                    keys |= mi.tag_keys
+    return frozenset(keys)
 
 
 def _dimensions(stmt, now_ns):
@@ -388,6 +475,34 @@ def _field_types(sources):
     return types
 
 
+# influxql's DataType order: where sources disagree on a field's type, the lowest one is used
+_GO_TYPE_ORDER = {ft.FLOAT: 1, ft.INTEGER: 2, ft.STRING: 3, ft.BOOLEAN: 4, ft.UNSIGNED: 9}
+
+
+def _merged_field_types(sources):
+    """Each field's type over all sources as InfluxDB's ``FieldDimensions`` merges them (the lowest)."""
+    types = {}
+    for s in sources:
+        for k, v in s.fields.items():
+            if k not in types or _GO_TYPE_ORDER.get(v, 99) < _GO_TYPE_ORDER.get(types[k], 99):
+                types[k] = v
+    return types
+
+
+def _expanded_ref(name, kind, ftypes, all_tags, merged, disagree):
+    """The VarRef a wildcard expands ``name`` (a ``kind`` of "field" or "tag") to.
+
+    A field some sources type otherwise is read as the merged type (an integer field next to
+    a float one prints as a float, as InfluxDB casts it); a field that is a tag elsewhere, or a
+    tag that is a field elsewhere, is typed so that each column reads only its own kind.
+    """
+    if kind == "tag":
+        return ast.VarRef(name, "tag" if name in ftypes else "")
+    if name in disagree:
+        return ast.VarRef(name, ft.TYPE_NAMES[merged[name]])
+    return ast.VarRef(name, "field" if name in all_tags else "")
+
+
 def _group_by_tags(dims, sources):
     """The tag keys a GROUP BY names (``*`` and regexes resolved against the sources)."""
     tags = _tag_keys(sources)
@@ -410,7 +525,10 @@ def _expand_fields(fields, sources, grouped=frozenset()):
     the fields of a type the function takes.
     """
     ftypes = _field_types(sources)
-    tags = _tag_keys(sources) - set(grouped)
+    all_tags = _tag_keys(sources)
+    tags = all_tags - set(grouped)
+    merged = _merged_field_types(sources)
+    disagree = {k for s in sources for k, t in s.fields.items() if t != merged[k]}
     out = []
     for f in fields:
         e = f.expr
@@ -420,13 +538,13 @@ def _expand_fields(fields, sources, grouped=frozenset()):
                 if e.type in ("", "field"):
                     names += [(k, "field") for k in ftypes]
                 if e.type in ("", "tag"):
-                    names += [(k, "tag") for k in tags if k not in ftypes or e.type == "tag"]
+                    names += [(k, "tag") for k in tags]   # a tag named as a field too: both, "k" and "k_1"
             else:
                 rx = regex(e.pattern)
                 names += [(k, "field") for k in ftypes if rx.search(k)]
                 names += [(k, "tag") for k in tags if rx.search(k) and k not in ftypes]
             for name, kind in sorted(names):
-                out.append(ast.Field(ast.VarRef(name, "tag" if kind == "tag" and name in ftypes else "")))
+                out.append(ast.Field(_expanded_ref(name, kind, ftypes, all_tags, merged, disagree)))
             continue
         if isinstance(e, ast.Call) and e.args and isinstance(e.args[0], (ast.Wildcard, ast.RegexLiteral)):
             arg = e.args[0]
@@ -437,13 +555,39 @@ def _expand_fields(fields, sources, grouped=frozenset()):
                 names = [k for k in names if rx.search(k)]
             for k in names:
                 numeric_only = fname in _NUMERIC_ONLY or fname in _SERIES_FUNCTIONS or fname == "integral"
-                if numeric_only and ftypes[k] in (ft.STRING, ft.BOOLEAN):
+                if numeric_only and ftypes[k] == ft.STRING:
+                    continue
+                if numeric_only and ftypes[k] == ft.BOOLEAN and fname not in _BOOLEAN_SELECTORS:
                     continue
                 out.append(ast.Field(ast.Call(e.name, (ast.VarRef(k),) + tuple(e.args[1:])),
                                      f.alias and f"{f.alias}_{k}" or f"{e.name}_{k}"))
             continue
         out.append(f)
     return out
+
+
+def _validate_before_expansion(fields, limit):
+    """The checks compile.go makes before wildcards are expanded (``query.Compile`` runs first).
+
+    ``distinct(*)`` and ``top(*, 2)`` fail there: those functions want a field reference, and
+    ``*`` or a regex is none yet; a math function with the wrong number of arguments
+    (``round(x, 2)``) too.
+    """
+    for f in fields:
+        for n in ast.walk(f.expr):   # compileMathFunction: the argument count of a math call
+            if isinstance(n, ast.Call) and n.name.lower() in MATH:
+                want = 2 if n.name.lower() in ("atan2", "pow", "log") else 1
+                if len(n.args) != want:
+                    raise SelectError(f"invalid number of arguments for {n.name}, expected {want}, "
+                                      f"got {len(n.args)}")
+        for c in _calls(f.expr):
+            name = c.name.lower()
+            if not c.args or not isinstance(c.args[0], (ast.Wildcard, ast.RegexLiteral)):
+                continue
+            if name == "distinct" and len(c.args) == 1:
+                raise SelectError("expected field argument in distinct()")
+            if name in ("top", "bottom"):
+                _validate_top_bottom(c, limit)
 
 
 def _validate_sample(call):
@@ -515,6 +659,11 @@ def _validate(fields, calls, interval, fill, limit=0):
             raise SelectError(f"expected field argument in {c.name}()")
         if isinstance(arg, ast.Distinct):
             continue
+        # NOTE: a wildcard or regex still here sat in a binary expression, where it is not expanded
+        if isinstance(arg, ast.Wildcard):
+            raise SelectError(f"unsupported expression with wildcard: {c.name}()")
+        if isinstance(arg, ast.RegexLiteral):
+            raise SelectError(f"unsupported expression with regex field: {c.name}()")
         if not isinstance(arg, (ast.VarRef, ast.Call)):
             raise SelectError(f"expected field argument in {c.name}()")
     aux = any(not _calls(f.expr) and not _transform_calls(f.expr) and _refs(f.expr) for f in fields)
@@ -803,6 +952,14 @@ def _series_matching(terms, series, measurement):
 
     A tag a series lacks, or a name that is neither tag nor field, compares as "".
     """
+    picked = _series_by_tag_equality(terms, series)
+    if picked is not None:
+        return picked
+    return _series_matching_evaluated(terms, series, measurement)
+
+
+def _series_matching_evaluated(terms, series, measurement):
+    """:func:`_series_matching` through the condition evaluator, for any condition on tags."""
     n = len(series)
     frame = {}
     for name in {r.name for r in _refs(terms)}:
@@ -814,6 +971,34 @@ def _series_matching(terms, series, measurement):
     frame["_name"] = Vec(measurement_column)
     keep = condition_mask(terms, frame, n)
     return [s for s, k in zip(series, keep.tolist()) if k]
+
+
+def _series_by_tag_equality(terms, series):
+    """The series ``terms`` keeps when it is ``tag = 'value'``/``!=`` terms joined by AND; else None.
+
+    PERF: the usual tag filter (``hostname = 'host_49'``) picked by one pass over the series'
+    tag dicts instead of columns built for the condition evaluator (a tenth of a small query).
+    A tag a series lacks compares as "", as in :func:`_series_matching`.
+    """
+    while isinstance(terms, ast.ParenExpr):
+        terms = terms.expr
+    if not isinstance(terms, ast.BinaryExpr):
+        return None
+    if terms.op == "AND":
+        left = _series_by_tag_equality(terms.lhs, series)
+        return None if left is None else _series_by_tag_equality(terms.rhs, left)
+    if terms.op not in ("=", "!="):
+        return None
+    ref, lit = terms.lhs, terms.rhs
+    if isinstance(ref, ast.StringLiteral):
+        ref, lit = lit, ref
+    if not (isinstance(ref, ast.VarRef) and isinstance(lit, ast.StringLiteral)) or ref.type not in ("", "tag") \
+            or ref.name == "_name":
+        return None
+    name, value = ref.name, lit.value
+    if terms.op == "=":
+        return [s for s in series if s["tags"].get(name, "") == value]
+    return [s for s in series if s["tags"].get(name, "") != value]
 
 
 def _field_vec(scan, name, ftype, n, keep=None):
@@ -965,6 +1150,10 @@ def _raw(source, table, fields, stmt):
     if not has_field:
         return []   # only tags (or names that are no field here): InfluxDB has no rows to emit
     keep = any_valid
+    if stmt.fill == "number":
+        # the rows are those with a value; then every missing value read is the fill value
+        frame = {k: _filled(v, stmt.fill_value) for k, v in table.frame.items()}
+        vecs = _evaluate_fields(fields, frame, n)
     out = []
     shared = ColumnSet(vecs)   # PERF: every series' rows are positions in the same columns
     # rows are sorted by group: each group's rows are one range
@@ -978,6 +1167,33 @@ def _raw(source, table, fields, stmt):
         out.append(OutSeries(source.measurement, tags if stmt.dimensions else {}, ["time"] + names,
                              ColumnRows(table.times[rows_idx], shared, rows_idx)))
     return out
+
+
+def _filled(vec, value):
+    """``vec`` with its missing values replaced by the ``fill(<number>)`` value of a raw query.
+
+    InfluxDB 1.x's iterator scanner (query/iterator.gen.go ``ScanAt``) puts the fill value in for
+    every missing field or tag of a raw query, cast to the column's type as ``castToType`` does:
+    to float or (truncated) integer for numeric columns; a string, tag or boolean column gets
+    the number itself.
+    """
+    if vec.valid is None or vec.valid.all():
+        return vec
+    values, missing = vec.values, ~vec.valid
+    kind = values.dtype.kind
+    if kind == "f":
+        out = values.copy()
+        out[missing] = float(value)
+    elif kind == "i":
+        out = values.copy()
+        out[missing] = int(value)
+    elif kind == "u":
+        out = values.copy()
+        out[missing] = int(value) % 2**64
+    else:
+        out = values.astype(object)
+        out[missing] = value
+    return Vec(out)
 
 
 def _evaluate_fields(fields, columns, n):
@@ -1083,6 +1299,13 @@ def _aggregate(source, table, fields, calls, interval, offset, lo, hi, stmt, tz,
                 if start is None:
                     start = min(int(v[0][0]) for v in per_call.values() if v is not None and len(v[0]))
                 grid = _grid(start, last_bucket, interval, utz)
+                if utz is not None:
+                    # NOTE: next to a daylight-saving change a window can start off the stepped
+                    # grid (1.8's Window adds the GROUP BY offset before the zone lookup); the
+                    # fill iterator passes such a window's point through, so it is kept
+                    found = np.concatenate([v[0] for v in per_call.values() if v is not None])
+                    found = found[(found >= grid[0]) & (found <= grid[-1])] if len(grid) else found
+                    grid = np.union1d(grid, found)
             elif interval:
                 grid = np.unique(np.concatenate([v[0] for v in per_call.values() if v is not None]))
             else:
@@ -1245,10 +1468,26 @@ def _raw_transform(source, table, fields, stmt):
                 streams[t] = _transform_stream(t, times, vec.take(rows), 0, not stmt.time_ascending)
         if not streams:
             continue
-        grid = np.unique(np.concatenate([st[0] for st in streams.values()]))
+        if stmt.limit or stmt.offset:
+            # InfluxDB limits each call's iterator, in output order, before the rows are joined:
+            # a derivative (one point later) and a cumulative sum with LIMIT 5 make 6 rows
+            for t, (st, vec) in list(streams.items()):
+                k = np.arange(len(st))[stmt.offset:]
+                if stmt.limit:
+                    k = k[:stmt.limit]
+                streams[t] = (st[k], vec.take(k))
+        # NOTE: InfluxDB's cursor pairs the calls' points one by one: the k-th point of one
+        # stream at a time t shares a row with the k-th of another at t, so merged series with
+        # points at one time give as many rows at t as the longest stream has points there
+        keyed = [_occurrence_keys(st) for st, _ in streams.values()]
+        uniq, inverse = np.unique(np.concatenate(keyed), return_inverse=True)
+        inverse = inverse.ravel()
+        grid = uniq["t"]
         columns = {}
+        at = 0
         for t, (st, vec) in streams.items():
-            pos = np.searchsorted(grid, st)
+            pos = inverse[at:at + len(st)]
+            at += len(st)
             values = np.zeros(len(grid), dtype=vec.values.dtype)
             valid = np.zeros(len(grid), dtype=bool)
             values[pos] = vec.values
@@ -1257,13 +1496,29 @@ def _raw_transform(source, table, fields, stmt):
         vecs = _evaluate_fields(fields, columns, len(grid))
         keep = _any_value(vecs, len(grid))
         idx = np.flatnonzero(keep)
-        idx = _page_rows(idx, stmt)
+        idx = idx if stmt.time_ascending else idx[::-1]   # LIMIT and OFFSET were applied per stream
         if not len(idx):
             continue
         cols = [grid[idx].tolist()] + [_to_list(v, idx) for v in vecs]
         out.append(OutSeries(source.measurement, tags if stmt.dimensions and tags else {}, ["time"] + names,
                              [list(r) for r in zip(*cols)]))
     return out
+
+
+_TIME_RANK = np.dtype([("t", np.int64), ("r", np.int64)])
+
+
+def _occurrence_keys(times):
+    """``(time, k)`` of each point of a time-ordered stream: k counts the earlier points at that time."""
+    times = np.asarray(times, dtype=np.int64)
+    keys = np.empty(len(times), dtype=_TIME_RANK)
+    keys["t"] = times
+    if len(times):
+        new = np.ones(len(times), dtype=bool)
+        new[1:] = times[1:] != times[:-1]
+        first = np.flatnonzero(new)
+        keys["r"] = np.arange(len(times)) - np.repeat(first, np.diff(np.append(first, len(times))))
+    return keys
 
 
 def _grid(start, end, interval, tz=None):
@@ -1377,10 +1632,11 @@ def _reduce_call(call, table, buckets, runs=None):
         group = table.group[idx]
         b = buckets[idx]
         starts = _run_starts(group, b)
-    if name in _NUMERIC_ONLY and (values.dtype == object or values.dtype == np.bool_):
+    if name in _NUMERIC_ONLY and (values.dtype == object or (values.dtype == np.bool_ and
+                                                             name not in _BOOLEAN_SELECTORS)):
         raise _iterator_type_error(call.name.lower(), values)
     if name == "distinct":
-        return _split_by_group(group[starts], b[starts], Vec(values, None), idx, starts=starts)
+        return _split_by_group(group[starts], b[starts], Vec(values, None), table.times[idx], starts=starts)
     extra = (float(call.args[1].value),) if name == "percentile" else ()
     if values.dtype == object:
         values = values.astype(str)
@@ -1391,6 +1647,12 @@ def _reduce_call(call, table, buckets, runs=None):
     out_vals, chosen, out_valid = functions.reduce_runs(name, idx, values, starts, *extra, clock=clock)
     if out_vals.dtype.kind == "U":
         out_vals = out_vals.astype(object)
+    if name == "percentile" and out_valid is not None:
+        # a percentile past either end emits no point at all (PercentileReduceSlice returns
+        # nil): the window is empty, not null
+        keep = np.flatnonzero(out_valid)
+        starts, out_vals, out_valid = starts[keep], out_vals[keep], None
+        chosen = chosen[keep] if chosen is not None else None
     return _split_by_group(group[starts], b[starts], Vec(out_vals, out_valid), chosen)
 
 
@@ -1408,10 +1670,10 @@ def _split_by_group(run_group, run_bucket, vec, chosen, starts=None):
         if not len(part):
             continue
         gid = int(run_group[part[0]])
-        if starts is not None:   # distinct: keep every value of the group's runs
+        if starts is not None:   # distinct: keep every value of the group's runs (``chosen``: their times)
             lo_i = starts[part[0]]
             hi_i = starts[part[-1] + 1] if part[-1] + 1 < len(starts) else len(vec.values)
-            out[gid] = (run_bucket[part], vec, (starts[part], lo_i, hi_i))
+            out[gid] = (run_bucket[part], vec, (starts[part], lo_i, hi_i, chosen))
             continue
         out[gid] = (run_bucket[part], Vec(vec.values[part], None if vec.valid is None else vec.valid[part]),
                     None if chosen is None else chosen[part])
@@ -1456,7 +1718,8 @@ def _top_bottom(source, table, fields, call, buckets, interval, stmt):
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
     chosen = rows[order][rank < n]
     chosen = chosen[np.lexsort((table.times[chosen], table.group[chosen]))]
-    names = _column_names([ast.Field(call)] + [ast.Field(a) for a in tag_args]
+    alias = next((f.alias for f in fields if f.expr == call), "")   # top(v, 3) AS x: the column is x
+    names = _column_names([ast.Field(call, alias)] + [ast.Field(a) for a in tag_args]
                           + [f for f in fields if not isinstance(f.expr, ast.Call)])
     out = []
     for gid, tags in enumerate(table.group_tags):
@@ -1502,13 +1765,20 @@ def _tag_values(table, ref, rows):
 
 
 def _distinct_rows(call, res, interval, default_time):
-    """Rows of ``distinct(field)``: each bucket's distinct values, sorted, at the bucket's time."""
-    run_buckets, vec, (run_starts, lo_i, hi_i) = res
+    """Rows of ``distinct(field)``: each bucket's distinct values at the bucket's time.
+
+    In InfluxDB's order (the DistinctReducer's ``Emit``): by the time each value first occurs
+    in the bucket, then by value.  It shows when a chunked answer cuts the rows.
+    """
+    run_buckets, vec, (run_starts, lo_i, hi_i, point_times) = res
     times, values = [], []
     ends = list(run_starts[1:]) + [hi_i]
     for b, s, e in zip(run_buckets.tolist(), run_starts.tolist(), ends):
-        seg = vec.values[s:e]
-        uniq = sorted(set(seg.tolist()), key=lambda v: (isinstance(v, str), v))
+        first = {}
+        for v, t in zip(vec.values[s:e].tolist(), point_times[s:e].tolist()):
+            if v not in first or t < first[v]:
+                first[v] = t
+        uniq = sorted(first, key=lambda v: (first[v], isinstance(v, str), v))
         times += [b if interval else default_time] * len(uniq)
         values += uniq
     grid = np.asarray(times, dtype=np.int64)
