@@ -7,7 +7,9 @@ are RFC3339Nano text, as Go's JSON encoder writes a ``time.Time``.
 """
 from __future__ import annotations
 
-from machstore.influxql.timetext import rfc3339
+import numpy as np
+
+from machstore.influxql.timetext import rfc3339, rfc3339_many
 
 from .points import Batch, Points
 
@@ -22,6 +24,31 @@ def point_row(pts: Points, i: int) -> dict:
     row["columns"] = ["time", *sorted(fields)]
     row["values"] = [[rfc3339(pts.time[i]), *(fields[k] for k in sorted(fields))]]
     return row
+
+
+def point_rows(pts: Points, indexes) -> list:
+    """``[point_row(pts, i) for i in indexes]`` with each column read once (PERF: ``httpOut`` of
+    thousands of groups renders a row per group and chunk)."""
+    idx = np.asarray(indexes, dtype=np.int64)
+    if not len(idx):
+        return []
+    texts = rfc3339_many(pts.time[idx])
+    names = sorted(pts.fields)
+    values = [pts.fields[k].values[idx].tolist() for k in names]
+    present = [pts.fields[k].present[idx].tolist() for k in names]
+    every = [all(p) for p in present]
+    sids = pts.sid[idx].tolist()
+    out = []
+    for j, sid in enumerate(sids):
+        s = pts.series[sid]
+        row = {"name": s.name}
+        if s.tags:
+            row["tags"] = dict(s.tags)
+        cols = [c for c, k in enumerate(names) if every[c] or present[c][j]]
+        row["columns"] = ["time", *(names[c] for c in cols)]
+        row["values"] = [[texts[j], *(values[c][j] for c in cols)]]
+        out.append(row)
+    return out
 
 
 def batch_row(b: Batch) -> dict:

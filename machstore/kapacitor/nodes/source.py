@@ -147,6 +147,18 @@ class WhereRuntime(NodeRuntime):
             pts = pts if mask.all() else pts.take(mask)
         self.emit_batch(b.with_points(pts))
 
+    def batches(self, bs, port):
+        """A stateless lambda filters the rows of every batch at once (no batch is dropped,
+        an emptied one goes on empty); a stateful one keeps its state per group, batch by batch."""
+        if self.lam.stateful:
+            super().batches(bs, port)
+            return
+        if bs.points.n:
+            mask = predicate_mask(self, self.lam, bs.points, None)
+            if not mask.all():
+                bs = bs.take_rows(mask)
+        self.emit_batches(bs)
+
     def delete_group(self, msg, port):
         self.states.pop(msg.group, None)
         self.emit_delete(msg)
