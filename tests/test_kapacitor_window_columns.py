@@ -190,13 +190,15 @@ def test_where_with_a_stateful_lambda_keeps_state_per_group():
 
 
 def test_fallback_and_back_to_columns_on_a_late_chunk():
-    pts = stream(12, n=300)
+    pts = stream(12, n=600)
     late = stream(13, n=40, late=1.0)
-    chunks = [pts.take(np.arange(0, 150)), late, pts.take(np.arange(150, 300))]
+    # late rows: the pool refuses the chunk, the next few go per group, then columns again
+    chunks = [pts.take(np.arange(0, 150)), late] + [pts.take(np.arange(i, i + 10)) for i in range(150, 600, 10)]
     script = "stream|from().groupBy('host')|window().period(30s).every(10s)|mean('value')|httpOut('out')"
     ref = run(script, chunks, columnar=False)
     got = run(script, chunks, columnar=True)
     assert got[0] == ref[0] and got[1:4] == ref[1:4]
+    assert got[4].pool is not None and ref[4].pool is None
 
 
 # -- kernels against their twins ------------------------------------------------------------
