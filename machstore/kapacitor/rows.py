@@ -34,17 +34,30 @@ def point_rows(pts: Points, indexes) -> list:
         return []
     texts = rfc3339_many(pts.time[idx])
     names = sorted(pts.fields)
-    values = [pts.fields[k].values[idx].tolist() for k in names]
-    present = [pts.fields[k].present[idx].tolist() for k in names]
-    every = [all(p) for p in present]
+    present = [pts.fields[k].present[idx] for k in names]
     sids = pts.sid[idx].tolist()
+    series = pts.series
+    if all(p.all() for p in present):
+        # every row has every field: one column list, values row by row
+        columns = ["time", *names]
+        values = list(zip(texts, *(pts.fields[k].values[idx].tolist() for k in names)))
+        out = []
+        for sid, vals in zip(sids, values):
+            s = series[sid]
+            row = {"name": s.name, "tags": dict(s.tags)} if s.tags else {"name": s.name}
+            row["columns"] = columns.copy()
+            row["values"] = [list(vals)]
+            out.append(row)
+        return out
+    values = [pts.fields[k].values[idx].tolist() for k in names]
+    present = [p.tolist() for p in present]
     out = []
     for j, sid in enumerate(sids):
-        s = pts.series[sid]
+        s = series[sid]
         row = {"name": s.name}
         if s.tags:
             row["tags"] = dict(s.tags)
-        cols = [c for c, k in enumerate(names) if every[c] or present[c][j]]
+        cols = [c for c in range(len(names)) if present[c][j]]
         row["columns"] = ["time", *(names[c] for c in cols)]
         row["values"] = [[texts[j], *(values[c][j] for c in cols)]]
         out.append(row)

@@ -61,10 +61,14 @@ class FromRuntime(NodeRuntime):
         self.by_name = bool(p.get("GroupByMeasurementFlag"))
         self.where = compile_lambda(p["Lambda"]) if p.get("Lambda") is not None else None
         self.where_state = self.where.new_state() if self.where is not None else None
-        self._series_memo = {}  # id(input Series) -> output Series or None (filtered out)
+        # (name, tags) of an input Series -> output Series or None (filtered out).  PERF: keyed by
+        # content, not identity: every chunk brings new Series objects for the same series, and
+        # handing the same output Series on lets the nodes below memoise per series too
+        self._series_memo = {}
 
     def _map_series(self, s):
-        out = self._series_memo.get(id(s), False)
+        key = (s.name, *s.tags.items())
+        out = self._series_memo.get(key, False)
         if out is False:
             if self.measurement and s.name != self.measurement:
                 out = None
@@ -72,7 +76,7 @@ class FromRuntime(NodeRuntime):
                 out = s.replace(dims=dimensions_for(s.tags, self.star, self.tag_names, self.by_name))
             if len(self._series_memo) > 100_000:
                 self._series_memo.clear()
-            self._series_memo[id(s)] = out
+            self._series_memo[key] = out
         return out
 
     def points(self, pts, port):

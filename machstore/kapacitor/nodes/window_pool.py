@@ -95,13 +95,11 @@ class TimePool:
         new groups' ``(BatchGroup, first time)``."""
         known = len(self.meta)
         new = {}
-        series_code = np.empty(len(pts.series), dtype=np.int64)
-        for j, s in enumerate(pts.series):
-            k = self.index.get(s.group)
-            if k is None:
-                k = known + new.setdefault(s.group, len(new))
-            series_code[j] = k
-        row_code = series_code[pts.sid]
+        get = self.index.get
+        codes = [get(s.group, -1) for s in pts.series]
+        if -1 in codes:
+            codes = [k if k >= 0 else known + new.setdefault(s.group, len(new)) for k, s in zip(codes, pts.series)]
+        row_code = np.array(codes, dtype=np.int64)[pts.sid]
         if not new:
             return row_code, []
         n = pts.n
