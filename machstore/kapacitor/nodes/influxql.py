@@ -489,20 +489,22 @@ class InfluxQLRuntime(NodeRuntime):
             return None
         values, times, rows = res
         # the groups of the message, made as ``batch`` makes them (at their first batch)
-        series = []
-        firsts = np.full(len(bs.groups), len(bs), dtype=np.int64)
-        np.minimum.at(firsts, bs.gidx, np.arange(len(bs)))
+        nb = len(bs)
+        firsts = np.full(len(bs.groups), nb, dtype=np.int64)
+        np.minimum.at(firsts, bs.gidx, np.arange(nb))
+        order = np.argsort(firsts, kind="stable")
+        order = order[: int(np.count_nonzero(firsts < nb))]          # the groups this message has
         local = np.full(len(bs.groups), -1, dtype=np.int32)
-        for code in np.argsort(firsts, kind="stable").tolist():
-            if firsts[code] >= len(bs):
-                break
-            bg = bs.groups[code]
-            g = self.groups.get(bg.group)
+        local[order] = np.arange(len(order), dtype=np.int32)
+        series = []
+        groups, metas, tmax = self.groups, bs.groups, bs.tmax
+        for code, first in zip(order.tolist(), firsts[order].tolist()):
+            bg = metas[code]
+            g = groups.get(bg.group)
             if g is None:
-                g = self.groups[bg.group] = _Group(bg.name, dict(bg.tags), bg.dims, int(bs.tmax[firsts[code]]))
-            local[code] = len(series)
+                g = groups[bg.group] = _Group(bg.name, dict(bg.tags), bg.dims, int(tmax[first]))
             series.append(g)
-        self.stats.cardinality = len(self.groups)
+        self.stats.cardinality = len(groups)
         when = bs.tmax
         if self.point_times:
             when = np.where(times == ZERO_TIME, bs.tmax, times)
