@@ -265,3 +265,31 @@ def test_batches_unroll_and_take_rows():
     kept = bs.take_rows(mask)
     assert [b.points.n for b in kept.unroll()] == [3, 0, 7]
     assert kept.batch(2).points.time.tolist() == pts.time[5:20][mask[5:20]].tolist()
+
+
+def test_long_window_goes_back_to_per_group_buffers_with_the_same_batches():
+    # 10 ms apart, period 1000 s: the pool would hold ~100,000 rows against 1,000-row chunks
+    from machstore.kapacitor.points import Field
+    s = Series.make("cpu", {"host": "a"})
+    n = 90_000
+    times = np.arange(n, dtype=np.int64) * (S // 100)
+    values = np.random.default_rng(15).normal(size=n)
+    pts = Points(times, np.zeros(n, dtype=np.int32), [s], {"value": Field(values, np.ones(n, dtype=bool))})
+    chunks = [pts.take(slice(i, i + 1000)) for i in range(0, n, 1000)]
+    out = []
+    for columnar in (False, True):
+        _, graph = build("stream|from()|window().period(1000s).every(100s)|httpOut('out')")
+        win = next(rt for name, rt in graph.nodes.items() if name.startswith("window"))
+        win.pool_ok = win.pool_ok and columnar
+        got = []
+
+        def keep(b, got=got):
+            got.append((b.tmax, b.points.time.tolist(), b.points.fields["value"].values.tolist()))
+
+        win.emit_batch = keep
+        win.emit_batches = lambda bs, keep=keep: [keep(b) for b in bs.unroll()]
+        for c in chunks:
+            graph.feed(c)
+        out.append((got, win.pool))
+    assert out[1][0] == out[0][0] and len(out[0][0]) == 8
+    assert out[1][1] is None            # the pool gave the long buffer back to the per-group path

@@ -119,7 +119,12 @@ class TimePool:
 
     def advance(self, pts: Points):
         """Run a chunk: the ``Batches`` it emits (possibly empty), or None when a group's rows
-        are not in time order or a field changes type (nothing changed then)."""
+        are not in time order, a field changes type or the pool is much larger than the chunk
+        (nothing changed then)."""
+        if self.rows.n > 8 * pts.n + 65536:
+            # PERF: a long window holds far more rows than a chunk brings; rewriting them all for
+            # every chunk would cost more than the per-group buffers, which append in place
+            return None
         row_code, made = self._codes(pts)
         for k, f in pts.fields.items():
             held = self.rows.fields.get(k)
