@@ -204,6 +204,12 @@ def test_fallback_and_back_to_columns_on_a_late_chunk():
 # -- kernels against their twins ------------------------------------------------------------
 
 
+def test_the_compiled_kernels_are_the_ones_used():
+    import machstore._ext_kapacitor_window as kernels
+    assert kernels.__file__.endswith(".so")
+    assert wk._k is kernels
+
+
 def _segments(rng, ngroups):
     sizes = rng.integers(0, 12, size=ngroups)
     seg_start = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)

@@ -222,6 +222,8 @@ class WindowRuntime(NodeRuntime):
         if self.pool_ok:
             if self.pool_wait:
                 self.pool_wait -= 1
+            elif self.pool is None and not TimePool.fits(sum(len(w.buf) for w in self.windows.values()), pts.n):
+                self.pool_wait = _POOL_RETRY
             else:
                 bs = self._to_pool().advance(pts)
                 if bs is not None:

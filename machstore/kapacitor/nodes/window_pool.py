@@ -78,6 +78,15 @@ class TimePool:
     def __len__(self):
         return len(self.meta)
 
+    @staticmethod
+    def fits(buffered: int, incoming: int) -> bool:
+        """Whether a pool holding ``buffered`` rows should take a chunk of ``incoming`` rows.
+
+        PERF: a long window holds far more rows than a chunk brings; rewriting them all for
+        every chunk would cost more than the per-group buffers, which append in place.
+        """
+        return buffered <= 8 * incoming + 65536
+
     def first_next_emit(self, t: np.ndarray) -> np.ndarray:
         """A new group's next-emit time from its first point's (``newWindowByTime``)."""
         if self.fill_period:
@@ -121,9 +130,7 @@ class TimePool:
         """Run a chunk: the ``Batches`` it emits (possibly empty), or None when a group's rows
         are not in time order, a field changes type or the pool is much larger than the chunk
         (nothing changed then)."""
-        if self.rows.n > 8 * pts.n + 65536:
-            # PERF: a long window holds far more rows than a chunk brings; rewriting them all for
-            # every chunk would cost more than the per-group buffers, which append in place
+        if not self.fits(self.rows.n, pts.n):
             return None
         row_code, made = self._codes(pts)
         for k, f in pts.fields.items():
@@ -203,7 +210,7 @@ class TimePool:
             bg = self.meta[k]
             w = make_window(bg)
             w.next_emit = int(self.next_emit[k])
-            w.buf = ColumnBuffer()
+            w.buf = ColumnBuffer(max(held.n, 8))       # exactly the rows held: no growth slack yet
             w.buf.append(held)
             out[bg.group] = w
         return out
