@@ -299,3 +299,31 @@ def test_long_window_goes_back_to_per_group_buffers_with_the_same_batches():
         out.append((got, win.pool))
     assert out[1][0] == out[0][0] and len(out[0][0]) == 8
     assert out[1][1] is None            # the pool gave the long buffer back to the per-group path
+
+
+def test_barrier_and_delete_group_in_columns_act_as_per_group():
+    from machstore.kapacitor.points import Barrier, DeleteGroup, Dimensions
+    pts = stream(16, n=300)
+    chunks = cut(pts, 16)
+    dims = Dimensions(("host",))
+    results = []
+    for columnar in (False, True):
+        script = "stream|from().groupBy('host')|window().period(30s).every(10s)|httpOut('out')"
+        got = []
+        _, graph = build(script)
+        win = next(rt for name, rt in graph.nodes.items() if name.startswith("window"))
+        win.pool_ok = win.pool_ok and columnar
+        win.emit_batch = lambda b, got=got: got.append((b.group, b.tmax, rows_of(b.points)))
+        win.emit_batches = lambda bs, got=got: got.extend((b.group, b.tmax, rows_of(b.points)) for b in bs.unroll())
+        deleted = []
+        win.emit_delete = lambda d, deleted=deleted: deleted.append(d.group)
+        for i, c in enumerate(chunks):
+            graph.feed(c)
+            if i % 3 == 1:
+                last = int(c.time.max())
+                win.receive(win.barrier, Barrier("host=b", dims, {"host": "b"}, last + 20 * S), 0)
+            if i % 5 == 4:
+                win.receive(win.delete_group, DeleteGroup("host=c"), 0)
+        results.append((got, deleted, pickle.dumps(win.state() is None)))
+    assert results[0] == results[1]
+    assert results[0][1] and any(g == "host=b" for g, _, _ in results[0][0])
