@@ -327,3 +327,16 @@ def test_barrier_and_delete_group_in_columns_act_as_per_group():
         results.append((got, deleted, pickle.dumps(win.state() is None)))
     assert results[0] == results[1]
     assert results[0][1] and any(g == "host=b" for g, _, _ in results[0][0])
+
+
+def test_a_selected_point_one_nanosecond_before_the_epoch_keeps_its_time():
+    a, b = Series.make("cpu", {"host": "a"}), Series.make("cpu", {"host": "b"})
+    rows = [(-1, a, {"value": 1.0}), (-1, b, {"value": 2.0}), (20 * S, a, {"value": 3.0}),
+            (20 * S, b, {"value": 4.0}), (40 * S, a, {"value": 5.0}), (40 * S, b, {"value": 6.0})]
+    pts = Points.from_rows(rows, "db", "rp")
+    script = ("stream|from().groupBy('host')|window().period(10s).every(10s)|first('value').usePointTimes()"
+              "|httpOut('out')")
+    ref = run(script, [pts], columnar=False)
+    got = run(script, [pts], columnar=True)
+    assert got[0] == ref[0] and got[1:4] == ref[1:4]
+    assert [r[0] for r in got[0]["after"]][:2] == [-1, -1]

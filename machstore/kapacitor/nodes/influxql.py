@@ -27,7 +27,7 @@ from ..node import NodeCreateError, NodeRuntime, runtime_for
 from ..points import Batch, Field, Points, Series, column, concat
 from .buffer import ColumnBuffer, dims_from_state, dims_state, group_indices
 from .reducers import KIND_GO, REDUCERS, TRANSFORMS
-from .segments import SEGMENT_METHODS, ZERO_TIME, reduce_segments
+from .segments import SEGMENT_METHODS, reduce_segments
 
 _CODE_KIND = {1: "f", 2: "i", 3: "s", 4: "b"}
 _DTYPE_CODE = {"f": 1, "i": 2, "b": 4}
@@ -487,7 +487,7 @@ class InfluxQLRuntime(NodeRuntime):
         res = reduce_segments(self.method, f.values, pts.time, bs.starts, kind)
         if res is None:
             return None
-        values, times, rows = res
+        values, times, zero, rows = res
         # the groups of the message, made as ``batch`` makes them (at their first batch)
         nb = len(bs)
         firsts = np.full(len(bs.groups), nb, dtype=np.int64)
@@ -507,7 +507,7 @@ class InfluxQLRuntime(NodeRuntime):
         self.stats.cardinality = len(groups)
         when = bs.tmax
         if self.point_times:
-            when = np.where(times == ZERO_TIME, bs.tmax, times)
+            when = np.where(zero, bs.tmax, times)
         if rows is None:
             sid = local[bs.gidx]
             return Points(np.asarray(when, dtype=np.int64), sid, [self._series(g) for g in series],

@@ -7,9 +7,9 @@ earlier time, then by arrival), computed per *segment* (a batch's rows) with sor
 arrival order and the sequential kernels of ``window_kernel``.  ``machstore/influxql/functions.py``
 reduces time-sorted query results with pairwise sums and other tie rules, so it is not reused.
 
-``reduce_segments`` returns ``(values, times, rows)`` per segment: the value, the point time
-(-1 where the reducer gives InfluxDB's ZeroTime: the node uses the batch time) and, for
-selectors, the chosen row; or None when the method has no columnar form here or the input has
+``reduce_segments`` returns ``(values, times, zero, rows)`` per segment: the value, the point
+time, whether the reducer gives InfluxDB's ZeroTime instead (the node then uses the batch time)
+and, for selectors, the chosen row; or None when the method has no columnar form here or the input has
 what only the batch-by-batch path handles exactly (NaN in an order-based reducer).
 """
 from __future__ import annotations
@@ -18,7 +18,6 @@ import numpy as np
 
 from .window_kernel import segment_stddev, segment_sums_float, segment_sums_int
 
-ZERO_TIME = -1
 SEGMENT_METHODS = frozenset(("count", "sum", "mean", "spread", "stddev", "median", "first", "last", "min", "max"))
 # reducers whose result depends on comparing values: NaN makes them order-dependent in Go
 _COMPARING = frozenset(("spread", "median", "first", "last", "min", "max"))
@@ -34,29 +33,29 @@ def reduce_segments(method: str, values: np.ndarray, times: np.ndarray, starts: 
     """See the module docstring; every segment must hold at least one row."""
     nseg = len(starts) - 1
     sizes = np.diff(starts)
-    zero = np.full(nseg, ZERO_TIME, dtype=np.int64)
+    zero_time = (np.zeros(nseg, dtype=np.int64), np.ones(nseg, dtype=bool))
     if method not in SEGMENT_METHODS or kind not in ("f", "i"):
         return None
     if kind == "f" and method in _COMPARING and np.isnan(values).any():
         return None
     if method == "count":
-        return sizes.astype(np.int64), zero, None
+        return sizes.astype(np.int64), *zero_time, None
     if method in ("sum", "mean"):
         if kind == "f":
             sums = segment_sums_float(values, starts)
         else:
             sums = segment_sums_int(values, starts)
         if method == "mean":
-            return sums.astype(np.float64) / sizes, zero, None
+            return sums.astype(np.float64) / sizes, *zero_time, None
         # the sum reducer starts from a point at the epoch (time 0), not ZeroTime
-        return (sums + 0.0 if kind == "f" else sums), np.zeros(nseg, dtype=np.int64), None
+        return (sums + 0.0 if kind == "f" else sums), np.zeros(nseg, dtype=np.int64), np.zeros(nseg, dtype=bool), None
     if method == "stddev":
-        return segment_stddev(values.astype(np.float64), starts), zero, None
+        return segment_stddev(values.astype(np.float64), starts), *zero_time, None
     seg = np.repeat(np.arange(nseg, dtype=np.int64), sizes)
     if method == "spread":
         hi, lo = np.maximum.reduceat(values, starts[:-1]), np.minimum.reduceat(values, starts[:-1])
         with np.errstate(over="ignore"):
-            return hi - lo, zero, None
+            return hi - lo, *zero_time, None
     if method == "median":
         order = np.lexsort((values, seg))
         mid = starts[:-1] + sizes // 2
@@ -70,8 +69,8 @@ def reduce_segments(method: str, values: np.ndarray, times: np.ndarray, starts: 
             out = np.where(sizes % 2 == 0, lower.astype(np.float64) + d.astype(np.float64) / 2,
                            upper.astype(np.float64))
         # a one-point float median returns the point itself, with its time
-        when = np.where((sizes == 1) & (kind == "f"), times[starts[:-1]], ZERO_TIME)
-        return out.astype(np.float64), when, None
+        own = (sizes == 1) & (kind == "f")
+        return out.astype(np.float64), times[starts[:-1]], ~own, None
     with np.errstate(over="ignore"):
         if method == "min":
             rows = _first_of_segments((times, values), seg, starts)
@@ -81,4 +80,4 @@ def reduce_segments(method: str, values: np.ndarray, times: np.ndarray, starts: 
             rows = _first_of_segments((-values, times), seg, starts)
         else:
             rows = _first_of_segments((-values, -times), seg, starts)
-    return values[rows], times[rows], rows
+    return values[rows], times[rows], np.zeros(nseg, dtype=bool), rows
