@@ -117,7 +117,7 @@ def run(script, chunks, *, columnar, restart_at=None):
 
 WINDOWS = [".period(10s).every(10s)", ".period(30s).every(10s)", ".period(10s).every(10s).align()",
            ".period(25s).every(5s).align()", ".period(20s).every(10s).fillPeriod()",
-           ".period(20s).every(10s).fillPeriod().align()", ".period(10s).every(3s)"]
+           ".period(20s).every(10s).fillPeriod().align()", ".period(10s).every(3s)", ".period(5s).every(10s)"]
 
 
 def compare(script, pts, seed, *, restart_at=None, expect_columnar=True):
