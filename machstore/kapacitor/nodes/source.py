@@ -67,7 +67,7 @@ class FromRuntime(NodeRuntime):
         self._series_memo = {}
 
     def _map_series(self, s):
-        key = (s.name, *s.tags.items())
+        key = (s.name, tuple(s.tags), tuple(s.tags.values()))
         out = self._series_memo.get(key, False)
         if out is False:
             if self.measurement and s.name != self.measurement:
