@@ -66,11 +66,18 @@ def measure(label: str, script: str, total: int, chunk_rows: int, hosts: int, fi
     held = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
     window = next(rt for name, rt in graph.nodes.items() if name.startswith("window"))
-    buffered = sum(len(w.buf) for w in window.windows.values())
-    arrays = sum(w.buf.nbytes() for w in window.windows.values())
+    if window.pool is not None:     # all groups in one columnar pool (window_pool.py)
+        rows = window.pool.rows
+        buffered, groups = rows.n, len(window.pool)
+        arrays = rows.time.nbytes + rows.sid.nbytes + window.pool.code.nbytes + \
+            sum(f.values.nbytes + f.present.nbytes for f in rows.fields.values())
+    else:
+        buffered = sum(len(w.buf) for w in window.windows.values())
+        arrays = sum(w.buf.nbytes() for w in window.windows.values())
+        groups = len(window.windows)
     assert buffered == total, (buffered, total)
     print(f"{label:44s} {held / buffered:8.1f} B/point held  ({arrays / buffered:6.1f} B/point in column "
-          f"arrays incl. growth slack, {buffered} points, {len(window.windows)} groups)")
+          f"arrays incl. growth slack, {buffered} points, {groups} groups)")
 
 
 def main(argv=None) -> int:

@@ -27,6 +27,10 @@ class Capture:
         rows = [(t, s.name, dict(s.tags), f) for t, s, f in b.points.rows()]
         self.messages.append(("batch", (b.name, b.group, dict(b.tags), b.tmax, rows)))
 
+    def receive_batches(self, bs, port):
+        for k in range(len(bs)):
+            self.receive_batch(bs.batch(k), port)
+
     def receive(self, handler, msg, port):
         handler(msg, port)
 

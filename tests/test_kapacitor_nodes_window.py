@@ -28,6 +28,7 @@ def window_graph(props: str, groupby: str = ""):
     captured = []
     win = next(rt for name, rt in graph.nodes.items() if name.startswith("window"))
     win.emit_batch = captured.append
+    win.emit_batches = lambda bs: captured.extend(bs.unroll())   # a grouped chunk's windows at once
     return ctx, graph, win, captured
 
 

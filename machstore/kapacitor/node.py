@@ -11,6 +11,8 @@ node's ``parents``, which ``join``/``union`` need):
 
 * ``points(pts, port)`` — a stream chunk;
 * ``batch(b, port)`` — one group's batch;
+* ``batches(bs, port)`` — many batches in one ``Batches`` message; by default handed to
+  ``batch`` one by one, so only nodes with a columnar path override it;
 * ``barrier(msg, port)`` / ``delete_group(msg, port)`` — forwarded by default;
 * ``state()`` / ``restore(state)`` — everything that must survive a restart, as plain
   Python data and numpy arrays (pickled by the task master with the stream cursor).
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import time
 
-from .points import Barrier, Batch, DeleteGroup, Points
+from .points import Barrier, Batch, Batches, DeleteGroup, Points
 
 RUNTIMES: dict = {}
 
@@ -102,6 +104,10 @@ class NodeRuntime:
     def batch(self, b: Batch, port: int) -> None:
         raise UnsupportedNode(f"{self.name} does not accept batches")
 
+    def batches(self, bs: Batches, port: int) -> None:
+        for k in range(len(bs)):
+            self.batch(bs.batch(k), port)
+
     def barrier(self, msg: Barrier, port: int) -> None:
         self.emit_barrier(msg)
 
@@ -130,6 +136,14 @@ class NodeRuntime:
         for child, port in self.children:
             child.receive_batch(b, port)
 
+    def emit_batches(self, bs: Batches) -> None:
+        """Send many batches as one message (counted as ``len(bs)`` batches per out edge)."""
+        if not len(bs):
+            return
+        self.stats.emitted += len(bs) * len(self.children)
+        for child, port in self.children:
+            child.receive_batches(bs, port)
+
     def emit_barrier(self, msg: Barrier) -> None:
         for child, port in self.children:
             child.receive(child.barrier, msg, port)
@@ -152,6 +166,10 @@ class NodeRuntime:
     def receive_batch(self, b: Batch, port: int) -> None:
         self.stats.collected += 1
         self.receive(self.batch, b, port)
+
+    def receive_batches(self, bs: Batches, port: int) -> None:
+        self.stats.collected += len(bs)
+        self.receive(self.batches, bs, port)
 
     def receive(self, handler, msg, port) -> None:
         """Run ``handler`` and count its own time (the children it pushes to are timed apart)."""

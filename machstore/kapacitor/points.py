@@ -327,3 +327,64 @@ class DeleteGroup:
     """``barrier().delete(TRUE)``: forget everything about ``group`` downstream."""
 
     group: str
+
+
+@dataclass(frozen=True)
+class BatchGroup:
+    """What every batch of one group carries besides its points: name, group id, tags, dims."""
+
+    name: str
+    group: str
+    tags: dict
+    dims: Dimensions
+
+
+@dataclass
+class Batches:
+    """Many batches in one message, in emission order (a grouped window's output per chunk).
+
+    Batch ``k``'s rows are ``points`` rows ``starts[k]:starts[k + 1]`` (contiguous, in the
+    order the batch holds them); ``gidx[k]`` indexes ``groups`` (a ``BatchGroup`` per group
+    the message touches) and ``tmax[k]`` is its time.  It means exactly the sequence of
+    ``Batch`` messages ``unroll()`` returns: a node that has no columnar path handles them one
+    by one (``NodeRuntime.batches``), one that has reduces every batch with one numpy pass.
+    """
+
+    points: Points
+    starts: np.ndarray   # int64, len(batches) + 1, starts[-1] == points.n
+    gidx: np.ndarray     # int64 per batch: index into groups
+    groups: list         # [BatchGroup]
+    tmax: np.ndarray     # int64 per batch
+
+    def __len__(self):
+        return len(self.tmax)
+
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.starts)
+
+    def batch(self, k: int) -> Batch:
+        """Batch ``k`` as a ``Batch`` message (its points a slice of the shared columns)."""
+        g = self.groups[int(self.gidx[k])]
+        a, b = int(self.starts[k]), int(self.starts[k + 1])
+        pts = self.points
+        part = pts if (a == 0 and b == pts.n) else pts.take(slice(a, b))
+        return Batch(g.name, g.group, g.tags, g.dims, int(self.tmax[k]), part)
+
+    def unroll(self) -> list:
+        return [self.batch(k) for k in range(len(self))]
+
+    def last_per_group(self) -> list:
+        """``[(group index, index of its last batch)]`` in order of the groups' first batch."""
+        k = len(self)
+        first = np.full(len(self.groups), k, dtype=np.int64)
+        last = np.full(len(self.groups), -1, dtype=np.int64)
+        idx = np.arange(k)
+        np.minimum.at(first, self.gidx, idx)
+        np.maximum.at(last, self.gidx, idx)
+        order = np.argsort(first, kind="stable")
+        return [(int(g), int(last[g])) for g in order.tolist() if last[g] >= 0]
+
+    def take_rows(self, mask: np.ndarray) -> Batches:
+        """The same batches keeping only the rows where ``mask`` is true (none dropped)."""
+        kept = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+        return Batches(self.points.take(mask), kept[self.starts], self.gidx, self.groups, self.tmax)

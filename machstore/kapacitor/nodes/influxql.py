@@ -27,6 +27,7 @@ from ..node import NodeCreateError, NodeRuntime, runtime_for
 from ..points import Batch, Field, Points, Series, column, concat
 from .buffer import ColumnBuffer, dims_from_state, dims_state, group_indices
 from .reducers import KIND_GO, REDUCERS, TRANSFORMS
+from .segments import SEGMENT_METHODS, reduce_segments
 
 _CODE_KIND = {1: "f", 2: "i", 3: "s", 4: "b"}
 _DTYPE_CODE = {"f": 1, "i": 2, "b": 4}
@@ -459,6 +460,72 @@ class InfluxQLRuntime(NodeRuntime):
             self.emit_batch(res)
         else:
             self.emit_points(res)
+
+    def batches(self, bs, port):
+        """Many batches (a grouped window's chunk): reduced with one numpy pass into one chunk of
+        points when every point has the field with one numeric type and no batch is empty;
+        else batch by batch, exactly as ``batch`` does."""
+        out = self._reduce_batches(bs) if self.columnar else None
+        if out is None:
+            super().batches(bs, port)
+        elif out.n:
+            self.emit_points(out)
+
+    @property
+    def columnar(self) -> bool:
+        return not self.transform and not self.provides_batch and self.method in SEGMENT_METHODS
+
+    def _reduce_batches(self, bs):
+        pts = bs.points
+        f = pts.fields.get(self.field)
+        if f is None or f.values.dtype.kind not in "fi" or f.values.dtype.kind not in self.kinds:
+            return None
+        sizes = bs.sizes()
+        if not len(sizes) or not sizes.all() or not f.present.all():
+            return None
+        kind = f.values.dtype.kind
+        res = reduce_segments(self.method, f.values, pts.time, bs.starts, kind)
+        if res is None:
+            return None
+        values, times, zero, rows = res
+        # the groups of the message, made as ``batch`` makes them (at their first batch)
+        nb = len(bs)
+        firsts = np.full(len(bs.groups), nb, dtype=np.int64)
+        np.minimum.at(firsts, bs.gidx, np.arange(nb))
+        order = np.argsort(firsts, kind="stable")
+        order = order[: int(np.count_nonzero(firsts < nb))]          # the groups this message has
+        local = np.full(len(bs.groups), -1, dtype=np.int32)
+        local[order] = np.arange(len(order), dtype=np.int32)
+        series = []
+        groups, metas, tmax = self.groups, bs.groups, bs.tmax
+        for code, first in zip(order.tolist(), firsts[order].tolist()):
+            bg = metas[code]
+            g = groups.get(bg.group)
+            if g is None:
+                g = groups[bg.group] = _Group(bg.name, dict(bg.tags), bg.dims, int(tmax[first]))
+            series.append(g)
+        self.stats.cardinality = len(groups)
+        when = bs.tmax
+        if self.point_times:
+            when = np.where(zero, bs.tmax, times)
+        if rows is None:
+            sid = local[bs.gidx]
+            return Points(np.asarray(when, dtype=np.int64), sid, [self._series(g) for g in series],
+                          {self.as_: Field(values, np.ones(len(values), dtype=bool))}, pts.db, pts.rp)
+        # selectors: the chosen point with all its fields and its own tags, the group's name and dims
+        chosen = pts.take(rows)
+        fields = dict(chosen.fields)
+        if self.as_ != self.field:
+            fields[self.as_] = fields.pop(self.field)
+        made, out_series, sid = {}, [], np.empty(len(rows), dtype=np.int32)
+        for k, (s_in, code) in enumerate(zip(chosen.sid.tolist(), bs.gidx.tolist())):
+            j = made.get((s_in, code))
+            if j is None:
+                g = series[local[code]]
+                j = made[(s_in, code)] = len(out_series)
+                out_series.append(Series.make(g.name, chosen.series[s_in].tags, g.dims))
+            sid[k] = j
+        return Points(np.asarray(when, dtype=np.int64), sid, out_series, fields, pts.db, pts.rp)
 
     def delete_group(self, msg, port):
         if self.groups.pop(msg.group, None) is not None:

@@ -8,7 +8,7 @@ it; the task master stores it so any worker can answer ``GET /tasks/<id>/<name>`
 from __future__ import annotations
 
 from ..node import NodeRuntime, runtime_for
-from ..rows import batch_row, point_row
+from ..rows import batch_row, point_rows
 
 
 @runtime_for("HTTPOutNode")
@@ -26,8 +26,9 @@ class HTTPOutRuntime(NodeRuntime):
         self.ctx.http_out(self.endpoint, self.result())
 
     def points(self, pts, port):
-        for group, last in pts.last_per_group():
-            self.rows[group] = point_row(pts, last)
+        lasts = pts.last_per_group()
+        for (group, _), row in zip(lasts, point_rows(pts, [i for _, i in lasts])):
+            self.rows[group] = row
         self._publish()
         self.emit_points(pts)
 
@@ -35,6 +36,15 @@ class HTTPOutRuntime(NodeRuntime):
         self.rows[b.group] = batch_row(b)
         self._publish()
         self.emit_batch(b)
+
+    def batches(self, bs, port):
+        """Only each group's last batch of the message is rendered (the earlier ones would be
+        replaced before anyone could read them); groups enter in order of their first batch."""
+        for _, last in bs.last_per_group():
+            b = bs.batch(last)
+            self.rows[b.group] = batch_row(b)
+        self._publish()
+        self.emit_batches(bs)
 
     def delete_group(self, msg, port):
         if self.rows.pop(msg.group, None) is not None:
@@ -54,6 +64,9 @@ class NoOpRuntime(NodeRuntime):
 
     def points(self, pts, port):
         self.emit_points(pts)
+
+    def batches(self, bs, port):
+        self.emit_batches(bs)
 
     def batch(self, b, port):
         self.emit_batch(b)

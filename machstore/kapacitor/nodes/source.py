@@ -61,10 +61,14 @@ class FromRuntime(NodeRuntime):
         self.by_name = bool(p.get("GroupByMeasurementFlag"))
         self.where = compile_lambda(p["Lambda"]) if p.get("Lambda") is not None else None
         self.where_state = self.where.new_state() if self.where is not None else None
-        self._series_memo = {}  # input Series (identity; kept alive as the key) -> output Series or None
+        # (name, tags) of an input Series -> output Series or None (filtered out).  PERF: keyed by
+        # content, not identity: every chunk brings new Series objects for the same series, and
+        # handing the same output Series on lets the nodes below memoise per series too
+        self._series_memo = {}
 
     def _map_series(self, s):
-        out = self._series_memo.get(s, False)
+        key = (s.name, tuple(s.tags), tuple(s.tags.values()))
+        out = self._series_memo.get(key, False)
         if out is False:
             if self.measurement and s.name != self.measurement:
                 out = None
@@ -72,7 +76,7 @@ class FromRuntime(NodeRuntime):
                 out = s.replace(dims=dimensions_for(s.tags, self.star, self.tag_names, self.by_name))
             if len(self._series_memo) > 100_000:
                 self._series_memo.clear()
-            self._series_memo[s] = out
+            self._series_memo[key] = out
         return out
 
     def points(self, pts, port):
@@ -146,6 +150,18 @@ class WhereRuntime(NodeRuntime):
             mask = predicate_mask(self, self.lam, pts, self._state(b.group))
             pts = pts if mask.all() else pts.take(mask)
         self.emit_batch(b.with_points(pts))
+
+    def batches(self, bs, port):
+        """A stateless lambda filters the rows of every batch at once (no batch is dropped,
+        an emptied one goes on empty); a stateful one keeps its state per group, batch by batch."""
+        if self.lam.stateful:
+            super().batches(bs, port)
+            return
+        if bs.points.n:
+            mask = predicate_mask(self, self.lam, bs.points, None)
+            if not mask.all():
+                bs = bs.take_rows(mask)
+        self.emit_batches(bs)
 
     def delete_group(self, msg, port):
         self.states.pop(msg.group, None)

@@ -11,10 +11,14 @@ Count windows (``.periodCount(n).everyCount(m)``) emit the last ``n`` points eve
 points (the first after ``m``, or after ``n`` with ``.fillPeriod()``).  A window never emits
 on wall-clock time; a barrier acts on a time window like a point that is not buffered.
 
-Columns: a chunk's rows are split by group; within a group, the rows that trigger emissions
-are found with one cumulative max and ``searchsorted``, so the Python loop runs once per
-emitted window, not per point.  Emissions of all groups are then sent in the order of the
-rows that caused them, as Kapacitor's point-by-point run would.
+Columns: a time window with ``every > 0`` keeps all its groups in one ``TimePool``
+(``window_pool.py``) and turns a chunk into one ``Batches`` message (the windows of all groups,
+in the order of the rows that caused them) when every group's rows are in time order.  Otherwise
+(late points, a field changing type, ``every == 0``, count windows) the chunk's rows are split by
+group; within a group, the rows that trigger emissions are found with one cumulative max and
+``searchsorted``, so the Python loop runs once per emitted window, not per point, and the
+emissions of all groups are sent in the order of the rows that caused them, as Kapacitor's
+point-by-point run would.
 """
 from __future__ import annotations
 
@@ -23,8 +27,12 @@ from bisect import bisect_left
 import numpy as np
 
 from ..node import NodeCreateError, NodeRuntime, runtime_for
-from ..points import Batch, Points
+from ..points import Batch, Points, Series
 from .buffer import ColumnBuffer, dims_from_state, dims_state, go_truncate, group_indices
+from .window_pool import TimePool
+
+# after a chunk the pool could not take, this many chunks go the per-group way before it is tried again
+_POOL_RETRY = 8
 
 
 class _Window:
@@ -173,6 +181,30 @@ class WindowRuntime(NodeRuntime):
         if self.period == 0 and self.period_count == 0:
             raise NodeCreateError("window node must have either a non zero period or non zero period count")
         self.windows = {}   # group id -> _TimeWindow | _CountWindow, in creation order
+        # all groups in columns (time windows with every > 0); when set, ``windows`` is empty
+        self.pool = None
+        self.pool_ok = self.period > 0 and self.every > 0
+        self.pool_wait = 0
+
+    def _pool_params(self) -> dict:
+        return {"period": self.period, "every": self.every, "align": self.align, "fill_period": self.fill_period}
+
+    def _to_pool(self) -> TimePool:
+        if self.pool is None:
+            self.pool = TimePool.from_windows(self.windows, **self._pool_params())
+            self.windows = {}
+        return self.pool
+
+    def _pool_windows(self) -> dict:
+        """The pool's groups as per-group windows (the pool itself is left as it is)."""
+        def make(bg):
+            return _TimeWindow(bg.name, bg.group, bg.tags, bg.dims, 0, self)
+        return self.pool.to_windows(make)
+
+    def _to_windows(self) -> None:
+        if self.pool is not None:
+            self.windows = self._pool_windows()
+            self.pool = None
 
     def _window(self, group, series, first_time):
         w = self.windows.get(group)
@@ -187,6 +219,19 @@ class WindowRuntime(NodeRuntime):
         return w
 
     def points(self, pts, port):
+        if self.pool_ok:
+            if self.pool_wait:
+                self.pool_wait -= 1
+            elif self.pool is None and not TimePool.fits(sum(len(w.buf) for w in self.windows.values()), pts.n):
+                self.pool_wait = _POOL_RETRY
+            else:
+                bs = self._to_pool().advance(pts)
+                if bs is not None:
+                    self.stats.cardinality = len(self.pool)
+                    self.emit_batches(bs)
+                    return
+                self.pool_wait = _POOL_RETRY
+            self._to_windows()
         emitted = []
         for group, series, idx in group_indices(pts):
             part = pts if len(idx) == pts.n else pts.take(idx)
@@ -199,10 +244,10 @@ class WindowRuntime(NodeRuntime):
             self.emit_batch(b)
 
     def barrier(self, msg, port):
+        self._to_windows()
         w = self.windows.get(msg.group)
         if w is None:
             # the grouped consumer creates the group from the barrier (no name, its time)
-            from ..points import Series
             w = self._window(msg.group, Series("", dict(msg.tags), msg.dims, msg.group), msg.time)
         if isinstance(w, _CountWindow):
             self.emit_barrier(msg)
@@ -212,18 +257,19 @@ class WindowRuntime(NodeRuntime):
             self.emit_batch(b)
 
     def delete_group(self, msg, port):
+        self._to_windows()
         if self.windows.pop(msg.group, None) is not None:
             self.stats.cardinality = len(self.windows)
             self.emit_delete(msg)
 
     def state(self):
-        return [w.state() for w in self.windows.values()] or None
+        windows = self._pool_windows() if self.pool is not None else self.windows
+        return [w.state() for w in windows.values()] or None
 
     def restore(self, state):
-        self.windows = {}
+        self.windows, self.pool = {}, None
         for st in state or []:
             dims = dims_from_state(st["dims"])
-            from ..points import Series
             series = Series(st["name"], dict(st["tags"]), dims, st["group"])
             w = self._window(st["group"], series, 0)
             w.restore(st)
