@@ -80,6 +80,22 @@ def test_rounds_are_bounded_and_resume_where_they_stopped(engine):
     assert [h for h, _ in values(http_out(engine, "t", "out"))] == [f"h{i}" for i in range(5)]
 
 
+def test_a_round_stops_feeding_at_its_time_budget(engine):
+    """A slow task cannot hold a round (and so a server stop) for long: past the budget the
+    round commits what it fed and the next one resumes from there."""
+    put_task(engine, "t", "stream|from().measurement('cpu').groupBy('host')|httpOut('out')", DBRP)
+    tm = TaskMaster(engine, round_time_budget=0.0)
+    tm.round()
+    for i in range(3):
+        engine.write_lines("db", f"cpu,host=h{i} v={i} {i + 1}".encode())
+    rounds = 0
+    while cursor(engine) < head(engine):
+        tm.round()
+        rounds += 1
+    assert rounds == 3                      # one segment per round
+    assert collected(engine, "t", "from1") == 3
+
+
 def test_a_task_enabled_later_starts_at_the_current_cursor(engine):
     put_task(engine, "early", HTTP, DBRP)
     tm = TaskMaster(engine)

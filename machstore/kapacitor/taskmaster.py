@@ -34,6 +34,7 @@ from .stream import SegmentStream
 log = logging.getLogger("machstore.kapacitor.taskmaster")
 
 MAX_ROUND_POINTS = 200_000      # points read per round (bounds a round's transaction)
+ROUND_TIME_BUDGET = 0.5         # seconds of feeding per round: a slow task cannot hold a round (or a stop) for long
 CURSOR_ONLY_EVERY = 0.2         # seconds between commits that would only move the cursor
 
 
@@ -71,10 +72,12 @@ def build(defn: dict, ctx) -> TaskGraph:
 class TaskMaster:
     """Runs the stream tasks of one engine (see the module docstring)."""
 
-    def __init__(self, engine, *, clock=time.time_ns, max_round_points=MAX_ROUND_POINTS, on_outbox=None):
+    def __init__(self, engine, *, clock=time.time_ns, max_round_points=MAX_ROUND_POINTS,
+                 round_time_budget=ROUND_TIME_BUDGET, on_outbox=None):
         self.engine = engine
         self.clock = clock
         self.max_round_points = max_round_points
+        self.round_time_budget = round_time_budget
         self.on_outbox = on_outbox          # called after a commit that added deliveries
         self.stream = SegmentStream(engine)
         self.kdb = store.db(engine)
@@ -211,6 +214,7 @@ class TaskMaster:
             for dbrp in t.dbrps:
                 by_dbrp.setdefault(dbrp, []).append(t)
         last, seen = head, 0
+        deadline = time.monotonic() + self.round_time_budget
         try:
             with contextlib.closing(self.stream.chunks(rtxn, start, head)) as chunks:
                 for seq, pts in chunks:
@@ -220,7 +224,7 @@ class TaskMaster:
                             t.fed += pts.n
                             self._guarded(t, lambda t=t, pts=pts: t.graph.feed(pts), statuses)
                     seen += pts.n
-                    if seen >= self.max_round_points:
+                    if seen >= self.max_round_points or time.monotonic() >= deadline:
                         last = seq
                         break
         finally:
