@@ -47,21 +47,26 @@ WINDOW_SCRIPT = ("stream|from().measurement('cpu').where(lambda: \"usage_user\" 
 DBRP = [("bench", "autogen")]
 
 
-def _loaded_engine(rows, scale, tasks, script):
-    """An engine with ``tasks`` started at head 0 and ``rows`` TSBS rows written after."""
+def _loaded_engine(rows, scale, tasks, script, late=False):
+    """An engine with ``tasks`` started at head 0 and ``rows`` TSBS rows written after
+    (``late``: every pair of batches committed in the other order, as two writers may)."""
     path = tempfile.mkdtemp(prefix="kstream")
     eng = Engine(path, sync=False)
     for i in range(tasks):
         put_task(eng, f"t{i}", script, DBRP)
     tm = TaskMaster(eng, max_round_points=100_000)
     tm.round()
-    for body in generate_batches(batch_lines=10_000, scale=scale, rows=rows):
+    bodies = list(generate_batches(batch_lines=10_000, scale=scale, rows=rows))
+    if late:
+        for i in range(0, len(bodies) - 1, 2):
+            bodies[i], bodies[i + 1] = bodies[i + 1], bodies[i]
+    for body in bodies:
         eng.write_lines("bench", body)
     return path, eng, tm
 
 
 def bench_throughput(args, tasks=1):
-    path, eng, tm = _loaded_engine(args.rows, args.scale, tasks, args.script)
+    path, eng, tm = _loaded_engine(args.rows, args.scale, tasks, args.script, late=args.late)
     try:
         stream = SegmentStream(eng)
         best = None
@@ -196,6 +201,8 @@ def main(argv=None):
     ap.add_argument("--script", default=DEFAULT_SCRIPT, help="the TICKscript of the measured tasks")
     ap.add_argument("--window", action="store_true", help=f"use {WINDOW_SCRIPT!r} as the script")
     ap.add_argument("--samples", type=int, default=50, help="latency samples")
+    ap.add_argument("--late", action="store_true",
+                    help="throughput: commit every pair of TSBS batches in the other order (late data)")
     ap.add_argument("--only", default="throughput,tasks100,window_memory,latency,ingest")
     args = ap.parse_args(argv)
     if args.window:
