@@ -13,8 +13,8 @@ on wall-clock time; a barrier acts on a time window like a point that is not buf
 
 Columns: a time window with ``every > 0`` keeps all its groups in one ``TimePool``
 (``window_pool.py``) and turns a chunk into one ``Batches`` message (the windows of all groups,
-in the order of the rows that caused them) when every group's rows are in time order.  Otherwise
-(late points, a field changing type, ``every == 0``, count windows) the chunk's rows are split by
+in the order of the rows that caused them), late points included.  Otherwise (a field changing
+type, a window far longer than a chunk, ``every == 0``, count windows) the chunk's rows are split by
 group; within a group, the rows that trigger emissions are found with one cumulative max and
 ``searchsorted``, so the Python loop runs once per emitted window, not per point, and the
 emissions of all groups are sent in the order of the rows that caused them, as Kapacitor's

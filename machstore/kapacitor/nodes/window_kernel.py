@@ -31,8 +31,9 @@ def trigger_scan(times, seg_start, first_new, next_emit, *, period: int, every: 
 def trigger_scan_ref(times, seg_start, first_new, next_emit, *, period: int, every: int, align: bool):
     """Reference twin of ``trigger_scan``.
 
-    Group ``g``'s rows are ``times[seg_start[g]:seg_start[g+1]]`` in time order: its carried
-    buffer, then from ``first_new[g]`` on the rows that just arrived.  Each new row at or after
+    Group ``g``'s rows are ``times[seg_start[g]:seg_start[g+1]]`` in arrival order (not
+    necessarily time order): its carried buffer, then from ``first_new[g]`` on the rows that
+    just arrived.  Each new row at or after
     the group's next-emit time emits ``[lo, hi)``: the rows before it (``hi``), purged from the
     front while older than ``nextEmit - period`` (``lo``); next-emit becomes the row's time +
     every, Go-truncated to every with ``align``.  ``keep_from[g]``: the group's first row that

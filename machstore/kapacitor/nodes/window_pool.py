@@ -8,11 +8,12 @@ contiguous, in arrival order), the next-emit times in one int64 array, and turns
 into one ``Batches`` message: group codes by series, one stable sort, the trigger scan kernel
 (``window_kernel.trigger_scan``) and array slicing.
 
-It applies when each group's rows, buffer and chunk together, are in time order (the common
-case: a stream of data as it is produced).  Then purging from the front while older than
-``nextEmit - period`` is a cut at one position and a window is a slice.  ``advance`` returns
-None otherwise, without changing anything, and the window node runs the chunk point-exactly
-per group (``window.py``); ``from_windows``/``to_windows`` move the state between the two forms.
+Within a group the rows stay in arrival order, as in Kapacitor's buffer: the kernel purges from
+the front with a pointer (while older than ``nextEmit - period``), so a late point stays behind
+newer ones and goes out with the next windows exactly as ``window.go`` sends it, and a window is
+still a slice.  ``advance`` returns None (nothing changed) only when a field changes type or the
+pool is much larger than the chunk; the window node then runs the chunk per group
+(``window.py``); ``from_windows``/``to_windows`` move the state between the two forms.
 """
 from __future__ import annotations
 
@@ -127,9 +128,8 @@ class TimePool:
         return row_code, made
 
     def advance(self, pts: Points):
-        """Run a chunk: the ``Batches`` it emits (possibly empty), or None when a group's rows
-        are not in time order, a field changes type or the pool is much larger than the chunk
-        (nothing changed then)."""
+        """Run a chunk: the ``Batches`` it emits (possibly empty), or None when a field changes
+        type or the pool is much larger than the chunk (nothing changed then)."""
         if not self.fits(self.rows.n, pts.n):
             return None
         row_code, made = self._codes(pts)
@@ -147,10 +147,6 @@ class TimePool:
         order = np.argsort(codes, kind="stable")
         sorted_codes = codes[order]
         times = comb.time[order]
-        if len(times) > 1:
-            back = times[1:] < times[:-1]
-            if back.any() and (back & (sorted_codes[1:] == sorted_codes[:-1])).any():
-                return None
         seg_start = np.searchsorted(sorted_codes, np.arange(ngroups + 1))
         first_new = seg_start[:-1] + np.bincount(self.code, minlength=ngroups)[:ngroups]
         next_emit = self.next_emit
