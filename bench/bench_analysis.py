@@ -23,6 +23,7 @@ Profiling recipe: ``MACHSTORE_ANNOTATE=1 pip install --no-build-isolation -e .``
 """
 import numpy as np
 import pytest
+from conftest import register_report
 
 from machstore.influxql import analysis, functions, holtwinters_ref, technical, technical_ref
 from machstore.influxql.ast import Call, IntegerLiteral, StringLiteral, VarRef
@@ -88,9 +89,7 @@ class _Report:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report(request):
-    manager = request.config.pluginmanager
-    if not manager.has_plugin("analysis-bench-report"):
-        manager.register(_Report(), "analysis-bench-report")
+    register_report(request, "analysis-bench-report", _Report)
     yield
 
 

@@ -20,6 +20,7 @@ import os
 
 import numpy as np
 import pytest
+from conftest import register_report
 
 from machstore.kapacitor.context import MemoryContext
 from machstore.kapacitor.graph import TaskGraph
@@ -76,9 +77,7 @@ class _Report:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report(request):
-    manager = request.config.pluginmanager
-    if not manager.has_plugin("kapacitor-nodes-bench-report"):
-        manager.register(_Report(), "kapacitor-nodes-bench-report")
+    register_report(request, "kapacitor-nodes-bench-report", _Report)
     yield
 
 

@@ -22,8 +22,9 @@ to get ``ext/lineproto.html`` (Python fallbacks show in yellow), then
 and ``perf report`` (``perf annotate -l`` maps hot instructions to ``ext/lineproto.c`` lines).
 """
 import pytest
-
 import tsbs
+from conftest import register_report
+
 from machstore import lineproto as lp
 
 try:
@@ -100,9 +101,7 @@ class _Report:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report(request):
-    manager = request.config.pluginmanager
-    if not manager.has_plugin("lineproto-bench-report"):
-        manager.register(_Report(), "lineproto-bench-report")
+    register_report(request, "lineproto-bench-report", _Report)
     yield
 
 

@@ -16,6 +16,7 @@ Profiling recipe: ``python -m cProfile -s cumtime -m pytest bench/bench_tick_lam
 """
 import numpy as np
 import pytest
+from conftest import register_report
 
 from machstore.tick.lambda_ref import EvalError, ReferenceLambda
 from machstore.tick.lambdas import Lambda, PointColumns
@@ -89,9 +90,7 @@ class _Report:
 
 @pytest.fixture(scope="module", autouse=True)
 def _report(request):
-    manager = request.config.pluginmanager
-    if not manager.has_plugin("tick-lambda-bench-report"):
-        manager.register(_Report(), "tick-lambda-bench-report")
+    register_report(request, "tick-lambda-bench-report", _Report)
     yield
 
 
