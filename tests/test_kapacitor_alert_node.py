@@ -54,8 +54,9 @@ def test_events_per_group_in_arrival_order_with_previous_levels():
                    ("cpu/A", "CRITICAL", "OK", "1971-01-01T00:00:06Z", 0),
                    ("cpu/B", "OK", "CRITICAL", "1971-01-01T00:00:07Z", 4 * 10**9)]
     node, event, handlers = ctx.events[0]
-    assert node == "alert2" and handlers == [("AlertHTTPPostHandler", {"URL": "http://127.0.0.1:9/x",
-                                                                       "Endpoint": "", "Timeout": 0})]
+    assert node == "alert2" and handlers == [["post", {
+        "url": "http://127.0.0.1:9/x", "endpoint": "", "headers": {}, "capture-response": False, "timeout": 0,
+        "skip-ssl-verification": False}]]
     assert list(event) == ["id", "message", "details", "time", "duration", "level", "data", "previousLevel",
                            "recoverable"]
     assert event["data"] == {"series": [{"name": "cpu", "tags": {"host": "A", "type": "idle"},

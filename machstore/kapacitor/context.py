@@ -68,6 +68,13 @@ class TaskContext:
         raise NotImplementedError
 
     @property
+    def kapacitor_config(self):
+        """The ``ConfigView`` handlers are created with (``services/base.py``): the sections'
+        defaults unless the context knows a server's config."""
+        from .services.base import StaticConfig
+        return StaticConfig()
+
+    @property
     def inhibitors(self):
         """The inhibitors of ``alert().inhibit()`` (Kapacitor keeps them in memory, one set
         per server: here one per process, shared by every task the process runs)."""

@@ -43,19 +43,32 @@ def pending(txn, kdb) -> list:
     return [(k, orjson.loads(v)) for k, v in store.iter_prefix(txn, kdb, PREFIX)]
 
 
-def default_deliver(handler, event):
-    """An alert handler (``alerts/handlers.py``) or an ``httpPost`` request (``posting.py``)."""
+def default_deliver(handler, event, config=None):
+    """An alert handler (``[kind, options]``, ``services/``) or an ``httpPost`` request
+    (``posting.py``); ``[GoType, fields]`` handlers of outboxes written before services go
+    through ``alerts/handlers.py``."""
     if handler[0] == posting.KIND:
         return posting.deliver(handler[1], event)
     from machstore.kapacitor.alerts import handlers
-    return handlers.deliver(handler, event)
+    if handler[0] in handlers.SUPPORTED:
+        return handlers.deliver(handler, event)
+    from machstore.kapacitor import services
+    if config is None:
+        from machstore.kapacitor.services.base import StaticConfig
+        config = StaticConfig()
+    return services.deliver(handler, event, config)
 
 
 class OutboxSender:
     """Sends the outbox of an engine's store from a thread (``start``/``wake``/``stop``)."""
 
-    def __init__(self, engine, *, deliver=default_deliver, idle=1.0):
+    def __init__(self, engine, *, deliver=None, idle=1.0):
         self.engine = engine
+        if deliver is None:
+            from machstore.kapacitor import config
+
+            def deliver(handler, event):
+                return default_deliver(handler, event, config.view(engine))
         self.deliver = deliver
         self.idle = idle
         self.retry_at = {}      # entry key -> (monotonic time of the next try, current backoff)

@@ -65,6 +65,11 @@ class StoreContext(TaskContext):
     def log(self, level, node_name, text):
         log.log(_LEVELS.get(level, logging.INFO), "task=%s node=%s %s", self.task_id, node_name, text)
 
+    @property
+    def kapacitor_config(self):
+        from . import config
+        return config.view(self.engine)
+
     def load_alert_state(self, topic, alert_id):
         key = (topic, alert_id)
         if key in self.alert_states:

@@ -25,6 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from machstore.gotemplate import Template, TemplateError
+from machstore.kapacitor.services.base import DeliveryError, HandlerError
 
 from .event import encode
 
@@ -43,12 +44,6 @@ METHODS = {"AlertHTTPPostHandler": "post", "TcpHandler": "tcp", "EmailHandler": 
 DEFAULT_LOG_MODE = 0o600
 
 
-class HandlerError(Exception):
-    """A handler the task cannot start with (Kapacitor's refusal, or not supported yet)."""
-
-
-class DeliveryError(Exception):
-    """Sending an event failed; the outbox keeps it and tries again."""
 
 
 def check(handler) -> None:

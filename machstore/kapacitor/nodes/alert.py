@@ -25,8 +25,8 @@ import numpy as np
 
 from machstore.gotemplate import TemplateError
 
+from .. import services
 from ..alerts.event import AlertTemplates, alert_data
-from ..alerts.handlers import check as check_handler
 from ..alerts.levels import CRITICAL, INFO, OK, WARNING, LevelRules, level_name, parse_level
 from ..alerts.state import AlertOptions, AlertState
 from ..node import NodeRuntime, runtime_for
@@ -59,14 +59,17 @@ class AlertRuntime(NodeRuntime):
     def __init__(self, pnode, task):
         super().__init__(pnode, task)
         p = self.props
+        config = task.ctx.kapacitor_config
+        self.handlers = [services.inline_handler(kind, opts, config) for kind, opts in p.get("handlers") or []]
+        extra, force_state_changes = services.global_handlers({k for k, _ in self.handlers}, config)
+        self.handlers += extra
+        if force_state_changes and not p.get("IsStateChangesOnly"):
+            p = {**p, "IsStateChangesOnly": True}
         self.opts = AlertOptions.from_props(p)
         if self.opts.use_flapping and (self.opts.flap_low > 1 or self.opts.flap_high > 1):
             raise AlertError("alert flap thresholds are percentages and should be between 0 and 1")
         self.rules = LevelRules(p, lambda text: self.ctx.log("E", self.name, text))
         self.templates = AlertTemplates(p, task.task_id)
-        self.handlers = [(kind, dict(opts)) for kind, opts in p.get("handlers") or []]
-        for h in self.handlers:
-            check_handler(h)
         self.topic = p.get("Topic", "")
         self.anon_topic = f"{MAIN_TASK_MASTER}:{task.task_id}:{self.name}"
         self.category = p.get("Category", "")
