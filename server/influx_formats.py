@@ -53,8 +53,33 @@ def _rows_list(obj):
     raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
+def _infinity(obj):
+    """The first infinite value (``"+Inf"``/``"-Inf"``) in the rows of a ``{"results": [...]}``
+    answer, which Go's encoding/json refuses, or None."""
+    for result in obj.get("results") or ():
+        for series in result.get("series") or () if isinstance(result, dict) else ():
+            values = series.get("values")
+            if isinstance(values, ColumnRows):
+                found = values.first_infinity()
+            elif values:
+                found = ColumnRows.first_infinity_in_lists(values)
+            else:
+                found = None
+            if found:
+                return found
+    return None
+
+
 def encode_json(obj, *, pretty=False):
-    """Encode like Go's json.Marshal (or MarshalIndent with 4 spaces), plus the trailing newline."""
+    """Encode like Go's json.Marshal (or MarshalIndent with 4 spaces), plus the trailing newline.
+
+    An infinite float (``ln(0)``) cannot be written by Go's encoder: InfluxDB 1.8 then answers
+    the innermost encoder error as the body (services/httpd/response_writer.go, unnestError).
+    """
+    if isinstance(obj, dict) and "results" in obj:
+        inf = _infinity(obj)
+        if inf:
+            obj = {"error": f"json: unsupported value: {inf}"}
     data = json.dumps(obj, indent=4, ensure_ascii=False, default=_rows_list).encode("utf-8") if pretty \
         else orjson.dumps(obj, default=_rows_json)
     for raw, escaped in _HTML_ESCAPES:
@@ -143,5 +168,9 @@ def _csv_value(value):
     if value is False:
         return "false"
     if isinstance(value, float):
+        if np.isinf(value):   # Go's strconv.FormatFloat(v, 'f', -1, 64)
+            return "+Inf" if value > 0 else "-Inf"
+        if np.isnan(value):   # a math NaN is InfluxDB's NullFloat: an empty cell
+            return ""
         return np.format_float_positional(value, trim="-")
     return str(value)

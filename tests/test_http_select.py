@@ -324,3 +324,22 @@ def test_sample(loaded):
         "values"] == [[0, "x0", False], [30, "x1", True], [60, "x2", False]]
     assert query(loaded, "SELECT sample(v, 1) FROM cpu") == [
         {"statement_id": 0, "error": "sample window must be greater than 1, got 1"}]
+
+
+def test_an_infinite_math_result_answers_gos_encoder_error_and_nan_is_null(loaded):
+    """ln(0) is -Inf: InfluxDB 1.8's JSON writer fails on it and answers the innermost encoder
+    error (services/httpd/response_writer.go unnestError); sqrt(-1) is NaN, which
+    query/cursor.go turns into a null.  CSV writes Go's FormatFloat text."""
+    q = "SELECT ln(v), sqrt(v - 1) FROM cpu WHERE host = 'b' AND time <= 30000000005"
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": q}, timeout=30)
+    assert resp.status_code == 200
+    assert resp.text == '{"error":"json: unsupported value: -Inf"}\n'
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": q, "pretty": "true"}, timeout=30)
+    assert resp.text == '{\n    "error": "json: unsupported value: -Inf"\n}\n'
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": q, "chunked": "true"}, timeout=30)
+    assert resp.text == '{"error":"json: unsupported value: -Inf"}\n'
+    resp = requests.get(loaded.url + "/query", params={"db": "sel", "q": q, "epoch": "s"},
+                        headers={"Accept": "application/csv"}, timeout=30)
+    assert resp.text.splitlines() == ["name,tags,time,ln,sqrt", "cpu,,0,-Inf,", "cpu,,30,0.6931471805599453,1"]
+    got = series(loaded, "SELECT sqrt(v - 1) FROM cpu WHERE host = 'b' AND time <= 30000000005", epoch="s")
+    assert got[0]["values"] == [[0, None], [30, 1.0]]

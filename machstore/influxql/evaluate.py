@@ -118,7 +118,10 @@ _UNARY = {"sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos"
 
 
 def _math(expr, frame, n):
-    """InfluxDB's math functions, element by element; a NaN or infinite result is null."""
+    """InfluxDB's math functions, element by element.  A NaN result stays a value that prints as
+    null (query/cursor.go turns it into NullFloat, a typed nil that keeps the row, unlike a
+    missing value); an infinite one stays too (``ln(0)``: the JSON writer then answers Go's
+    encoder error, as InfluxDB does: server/influx_formats.py)."""
     name = expr.name.lower()
     args = [evaluate(a, frame, n) for a in expr.args]
     first = args[0]
@@ -146,11 +149,6 @@ def _math(expr, frame, n):
                 out = np.log(a) / np.log(b)
             first = Vec(out, _both_valid(first, second))
     valid = first.valid
-    if out.dtype.kind == "f":
-        finite = np.isfinite(out)
-        if not finite.all():
-            valid = finite if valid is None else valid & finite
-            out = np.where(finite, out, 0.0)
     return Vec(out, valid)
 
 

@@ -19,6 +19,8 @@ from . import jsonrows, timetext
 
 __all__ = ["ColumnRows", "ColumnSet", "format_times"]
 
+_INF = float("inf")
+
 
 class ColumnSet:
     """Full-length result columns (Vecs) that the series of one table take their rows from.
@@ -94,6 +96,40 @@ class ColumnRows(collections.abc.Sequence):
                 cols = [times] + [_as_list(vec) for vec in self._columns]
             self._rows = [list(row) for row in zip(*cols)]
         return self._rows
+
+    def first_infinity(self):
+        """``"+Inf"``/``"-Inf"`` for the first infinite float of the rows in row order (what Go's
+        encoding/json stops at), or None.  PERF: one numpy pass per float column."""
+        if self._rows is not None:
+            return self.first_infinity_in_lists(self._rows)
+        vecs = self._columns.vecs if isinstance(self._columns, ColumnSet) else self._columns
+        best = None
+        for k, vec in enumerate(vecs):
+            values = vec.values
+            if values.dtype.kind != "f":
+                continue
+            if isinstance(self._columns, ColumnSet):
+                values = values[self._positions]
+                valid = None if vec.valid is None else vec.valid[self._positions]
+            else:
+                valid = vec.valid
+            bad = np.isinf(values)
+            if valid is not None:
+                bad &= valid
+            if bad.any():
+                i = int(np.argmax(bad))
+                if best is None or (i, k) < best[:2]:
+                    best = (i, k, float(values[i]))
+        return None if best is None else ("+Inf" if best[2] > 0 else "-Inf")
+
+    @staticmethod
+    def first_infinity_in_lists(rows):
+        """``first_infinity`` of plain ``[time, v1, ...]`` rows."""
+        for row in rows:
+            for v in row:
+                if type(v) is float and (v == _INF or v == -_INF):
+                    return "+Inf" if v > 0 else "-Inf"
+        return None
 
     def json(self, fallback):
         """The JSON array of the rows (bytes); ``fallback(value)`` writes an odd object cell."""
