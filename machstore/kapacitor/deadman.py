@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from machstore.tick.gocompat import go_quote
+
 DEFAULTS = {
     "interval": "10s",
     "threshold": 0.0,
@@ -33,7 +35,7 @@ def settings(view) -> dict:
 
 _UNITS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
           "h": 3600 * 10**9}
-_PART = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)")
+_PART = re.compile(r"(\d*)(?:\.(\d*))?([^\d.]*)")
 
 
 def duration_ns(value) -> int:
@@ -42,19 +44,25 @@ def duration_ns(value) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value)
+    quoted = go_quote(text)
     body, sign = text, 1
-    if body[:1] in "+-":
+    if body[:1] in ("+", "-"):
         sign, body = (-1 if body[0] == "-" else 1), body[1:]
     if body == "0":
         return 0
+    if not body:
+        raise ValueError(f"time: invalid duration {quoted}")
     pos, total = 0, 0
     while pos < len(body):
         m = _PART.match(body, pos)
-        if m is None or (not m.group(1) and not m.group(2)):
-            raise ValueError(f'time: invalid duration "{text}"')
-        whole, frac, unit = m.group(1) or "0", m.group(2) or "", _UNITS[m.group(3)]
-        total += int(whole) * unit + (int(frac) * unit // 10 ** len(frac) if frac else 0)
+        whole, frac, unit = m.group(1), m.group(2), m.group(3)
+        if not whole and not frac:
+            raise ValueError(f"time: invalid duration {quoted}")
+        if not unit:
+            raise ValueError(f"time: missing unit in duration {quoted}")
+        if unit not in _UNITS:
+            raise ValueError(f"time: unknown unit {go_quote(unit)} in duration {quoted}")
+        size = _UNITS[unit]
+        total += int(whole or "0") * size + (int(frac) * size // 10 ** len(frac) if frac else 0)
         pos = m.end()
-    if not body:
-        raise ValueError(f'time: invalid duration "{text}"')
     return sign * total
