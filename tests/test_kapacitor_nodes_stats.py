@@ -231,6 +231,16 @@ def test_deadman_goes_dead_when_a_group_falls_silent_and_alive_when_it_speaks_ag
     assert event["data"]["series"][0]["tags"] == {"h": "a"}
 
 
+def test_deadman_of_a_task_that_never_gets_a_point_goes_dead_at_the_second_tick():
+    base = WALL - 3 * S - S // 2
+    clock, ctx, graph = setup(DEADMAN.format(threshold="0.0", extra=""), task_id="dm")
+    tick(clock, graph, base + 10 * S)        # the nil group with 0: no derivative yet
+    assert events(ctx) == []
+    tick(clock, graph, base + 20 * S)
+    ident = "nil:from1 for task 'dm'"
+    assert events(ctx) == [(ident, f"{ident} is dead: 0.000 points/10s.", "CRITICAL")]
+
+
 def test_deadman_threshold_and_extra_lambdas():
     base = WALL - 3 * S - S // 2
     clock, ctx, graph = setup(DEADMAN.format(threshold="2.0", extra=", lambda: \"h\" == 'a'"), task_id="dm")
