@@ -52,9 +52,16 @@ class GroupCounts:
     def points(self, pts: Points) -> None:
         # PERF: counted per series (every series of a group carries the group's tags)
         per_series = np.bincount(pts.sid, minlength=len(pts.series))
+        groups = self.groups
         for j, s in enumerate(pts.series):
-            if per_series[j]:
-                self._add(s.group, s.group_tags(), s.dims, int(per_series[j]))
+            n = int(per_series[j])
+            if not n:
+                continue
+            entry = groups.get(s.group)
+            if entry is None:
+                groups[s.group] = [s.group_tags(), s.dims, n]
+            else:
+                entry[2] += n
 
     def batch(self, b) -> None:
         self._add(b.group, b.tags, b.dims, b.points.n)
