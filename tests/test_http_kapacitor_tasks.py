@@ -393,11 +393,11 @@ def test_http_out_results(server):
 
 def test_run_status_error_shown(server):
     """A task whose node has no runtime yet fails to start: its error is the task's ``error``."""
-    post(server, {"id": "failing", "script": "stream|from()|stats(10s)|httpOut('x')", "dbrps": DBRPS,
+    post(server, {"id": "failing", "script": "stream|from()|window().period(10s).every(10s)|trickle()|httpOut('x')", "dbrps": DBRPS,
                   "status": "enabled"})
     task = wait_for("the run status", lambda: (t := get(server, "/tasks/failing").json())["error"] and t)
     assert task["executing"] is False
-    assert task["error"] == "node stats2 (stats) is not supported by machstore yet"
+    assert task["error"] == "node trickle3 (trickle) is not supported by machstore yet"
 
 
 # -- bodies, auth -----------------------------------------------------------------------------

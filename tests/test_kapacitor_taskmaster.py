@@ -151,7 +151,7 @@ def test_a_changed_definition_restarts_the_task_with_fresh_state(engine):
 
 def test_a_bad_task_reports_its_error_and_the_others_keep_running(engine):
     put_task(engine, "bad", "stream|from().measurement('cpu')|nosuchnode()", DBRP)
-    put_task(engine, "unsupported", "stream|from()|stats(10s)|httpOut('x')", DBRP)
+    put_task(engine, "unsupported", "stream|from()|window().period(10s).every(10s)|trickle()|httpOut('x')", DBRP)
     put_task(engine, "good", HTTP, DBRP)
     tm = TaskMaster(engine)
     tm.round()
@@ -161,7 +161,7 @@ def test_a_bad_task_reports_its_error_and_the_others_keep_running(engine):
     assert bad["executing"] is False and "nosuchnode" in bad["error"]
     unsupported = run_status(engine, "unsupported")
     assert unsupported["executing"] is False
-    assert unsupported["error"] == "node stats2 (stats) is not supported by machstore yet"
+    assert unsupported["error"] == "node trickle3 (trickle) is not supported by machstore yet"
     assert values(http_out(engine, "good", "out")) == [("a", [["1970-01-01T00:00:00.000000001Z", 1.0]])]
     put_task(engine, "bad", HTTP, DBRP)    # fixed: starts
     tm.round()

@@ -173,12 +173,16 @@ class InvalidTask(ValueError):
     """A definition whose pipeline cannot be built (Kapacitor's ``newKapacitorTask`` error)."""
 
 
-def compile_task(script: str, task_type: str, stored_vars: dict):
-    """Build the task's pipeline as ``TaskMaster.NewTask`` does; InvalidTask with Kapacitor's text."""
+def compile_task(script: str, task_type: str, stored_vars: dict, *, deadman: dict | None = None):
+    """Build the task's pipeline as ``TaskMaster.NewTask`` does; InvalidTask with Kapacitor's text.
+
+    ``deadman``: the ``[deadman]`` section as ``deadman.settings(config view)`` gives it (the
+    ``deadman()`` alert's id and message; ``global`` adds one to the task); None: defaults.
+    """
     try:
         predefined = task_vars.to_tick(stored_vars)
         program = parse(script)
-        ev = evaluate(program, task_type, predefined=predefined)
+        ev = evaluate(program, task_type, predefined=predefined, deadman=deadman)
     except (VarError, TickError, TickEvalError) as ex:
         raise InvalidTask(str(ex)) from None
     if len(ev.pipeline.sorted()) <= 1:

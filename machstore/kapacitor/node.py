@@ -21,6 +21,10 @@ Statistics follow Kapacitor's names: per node ``errors``, ``avg_exec_time_ns``,
 ``working_cardinality`` plus node-specific counters in ``stats.counters``; per node the
 ``collected`` (messages in) and ``emitted`` (messages out) that Kapacitor keeps on edges:
 points on stream edges, batches on batch edges.
+
+Kapacitor's edges also count per group (``edge.GroupStats``), which only ``stats()`` reads;
+a node whose output a ``stats`` node watches gets it as an ``out_watchers`` entry
+(``nodes/stats.py``), told of every message the node sends to its children.
 """
 from __future__ import annotations
 
@@ -84,6 +88,8 @@ class NodeStats:
 class NodeRuntime:
     """One running pipeline node (see the module docstring)."""
 
+    out_watchers = ()   # per-group output counters of the stats nodes watching this node
+
     def __init__(self, pnode, task):
         self.pnode = pnode           # machstore.tick.evaluate.PipelineNode
         self.props = pnode.props     # Go field name -> value, as the script set them
@@ -128,11 +134,17 @@ class NodeRuntime:
             return
         # Kapacitor counts emitted on the out edges: per child, none without children
         self.stats.emitted += pts.n * len(self.children)
+        if self.out_watchers and self.children:
+            for w in self.out_watchers:
+                w.points(pts)
         for child, port in self.children:
             child.receive_points(pts, port)
 
     def emit_batch(self, b: Batch) -> None:
         self.stats.emitted += len(self.children)
+        if self.out_watchers and self.children:
+            for w in self.out_watchers:
+                w.batch(b)
         for child, port in self.children:
             child.receive_batch(b, port)
 
@@ -141,6 +153,9 @@ class NodeRuntime:
         if not len(bs):
             return
         self.stats.emitted += len(bs) * len(self.children)
+        if self.out_watchers and self.children:
+            for w in self.out_watchers:
+                w.batches(bs)
         for child, port in self.children:
             child.receive_batches(bs, port)
 
@@ -149,6 +164,9 @@ class NodeRuntime:
             child.receive(child.barrier, msg, port)
 
     def emit_delete(self, msg: DeleteGroup) -> None:
+        if self.out_watchers and self.children:
+            for w in self.out_watchers:
+                w.delete(msg.group)
         for child, port in self.children:
             child.receive(child.delete_group, msg, port)
 

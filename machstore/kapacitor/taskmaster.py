@@ -24,7 +24,7 @@ import time
 
 from machstore.errors import MachstoreError
 
-from . import outbox, store
+from . import deadman, outbox, store
 from .definitions import compile_task
 from .graph import TaskGraph
 from .lineformat import PRECISIONS, UnwritablePoint, to_lines
@@ -65,7 +65,8 @@ class RunningTask:
 def build(defn: dict, ctx) -> TaskGraph:
     """Evaluate a definition's script with its vars into a ``TaskGraph`` (errors propagate:
     their text is the task's run status ``error``)."""
-    ev = compile_task(defn.get("script") or "", "stream", defn.get("vars") or {})
+    ev = compile_task(defn.get("script") or "", "stream", defn.get("vars") or {},
+                      deadman=deadman.settings(ctx.kapacitor_config))
     return TaskGraph(ev.pipeline, ctx, task_id=defn["id"])
 
 

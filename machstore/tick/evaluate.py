@@ -349,6 +349,10 @@ class Evaluator:
                 ret = self.stack.pop()
                 if isinstance(ret, _Unbound):
                     ret.call(None)
+        if self.deadman.get('global'):
+            # the [deadman] section's global switch: deadman() on the source node of every
+            # task, after the script ran (pipeline.createPipelineAndVars)
+            self.make_deadman(self.source, self.deadman['threshold'], Duration(self.deadman['interval']))
         self.validate()
         return Evaluation(self.pipeline, self.vars, self.source)
 

@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     sideload,
     source,
     stateful,
+    stats,
     transform,
     union,
     window,
