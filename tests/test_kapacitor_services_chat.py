@@ -146,6 +146,10 @@ def test_slack_topic_handler_options_and_section_fallbacks(sink):
 def test_slack_errors_disabled_unknown_workspace_and_answers(sink):
     ev = event()
     with pytest.raises(DeliveryError, match="^no slack configuration found$"):
+        services.deliver(["slack", {}], ev, StaticConfig({"slack": []}))
+    # the server's default config has one slack element, the default, disabled (server.NewConfig)
+    assert StaticConfig().elements("slack") == [{**slack.SLACK.defaults, "default": True}]
+    with pytest.raises(DeliveryError, match="^service is not enabled$"):
         services.deliver(["slack", {}], ev, StaticConfig())
     config = StaticConfig({"slack": [{"url": sink.url}]})
     with pytest.raises(DeliveryError, match="^service is not enabled$"):
@@ -608,3 +612,35 @@ def test_mqtt_service_test_publishes(broker):
     got = broker.wait(1)
     assert [(p.client_id, p.topic, p.payload, p.qos, p.retain) for p in got] == [
         ("default", "svc/test", b"test MQTT message", 2, True)]
+
+
+# -- end to end: a real server --------------------------------------------------------------------
+def test_server_runs_chat_handlers_and_logs_their_refusal(server, db, sink):
+    """Through a real server: a task with ``.slack()`` and ``.teams().channelURL(...)`` is
+    accepted over HTTP, a point raises an alert, the outbox hands it to both services, and
+    (the server's config being Kapacitor's defaults: both disabled) each delivery fails with
+    Kapacitor's text, is logged, and the task keeps running.  Nothing reaches the sink."""
+    import requests
+    from kapacitor_tasks import wait_for
+
+    base = f"{server.url}/kapacitor/v1"
+    r = requests.post(f"{server.url}/query", params={"q": f'CREATE DATABASE "{db}"'}, timeout=30)
+    assert r.status_code == 200, r.text
+    script = (f"stream|from().measurement('cpu')|alert().id('{db}').crit(lambda: \"value\" > 1.0)"
+              f".slack().channel('#ops').teams().channelURL('{sink.url}/teams')")
+    r = requests.post(f"{base}/tasks", timeout=30, data=json.dumps(
+        {"id": db, "type": "stream", "dbrps": [{"db": db, "rp": "autogen"}], "script": script, "status": "enabled"}))
+    assert r.status_code == 200, r.text
+    assert wait_for(lambda: requests.get(f"{base}/tasks/{db}", timeout=30).json().get("executing"))
+    r = requests.post(f"{server.url}/write", params={"db": db}, data=b"cpu value=5", timeout=30)
+    assert r.status_code == 204, r.text
+
+    def failures():
+        text = pathlib.Path(server.log_path).read_text(errors="replace")
+        return [line for line in text.splitlines()
+                if "alert delivery failed" in line and f"task={db}" in line and "service is not enabled" in line]
+    got = wait_for(lambda: len({("slack" in x, "teams" in x) for x in failures()}) >= 2, timeout=30)
+    assert got, failures()
+    task = requests.get(f"{base}/tasks/{db}", timeout=30).json()
+    assert task["executing"] and not task["error"]
+    assert sink.requests == []

@@ -35,7 +35,8 @@ DISCORD = Section(SECTION, {
     "enabled": False, "default": False, "workspace": "", "url": "", "timestamp": False, "username": "",
     "avatar-url": "", "embed-title": "", "global": False, "state-changes-only": False,
     "ssl-ca": "", "ssl-cert": "", "ssl-key": "", "insecure-skip-verify": False,
-}, element_key="workspace", validate=_validate)
+}, element_key="workspace", validate=_validate,
+    initial=({"default": True},))
 
 
 def alert(config, workspace: str, message: str, username: str, avatar_url: str, embed_title: str,
@@ -103,7 +104,7 @@ SERVICES = [
                           "username": "Kapacitor", "avatar-url": TEST_AVATAR, "embed-title": "Kapacitor Alert",
                           "time-val": "1970-01-01T00:00:01Z"},
             global_handler=True,
-            extra={"test_options": test_options, "default_elements": [{"default": True}],
+            extra={"test_options": test_options,
                    "state_changes_only": lambda element: bool(element.get("global")),
                    "validate_elements": lambda es: svcutil.validate_workspaces(es, "Discord")}),
 ]

@@ -62,7 +62,7 @@ def validate_elements(elements: list[dict]) -> None:
 MQTT = Section(SECTION, {
     "enabled": False, "name": "default", "default": False, "url": "", "ssl-ca": "", "ssl-cert": "", "ssl-key": "",
     "insecure-skip-verify": False, "client-id": "", "username": "", "password": "",
-}, redacted=("password",), element_key="name", validate=_validate)
+}, redacted=("password",), element_key="name", validate=_validate, initial=({},))
 
 
 def qos_level(value) -> int:
@@ -218,5 +218,5 @@ SERVICES = [
             lambda o: mapdecode.decode(o, OPTIONS, "mqtt.HandlerConfig"), _deliver, check=_check, test=_test,
             test_options={"broker-name": "", "topic": "", "message": "test MQTT message", "qos": "at-most-once",
                           "retained": False},
-            extra={"test_options": test_options, "default_elements": [{}], "validate_elements": validate_elements}),
+            extra={"test_options": test_options, "validate_elements": validate_elements}),
 ]

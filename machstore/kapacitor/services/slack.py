@@ -29,7 +29,8 @@ SLACK = Section(SECTION, {
     "enabled": False, "default": False, "workspace": "", "url": "", "token": "", "channel": "",
     "username": "kapacitor", "icon-emoji": "", "global": False, "state-changes-only": False,
     "ssl-ca": "", "ssl-cert": "", "ssl-key": "", "insecure-skip-verify": False,
-}, redacted=("url", "token"), element_key="workspace", validate=_validate)
+}, redacted=("url", "token"), element_key="workspace", validate=_validate,
+    initial=({"default": True},))
 
 
 def alert(config, workspace: str, channel: str, message: str, username: str, icon_emoji: str, level: str) -> None:
@@ -76,6 +77,6 @@ SERVICES = [
             test_options={"workspace": "", "channel": "", "message": "test slack message", "level": "CRITICAL", "username": "",
              "icon-emoji": ""},
             global_handler=True,
-            extra={"test_options": test_options, "default_elements": [{"default": True}],
+            extra={"test_options": test_options,
                    "validate_elements": lambda es: svcutil.validate_workspaces(es, "Slack")}),
 ]
