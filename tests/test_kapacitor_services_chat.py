@@ -514,6 +514,19 @@ def test_service_tests_options_and_sends(sink):
     assert svcutil.parse_level("") == "OK" and svcutil.parse_level("WARNING") == "WARNING"
 
 
+@pytest.mark.parametrize(("kind", "options", "message"), [
+    ("hipchat", {}, "service is not enabled"), ("pushover", {}, "service is not enabled"),
+    ("slack", {}, "service is not enabled"), ("talk", {}, "service is not enabled"),
+    ("teams", {}, "service is not enabled"), ("telegram", {}, "service is not enabled"),
+    ("discord", {}, "service is not enabled"),
+    ("mqtt", {"broker-name": "default", "topic": "test"}, 'unknown MQTT broker "default"')])
+def test_service_tests_on_the_default_config(kind, options, message):
+    """TestServer_DoServiceTest: the default (disabled) services answer Kapacitor's texts."""
+    with pytest.raises(DeliveryError) as info:
+        services.service(kind).test(options, StaticConfig({"mqtt": []}))
+    assert str(info.value) == message
+
+
 def test_go_url_and_path_helpers():
     assert webhook.go_path_join("/bot" + "TOKEN:AUTH", "sendMessage") == "/botTOKEN:AUTH/sendMessage"
     assert webhook.go_path_join("", "a//b/../c/") == "a/c"

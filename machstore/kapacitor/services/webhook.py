@@ -1,9 +1,9 @@
 """One HTTP request as Kapacitor's Go client sends it, for the chat services' webhooks.
 
 Kapacitor's services post with Go's ``net/http`` (``http.Post``, ``http.PostForm`` or a client
-with the section's TLS options).  ``post`` sends the same request line and headers (``Host``,
-``User-Agent: Go-http-client/1.1``, ``Content-Length``, ``Content-Type``, the service's own,
-``Accept-Encoding: gzip``, decoding a gzip answer as Go's transport does) with ``http.client``
+with the section's TLS options).  ``post`` sends the same request line and headers in Go's
+order (``Host``, ``User-Agent: Go-http-client/1.1``, ``Content-Length``, then ``Content-Type``
+and the service's own sorted by name, ``Accept-Encoding: gzip``, decoding a gzip answer as Go's transport does) with ``http.client``
 and returns ``(status, body)``; a request that does not get an answer raises ``DeliveryError``
 with Go's ``Post "<url>": <cause>`` shape.
 
@@ -154,8 +154,7 @@ def post(url: str, body: bytes, content_type: str, *, headers: dict | None = Non
         conn.putheader("Host", parts.netloc.rpartition("@")[2])
         conn.putheader("User-Agent", "Go-http-client/1.1")
         conn.putheader("Content-Length", str(len(body)))
-        conn.putheader("Content-Type", content_type)
-        for k, v in (headers or {}).items():
+        for k, v in sorted({"Content-Type": content_type, **(headers or {})}.items()):  # Header.Write sorts
             conn.putheader(k, v)
         conn.putheader("Accept-Encoding", "gzip")
         conn.endheaders(body)
