@@ -512,6 +512,13 @@ def test_service_tests_options_and_sends(sink):
     with pytest.raises(HandlerError, match="^unknown alert level 'BAD'$"):
         services.service("slack").test({"level": "BAD"}, config)
     assert svcutil.parse_level("") == "OK" and svcutil.parse_level("WARNING") == "WARNING"
+    with pytest.raises(HandlerError) as info:
+        services.service("slack").test({"channel": 5}, config)
+    assert str(info.value) == "json: cannot unmarshal number into Go struct field testOptions.channel of type string"
+    with pytest.raises(HandlerError) as info:
+        services.service("telegram").test({"disable-notification": "yes"}, config)
+    assert str(info.value) == ("json: cannot unmarshal string into Go struct field "
+                               "testOptions.disable-notification of type bool")
 
 
 @pytest.mark.parametrize(("kind", "options", "message"), [

@@ -21,7 +21,7 @@ import urllib.parse
 
 from machstore.gotemplate import Template, TemplateError
 
-from . import eventinfo, mapdecode
+from . import eventinfo, mapdecode, svcutil
 from .base import DeliveryError, HandlerError, Section, Service
 from .webhook import go_quote, tls_context
 
@@ -205,7 +205,7 @@ def test_options(config) -> dict:
 
 
 def _test(options, config):
-    o = {**test_options(config), **{k: v for k, v in (options or {}).items() if k in OPTIONS or k == "message"}}
+    o = svcutil.merge_test_options(test_options(config), options)
     try:
         qos = qos_level(o["qos"])
     except ValueError as ex:

@@ -67,10 +67,22 @@ def parse_level(text) -> str:
 
 
 def merge_test_options(defaults: dict, given: dict | None) -> dict:
+    """``json.Unmarshal`` of the request's options over ``defaults``: keys match
+    case-insensitively, unknown keys are ignored, ``null`` keeps the default, and a value of
+    another JSON type than the default's (string, bool) is refused with Go's text."""
     out = dict(defaults)
     for k, v in (given or {}).items():
-        if k in out:
-            out[k] = v
+        key = k if k in out else next((d for d in out if d.lower() == k.lower()), None)
+        if key is None or v is None:
+            continue
+        want = out[key]
+        if isinstance(want, bool) and not isinstance(v, bool):
+            raise HandlerError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field testOptions.{key} "
+                               "of type bool")
+        if isinstance(want, str) and not isinstance(v, str) and key not in ("qos",):
+            raise HandlerError(f"json: cannot unmarshal {_json_kind(v)} into Go struct field testOptions.{key} "
+                               "of type string")
+        out[key] = v
     return out
 
 
