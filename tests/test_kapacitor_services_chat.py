@@ -173,6 +173,44 @@ def test_slack_errors_disabled_unknown_workspace_and_answers(sink):
                                                                       "url": f"http://127.0.0.1:{port}/x"}]}))
 
 
+@pytest.fixture
+def tls_sink(tmp_path):
+    """An HTTPSink speaking TLS with a self-signed certificate for 127.0.0.1 (``.ca`` is its path)."""
+    import shutil
+    import ssl
+    import subprocess
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    sink = HTTPSink()
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    sink._srv.socket = ctx.wrap_socket(sink._srv.socket, server_side=True)
+    sink.ca = str(cert)
+    with sink:
+        yield sink
+
+
+def test_slack_and_discord_tls_options(tls_sink):
+    url = tls_sink.url.replace("http://", "https://") + "/hook"
+    with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED"):
+        services.deliver(["slack", {}], event(), StaticConfig({"slack": [{"enabled": True, "url": url}]}))
+    services.deliver(["slack", {}], event(), StaticConfig({"slack": [{"enabled": True, "url": url,
+                                                                        "ssl-ca": tls_sink.ca}]}))
+    services.deliver(["slack", {}], event(), StaticConfig({"slack": [{"enabled": True, "url": url,
+                                                                        "insecure-skip-verify": True}]}))
+    tls_sink.status, tls_sink.response = 204, b""
+    services.deliver(["discord", {}], event(), StaticConfig({"discord": [{"enabled": True, "url": url,
+                                                                            "ssl-ca": tls_sink.ca}]}))
+    assert [r.path for r in tls_sink.wait(3)] == ["/hook"] * 3
+    with pytest.raises(DeliveryError, match="^failed to load TLS configuration: "):
+        services.deliver(["slack", {}], event(), StaticConfig({"slack": [{"enabled": True, "url": url,
+                                                                            "ssl-ca": "/nonexistent/ca.pem"}]}))
+
+
 def test_slack_config_validation_texts():
     v = slack.SLACK.validate
     v({"enabled": False, "url": ""})
