@@ -212,7 +212,20 @@ stream
             {k: v for k, v in want.items() if k != "avg_exec_time_ns"}, node
 
 
-@pytest.mark.parametrize(("name", "script", "method"), REFUSED, ids=[r[0] for r in REFUSED])
+def _still_refused(case):
+    """A REFUSED case whose handler has a service now runs (tests of that service restate it)."""
+    from machstore.kapacitor import services
+    from machstore.kapacitor.alerts.handlers import METHODS
+    if case[2] == "post":  # refused for its missing URL, not for its kind
+        return True
+    go_type = next((t for t, m in METHODS.items() if m == case[2]), None)
+    return go_type is None or services.service_for_type(go_type) is None
+
+
+STILL_REFUSED = [case for case in REFUSED if _still_refused(case)]
+
+
+@pytest.mark.parametrize(("name", "script", "method"), STILL_REFUSED, ids=[r[0] for r in STILL_REFUSED])
 def test_handlers_machstore_does_not_run_refuse_the_task(name, script, method):
     prog = parse(script)
     alert = next(pn for pn in evaluate(prog, task_type_of(prog)).pipeline.sorted() if pn.spec.go == "AlertNode")

@@ -4,6 +4,7 @@
 | --- | --- |
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
+| ``slack.py``, ``teams.py``, ``discord.py``, ``telegram.py``, ``pushover.py``, ``talk.py``, ``hipchat.py``, ``mqtt.py`` | the chat services of their names (helpers: ``webhook.py``, ``mapdecode.py``, ``svcutil.py``, ``eventinfo.py``) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -17,6 +18,7 @@ from .base import ConfigView, DeliveryError, HandlerError, Section, Service, Sta
 
 _MODULES = (
     "local",
+    "slack", "teams", "discord", "telegram", "pushover", "talk", "hipchat", "mqtt",
 )
 
 _BY_KIND: dict[str, Service] = {}
@@ -95,9 +97,15 @@ def global_handlers(kinds: set, config: ConfigView) -> tuple[list, bool]:
             continue
         if svc.kind not in kinds:
             added.append([svc.kind, {}])
-        if element.get("state-changes-only"):
+        if svc.extra.get("state_changes_only", _state_changes_only)(element):
             force = True
     return added, force
+
+
+def _state_changes_only(element: dict) -> bool:
+    """A service's ``StateChangesOnly()``: its ``state-changes-only`` option (a service whose
+    Kapacitor code answers otherwise sets ``extra["state_changes_only"]``, e.g. discord)."""
+    return bool(element.get("state-changes-only"))
 
 
 def deliver(handler, event: dict, config: ConfigView) -> None:

@@ -44,6 +44,8 @@ class Section:
     not) in the config API.  ``element_key`` names the option that names an element of a list
     section (``[[slack]]`` ``workspace``); ``None`` for a plain section.  ``validate(options)``
     raises ``ValueError`` with Kapacitor's text for an invalid element (``Config.Validate``).
+    ``initial`` are the elements a list section has when the config gives none (options over
+    the defaults): Kapacitor's ``server.NewConfig`` starts ``[[slack]]`` with one default element.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Section:
     redacted: tuple = ()
     element_key: str | None = None
     validate: Callable[[dict], None] | None = None
+    initial: tuple = ()
 
     @property
     def is_list(self) -> bool:
@@ -89,7 +92,8 @@ class ConfigView:
 class StaticConfig(ConfigView):
     """A config from data: ``{section: {options}}`` for plain sections, ``{section: [{options},
     ...]}`` for list sections, as a TOML file gives them; missing options take the defaults.
-    A plain section not given has its defaults; a list section not given has no elements."""
+    A plain section not given has its defaults; a list section not given has its ``initial``
+    elements (none for most)."""
 
     def __init__(self, sections: dict | None = None):
         self.sections = dict(sections or {})
@@ -101,7 +105,7 @@ class StaticConfig(ConfigView):
         if sec is None:
             return [dict(e) for e in _as_list(given)]
         if sec.is_list:
-            return [{**sec.defaults, **e} for e in _as_list(given)]
+            return [{**sec.defaults, **e} for e in (_as_list(given) if given is not None else sec.initial)]
         first = _as_list(given)[0] if given else {}
         return [{**sec.defaults, **first}]
 
