@@ -20,6 +20,7 @@ Alert deliveries are sent after each round's commit by the outbox thread
 (:mod:`machstore.kapacitor.outbox`).
 """
 import argparse
+import json
 import logging
 import os
 import select
@@ -108,7 +109,8 @@ def command_line(settings, *, parent_pid=None, ready_fd=None):
             "--map-size", str(settings.map_size),
             "--idle-sleep", repr(settings.engine_idle_sleep),
             "--cq-run-interval", repr(settings.continuous_queries_run_interval),
-            "--log-level", settings.log_level]
+            "--log-level", settings.log_level,
+            "--kapacitor-sections", json.dumps(settings.kapacitor_sections)]
     if not settings.sync:
         argv.append("--no-sync")
     if not settings.continuous_queries_enabled:
@@ -238,6 +240,8 @@ def main(argv=None):
                         help="seconds between looks for new writes while stream tasks run")
     parser.add_argument("--log-level", default="info", help="log level")
     parser.add_argument("--nice", type=int, default=10, help="niceness increment of this process")
+    parser.add_argument("--kapacitor-sections", default="{}",
+                        help="the config file's Kapacitor sections (checked JSON), recorded in the store at start")
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -273,6 +277,10 @@ def main(argv=None):
         log.error("cannot open the data directory %r: %s", args.data, ex)
         return 1
     try:
+        from machstore.kapacitor.config.records import install_file_sections
+
+        # every process reads the config file's Kapacitor sections from the store (docs/kapacitor-config.md)
+        install_file_sections(engine, json.loads(args.kapacitor_sections))
         jobs = []
         if not args.no_continuous_queries:
             from machstore.influxql.continuous import ContinuousQueryRunner

@@ -4,6 +4,7 @@
 | --- | --- |
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
+| ``core_sections.py`` | ``[alert]``, ``[deadman]`` (sections without a handler) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -17,6 +18,7 @@ from .base import ConfigView, DeliveryError, HandlerError, Section, Service, Sta
 
 _MODULES = (
     "local",
+    "core_sections",
 )
 
 _BY_KIND: dict[str, Service] = {}
@@ -40,6 +42,21 @@ def _load():
         for sec in getattr(mod, "SECTIONS", ()):
             _SECTIONS[sec.name] = sec
     _loaded = True
+
+
+def register(*items) -> None:
+    """Add services or sections beyond ``_MODULES`` (a test's own service, a plugin): each item
+    is a ``Service`` or a ``Section``, registered as a module's ``SERVICES``/``SECTIONS`` are."""
+    _load()
+    for item in items:
+        if isinstance(item, Service):
+            _BY_KIND[item.kind] = item
+            for t in item.handler_types:
+                _BY_TYPE[t] = item
+            if item.section is not None:
+                _SECTIONS[item.section.name] = item.section
+        else:
+            _SECTIONS[item.name] = item
 
 
 def services() -> list[Service]:
@@ -110,4 +127,4 @@ def deliver(handler, event: dict, config: ConfigView) -> None:
 
 
 __all__ = ["ConfigView", "DeliveryError", "HandlerError", "Section", "Service", "StaticConfig", "deliver", "global_handlers",
-           "inline_handler", "section_of", "sections", "service", "service_for_type", "services"]
+           "inline_handler", "register", "section_of", "sections", "service", "service_for_type", "services"]

@@ -44,6 +44,8 @@ class Section:
     not) in the config API.  ``element_key`` names the option that names an element of a list
     section (``[[slack]]`` ``workspace``); ``None`` for a plain section.  ``validate(options)``
     raises ``ValueError`` with Kapacitor's text for an invalid element (``Config.Validate``).
+    ``overridable`` is false for a section Kapacitor reads from its config file only (no
+    ``override`` struct tag: ``[alert]``, ``[deadman]``): ``/kapacitor/v1/config`` does not list it.
     """
 
     name: str
@@ -51,6 +53,7 @@ class Section:
     redacted: tuple = ()
     element_key: str | None = None
     validate: Callable[[dict], None] | None = None
+    overridable: bool = True
 
     @property
     def is_list(self) -> bool:
