@@ -324,6 +324,8 @@ def coerce(name, value):
     if setting is None:
         raise ConfigError(f"unknown setting {name!r}")
     default = setting.default
+    if isinstance(default, dict):
+        return _kapacitor_value(value)
     try:
         if isinstance(default, bool):
             return _to_bool(value)
@@ -337,8 +339,6 @@ def coerce(name, value):
             if isinstance(value, str) and _DURATION.match(value.strip()):
                 return _seconds(value.strip())
             return float(value)
-        if isinstance(default, dict):
-            return _kapacitor_value(value)
         if isinstance(default, list):
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]

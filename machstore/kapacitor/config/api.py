@@ -126,7 +126,14 @@ def decode_error(raw: bytes) -> str | None:
         if ex.pos >= len(text) or ex.msg.startswith("Unterminated"):
             return "unexpected EOF"
         ch = text[ex.pos]
-        shown = "'\\''" if ch == "'" else f"'{ch}'"
+        shown = _go_char(ch)
+        for literal in ("null", "true", "false"):
+            if ch == literal[0]:
+                rest = text[ex.pos:ex.pos + len(literal)]
+                for i, c in enumerate(rest):
+                    if c != literal[i]:
+                        return f"invalid character {_go_char(c)} in literal {literal} (expecting {_go_char(literal[i])})"
+                return "unexpected EOF"
         if ex.msg.startswith("Expecting property name"):
             return f"invalid character {shown} looking for beginning of object key string"
         if ex.msg.startswith("Expecting ':'"):
@@ -137,6 +144,11 @@ def decode_error(raw: bytes) -> str | None:
             return f"invalid character {shown} after {'object key:value pair' if depth_obj else 'array element'}"
         return f"invalid character {shown} looking for beginning of value"
     return None
+
+
+def _go_char(ch: str) -> str:
+    """Go's ``quoteChar``: ``'x'``, ``'\\''`` for a quote."""
+    return "'\\''" if ch == "'" else f"'{ch}'"
 
 
 def go_field(obj: dict, name: str):

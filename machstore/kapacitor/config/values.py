@@ -53,7 +53,7 @@ def parse_duration(text: str) -> int:
     """Go's ``time.ParseDuration``: nanoseconds of ``1h30m``, ``1.5s``, ``-2ms``; OptionError."""
     orig, s = text, text
     neg = False
-    if s[:1] in "+-":
+    if s and s[0] in "+-":
         neg, s = s[0] == "-", s[1:]
     if s == "0":
         return 0
