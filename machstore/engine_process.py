@@ -277,10 +277,13 @@ def main(argv=None):
         log.error("cannot open the data directory %r: %s", args.data, ex)
         return 1
     try:
+        from machstore.kapacitor import config as kapacitor_config
         from machstore.kapacitor.config.records import install_file_sections
 
-        # every process reads the config file's Kapacitor sections from the store (docs/kapacitor-config.md)
+        # every process reads the config file's Kapacitor sections from the store (docs/kapacitor-config.md);
+        # the first view loads the service registry now, not when the first task starts
         install_file_sections(engine, json.loads(args.kapacitor_sections))
+        kapacitor_config.view(engine)
         jobs = []
         if not args.no_continuous_queries:
             from machstore.influxql.continuous import ContinuousQueryRunner
