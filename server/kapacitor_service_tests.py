@@ -1,5 +1,6 @@
 """``/kapacitor/v1/service-tests`` and ``/service-tests/<name>``: thin resources over
-``machstore.kapacitor.config.servicetests``."""
+``machstore.kapacitor.config.servicetests`` (routed like ``server/kapacitor_config.py``: a route
+for ``/service-tests/{name}`` and a sink for the other paths under it)."""
 from __future__ import annotations
 
 from machstore.kapacitor.config import api, servicetests
@@ -24,33 +25,39 @@ class ServiceTests(Resource):
             raise ApiError(ex.status, ex.message) from None
 
 
-class ServiceTestSink:
+class ServiceTest(Resource):
     """``GET`` (the test's options) and ``POST`` (run it) ``/kapacitor/v1/service-tests/<name>``."""
+
+    def on_get(self, req, resp, **_params):
+        self.authenticate(req)
+        try:
+            _answer(resp, servicetests.options(req.path))
+        except api.ConfigApiError as ex:
+            raise ApiError(ex.status, ex.message) from None
+
+    def on_post(self, req, resp, **_params):
+        self.authenticate(req)
+        try:
+            _answer(resp, servicetests.run(self.engine(), req.path, self.body(req)))
+        except api.ConfigApiError as ex:
+            raise ApiError(ex.status, ex.message) from None
+
+
+class ServiceTestSink:
+    """The paths under ``/kapacitor/v1/service-tests/`` no route takes, served by ``ServiceTest``."""
 
     family = API
 
     def __init__(self, engine, settings):
-        self._resource = Resource(engine, settings)
+        self._test = ServiceTest(engine, settings)
 
     def __call__(self, req, resp, **kwargs):
         req.context.family = API   # sinks get no process_resource call
         try:
-            self._serve(req, resp)
+            handler = {"GET": self._test.on_get, "POST": self._test.on_post,
+                       "OPTIONS": self._test.on_options}.get(req.method)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            handler(req, resp)
         except Exception as ex:  # noqa: BLE001 - rendered as the family renders every error
             API.render_error(req, resp, ex)
-
-    def _serve(self, req, resp):
-        if req.method == "OPTIONS":
-            resp.status = 200
-            resp.data = b""
-            return
-        if req.method not in ("GET", "POST"):
-            raise ApiError(404, "Not Found")
-        self._resource.authenticate(req)
-        try:
-            if req.method == "GET":
-                _answer(resp, servicetests.options(req.path))
-            else:
-                _answer(resp, servicetests.run(self._resource.engine(), req.path, self._resource.body(req)))
-        except api.ConfigApiError as ex:
-            raise ApiError(ex.status, ex.message) from None

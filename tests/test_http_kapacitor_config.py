@@ -120,9 +120,19 @@ def test_errors_in_kapacitors_words(env, make_server):
         (get(srv, "/service-tests/nosuch"), error(404, 'service "nosuch" not found')),
         (post(srv, "/service-tests/cfgplain", b""), error(400, "failed to decode JSON body:EOF")),
         (get(srv, "/service-tests", pattern="["), error(400, "bad pattern: syntax error in pattern")),
+        (requests.put(srv.url + BASE + "/config/cfgplain", data="{}", timeout=30), error(404, "Not Found")),
+        (post(srv, "/config/cfglist/a/b", {"set": {}}),
+         error(400, 'failed to apply update: invalid update action: invalid element name "a/b"')),
+        (get(srv, "/config/cfglist/a/b"), error(404, "unknown section/element: cfglist/a/b")),
+        (requests.post(srv.url + "/kapacitor/v1preview/config/nosuch/", data='{"set": {"x": 1}}', timeout=30),
+         error(400, "failed to override configuration nosuch/: unknown options [x] in section nosuch")),
     ]
     for r, (status, body) in cases:
         assert (r.status_code, r.content) == (status, body), r.url
+    routes = get(srv, "/:routes").json()
+    assert {m for m in routes["/kapacitor/v1/config/"]} >= {"GET", "POST"}
+    assert {m for m in routes["/kapacitor/v1/service-tests/"]} >= {"GET", "POST"}
+    assert "GET" in routes["/kapacitor/v1/config"] and "GET" in routes["/kapacitor/v1/service-tests"]
 
 
 def test_service_tests_through_the_configured_service(env, make_server):
