@@ -415,3 +415,19 @@ def test_a_failing_service_test_answers_its_error(engine):
 ])
 def test_service_test_body_errors(engine, body, message):
     assert fails(servicetests.run, engine, "/kapacitor/v1/service-tests/cfgplain", body) == (400, message)
+
+
+def test_services_without_a_section_or_test_are_not_listed(engine):
+    # log/post/tcp/exec have no config section and no service test in machstore (nor a tester in
+    # Kapacitor, except httppost's, which needs the [[httppost]] section)
+    names = set(servicetests.testers())
+    assert not names & {"log", "tcp", "exec", "post"}
+    assert not set(get(engine)["sections"]) & {"log", "tcp", "exec", "post", "alert", "deadman"}
+
+
+def test_a_default_of_no_config_type_is_named():
+    from machstore.kapacitor.config.effective import defaults_of
+    from machstore.kapacitor.services.base import Section
+
+    with pytest.raises(TypeError, match=r"^section \[bad\] option 'x': option default None has no config type$"):
+        defaults_of(Section("bad", {"x": None}))

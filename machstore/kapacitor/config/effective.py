@@ -28,7 +28,14 @@ class OverrideError(ValueError):
 
 
 def defaults_of(section) -> dict:
-    return {k: normalised_default(v) for k, v in section.defaults.items()}
+    """The section's defaults as the view shows them; TypeError naming a default of no config type."""
+    out = {}
+    for key, value in section.defaults.items():
+        try:
+            out[key] = normalised_default(value)
+        except TypeError as ex:
+            raise TypeError(f"section [{section.name}] option {key!r}: {ex}") from None
+    return out
 
 
 def base_sections(file_sections: dict) -> dict:
