@@ -167,7 +167,9 @@ class Settings:
         return Settings(values)
 
     def __repr__(self):
-        shown = {k: ("***" if k == "auth_password" and v else v) for k, v in self.as_dict().items()}
+        # Kapacitor sections hold secrets (tokens, passwords, webhook URLs): only their names show
+        shown = {k: ("***" if k == "auth_password" and v else sorted(v) if k == "kapacitor_sections" else v)
+                 for k, v in self.as_dict().items()}
         return f"Settings({shown!r})"
 
 

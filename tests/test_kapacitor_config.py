@@ -143,6 +143,14 @@ def test_the_config_file_sections_go_to_their_own_setting(tmp_path):
     }
 
 
+def test_the_settings_repr_hides_kapacitor_secrets(tmp_path):
+    path = tmp_path / "m.conf"
+    path.write_text(FILE)
+    shown = repr(load_settings(str(path)))
+    assert "secret" not in shown and "hooks/private" not in shown
+    assert "'kapacitor_sections': ['alert', 'cfglist', 'cfgplain', 'deadman']" in shown
+
+
 def test_the_flag_takes_the_sections_as_json_and_a_later_file_replaces_a_section(tmp_path):
     first, second = tmp_path / "a.conf", tmp_path / "b.conf"
     first.write_text("[deadman]\ninterval = \"1m\"\n[alert]\npersist-topics = false\n")
