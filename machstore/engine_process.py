@@ -102,6 +102,17 @@ class EngineLoop:
             time.sleep(min(left, 0.05))
 
 
+SECTIONS_ENV = "MACHSTORE_KAPACITOR_SECTIONS"
+
+
+def environment(settings):
+    """The engine process's environment: ours, plus the config file's Kapacitor sections (JSON).
+
+    NOTE: not in argv, which every user of the machine can read (``ps``): they hold secrets.
+    """
+    return {**os.environ, SECTIONS_ENV: json.dumps(settings.kapacitor_sections)}
+
+
 def command_line(settings, *, parent_pid=None, ready_fd=None):
     """Return the argv that starts an engine process for ``settings``."""
     argv = [sys.executable, "-m", "machstore.engine_process",
@@ -109,8 +120,7 @@ def command_line(settings, *, parent_pid=None, ready_fd=None):
             "--map-size", str(settings.map_size),
             "--idle-sleep", repr(settings.engine_idle_sleep),
             "--cq-run-interval", repr(settings.continuous_queries_run_interval),
-            "--log-level", settings.log_level,
-            "--kapacitor-sections", json.dumps(settings.kapacitor_sections)]
+            "--log-level", settings.log_level]
     if not settings.sync:
         argv.append("--no-sync")
     if not settings.continuous_queries_enabled:
@@ -185,7 +195,7 @@ class EngineProcess:
         read_fd, write_fd = os.pipe()
         try:
             argv = command_line(self.settings, parent_pid=os.getpid(), ready_fd=write_fd)
-            proc = subprocess.Popen(argv, pass_fds=(write_fd,))
+            proc = subprocess.Popen(argv, pass_fds=(write_fd,), env=environment(self.settings))
         finally:
             os.close(write_fd)
         try:
@@ -240,8 +250,6 @@ def main(argv=None):
                         help="seconds between looks for new writes while stream tasks run")
     parser.add_argument("--log-level", default="info", help="log level")
     parser.add_argument("--nice", type=int, default=10, help="niceness increment of this process")
-    parser.add_argument("--kapacitor-sections", default="{}",
-                        help="the config file's Kapacitor sections (checked JSON), recorded in the store at start")
     args = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -282,7 +290,7 @@ def main(argv=None):
 
         # every process reads the config file's Kapacitor sections from the store (docs/kapacitor-config.md);
         # the first view loads the service registry now, not when the first task starts
-        install_file_sections(engine, json.loads(args.kapacitor_sections))
+        install_file_sections(engine, json.loads(os.environ.pop(SECTIONS_ENV, "") or "{}"))
         kapacitor_config.view(engine)
         jobs = []
         if not args.no_continuous_queries:

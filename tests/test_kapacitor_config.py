@@ -151,6 +151,16 @@ def test_the_settings_repr_hides_kapacitor_secrets(tmp_path):
     assert "'kapacitor_sections': ['alert', 'cfglist', 'cfgplain', 'deadman']" in shown
 
 
+def test_the_sections_reach_the_engine_process_by_its_environment_not_its_argv(tmp_path):
+    from machstore.engine_process import SECTIONS_ENV, command_line, environment
+
+    path = tmp_path / "m.conf"
+    path.write_text(FILE)
+    s = load_settings(str(path))
+    assert "secret" not in " ".join(command_line(s, parent_pid=1, ready_fd=3))   # argv is public (ps)
+    assert json.loads(environment(s)[SECTIONS_ENV]) == s.kapacitor_sections
+
+
 def test_the_flag_takes_the_sections_as_json_and_a_later_file_replaces_a_section(tmp_path):
     first, second = tmp_path / "a.conf", tmp_path / "b.conf"
     first.write_text("[deadman]\ninterval = \"1m\"\n[alert]\npersist-topics = false\n")
