@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Setting", "SETTINGS", "Settings", "ConfigError", "load_settings", "setting_names", "WORKER_CLASSES"]
+__all__ = ["SETTINGS", "WORKER_CLASSES", "ConfigError", "Setting", "Settings", "load_settings", "setting_names"]
 
 WORKER_CLASSES = ("gevent", "gthread", "sync")
 
@@ -125,6 +125,10 @@ SETTINGS = (
             "A Machbase machbase.conf to read HTTP_PORT_NO, HTTP_AUTH, HTTP_MAX_MEM, HTTP_ENABLE from."),
     Setting("http_conf", "",
             "A Machbase http.conf (JSON) to read document_root, max_request_size, request_timeout_ms from."),
+    Setting("kapacitor_sections", {},
+            "Kapacitor's config sections ([smtp], [[slack]], [deadman], ...; docs/kapacitor-config.md): "
+            "a config file's tables named like a Kapacitor section land here, or give them as a JSON "
+            "object {section: {options} or [{options}, ...]}."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -163,7 +167,9 @@ class Settings:
         return Settings(values)
 
     def __repr__(self):
-        shown = {k: ("***" if k == "auth_password" and v else v) for k, v in self.as_dict().items()}
+        # Kapacitor sections hold secrets (tokens, passwords, webhook URLs): only their names show
+        shown = {k: ("***" if k == "auth_password" and v else sorted(v) if k == "kapacitor_sections" else v)
+                 for k, v in self.as_dict().items()}
         return f"Settings({shown!r})"
 
 
@@ -175,7 +181,12 @@ def load_settings(config_file=None, overrides=None):
     """
     values = {}
     for path in ([config_file] if isinstance(config_file, str) else config_file or []):
-        values.update(read_config_file(path))
+        read = read_config_file(path)
+        # a later file's Kapacitor section replaces an earlier one's; other sections stay
+        sections = {**values.get("kapacitor_sections", {}), **read.pop("kapacitor_sections", {})}
+        values.update(read)
+        if sections:
+            values["kapacitor_sections"] = sections
     for name, value in (overrides or {}).items():
         if value is not None:
             values[_normalize_name(name)] = coerce(_normalize_name(name), value)
@@ -244,12 +255,29 @@ def read_config_file(path):
     except tomllib.TOMLDecodeError:
         table = _parse_key_values(text, path)
     values = {}
+    sections = _kapacitor_sections(table)
+    if sections:
+        values["kapacitor_sections"] = coerce("kapacitor_sections", sections)
     for key, value in _flattened(table):
         name = _normalize_name(key)
         if name not in _BY_NAME:
             raise ConfigError(f"unknown setting {key!r} in {path} (known: {', '.join(setting_names())})")
         values[name] = coerce(name, value)
     return values
+
+
+def _kapacitor_sections(table):
+    """Take the tables and arrays of tables named like a registered Kapacitor section out of
+    ``table`` (they are Kapacitor's options, not machstore settings)."""
+    from machstore.kapacitor.config.filesections import is_section
+
+    out = {}
+    for key in list(table):
+        value = table[key]
+        nested = isinstance(value, dict) or (isinstance(value, list) and value and all(isinstance(v, dict) for v in value))
+        if nested and is_section(key):
+            out[key] = table.pop(key)
+    return out
 
 
 def _flattened(table):
@@ -298,16 +326,18 @@ def coerce(name, value):
     if setting is None:
         raise ConfigError(f"unknown setting {name!r}")
     default = setting.default
+    if isinstance(default, dict):
+        return _kapacitor_value(value)
     try:
         if isinstance(default, bool):
             return _to_bool(value)
         if isinstance(default, int):
-            if isinstance(value, bool) or isinstance(value, float):
-                raise ValueError
+            if isinstance(value, (bool, float)):
+                raise TypeError
             return int(str(value).replace("_", "")) if isinstance(value, str) else int(value)
         if isinstance(default, float):
             if isinstance(value, bool):
-                raise ValueError
+                raise TypeError
             if isinstance(value, str) and _DURATION.match(value.strip()):
                 return _seconds(value.strip())
             return float(value)
@@ -318,7 +348,7 @@ def coerce(name, value):
                 raise ValueError
             return list(value)
         if not isinstance(value, str):
-            raise ValueError
+            raise TypeError
         return value
     except (TypeError, ValueError):
         kind = type(default).__name__
@@ -328,6 +358,25 @@ def coerce(name, value):
 _DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _kapacitor_value(value):
+    """``kapacitor_sections``: a dict (or its JSON text), checked as Kapacitor would check the sections."""
+    import json
+
+    from machstore.kapacitor.config.filesections import FileSectionError, check
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ConfigError(f"setting 'kapacitor_sections': not a JSON object: {value!r}") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"setting 'kapacitor_sections': expected a table of sections, got {value!r}")
+    try:
+        return check(value)
+    except FileSectionError as ex:
+        raise ConfigError(f"Kapacitor section {ex}") from None
 
 
 def _seconds(text):
@@ -371,7 +420,7 @@ def _validate(values):
         raise ConfigError("setting 'bind' needs at least one HOST:PORT address")
     for address in values["bind"]:
         if not address.startswith("unix:"):
-            host, sep, port = address.rpartition(":")
+            _host, sep, port = address.rpartition(":")
             if not sep or not port.isdigit():
                 raise ConfigError(f"setting 'bind': {address!r} is not HOST:PORT (or unix:PATH)")
     if values["log_level"].lower() not in _LOG_LEVELS:
@@ -386,4 +435,6 @@ def _normalize_name(name):
 
 
 def _copy(value):
+    if isinstance(value, dict):
+        return {k: [dict(e) for e in v] if isinstance(v, list) else v for k, v in value.items()}
     return list(value) if isinstance(value, list) else value

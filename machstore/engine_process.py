@@ -20,6 +20,7 @@ Alert deliveries are sent after each round's commit by the outbox thread
 (:mod:`machstore.kapacitor.outbox`).
 """
 import argparse
+import json
 import logging
 import os
 import select
@@ -99,6 +100,17 @@ class EngineLoop:
             if left <= 0:
                 return
             time.sleep(min(left, 0.05))
+
+
+SECTIONS_ENV = "MACHSTORE_KAPACITOR_SECTIONS"
+
+
+def environment(settings):
+    """The engine process's environment: ours, plus the config file's Kapacitor sections (JSON).
+
+    NOTE: not in argv, which every user of the machine can read (``ps``): they hold secrets.
+    """
+    return {**os.environ, SECTIONS_ENV: json.dumps(settings.kapacitor_sections)}
 
 
 def command_line(settings, *, parent_pid=None, ready_fd=None):
@@ -183,7 +195,7 @@ class EngineProcess:
         read_fd, write_fd = os.pipe()
         try:
             argv = command_line(self.settings, parent_pid=os.getpid(), ready_fd=write_fd)
-            proc = subprocess.Popen(argv, pass_fds=(write_fd,))
+            proc = subprocess.Popen(argv, pass_fds=(write_fd,), env=environment(self.settings))
         finally:
             os.close(write_fd)
         try:
@@ -273,6 +285,13 @@ def main(argv=None):
         log.error("cannot open the data directory %r: %s", args.data, ex)
         return 1
     try:
+        from machstore.kapacitor import config as kapacitor_config
+        from machstore.kapacitor.config.records import install_file_sections
+
+        # every process reads the config file's Kapacitor sections from the store (docs/kapacitor-config.md);
+        # the first view loads the service registry now, not when the first task starts
+        install_file_sections(engine, json.loads(os.environ.pop(SECTIONS_ENV, "") or "{}"))
+        kapacitor_config.view(engine)
         jobs = []
         if not args.no_continuous_queries:
             from machstore.influxql.continuous import ContinuousQueryRunner

@@ -19,8 +19,10 @@ from machstore.config import Settings
 from machstore.server import (
     influx,
     influx_query,
+    kapacitor_config,
     kapacitor_http,
     kapacitor_misc,
+    kapacitor_service_tests,
     kapacitor_tasks,
     kapacitor_templates,
     machbase,
@@ -96,6 +98,9 @@ def create_app(engine_factory, settings=None):
     app.add_sink(kapacitor_misc.NotFound(), prefix="/kapacitor/")
     for kind in ("task", "template"):   # later sinks win over the catch-all above
         app.add_sink(kapacitor_misc.SubtreeSink(engine, settings, kind), prefix=f"/kapacitor/v1/{kind}s/")
+    app.add_sink(kapacitor_config.ConfigSink(engine, settings), prefix="/kapacitor/v1/config/")
+    app.add_sink(kapacitor_service_tests.ServiceTestSink(engine, settings),
+                 prefix="/kapacitor/v1/service-tests/")
     app.add_error_handler(Exception, _dispatch_error)
     app.add_error_handler(falcon.HTTPError, _dispatch_error)
     return app
@@ -132,6 +137,10 @@ def _kapacitor_routes(engine, settings):
         ("/kapacitor/v1/tasks/{task_id}/{endpoint}", kapacitor_tasks.HttpOut(engine, settings)),
         ("/kapacitor/v1/templates", kapacitor_templates.Templates(engine, settings)),
         ("/kapacitor/v1/templates/{template_id}", kapacitor_templates.Template(engine, settings)),
+        ("/kapacitor/v1/config", kapacitor_config.Config(engine, settings)),
+        ("/kapacitor/v1/config/{section}", kapacitor_config.ConfigPath(engine, settings)),
+        ("/kapacitor/v1/service-tests", kapacitor_service_tests.ServiceTests(engine, settings)),
+        ("/kapacitor/v1/service-tests/{name}", kapacitor_service_tests.ServiceTest(engine, settings)),
     ]
     return table
 

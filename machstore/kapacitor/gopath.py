@@ -10,13 +10,18 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["match"]
+__all__ = ["malformed", "match"]
 
 
 def match(pattern: str, name: str) -> bool:
     """True when ``name`` matches the Go ``path.Match`` ``pattern`` (False for a malformed one)."""
     rx = _compile(pattern)
     return rx is not None and rx.fullmatch(name) is not None
+
+
+def malformed(pattern: str) -> bool:
+    """True for a pattern Go refuses (``path.ErrBadPattern``), which some callers report."""
+    return _compile(pattern) is None
 
 
 @functools.lru_cache(maxsize=256)

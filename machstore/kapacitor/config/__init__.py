@@ -1,16 +1,81 @@
 """Kapacitor's configuration: the service sections, the config file, the override API's store.
 
-``view(engine)`` is the ``ConfigView`` handlers read (``services/base.py``).
-NOTE: until the override store lands, the view holds the sections' defaults only.
+| module | job |
+| --- | --- |
+| ``values.py`` | option types, Go durations, value conversion, redaction's zero test |
+| ``filesections.py`` | the config file's Kapacitor sections, checked |
+| ``effective.py`` | defaults < config file < overrides, Kapacitor's override rules and texts |
+| ``records.py`` | where file sections, overrides and the change counter live in the store |
+| ``api.py`` | ``/kapacitor/v1/config``'s answers and update actions |
+| ``servicetests.py`` | ``/kapacitor/v1/service-tests`` |
+
+``view(engine)`` is the ``ConfigView`` handlers read (``services/base.py``): the effective config
+of every registered section, cached per process and rebuilt when the store's ``ctr/config``
+moved, so that one read of a counter is the cost of a call on every delivery and an override is
+seen by the next delivery of every process.
 """
 from __future__ import annotations
 
-from machstore.kapacitor.services.base import ConfigView, StaticConfig
+import logging
+import threading
+import weakref
+
+from machstore.kapacitor import services, store
+from machstore.kapacitor.services.base import ConfigView
+
+from . import records
+from .effective import OverrideError, apply_overrides, base_sections
+
+log = logging.getLogger("machstore.kapacitor.config")
+
+
+class EffectiveConfig(ConfigView):
+    """A resolved config: ``{section: [element options, ...]}`` (see ``effective.py``)."""
+
+    def __init__(self, sections: dict):
+        self.sections = sections
+
+    def elements(self, section):
+        return [dict(e) for e in self.sections.get(section, ())]
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def resolve(file_sections: dict, overrides: list, *, strict: bool) -> dict:
+    """The effective sections; ``strict`` raises OverrideError, else a failing override is
+    logged and left out (a delivery must never fail because of a stale override)."""
+    base = base_sections(file_sections)
+    try:
+        return apply_overrides(base, overrides)
+    except OverrideError:
+        if strict:
+            raise
+    out = base
+    for ov in overrides:
+        try:
+            out = apply_overrides(out, [ov])
+        except OverrideError as ex:
+            log.warning("config override %s left out: %s", ov.get("id"), ex)
+    return out
 
 
 def view(engine=None) -> ConfigView:
     """The effective Kapacitor config of the server whose store is ``engine``'s."""
-    return StaticConfig()
+    if engine is None:
+        return EffectiveConfig(base_sections({}))
+    dbi = store.db(engine)
+    with engine.env.begin() as txn:
+        stamp = records.counter(txn, dbi)
+        cached = _CACHE.get(engine)
+        if cached is not None and cached[0] == stamp and cached[1] == len(services.sections()):
+            return cached[2]
+        sections = resolve(records.file_sections(txn, dbi), records.overrides(txn, dbi), strict=False)
+    result = EffectiveConfig(sections)
+    with _LOCK:
+        _CACHE[engine] = (stamp, len(services.sections()), result)
+    return result
 
 
-__all__ = ["view"]
+__all__ = ["EffectiveConfig", "OverrideError", "resolve", "view"]

@@ -5,6 +5,7 @@
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
 | ``slack.py``, ``teams.py``, ``discord.py``, ``telegram.py``, ``pushover.py``, ``talk.py``, ``hipchat.py``, ``mqtt.py`` | the chat services of their names (helpers: ``webhook.py``, ``mapdecode.py``, ``svcutil.py``, ``eventinfo.py``) |
+| ``core_sections.py`` | ``[alert]``, ``[deadman]`` (sections without a handler) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -19,6 +20,7 @@ from .base import ConfigView, DeliveryError, HandlerError, Section, Service, Sta
 _MODULES = (
     "local",
     "slack", "teams", "discord", "telegram", "pushover", "talk", "hipchat", "mqtt",
+    "core_sections",
 )
 
 _BY_KIND: dict[str, Service] = {}
@@ -42,6 +44,21 @@ def _load():
         for sec in getattr(mod, "SECTIONS", ()):
             _SECTIONS[sec.name] = sec
     _loaded = True
+
+
+def register(*items) -> None:
+    """Add services or sections beyond ``_MODULES`` (a test's own service, a plugin): each item
+    is a ``Service`` or a ``Section``, registered as a module's ``SERVICES``/``SECTIONS`` are."""
+    _load()
+    for item in items:
+        if isinstance(item, Service):
+            _BY_KIND[item.kind] = item
+            for t in item.handler_types:
+                _BY_TYPE[t] = item
+            if item.section is not None:
+                _SECTIONS[item.section.name] = item.section
+        else:
+            _SECTIONS[item.name] = item
 
 
 def services() -> list[Service]:
@@ -69,6 +86,16 @@ def sections() -> dict[str, Section]:
 def section_of(name: str) -> Section | None:
     _load()
     return _SECTIONS.get(name)
+
+
+def validate_elements(section: str, elements: list) -> None:
+    """The list-level checks of a section (``slack.Configs.Validate``: one default element,
+    ``global`` only on it...), given by its service as ``extra["validate_elements"]``;
+    ``ValueError`` with Kapacitor's text."""
+    for svc in services():
+        check = svc.extra.get("validate_elements")
+        if svc.section is not None and svc.section.name == section and callable(check):
+            check(elements)
 
 
 def inline_handler(go_type: str, fields: dict, config: ConfigView) -> list:
@@ -117,5 +144,6 @@ def deliver(handler, event: dict, config: ConfigView) -> None:
     svc.deliver(options, event, config)
 
 
-__all__ = ["ConfigView", "DeliveryError", "HandlerError", "Section", "Service", "StaticConfig", "deliver", "global_handlers",
-           "inline_handler", "section_of", "sections", "service", "service_for_type", "services"]
+__all__ = ["ConfigView", "DeliveryError", "HandlerError", "Section", "Service", "StaticConfig", "deliver",
+           "global_handlers", "inline_handler", "register", "section_of", "sections", "service", "service_for_type",
+           "services", "validate_elements"]

@@ -46,6 +46,8 @@ class Section:
     raises ``ValueError`` with Kapacitor's text for an invalid element (``Config.Validate``).
     ``initial`` are the elements a list section has when the config gives none (options over
     the defaults): Kapacitor's ``server.NewConfig`` starts ``[[slack]]`` with one default element.
+    ``overridable`` is false for a section Kapacitor reads from its config file only (no
+    ``override`` struct tag: ``[alert]``, ``[deadman]``): ``/kapacitor/v1/config`` does not list it.
     """
 
     name: str
@@ -54,6 +56,7 @@ class Section:
     element_key: str | None = None
     validate: Callable[[dict], None] | None = None
     initial: tuple = ()
+    overridable: bool = True
 
     @property
     def is_list(self) -> bool:
