@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from kapacitor_harness import build, run_stream
 from kstream_cases_alert import NODE_STATS, REFUSED
 
-from machstore.kapacitor.alerts.handlers import HandlerError, check
+from machstore.kapacitor import services
+from machstore.kapacitor.alerts.handlers import METHODS, HandlerError, check
 from machstore.kapacitor.context import MemoryContext
 from machstore.kapacitor.node import UnsupportedNode
 from machstore.kapacitor.nodes.alert import AlertError
@@ -58,7 +59,9 @@ def test_events_per_group_in_arrival_order_with_previous_levels():
         "url": "http://127.0.0.1:9/x", "endpoint": "", "headers": {}, "capture-response": False, "timeout": 0,
         "skip-ssl-verification": False}]]
     assert list(event) == ["id", "message", "details", "time", "duration", "level", "data", "previousLevel",
-                           "recoverable"]
+                           "recoverable", "eventData"]
+    assert event["eventData"] == {"name": "cpu", "taskName": "testStreamer", "category": "", "group": "host=A",
+                                  "tags": {"host": "A", "type": "idle"}, "fields": {"value": 90.0}}
     assert event["data"] == {"series": [{"name": "cpu", "tags": {"host": "A", "type": "idle"},
                                          "columns": ["time", "value"],
                                          "values": [["1971-01-01T00:00:00Z", 90.0]]}]}
@@ -212,7 +215,12 @@ stream
             {k: v for k, v in want.items() if k != "avg_exec_time_ns"}, node
 
 
-@pytest.mark.parametrize(("name", "script", "method"), REFUSED, ids=[r[0] for r in REFUSED])
+# the cases whose handler no service module runs yet (services/: a module added takes its cases out)
+_TYPE_OF = {method: go for go, method in METHODS.items()}
+STILL_REFUSED = [r for r in REFUSED if services.service_for_type(_TYPE_OF.get(r[2], "")) is None]
+
+
+@pytest.mark.parametrize(("name", "script", "method"), STILL_REFUSED, ids=[r[0] for r in STILL_REFUSED])
 def test_handlers_machstore_does_not_run_refuse_the_task(name, script, method):
     prog = parse(script)
     alert = next(pn for pn in evaluate(prog, task_type_of(prog)).pipeline.sorted() if pn.spec.go == "AlertNode")

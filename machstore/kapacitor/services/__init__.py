@@ -4,6 +4,7 @@
 | --- | --- |
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
+| ``pagerduty.py``, ``pagerduty2.py``, ``opsgenie.py``, ``opsgenie2.py``, ``victorops.py``, ``alerta.py``, ``bigpanda.py`` | the incident services of the same names (``incident_common.py``: their HTTP and JSON; ``mapdecode.py``: mapstructure decoding; ``eventdata.py``: ``alert.EventData``/``TemplateData`` of an event) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -17,6 +18,13 @@ from .base import ConfigView, DeliveryError, HandlerError, Section, Service, Sta
 
 _MODULES = (
     "local",
+    "pagerduty",
+    "pagerduty2",
+    "opsgenie",
+    "opsgenie2",
+    "victorops",
+    "alerta",
+    "bigpanda",
 )
 
 _BY_KIND: dict[str, Service] = {}
