@@ -77,9 +77,23 @@ def client_url(config: ConfigView) -> str:
     return str(getattr(config, "kapacitor_url", "") or "")
 
 
+_QUOTE_ESC = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+              "\\": "\\\\", '"': '\\"'}
+
+
 def go_quote(s: str) -> str:
-    """Go's ``%q`` of a string (close enough for URLs: JSON-style escapes, no HTML escaping)."""
-    return json.dumps(s, ensure_ascii=False)
+    """Go's ``%q`` of a string (``strconv.Quote``)."""
+    out = []
+    for ch in s:
+        if ch in _QUOTE_ESC:
+            out.append(_QUOTE_ESC[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\x{ord(ch):02x}")
+        elif not ch.isprintable() and ch != " ":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def url_error(u: str) -> str | None:
