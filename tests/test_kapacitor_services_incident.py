@@ -713,3 +713,49 @@ def test_service_tests_send_kapacitors_test_options():
         svc.test(svc.extra["test_options"](config), config)
         sink.wait(3)
         assert sink.requests[2].path == "/k/rk" and bodies(sink)[2]["entity_id"] == "testEntityID"
+
+
+# -- end to end through a real server ---------------------------------------------------------------
+def test_a_task_with_every_incident_handler_runs_and_stages_its_deliveries(server, db):
+    """Over HTTP: the task starts (no handler refused), a point fires an alert, and the outbox
+    holds the event with its ``[kind, options]`` handlers and its ``eventData``.  The server's
+    config is the defaults (every service disabled), so each delivery fails as Kapacitor's
+    does ("service is not enabled") and stays owed."""
+    import requests
+    from conftest import open_engine
+    from kapacitor_tasks import wait_for
+
+    from machstore.kapacitor import outbox, store
+
+    script = """stream|from().measurement('cpu')|alert().id('x').crit(lambda: "v" > 1.0)
+        .pagerDuty().serviceKey('sk').pagerDuty2().routingKey('rk').link('http://l/{{ .TaskName }}', 't')
+        .opsGenie().teams('a').opsGenie2().recipients('b').recoveryAction('close').victorOps().routingKey('vk')
+        .alerta().resource('r').timeout(1m).bigPanda().appKey('ak').attribute('k', 1)"""
+    r = requests.post(f"{server.url}/kapacitor/v1/tasks", json={
+        "id": "incident", "type": "stream", "dbrps": [{"db": db, "rp": "autogen"}], "script": script,
+        "status": "enabled"})
+    assert r.status_code == 200, r.text
+
+    def entries():
+        with open_engine(server.data_dir) as eng, eng.env.begin() as txn:
+            return [e for _, e in outbox.pending(txn, store.db(eng)) if e["task"] == "incident"]
+
+    def executing():
+        return requests.get(f"{server.url}/kapacitor/v1/tasks/incident").json().get("executing")
+
+    assert wait_for(executing)
+    r = requests.post(f"{server.url}/write", params={"db": db}, data="cpu,host=h1 v=2 1000000000")
+    assert r.status_code == 204, r.text
+    (entry,) = wait_for(entries)
+    assert entry["handlers"] == [
+        ["pagerduty", {"service-key": "sk"}],
+        ["pagerduty2", {"routing-key": "rk", "links": [{"href": "http://l/{{ .TaskName }}", "text": "t"}]}],
+        ["opsgenie", {"teams-list": ["a"], "recipients-list": []}],
+        ["opsgenie2", {"teams-list": [], "recipients-list": ["b"], "recovery_action": "close"}],
+        ["victorops", {"routing-key": "vk"}],
+        ["alerta", {"resource": "r", "timeout": 60 * 10**9}],
+        ["bigpanda", {"app-key": "ak", "host": "", "primary-property": "", "secondary-property": "",
+                      "attributes": {"k": 1}}]]
+    assert entry["event"]["eventData"] == {"name": "cpu", "taskName": "incident", "category": "", "group": "",
+                                           "tags": {"host": "h1"}, "fields": {"v": 2.0}}
+    assert executing()   # failed deliveries never stop the task
