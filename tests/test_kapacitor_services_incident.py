@@ -713,6 +713,16 @@ def test_service_tests_send_kapacitors_test_options():
         svc.test(svc.extra["test_options"](config), config)
         sink.wait(3)
         assert sink.requests[2].path == "/k/rk" and bodies(sink)[2]["entity_id"] == "testEntityID"
+    # TestServer_ListServiceTests: Go's nil slices when the config has no teams/recipients
+    for kind in ("opsgenie", "opsgenie2"):
+        svc = services.service(kind)
+        got = svc.extra["test_options"](StaticConfig())
+        assert (got["teams"], got["recipients"]) == (None, None) == (svc.test_options["teams"],
+                                                                      svc.test_options["recipients"])
+        got = svc.extra["test_options"](StaticConfig({kind: {"teams": ["t"]}}))
+        assert (got["teams"], got["recipients"]) == (["t"], None)
+    assert services.service("opsgenie2").extra["test_options"](StaticConfig())["recovery_action"] == "notes"
+    assert services.service("bigpanda").extra["test_options"](config)["timestamp"].endswith("Z")
 
 
 # -- end to end through a real server ---------------------------------------------------------------

@@ -131,6 +131,13 @@ TEST_OPTIONS = {"app_key": "012345", "message": "test bigpanda message", "level"
                 "timestamp": "", "host": "serverA", "primary_property": "", "secondary_property": ""}
 
 
+def test_options(_config) -> dict:
+    """``TestOptions``: the static options with ``timestamp`` = now (Go's ``time.Now()``; the
+    static ``test_options`` leave it empty, which the test also reads as now)."""
+    from machstore.influxql.timetext import rfc3339
+    return {**TEST_OPTIONS, "timestamp": rfc3339(time.time_ns())}
+
+
 def _test(o, config):
     from .pagerduty import parse_level
     d = o.get("event_data") or {}
@@ -153,6 +160,7 @@ SERVICE = Service(
     "bigpanda", SECTION, ("BigPandaHandler",), from_tick=_from_tick,
     decode=lambda o: decode(o, {"app-key": "string", "url": "string", "host": "string", "primary-property": "string",
                                 "secondary-property": "string", "attributes": "map"}, "bigpanda.HandlerConfig"),
-    deliver=_deliver, test=_test, test_options=TEST_OPTIONS, global_handler=True)
+    deliver=_deliver, test=_test, test_options=TEST_OPTIONS, global_handler=True,
+    extra={"test_options": test_options})
 
 SERVICES = [SERVICE]

@@ -68,9 +68,10 @@ def _deliver(o, event, config):
 
 
 def test_options(config) -> dict:
-    """``TestOptions``: the config's teams and recipients."""
+    """``TestOptions``: the config's teams and recipients (``null`` when none: Go's nil slices)."""
     c = config.element("opsgenie") or {}
-    return {"teams": list(c.get("teams") or []), "recipients": list(c.get("recipients") or []),
+    return {"teams": list(c["teams"]) if c.get("teams") else None,
+            "recipients": list(c["recipients"]) if c.get("recipients") else None,
             "message-type": "CRITICAL", "message": "test opsgenie message", "entity-id": "testEntityID"}
 
 
@@ -85,7 +86,7 @@ SERVICE = Service(
                              "recipients-list": list(f.get("RecipientsList") or [])},
     decode=lambda o: decode(o, {"teams-list": "[]string", "recipients-list": "[]string"}, "opsgenie.HandlerConfig"),
     deliver=_deliver, test=_test,
-    test_options={"teams": [], "recipients": [], "message-type": "CRITICAL", "message": "test opsgenie message",
+    test_options={"teams": None, "recipients": None, "message-type": "CRITICAL", "message": "test opsgenie message",
                   "entity-id": "testEntityID"},
     global_handler=True, extra={"test_options": test_options})
 

@@ -109,9 +109,10 @@ def _deliver(o, event, config):
 
 
 def test_options(config) -> dict:
-    """``TestOptions``: the config's teams, recipients and recovery action."""
+    """``TestOptions``: the config's teams, recipients (``null`` when none) and recovery action."""
     c = config.element("opsgenie2") or {}
-    return {"teams": list(c.get("teams") or []), "recipients": list(c.get("recipients") or []),
+    return {"teams": list(c["teams"]) if c.get("teams") else None,
+            "recipients": list(c["recipients"]) if c.get("recipients") else None,
             "recovery_action": c.get("recovery_action", DEFAULT_RECOVERY_ACTION), "message-type": "CRITICAL",
             "message": "test opsgenie message", "entity-id": "testEntityID"}
 
@@ -131,7 +132,7 @@ SERVICE = Service(
     decode=lambda o: decode(o, {"teams-list": "[]string", "recipients-list": "[]string", "recovery_action": "string"},
                             "opsgenie2.HandlerConfig"),
     deliver=_deliver, test=_test,
-    test_options={"teams": [], "recipients": [], "recovery_action": DEFAULT_RECOVERY_ACTION,
+    test_options={"teams": None, "recipients": None, "recovery_action": DEFAULT_RECOVERY_ACTION,
                   "message-type": "CRITICAL", "message": "test opsgenie message", "entity-id": "testEntityID"},
     global_handler=True, extra={"test_options": test_options})
 
