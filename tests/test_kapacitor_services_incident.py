@@ -159,6 +159,8 @@ def test_pagerduty_service_test_sends_the_test_options():
     assert bodies(sink) == [{"client": "kapacitor", "client_url": "", "description": "test pagerduty message",
                              "details": "", "event_type": "trigger", "incident_key": "testIncidentKey",
                              "service_key": "k"}]
+    with pytest.raises(DeliveryError, match="^AlertLevel 'info' is currently ignored by the PagerDuty service$"):
+        svc.test({**svc.test_options, "level": "INFO"}, StaticConfig({"pagerduty": {"enabled": True}}))
     with pytest.raises(DeliveryError, match="^unknown alert level 'BAD'$"):
         svc.test({**svc.test_options, "level": "bad"}, StaticConfig({"pagerduty": {"enabled": True}}))
 

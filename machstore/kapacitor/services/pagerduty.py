@@ -6,7 +6,7 @@ Kapacitor's ``services/pagerduty``: an event is POSTed as ``{"client": "kapacito
 (a Go ``map[string]string``: keys sorted) with ``Content-Type: application/json``; WARNING and
 CRITICAL trigger, OK resolves, INFO is not sent (Kapacitor logs "AlertLevel 'info' is
 currently ignored by the PagerDuty service" and drops it: permanent, so it is logged and not
-retried).  Any answer but 200 fails with the answer's ``message``.
+retried; a service test with level INFO fails with that text).  Any answer but 200 fails with the answer's ``message``.
 """
 from __future__ import annotations
 
@@ -35,6 +35,10 @@ SECTION = Section("pagerduty", {"enabled": False, "url": DEFAULT_URL, "service-k
                   redacted=("service-key",), validate=_validate)
 
 
+class InfoIgnored(DeliveryError):
+    """An INFO event: never sent.  A delivery logs and drops it; a service test reports it."""
+
+
 def parse_level(text) -> str:
     """``alert.ParseLevel``: the level's name, or Kapacitor's error."""
     name = str(text).upper()
@@ -49,8 +53,7 @@ def alert(config, service_key: str, incident_key: str, desc: str, level: str, de
     if level in ("WARNING", "CRITICAL"):
         event_type = "trigger"
     elif level == "INFO":
-        log.error("failed to send event to PagerDuty: %s", INFO_IGNORED)
-        return
+        raise InfoIgnored(INFO_IGNORED)
     else:
         event_type = "resolve"
     data = GoMap({"service_key": service_key or c.get("service-key", ""), "event_type": event_type,
@@ -63,7 +66,10 @@ def alert(config, service_key: str, incident_key: str, desc: str, level: str, de
 
 
 def _deliver(o, event, config):
-    alert(config, o.get("service-key", ""), event["id"], event["message"], event["level"], event["details"])
+    try:
+        alert(config, o.get("service-key", ""), event["id"], event["message"], event["level"], event["details"])
+    except InfoIgnored as ex:   # permanent: Kapacitor logs it and drops the event, a retry cannot help
+        log.error("failed to send event to PagerDuty: %s", ex)
 
 
 def _test(o, config):
