@@ -102,13 +102,14 @@ class TemplateData:
 
     def __init__(self, event: dict):
         data = of(event)
+        # the Go struct's field order (``{{ . }}`` prints them in it)
         self.ID, self.Message, self.Level = event["id"], event["message"], event["level"]
         self.Time = Time(unix_nano(event["time"]))
         self.Duration = Duration(int(event["duration"]))
+        self.Details = event["details"]
         self.Name, self.TaskName, self.Group = data.name, data.task_name, data.group
         self.Tags = StringMap(data.tags)
         self.Fields = dict(data.fields)
-        self.Details = event["details"]
 
 
 class AlertaEventData:
