@@ -23,6 +23,7 @@ from kstream_cases import DATA
 
 from machstore.kapacitor import services
 from machstore.kapacitor.context import MemoryContext
+from machstore.kapacitor.replay import read_srpl, to_chunks
 from machstore.kapacitor.services import StaticConfig, bigpanda, eventdata
 from machstore.kapacitor.services.base import DeliveryError, HandlerError
 
@@ -771,3 +772,79 @@ def test_a_task_with_every_incident_handler_runs_and_stages_its_deliveries(serve
     assert entry["event"]["eventData"] == {"name": "cpu", "taskName": "incident", "category": "", "group": "",
                                            "tags": {"host": "h1"}, "fields": {"v": 2.0}}
     assert executing()   # failed deliveries never stop the task
+
+
+# -- topic handlers: server_test.go TestServer_AlertHandlers -----------------------------------------
+AH_RESULT = '{"series":[{"name":"alert","columns":["time","value"],"values":[["1970-01-01T00:00:00Z",1]]}]}'
+
+
+def _alert_handlers_event() -> dict:
+    """The event of TestServer_AlertHandlers' task (``alert value=1 0``), staged through an inline
+    handler here since a named topic's handlers belong to the topics API."""
+    script = """stream|from().measurement('alert')|alert().topic('test').id('id').message('message')
+        .details('details').crit(lambda: TRUE).tcp('127.0.0.1:9')"""
+    ctx, graph = build(script, task_id="testAlertHandlers")
+    for chunk in to_chunks(read_srpl("dbname\nrpname\nalert value=1 0000000000\n", rebase=False)):
+        graph.feed(chunk)   # at epoch 0 as the server test writes it, not rebased to 1971
+    ((_node, event, _handlers),) = ctx.events
+    return orjson.loads(orjson.dumps(event))
+
+
+@pytest.mark.parametrize(("kind", "options", "section", "status", "want"), [
+    ("alerta", {"token": "testtoken1234567", "token-prefix": "Bearer", "origin": "kapacitor", "group": "test",
+                "environment": "env", "timeout": 24 * 3600 * 10**9}, {}, 201,
+     ("/alert", "Bearer testtoken1234567",
+      {"resource": "alert", "event": "id", "group": "test", "environment": "env", "text": "message",
+       "origin": "kapacitor", "service": ["alert"], "correlate": ["alert"], "timeout": 86400, "severity": "critical",
+       "value": "", "rawData": json.loads(AH_RESULT), "tags": []})),
+    ("bigpanda", {"app-key": "my-app-key-123456"},
+     {"token": "my-token-123", "app-key": "my-app-key", "auto-attributes": "", "url": "/test/bigpanda/alert"}, 201,
+     ("/test/bigpanda/alert", "Bearer my-token-123",
+      {"app_key": "my-app-key-123456", "check": "id", "status": "critical", "timestamp": 0,
+       "task": "testAlertHandlers:alert", "description": "message", "details": "details", "host": ""})),
+    ("opsgenie", {"teams-list": ["A team", "B team"], "recipients-list": ["test_recipient1", "test_recipient2"]},
+     {"api-key": "api_key"}, 200,
+     ("/", None, {"apiKey": "api_key", "message": "message", "entity": "id", "alias": "id", "note": "",
+                  "monitoring_tool": "kapacitor", "details": {"Level": "CRITICAL", "Monitoring Tool": "Kapacitor"},
+                  "description": AH_RESULT, "teams": ["A team", "B team"],
+                  "recipients": ["test_recipient1", "test_recipient2"]})),
+    ("opsgenie2", {"teams-list": ["A team", "B team"], "recipients-list": ["test_recipient1", "test_recipient2"]},
+     {"api-key": "api_key", "recovery_action": "notes"}, 202,
+     ("/", "GenieKey api_key",
+      {"message": "message", "entity": "id", "alias": "aWQ=", "note": "", "priority": "P1",
+       "details": {"Level": "CRITICAL", "Monitoring Tool": "Kapacitor", "Kapacitor Task Name": "alert"},
+       "description": AH_RESULT,
+       "responders": [{"name": "A team", "type": "team"}, {"name": "B team", "type": "team"},
+                      {"username": "test_recipient1", "type": "user"},
+                      {"username": "test_recipient2", "type": "user"}]})),
+    ("pagerduty", {"service-key": "service_key"}, {}, 200,
+     ("/", None, {"service_key": "service_key", "event_type": "trigger", "description": "message",
+                  "client": "kapacitor", "client_url": "http://127.0.0.1:9092/kapacitor/v1", "details": "details",
+                  "incident_key": "id"})),
+    ("pagerduty2", {"routing-key": "rkey", "links": [{"href": "http://example.com", "text": "t1"},
+                                                     {"href": "http://example.com/{{.TaskName}}", "text": "t2"}]},
+     {}, 202,
+     ("/", None, {"client": "kapacitor", "client_url": "http://127.0.0.1:9092/kapacitor/v1", "event_action": "trigger",
+                  "dedup_key": "id", "routing_key": "rkey", "images": None,
+                  "payload": {"summary": "message", "source": "unknown", "severity": "critical",
+                              "class": "testAlertHandlers", "component": "", "group": "",
+                              "custom_details": {"result": json.loads(AH_RESULT)},
+                              "timestamp": "1970-01-01T00:00:00.000000000Z"},
+                  "links": [{"href": "http://example.com", "text": "t1"},
+                            {"href": "http://example.com/testAlertHandlers", "text": "t2"}]})),
+    ("victorops", {"routing-key": "key"}, {"api-key": "api_key"}, 200,
+     ("/api_key/key", None, {"message_type": "CRITICAL", "entity_id": "id", "state_message": "message",
+                             "timestamp": 0, "monitoring_tool": "kapacitor", "data": AH_RESULT})),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_server_alert_handlers(kind, options, section, status, want):
+    """Each topic handler of TestServer_AlertHandlers: its options decoded as the topics API gets
+    them (JSON), the event of its task delivered, the request its fake server records."""
+    event = _alert_handlers_event()
+    decoded = services.service(kind).decode(json.loads(json.dumps(options)))
+    with HTTPSink(status=status) as sink:
+        url = sink.url + section.pop("url", "")
+        config = Config({kind: {"enabled": True, "url": url, **section}})
+        services.deliver([kind, decoded], event, config)
+        (req,) = sink.wait(1)
+    path, auth, body = want
+    assert (req.path, header(req, "Authorization") if auth else None, json.loads(req.body)) == (path, auth, body)
