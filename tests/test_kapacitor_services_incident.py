@@ -848,3 +848,21 @@ def test_server_alert_handlers(kind, options, section, status, want):
         (req,) = sink.wait(1)
     path, auth, body = want
     assert (req.path, header(req, "Authorization") if auth else None, json.loads(req.body)) == (path, auth, body)
+
+
+def test_pagerduty2_service_test_sends_the_test_options():
+    svc = services.service("pagerduty2")
+    with HTTPSink(status=202) as sink:
+        svc.test(json.loads(json.dumps(svc.test_options)),
+                 StaticConfig({"pagerduty2": {"enabled": True, "url": sink.url, "routing-key": "rk"}}))
+        (req,) = sink.wait(1)
+    assert json.loads(req.body) == {
+        "routing_key": "rk", "event_action": "trigger", "dedup_key": "testAlertID",
+        "payload": {"summary": "test pagerduty2 message", "source": "unknown", "severity": "critical",
+                    "timestamp": "2014-11-12T11:45:26.371000000Z", "class": "", "component": "", "group": "",
+                    "custom_details": {"result": {"series": None}}},
+        "images": None, "links": [{"href": "https://example.com/a", "text": "a"},
+                                  {"href": "https://example.com/b", "text": "b"}],
+        "client": "kapacitor", "client_url": ""}
+    with pytest.raises(DeliveryError, match='^parsing time "soon" as '):
+        svc.test({**svc.test_options, "timestamp": "soon"}, StaticConfig({"pagerduty2": {"enabled": True}}))

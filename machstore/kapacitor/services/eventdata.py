@@ -16,9 +16,12 @@ from the event's first result row, and the task name, category and group are emp
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from machstore.gotemplate import Duration, StringMap, Time
+
+from .base import DeliveryError
 
 EVENT_DATA_KEY = "eventData"
 
@@ -88,10 +91,18 @@ def _row(row: dict) -> dict:
 EMPTY_RESULT = {"series": None}
 
 
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$")
+
+
 def unix_nano(text: str) -> int:
-    """Unix nanoseconds of the event's RFC3339Nano UTC ``time``."""
-    base, _, frac = text.removesuffix("Z").partition(".")
-    secs = int(_dt.datetime.fromisoformat(base).replace(tzinfo=_dt.UTC).timestamp())
+    """Unix nanoseconds of an RFC3339Nano time (the event's is UTC; a service test's options may
+    carry an offset); ``DeliveryError`` with Go's text when it is not one."""
+    m = _RFC3339.match(str(text))
+    if m is None:
+        raise DeliveryError(f'parsing time "{text}" as "2006-01-02T15:04:05Z07:00": cannot parse "{text}" as RFC3339')
+    base, frac, zone = m.groups()
+    tz = _dt.UTC if zone == "Z" else _dt.datetime.strptime(zone.replace(":", ""), "%z").tzinfo
+    secs = int(_dt.datetime.fromisoformat(base).replace(tzinfo=tz).timestamp())
     return secs * 10**9 + (int((frac + "000000000")[:9]) if frac else 0)
 
 
