@@ -12,7 +12,8 @@ warning, critical), ``tags`` (``k=v`` of the event's tags), ``text`` = message, 
 token/prefix, else the config's, prefix default ``Bearer``) and ``Content-Type:
 application/json``.  Only 201 is success.  A template that fails to execute is logged and
 the event dropped, as Kapacitor does.  Go writes the ``tags`` list in map order (random);
-machstore sorts it.
+machstore sorts it.  ``[alerta] timeout`` is shown and validated but, as in Kapacitor 1.7, never
+used: a handler's timeout is its own or 24h.
 """
 from __future__ import annotations
 
