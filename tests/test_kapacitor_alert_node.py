@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from kapacitor_harness import build, run_stream
 from kstream_cases_alert import NODE_STATS, REFUSED
 
-from machstore.kapacitor.alerts.handlers import HandlerError, check
+from machstore.kapacitor import services
+from machstore.kapacitor.alerts.handlers import METHODS, HandlerError, check
 from machstore.kapacitor.context import MemoryContext
 from machstore.kapacitor.node import UnsupportedNode
 from machstore.kapacitor.nodes.alert import AlertError
@@ -58,7 +59,9 @@ def test_events_per_group_in_arrival_order_with_previous_levels():
         "url": "http://127.0.0.1:9/x", "endpoint": "", "headers": {}, "capture-response": False, "timeout": 0,
         "skip-ssl-verification": False}]]
     assert list(event) == ["id", "message", "details", "time", "duration", "level", "data", "previousLevel",
-                           "recoverable"]
+                           "recoverable", "eventData"]
+    assert event["eventData"] == {"name": "cpu", "taskName": "testStreamer", "category": "", "group": "host=A",
+                                  "tags": {"host": "A", "type": "idle"}, "fields": {"value": 90.0}}
     assert event["data"] == {"series": [{"name": "cpu", "tags": {"host": "A", "type": "idle"},
                                          "columns": ["time", "value"],
                                          "values": [["1971-01-01T00:00:00Z", 90.0]]}]}
@@ -214,8 +217,6 @@ stream
 
 def _still_refused(case):
     """A REFUSED case whose handler has a service now runs (tests of that service restate it)."""
-    from machstore.kapacitor import services
-    from machstore.kapacitor.alerts.handlers import METHODS
     if case[2] == "post":  # refused for its missing URL, not for its kind
         return True
     go_type = next((t for t, m in METHODS.items() if m == case[2]), None)

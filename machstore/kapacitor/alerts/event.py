@@ -30,11 +30,17 @@ from .levels import level_name
 EVENT_KEYS = ("id", "message", "details", "time", "duration", "level", "data", "previousLevel", "recoverable")
 
 
-def alert_data(*, id, message, details, time, duration, level, row, previous_level, recoverable) -> dict:
-    """The ``alert.Data`` dict of one event (``row`` is the Kapacitor result row, a dict)."""
-    return {"id": id, "message": message, "details": details, "time": rfc3339(time), "duration": int(duration),
-            "level": level_name(level), "data": {"series": [row]}, "previousLevel": level_name(previous_level),
-            "recoverable": bool(recoverable)}
+def alert_data(*, id, message, details, time, duration, level, row, previous_level, recoverable,
+               event_data=None) -> dict:
+    """The ``alert.Data`` dict of one event (``row`` is the Kapacitor result row, a dict), and
+    with ``event_data`` the rest of Kapacitor's ``alert.EventData`` under ``eventData``
+    (``services/eventdata.py``; ``encode`` leaves it out)."""
+    out = {"id": id, "message": message, "details": details, "time": rfc3339(time), "duration": int(duration),
+           "level": level_name(level), "data": {"series": [row]}, "previousLevel": level_name(previous_level),
+           "recoverable": bool(recoverable)}
+    if event_data is not None:
+        out["eventData"] = event_data
+    return out
 
 
 def _enc(v, out: list) -> None:

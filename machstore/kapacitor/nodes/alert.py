@@ -32,6 +32,7 @@ from ..alerts.state import AlertOptions, AlertState
 from ..node import NodeRuntime, runtime_for
 from ..points import Batch, Points, Series, column
 from ..rows import batch_row, point_row
+from ..services.eventdata import event_data
 
 MAIN_TASK_MASTER = "main"  # Kapacitor's kapacitor.MainTaskMaster: the first part of anonymous topics
 STATS = ("alerts_triggered", "alerts_inhibited", "oks_triggered", "infos_triggered", "warns_triggered",
@@ -181,7 +182,10 @@ class AlertRuntime(NodeRuntime):
             if handlers:
                 event = alert_data(id=alert_id, message=message, details=details, time=t, duration=duration,
                                    level=level, row=row, previous_level=previous,
-                                   recoverable=not self.opts.no_recoveries)
+                                   recoverable=not self.opts.no_recoveries,
+                                   event_data=event_data(
+                                       name=name, task=self.task.task_id, category=self.category,
+                                       group=group or "", tags=tags, fields=fields))
                 self.ctx.alert_event(self.name, event, list(handlers))
         return message
 
