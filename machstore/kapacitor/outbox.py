@@ -8,6 +8,13 @@ round's LMDB transaction.  So the task master stores each delivery as ``outbox/<
 every handler took it; a handler that fails is retried with backoff and the entry keeps
 only the handlers still owed.  A crash between commit and delivery resends (at least once),
 never drops (Kapacitor drops them on a crash).
+
+Every try is counted per handler kind in the store (``dstat/<kind>``: ``sent``, ``failed``;
+``/kapacitor/v1/debug/vars`` shows them as the ``alert_deliveries`` stat), in the transaction
+that updates the entry; a failure is logged.  One pass tries each due entry once, so a
+handler that keeps failing delays no other handler and no task (tasks never wait for it).
+The same thread flushes the aggregate topic handlers whose interval ended
+(``alerts/topics.flush_aggregates``).
 """
 from __future__ import annotations
 
@@ -90,9 +97,13 @@ class OutboxSender:
             self._thread.join(timeout)
 
     def _run(self):
+        from .alerts import topics
         while not self._stop:
             try:
+                _, agg_due = topics.flush_aggregates(self.engine)
                 wait = self.send_due()
+                if agg_due is not None:
+                    wait = min(wait, agg_due)
             except Exception:  # the sender must outlive one bad pass
                 log.exception("outbox pass failed")
                 wait = BACKOFF_FIRST
@@ -101,6 +112,7 @@ class OutboxSender:
 
     def send_due(self) -> float:
         """Try every due entry once; return seconds until the next retry is due (idle if none)."""
+        from .alerts import topics
         kdb = store.db(self.engine)
         with self.engine.env.begin() as txn:
             entries = pending(txn, kdb)
@@ -113,15 +125,21 @@ class OutboxSender:
             if due > now:
                 next_due = min(next_due, due - now)
                 continue
-            owed = []
+            owed, counts = [], {}
             for handler in entry.get("handlers") or []:
+                kind = _kind(handler)
+                sent_failed = counts.setdefault(kind, [0, 0])
                 try:
                     self.deliver(handler, entry["event"])
+                    sent_failed[0] += 1
                 except Exception as ex:  # noqa: BLE001 - a failed handler is retried, never lost
                     log.warning("alert delivery failed: task=%s node=%s handler=%s err=%s",
-                                entry.get("task"), entry.get("node"), _kind(handler), ex)
+                                entry.get("task"), entry.get("node"), kind, ex)
                     owed.append(handler)
+                    sent_failed[1] += 1
             with self.engine.env.begin(write=True) as txn:
+                for kind, (sent, failed) in counts.items():
+                    topics.count_delivery(txn, kdb, kind, sent=sent, failed=failed)
                 if txn.get(key, db=kdb) is None:
                     pass
                 elif owed:
@@ -140,4 +158,6 @@ class OutboxSender:
 def _kind(handler) -> str:
     if isinstance(handler, dict):
         return str(handler.get("kind") or handler.get("type") or "?")
+    if isinstance(handler, list | tuple) and handler and isinstance(handler[0], str):
+        return handler[0]
     return str(handler)

@@ -4,6 +4,7 @@
 | --- | --- |
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
+| ``alertkinds.py`` | ``aggregate``, ``publish`` (topic routing, no outbox) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -17,6 +18,7 @@ from .base import ConfigView, DeliveryError, HandlerError, Section, Service, Sta
 
 _MODULES = (
     "local",
+    "alertkinds",
 )
 
 _BY_KIND: dict[str, Service] = {}

@@ -1,0 +1,331 @@
+"""Alert topics in the store: their events, their handlers, and how an event goes through them.
+
+Kapacitor keeps topics in memory (``alert/topics.go``) and persists event states and handler
+specs (``services/alert``).  Here the store is the one copy every process shares: HTTP workers
+answer the alerts API from it, the engine process routes events through it inside the round's
+write transaction (``collect``), the outbox thread flushes aggregates (``flush_aggregates``).
+Keys in the ``kapa`` sub-database (``store.py``)::
+
+    alert/<topic>\\0<id>     JSON event state {"id","message","details","time" ns,"duration" ns,"level"}
+    topic/<topic>           JSON {"collected": int, "open": bool}: the topic exists (open) and how
+                            many events it collected since the engine started (Kapacitor's expvar)
+    hspec/<topic>\\0<id>     JSON {"spec": {"id","topic","kind","options","match"}, "handler": [kind,
+                            decoded options]}: a topic handler made through the API
+    aggbuf/<topic>\\0<id>    JSON {"due": wall ns, "events": [...]}: events an aggregate handler holds
+    dstat/<kind>            JSON {"sent": n, "failed": n}: deliveries per handler kind (outbox thread)
+
+An event reaches a topic with its ``meta`` (``name``, ``task``, ``tags``: what ``match``
+expressions read).  The topic counts it, and each handler whose ``match`` passes takes it:
+``publish`` collects it into other topics (previousLevel from *their* state), ``aggregate``
+buffers it, every other kind is an external handler and gets one outbox entry per event.
+Anonymous topics (``main:<task>:<node>``) carry the node's inline handlers; they are open
+while their task runs, closed (kept, hidden) when it stops, deleted with it.
+
+``restart(engine, persist)`` is what an engine start does to topics (Kapacitor's restart):
+collected counters go back to 0, anonymous topics are closed until their task starts, OK
+event states are dropped (Kapacitor never persists them) or, with ``[alert] persist-topics =
+false``, every event state is dropped; topics with handlers exist again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import orjson
+
+from machstore.kapacitor import gopath, outbox, store
+
+from .levels import OK, level_name, parse_level
+from .match import MatchError, compiled
+
+log = logging.getLogger("machstore.kapacitor.alerts")
+
+EVENT = b"alert/"
+TOPIC = b"topic/"
+HSPEC = b"hspec/"
+AGGBUF = b"aggbuf/"
+DSTAT = b"dstat/"
+MAX_PUBLISH_DEPTH = 16   # publish handlers forming a cycle stop here (Kapacitor would loop forever)
+
+
+def _pair(prefix: bytes, topic: str, ident: str) -> bytes:
+    return prefix + topic.encode() + b"\0" + ident.encode()
+
+
+def event_key(topic: str, alert_id: str) -> bytes:
+    return _pair(EVENT, topic, alert_id)
+
+
+def topic_key(topic: str) -> bytes:
+    return TOPIC + topic.encode()
+
+
+def spec_key(topic: str, handler_id: str) -> bytes:
+    return _pair(HSPEC, topic, handler_id)
+
+
+def aggbuf_key(topic: str, handler_id: str) -> bytes:
+    return _pair(AGGBUF, topic, handler_id)
+
+
+# -- topics and events ---------------------------------------------------------------------------
+def _meta(txn, kdb, topic: str):
+    return store.get_json(txn, kdb, topic_key(topic))
+
+
+def exists(txn, kdb, topic: str) -> bool:
+    m = _meta(txn, kdb, topic)
+    return bool(m and m.get("open", True))
+
+
+def ensure(txn, kdb, topic: str, *, collected: int = 0) -> None:
+    """Make ``topic`` exist (open), adding ``collected`` to its counter."""
+    m = _meta(txn, kdb, topic) or {"collected": 0}
+    store.put_json(txn, kdb, topic_key(topic), {"collected": int(m.get("collected", 0)) + collected, "open": True})
+
+
+def close(txn, kdb, topic: str) -> None:
+    """``CloseTopic``: the anonymous topic of a stopped task is hidden; its events stay."""
+    m = _meta(txn, kdb, topic)
+    if m is not None:
+        store.put_json(txn, kdb, topic_key(topic), {**m, "open": False})
+
+
+def delete(txn, kdb, topic: str) -> None:
+    """``DeleteTopic``: the topic and its event states (its handler specs stay, as in Kapacitor)."""
+    txn.delete(topic_key(topic), db=kdb)
+    for key, _ in list(store.iter_prefix(txn, kdb, EVENT + topic.encode() + b"\0")):
+        txn.delete(key, db=kdb)
+    for key, _ in list(store.iter_prefix(txn, kdb, AGGBUF + topic.encode() + b"\0")):
+        txn.delete(key, db=kdb)
+
+
+def delete_task_topics(txn, kdb, task_id: str) -> None:
+    """Delete the anonymous topics of a deleted task (``main:<task>:<node>``; ids have no ``:``)."""
+    prefix = TOPIC + f"main:{task_id}:".encode()
+    for key, _ in list(store.iter_prefix(txn, kdb, prefix)):
+        delete(txn, kdb, key[len(TOPIC):].decode())
+
+
+def events(txn, kdb, topic: str) -> dict:
+    """``{alert id: event state}`` of a topic."""
+    prefix = EVENT + topic.encode() + b"\0"
+    return {k[len(prefix):].decode(): orjson.loads(v) for k, v in store.iter_prefix(txn, kdb, prefix)}
+
+
+def event(txn, kdb, topic: str, alert_id: str):
+    return store.get_json(txn, kdb, event_key(topic, alert_id))
+
+
+def state(txn, kdb, topic: str):
+    """``(max level, collected)`` of an existing topic, or None."""
+    m = _meta(txn, kdb, topic)
+    if not m or not m.get("open", True):
+        return None
+    level = max((parse_level(e["level"]) for e in events(txn, kdb, topic).values()), default=OK)
+    return level, int(m.get("collected", 0))
+
+
+def states(txn, kdb, pattern: str, min_level: int) -> dict:
+    """``{topic: (max level, collected)}`` of the open topics matching ``pattern`` at ``min_level``+."""
+    out = {}
+    for key, raw in store.iter_prefix(txn, kdb, TOPIC):
+        topic = key[len(TOPIC):].decode()
+        m = orjson.loads(raw)
+        if not m.get("open", True) or (pattern and not gopath.match(pattern, topic)):
+            continue
+        level = max((parse_level(e["level"]) for e in events(txn, kdb, topic).values()), default=OK)
+        if level >= min_level:
+            out[topic] = (level, int(m.get("collected", 0)))
+    return out
+
+
+# -- handler specs -------------------------------------------------------------------------------
+def specs(txn, kdb, topic: str) -> list[dict]:
+    """The stored ``{"spec", "handler"}`` records of a topic's handlers, by id."""
+    prefix = HSPEC + topic.encode() + b"\0"
+    return [orjson.loads(v) for _, v in store.iter_prefix(txn, kdb, prefix)]
+
+
+def get_spec(txn, kdb, topic: str, handler_id: str):
+    return store.get_json(txn, kdb, spec_key(topic, handler_id))
+
+
+def put_spec(txn, kdb, record: dict) -> None:
+    spec = record["spec"]
+    store.put_json(txn, kdb, spec_key(spec["topic"], spec["id"]), record)
+    ensure(txn, kdb, spec["topic"])
+
+
+def delete_spec(txn, kdb, topic: str, handler_id: str) -> bool:
+    txn.delete(aggbuf_key(topic, handler_id), db=kdb)
+    return txn.delete(spec_key(topic, handler_id), db=kdb)
+
+
+# -- routing -------------------------------------------------------------------------------------
+def collect(txn, kdb, topic: str, ev: dict, meta: dict, inline=(), *, task: str = "", node: str = "",
+            stored: bool = True, depth: int = 0) -> int:
+    """Collect ``ev`` (an alert.Data dict) into ``topic`` inside ``txn``; return the outbox
+    entries added.  ``stored``: the event state was already saved by the alert node (which set
+    ``previousLevel`` from it); otherwise it is saved here and ``previousLevel`` set from the
+    topic's stored state (publish, aggregate)."""
+    if not stored:
+        before = event(txn, kdb, topic, ev["id"])
+        ev = {**ev, "previousLevel": before["level"] if before else level_name(OK)}
+        store.put_json(txn, kdb, event_key(topic, ev["id"]), _state_of(ev))
+    ensure(txn, kdb, topic, collected=1)
+    external = [list(h) for h in inline]
+    added = 0
+    for record in specs(txn, kdb, topic):
+        spec, handler = record["spec"], record["handler"]
+        if spec.get("match"):
+            try:
+                if not compiled(spec["match"]).matches(ev, meta, ev.get("previousLevel", "OK")):
+                    continue
+            except MatchError as ex:   # checked when the spec was made; kept for old records
+                log.error("topic=%s handler=%s invalid match expression: %s", topic, spec["id"], ex)
+                continue
+        kind, options = handler
+        if kind == "publish":
+            if depth >= MAX_PUBLISH_DEPTH:
+                log.error("topic=%s handler=%s publish chain deeper than %d topics: event %s dropped",
+                          topic, spec["id"], MAX_PUBLISH_DEPTH, ev["id"])
+                continue
+            for target in options.get("topics") or []:
+                added += collect(txn, kdb, target, ev, meta, task=task, node=node, stored=False, depth=depth + 1)
+        elif kind == "aggregate":
+            _buffer(txn, kdb, topic, spec["id"], options, ev)
+            added += 1
+        else:
+            external.append([kind, options])
+    if external:
+        outbox.put(txn, kdb, task, node, ev, external)
+        added += 1
+    return added
+
+
+def _state_of(ev: dict) -> dict:
+    return {"id": ev["id"], "message": ev["message"], "details": ev["details"], "time": time_ns(ev["time"]),
+            "duration": int(ev["duration"]), "level": ev["level"]}
+
+
+def time_ns(text: str) -> int:
+    """Nanoseconds of an event's RFC3339Nano UTC time (``alerts/event.py`` writes it so)."""
+    import datetime as _dt
+    head, _, frac = text.rstrip("Z").partition(".")
+    secs = _dt.datetime.fromisoformat(head).replace(tzinfo=_dt.UTC).timestamp()
+    return int(secs) * 10**9 + int((frac + "000000000")[:9])
+
+
+# -- aggregate -----------------------------------------------------------------------------------
+def _buffer(txn, kdb, topic, handler_id, options, ev):
+    key = aggbuf_key(topic, handler_id)
+    buf = store.get_json(txn, kdb, key)
+    if buf is None:
+        buf = {"due": time.time_ns() + int(options["interval"]), "events": []}
+    buf["events"].append(ev)
+    store.put_json(txn, kdb, key, buf)
+
+
+def flush_aggregates(engine, now_ns: int | None = None) -> tuple[int, float | None]:
+    """Send every aggregate whose interval ended: ``(outbox entries added, seconds until the
+    next one is due or None)``.  Runs in the outbox thread (Kapacitor: the handler's ticker)."""
+    from .aggregate import aggregate_event
+    kdb = store.db(engine)
+    now = time.time_ns() if now_ns is None else now_ns
+    with engine.env.begin() as txn:
+        bufs = list(store.iter_prefix(txn, kdb, AGGBUF))
+    if not bufs:
+        return 0, None
+    added, next_due = 0, None
+    due_keys = []
+    for key, raw in bufs:
+        due = orjson.loads(raw)["due"]
+        if due <= now:
+            due_keys.append(key)
+        else:
+            wait = (due - now) / 1e9
+            next_due = wait if next_due is None else min(next_due, wait)
+    if not due_keys:
+        return 0, next_due
+    with engine.env.begin(write=True) as txn:
+        for key in due_keys:
+            raw = txn.get(key, db=kdb)
+            if raw is None:
+                continue
+            buf = orjson.loads(raw)
+            txn.delete(key, db=kdb)
+            topic, handler_id = key[len(AGGBUF):].decode().split("\0", 1)
+            record = get_spec(txn, kdb, topic, handler_id)
+            if record is None or not buf["events"]:
+                continue
+            options = record["handler"][1]
+            agg = aggregate_event(options, buf["events"])
+            added += collect(txn, kdb, options.get("topic", ""), agg, {}, stored=False)
+    return added, next_due
+
+
+# -- delivery counters ---------------------------------------------------------------------------
+def count_delivery(txn, kdb, kind: str, *, sent: int = 0, failed: int = 0) -> None:
+    key = DSTAT + kind.encode()
+    cur = store.get_json(txn, kdb, key) or {"sent": 0, "failed": 0}
+    store.put_json(txn, kdb, key, {"sent": cur["sent"] + sent, "failed": cur["failed"] + failed})
+
+
+def delivery_counts(txn, kdb) -> dict:
+    """``{kind: {"sent", "failed"}}``."""
+    return {k[len(DSTAT):].decode(): orjson.loads(v) for k, v in store.iter_prefix(txn, kdb, DSTAT)}
+
+
+# -- restart -------------------------------------------------------------------------------------
+def restart(engine, persist: bool) -> None:
+    """What an engine start does to topics (see the module docstring)."""
+    kdb = store.db(engine)
+    with engine.env.begin(write=True) as txn:
+        for key, raw in list(store.iter_prefix(txn, kdb, TOPIC)):
+            topic = key[len(TOPIC):].decode()
+            m = orjson.loads(raw)
+            anon = topic.startswith("main:")
+            store.put_json(txn, kdb, key, {"collected": 0, "open": bool(m.get("open", True)) and not anon})
+        for key, raw in list(store.iter_prefix(txn, kdb, EVENT)):
+            if not persist or orjson.loads(raw).get("level") == level_name(OK):
+                txn.delete(key, db=kdb)
+        for key, raw in list(store.iter_prefix(txn, kdb, HSPEC)):
+            topic = orjson.loads(raw)["spec"]["topic"]
+            m = _meta(txn, kdb, topic)
+            if m is None or not m.get("open", True):
+                ensure(txn, kdb, topic)
+
+
+def persist_topics(config) -> bool:
+    """``[alert] persist-topics`` (default true) from a ``ConfigView``."""
+    try:
+        element = config.element("alert")
+    except Exception:  # noqa: BLE001 - the section is not registered yet: Kapacitor's default
+        element = None
+    if not element or "persist-topics" not in element:
+        return True
+    return bool(element["persist-topics"])
+
+
+__all__ = [
+    "close",
+    "collect",
+    "count_delivery",
+    "delete",
+    "delete_spec",
+    "delivery_counts",
+    "ensure",
+    "event",
+    "event_key",
+    "events",
+    "exists",
+    "flush_aggregates",
+    "get_spec",
+    "persist_topics",
+    "put_spec",
+    "restart",
+    "specs",
+    "state",
+    "states",
+]
