@@ -19,6 +19,7 @@ from machstore.config import Settings
 from machstore.server import (
     influx,
     influx_query,
+    kapacitor_alerts,
     kapacitor_http,
     kapacitor_misc,
     kapacitor_tasks,
@@ -96,6 +97,7 @@ def create_app(engine_factory, settings=None):
     app.add_sink(kapacitor_misc.NotFound(), prefix="/kapacitor/")
     for kind in ("task", "template"):   # later sinks win over the catch-all above
         app.add_sink(kapacitor_misc.SubtreeSink(engine, settings, kind), prefix=f"/kapacitor/v1/{kind}s/")
+    app.add_sink(kapacitor_alerts.TopicTree(engine, settings), prefix=kapacitor_alerts.TOPICS + "/")
     app.add_error_handler(Exception, _dispatch_error)
     app.add_error_handler(falcon.HTTPError, _dispatch_error)
     return app
@@ -132,6 +134,7 @@ def _kapacitor_routes(engine, settings):
         ("/kapacitor/v1/tasks/{task_id}/{endpoint}", kapacitor_tasks.HttpOut(engine, settings)),
         ("/kapacitor/v1/templates", kapacitor_templates.Templates(engine, settings)),
         ("/kapacitor/v1/templates/{template_id}", kapacitor_templates.Template(engine, settings)),
+        ("/kapacitor/v1/alerts/topics", kapacitor_alerts.Topics(engine, settings)),
     ]
     return table
 

@@ -16,6 +16,7 @@ import sys
 import uuid
 
 from machstore.kapacitor import store
+from machstore.kapacitor.alerts import topics
 from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
 from machstore.kapacitor.task_view import is_executing
@@ -70,7 +71,16 @@ class DebugVars(Resource):
         with engine.env.begin() as txn:
             records = store.list_tasks(txn, dbi)
             runs = {r["id"]: store.get_run_status(txn, dbi, r["id"]) for r in records}
+            topic_states = topics.states(txn, dbi, "", 0)
+            deliveries = topics.delivery_counts(txn, dbi)
         stats = GoMap()
+        for topic, (_, collected) in topic_states.items():   # Kapacitor's "topics" statistic
+            stats[str(uuid.uuid5(_STAT_NS, f"topics/{topic}"))] = {
+                "name": "topics", "tags": GoMap({"id": topic}), "values": GoMap({"collected": collected})}
+        for kind, counts in deliveries.items():               # machstore's: alert deliveries per kind
+            stats[str(uuid.uuid5(_STAT_NS, f"alert_deliveries/{kind}"))] = {
+                "name": "alert_deliveries", "tags": GoMap({"kind": kind}),
+                "values": GoMap({"failed": counts["failed"], "sent": counts["sent"]})}
         for rec in records:
             run = runs[rec["id"]]
             if not is_executing(rec, run):
