@@ -388,3 +388,42 @@ def test_persist_topics_false_forgets_states_after_a_restart(make_server):
     assert wait_for(lambda: api(srv, "GET", f"{TOPICS}/np/events/id").status_code == 200)
     srv.restart()
     assert ok(api(srv, "GET", f"{TOPICS}/np/events"))["events"] == []
+
+
+# -- topic handler kinds (TestServer_AlertHandlers, the kinds that need no service) ------------------------
+AD_JSON = (b'{"id":"id","message":"message","details":"details","time":"1970-01-01T00:00:00Z","duration":0,'
+           b'"level":"CRITICAL","data":{"series":[{"name":"alert","columns":["time","value"],'
+           b'"values":[["1970-01-01T00:00:00Z",1]]}]},"previousLevel":"OK","recoverable":true}')
+
+
+@pytest.mark.parametrize("kind", ["exec", "log", "post", "tcp"])
+def test_topic_handler_kinds_send_what_kapacitor_sends(server, db, tmp_path, kind):
+    k = next(_n)
+    create_db(server, db)
+    out = tmp_path / "out"
+    with TCPSink() as tcp, HTTPSink() as http:
+        if kind == "exec":
+            prog = tmp_path / "handler.sh"
+            prog.write_text(f'#!/bin/sh\necho "$@" > {tmp_path}/args\ncat > {out}\n')
+            prog.chmod(0o755)
+            options = {"prog": str(prog), "args": ["arg1", "arg2", "arg3"]}
+        elif kind == "log":
+            options = {"path": str(out)}
+        elif kind == "post":
+            options = {"url": http.url + "/alert"}
+        else:
+            options = {"address": tcp.address}
+        add_handler(server, f"kinds{k}", "testAlertHandlers", kind, options)
+        create_task(server, f"kinds{k}", ALERT.format(levels=".crit(lambda: TRUE)", extra=f".topic('kinds{k}')"), db)
+        write(server, db, "alert value=1 0000000000")
+        if kind == "post":
+            (req,) = http.wait(1)
+            assert (req.method, req.path, req.headers["Content-Type"]) == ("POST", "/alert", "application/json")
+            assert req.body == AD_JSON + b"\n"
+        elif kind == "tcp":
+            assert tcp.wait(1)[0].rstrip(b"\n") == AD_JSON
+        else:
+            assert wait_for(lambda: out.exists() and out.read_bytes().endswith(b"\n"))
+            assert out.read_bytes() == AD_JSON + b"\n"
+            if kind == "exec":
+                assert (tmp_path / "args").read_text() == "arg1 arg2 arg3\n"
