@@ -42,7 +42,7 @@ def parse_level(text: str) -> int:
 
 def _pattern(req) -> str:
     pattern = req.get_param("pattern") or ""
-    if pattern and gopath._compile(pattern) is None:
+    if pattern and not gopath.valid(pattern):
         raise ApiError(400, "invalid pattern: syntax error in pattern")
     return pattern
 

@@ -15,7 +15,7 @@ import socket
 import sys
 import uuid
 
-from machstore.kapacitor import store
+from machstore.kapacitor import outbox, store
 from machstore.kapacitor.alerts import topics
 from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
@@ -72,7 +72,7 @@ class DebugVars(Resource):
             records = store.list_tasks(txn, dbi)
             runs = {r["id"]: store.get_run_status(txn, dbi, r["id"]) for r in records}
             topic_states = topics.states(txn, dbi, "", 0)
-            deliveries = topics.delivery_counts(txn, dbi)
+            deliveries = outbox.delivery_counts(txn, dbi)
         stats = GoMap()
         for topic, (_, collected) in topic_states.items():   # Kapacitor's "topics" statistic
             stats[str(uuid.uuid5(_STAT_NS, f"topics/{topic}"))] = {

@@ -43,7 +43,8 @@ def collect(engine, topic, ev, meta=None, inline=()):
     kdb = store.db(engine)
     with engine.env.begin(write=True) as txn:
         store.put_json(txn, kdb, topics.event_key(topic, ev["id"]), topics._state_of(ev))
-        return topics.collect(txn, kdb, topic, ev, meta or {}, inline, task="t", node="alert2")
+        return topics.collect(txn, kdb, topic, ev, meta or {}, inline, task="t", node="alert2",
+                              emit=lambda *entry: outbox.put(txn, kdb, *entry))
 
 
 # -- match --------------------------------------------------------------------------------------
@@ -172,9 +173,9 @@ def test_aggregate_buffers_then_flushes_into_its_topic(engine):
     collect(engine, "agg", event(message="one"))
     collect(engine, "agg", event(message="two", level="WARNING"))
     assert entries(engine) == []
-    added, wait = topics.flush_aggregates(engine)
+    added, wait = topics.flush_aggregates(engine, outbox.put)
     assert added == 0 and 0 < wait <= 1.0
-    added, wait = topics.flush_aggregates(engine, now_ns=2**62)
+    added, wait = topics.flush_aggregates(engine, outbox.put, now_ns=2**62)
     assert added == 1 and wait is None
     (entry,) = entries(engine)
     assert (entry["event"]["id"], entry["event"]["details"], entry["event"]["level"]) == ("sum", "one\ntwo", "CRITICAL")
@@ -193,7 +194,7 @@ def test_the_outbox_counts_sent_and_failed_per_kind(engine):
     sender = outbox.OutboxSender(engine, deliver=deliver)
     sender.send_due()
     with engine.env.begin() as txn:
-        assert topics.delivery_counts(txn, kdb) == {"post": {"sent": 0, "failed": 1}, "tcp": {"sent": 1, "failed": 0}}
+        assert outbox.delivery_counts(txn, kdb) == {"post": {"sent": 0, "failed": 1}, "tcp": {"sent": 1, "failed": 0}}
     assert [e["handlers"] for e in entries(engine)] == [[["post", {}]]]   # only the failed one is owed
 
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["match"]
+__all__ = ["match", "valid"]
 
 
 def match(pattern: str, name: str) -> bool:
     """True when ``name`` matches the Go ``path.Match`` ``pattern`` (False for a malformed one)."""
     rx = _compile(pattern)
     return rx is not None and rx.fullmatch(name) is not None
+
+
+def valid(pattern: str) -> bool:
+    """False for a malformed pattern (Go's ``path.ErrBadPattern``, which the alerts API reports)."""
+    return _compile(pattern) is not None
 
 
 @functools.lru_cache(maxsize=256)

@@ -31,6 +31,7 @@ log = logging.getLogger("machstore.kapacitor.outbox")
 
 PREFIX = b"outbox/"
 COUNTER = b"ctr/outbox"
+DSTAT = b"dstat/"
 _U64 = struct.Struct(">Q")
 BACKOFF_FIRST = 0.5     # seconds before the first retry of a failed delivery
 BACKOFF_MAX = 60.0
@@ -48,6 +49,18 @@ def put(txn, kdb, task_id: str, node: str, event: dict, handlers: list) -> int:
 def pending(txn, kdb) -> list:
     """``[(key, entry)]`` of every delivery not yet sent, oldest first."""
     return [(k, orjson.loads(v)) for k, v in store.iter_prefix(txn, kdb, PREFIX)]
+
+
+def count_delivery(txn, kdb, kind: str, *, sent: int = 0, failed: int = 0) -> None:
+    """Add to the per-kind delivery counters (``dstat/<kind>``: ``{"sent", "failed"}``)."""
+    key = DSTAT + kind.encode()
+    cur = store.get_json(txn, kdb, key) or {"sent": 0, "failed": 0}
+    store.put_json(txn, kdb, key, {"sent": cur["sent"] + sent, "failed": cur["failed"] + failed})
+
+
+def delivery_counts(txn, kdb) -> dict:
+    """``{kind: {"sent", "failed"}}`` of every handler kind tried so far."""
+    return {k[len(DSTAT):].decode(): orjson.loads(v) for k, v in store.iter_prefix(txn, kdb, DSTAT)}
 
 
 def default_deliver(handler, event, config=None):
@@ -100,7 +113,7 @@ class OutboxSender:
         from .alerts import topics
         while not self._stop:
             try:
-                _, agg_due = topics.flush_aggregates(self.engine)
+                _, agg_due = topics.flush_aggregates(self.engine, put)
                 wait = self.send_due()
                 if agg_due is not None:
                     wait = min(wait, agg_due)
@@ -112,7 +125,6 @@ class OutboxSender:
 
     def send_due(self) -> float:
         """Try every due entry once; return seconds until the next retry is due (idle if none)."""
-        from .alerts import topics
         kdb = store.db(self.engine)
         with self.engine.env.begin() as txn:
             entries = pending(txn, kdb)
@@ -139,7 +151,7 @@ class OutboxSender:
                     sent_failed[1] += 1
             with self.engine.env.begin(write=True) as txn:
                 for kind, (sent, failed) in counts.items():
-                    topics.count_delivery(txn, kdb, kind, sent=sent, failed=failed)
+                    count_delivery(txn, kdb, kind, sent=sent, failed=failed)
                 if txn.get(key, db=kdb) is None:
                     pass
                 elif owed:

@@ -323,7 +323,8 @@ class TaskMaster:
             topics.ensure(txn, kdb, topic)
         added = 0
         for node, topic, event, meta, handlers in ctx.collects:
-            added += topics.collect(txn, kdb, topic, event, meta, handlers, task=t.id, node=node)
+            added += topics.collect(txn, kdb, topic, event, meta, handlers, task=t.id, node=node,
+                                    emit=lambda *entry: outbox.put(txn, kdb, *entry))
         for node, event, handlers in ctx.events:
             outbox.put(txn, kdb, t.id, node, event, handlers)
         return len(ctx.events) + added

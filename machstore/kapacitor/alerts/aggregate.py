@@ -143,7 +143,6 @@ def decode_publish(options) -> dict:
 
 def aggregate_event(options: dict, events: list) -> dict:
     """The event an aggregate handler collects into its ``topic`` (see the module docstring)."""
-    from .topics import time_ns
     message = Template("message").parse(options["message"]).execute(
         MessageData(Count=len(events), Interval=gv.Duration(int(options["interval"]))))
     level, t, duration, series = OK, None, 0, []
@@ -159,4 +158,12 @@ def aggregate_event(options: dict, events: list) -> dict:
             "previousLevel": level_name(OK), "recoverable": False}
 
 
-__all__ = ["DEFAULT_MESSAGE", "OptionsError", "aggregate_event", "decode_aggregate", "decode_publish"]
+def time_ns(text: str) -> int:
+    """Nanoseconds of an event's RFC3339Nano UTC time (``alerts/event.py`` writes it so)."""
+    import datetime as _dt
+    head, _, frac = text.rstrip("Z").partition(".")
+    secs = _dt.datetime.fromisoformat(head).replace(tzinfo=_dt.UTC).timestamp()
+    return int(secs) * 10**9 + int((frac + "000000000")[:9])
+
+
+__all__ = ["DEFAULT_MESSAGE", "OptionsError", "aggregate_event", "decode_aggregate", "decode_publish", "time_ns"]

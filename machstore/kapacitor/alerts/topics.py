@@ -12,7 +12,6 @@ Keys in the ``kapa`` sub-database (``store.py``)::
     hspec/<topic>\\0<id>     JSON {"spec": {"id","topic","kind","options","match"}, "handler": [kind,
                             decoded options]}: a topic handler made through the API
     aggbuf/<topic>\\0<id>    JSON {"due": wall ns, "events": [...]}: events an aggregate handler holds
-    dstat/<kind>            JSON {"sent": n, "failed": n}: deliveries per handler kind (outbox thread)
 
 An event reaches a topic with its ``meta`` (``name``, ``task``, ``tags``: what ``match``
 expressions read).  The topic counts it, and each handler whose ``match`` passes takes it:
@@ -33,8 +32,9 @@ import time
 
 import orjson
 
-from machstore.kapacitor import gopath, outbox, store
+from machstore.kapacitor import gopath, store
 
+from .aggregate import aggregate_event, time_ns
 from .levels import OK, level_name, parse_level
 from .match import MatchError, compiled
 
@@ -44,7 +44,6 @@ EVENT = b"alert/"
 TOPIC = b"topic/"
 HSPEC = b"hspec/"
 AGGBUF = b"aggbuf/"
-DSTAT = b"dstat/"
 MAX_PUBLISH_DEPTH = 16   # publish handlers forming a cycle stop here (Kapacitor would loop forever)
 
 
@@ -163,12 +162,13 @@ def delete_spec(txn, kdb, topic: str, handler_id: str) -> bool:
 
 
 # -- routing -------------------------------------------------------------------------------------
-def collect(txn, kdb, topic: str, ev: dict, meta: dict, inline=(), *, task: str = "", node: str = "",
+def collect(txn, kdb, topic: str, ev: dict, meta: dict, inline=(), *, emit, task: str = "", node: str = "",
             stored: bool = True, depth: int = 0) -> int:
     """Collect ``ev`` (an alert.Data dict) into ``topic`` inside ``txn``; return the outbox
-    entries added.  ``stored``: the event state was already saved by the alert node (which set
-    ``previousLevel`` from it); otherwise it is saved here and ``previousLevel`` set from the
-    topic's stored state (publish, aggregate)."""
+    entries added, each through ``emit(task, node, event, handlers)`` (the caller's
+    ``outbox.put`` in ``txn``).  ``stored``: the event state was already saved by the alert node
+    (which set ``previousLevel`` from it); otherwise it is saved here and ``previousLevel`` set
+    from the topic's stored state (publish, aggregate)."""
     if not stored:
         before = event(txn, kdb, topic, ev["id"])
         ev = {**ev, "previousLevel": before["level"] if before else level_name(OK)}
@@ -192,14 +192,15 @@ def collect(txn, kdb, topic: str, ev: dict, meta: dict, inline=(), *, task: str 
                           topic, spec["id"], MAX_PUBLISH_DEPTH, ev["id"])
                 continue
             for target in options.get("topics") or []:
-                added += collect(txn, kdb, target, ev, meta, task=task, node=node, stored=False, depth=depth + 1)
+                added += collect(txn, kdb, target, ev, meta, emit=emit, task=task, node=node, stored=False,
+                                 depth=depth + 1)
         elif kind == "aggregate":
             _buffer(txn, kdb, topic, spec["id"], options, ev)
             added += 1
         else:
             external.append([kind, options])
     if external:
-        outbox.put(txn, kdb, task, node, ev, external)
+        emit(task, node, ev, external)
         added += 1
     return added
 
@@ -207,14 +208,6 @@ def collect(txn, kdb, topic: str, ev: dict, meta: dict, inline=(), *, task: str 
 def _state_of(ev: dict) -> dict:
     return {"id": ev["id"], "message": ev["message"], "details": ev["details"], "time": time_ns(ev["time"]),
             "duration": int(ev["duration"]), "level": ev["level"]}
-
-
-def time_ns(text: str) -> int:
-    """Nanoseconds of an event's RFC3339Nano UTC time (``alerts/event.py`` writes it so)."""
-    import datetime as _dt
-    head, _, frac = text.rstrip("Z").partition(".")
-    secs = _dt.datetime.fromisoformat(head).replace(tzinfo=_dt.UTC).timestamp()
-    return int(secs) * 10**9 + int((frac + "000000000")[:9])
 
 
 # -- aggregate -----------------------------------------------------------------------------------
@@ -227,10 +220,10 @@ def _buffer(txn, kdb, topic, handler_id, options, ev):
     store.put_json(txn, kdb, key, buf)
 
 
-def flush_aggregates(engine, now_ns: int | None = None) -> tuple[int, float | None]:
+def flush_aggregates(engine, put, now_ns: int | None = None) -> tuple[int, float | None]:
     """Send every aggregate whose interval ended: ``(outbox entries added, seconds until the
-    next one is due or None)``.  Runs in the outbox thread (Kapacitor: the handler's ticker)."""
-    from .aggregate import aggregate_event
+    next one is due or None)``.  Runs in the outbox thread (Kapacitor: the handler's ticker);
+    ``put(txn, kdb, task, node, event, handlers)`` is ``outbox.put``."""
     kdb = store.db(engine)
     now = time.time_ns() if now_ns is None else now_ns
     with engine.env.begin() as txn:
@@ -261,20 +254,9 @@ def flush_aggregates(engine, now_ns: int | None = None) -> tuple[int, float | No
                 continue
             options = record["handler"][1]
             agg = aggregate_event(options, buf["events"])
-            added += collect(txn, kdb, options.get("topic", ""), agg, {}, stored=False)
+            added += collect(txn, kdb, options.get("topic", ""), agg, {}, stored=False,
+                             emit=lambda *entry, txn=txn: put(txn, kdb, *entry))
     return added, next_due
-
-
-# -- delivery counters ---------------------------------------------------------------------------
-def count_delivery(txn, kdb, kind: str, *, sent: int = 0, failed: int = 0) -> None:
-    key = DSTAT + kind.encode()
-    cur = store.get_json(txn, kdb, key) or {"sent": 0, "failed": 0}
-    store.put_json(txn, kdb, key, {"sent": cur["sent"] + sent, "failed": cur["failed"] + failed})
-
-
-def delivery_counts(txn, kdb) -> dict:
-    """``{kind: {"sent", "failed"}}``."""
-    return {k[len(DSTAT):].decode(): orjson.loads(v) for k, v in store.iter_prefix(txn, kdb, DSTAT)}
 
 
 # -- restart -------------------------------------------------------------------------------------
@@ -311,11 +293,9 @@ def persist_topics(config) -> bool:
 __all__ = [
     "close",
     "collect",
-    "count_delivery",
-    "delete",
+        "delete",
     "delete_spec",
-    "delivery_counts",
-    "ensure",
+        "ensure",
     "event",
     "event_key",
     "events",
