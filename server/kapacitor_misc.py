@@ -3,7 +3,9 @@
 ``/debug/vars`` is Go's expvar dump as Kapacitor publishes it (``server/vars``): top-level keys in
 alphabetical order, one per line, each value compact JSON; ``kapacitor`` holds one entry per
 statistic (``{"name", "tags", "values"}``) under a stable id: ``nodes`` per task node and ``edges``
-per task edge, read from the run status the engine process writes.  Telegraf's ``kapacitor``
+per task edge, read from the run status the engine process writes, ``topics`` per alert topic
+(tag ``id``, value ``collected``, as Kapacitor's) and machstore's ``alert_deliveries`` per handler
+kind (tag ``kind``, values ``sent`` and ``failed``: every delivery try of the outbox).  Telegraf's ``kapacitor``
 input reads ``cluster_id``, ``server_id``, ``host``, ``kapacitor``, ``memstats``,
 ``num_enabled_tasks``, ``num_subscriptions``, ``num_tasks`` and ``version`` from it.
 """
