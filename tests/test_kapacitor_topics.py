@@ -247,3 +247,34 @@ def test_restart_keeps_non_ok_events_and_resets_counters(engine):
 def test_persist_topics_reads_the_alert_section():
     assert topics.persist_topics(StaticConfig()) is True
     assert topics.persist_topics(StaticConfig({"alert": {"persist-topics": False}})) is False
+
+
+def test_a_hanging_handler_holds_no_other_and_keeps_its_order(engine):
+    import threading
+    kdb = store.db(engine)
+    with engine.env.begin(write=True) as txn:
+        for n in range(3):
+            outbox.put(txn, kdb, "t", "n", event(f"e{n}"), [["tcp", {"address": "slow"}], ["tcp", {"address": "fast"}]])
+    release, sent = threading.Event(), []
+
+    def deliver(handler, ev):
+        if handler[1]["address"] == "slow":
+            release.wait(10)
+        sent.append((handler[1]["address"], ev["id"]))
+
+    sender = outbox.OutboxSender(engine, deliver=deliver, settle=0.2)
+    try:
+        sender.send_due()
+        assert sent == [("fast", "e0"), ("fast", "e1"), ("fast", "e2")]   # while "slow" hangs on e0
+        release.set()
+        for _ in range(50):
+            sender.send_due()
+            if not entries(engine):
+                break
+        assert [s for s in sent if s[0] == "slow"] == [("slow", "e0"), ("slow", "e1"), ("slow", "e2")]
+        assert entries(engine) == []
+        with engine.env.begin() as txn:
+            assert outbox.delivery_counts(txn, kdb) == {"tcp": {"sent": 6, "failed": 0}}
+    finally:
+        release.set()
+        sender.stop()

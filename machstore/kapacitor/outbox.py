@@ -12,16 +12,19 @@ never drops (Kapacitor drops them on a crash).
 Every try is counted per handler kind in the store (``dstat/<kind>``: ``sent``, ``failed``;
 ``/kapacitor/v1/debug/vars`` shows them as the ``alert_deliveries`` stat), in the transaction
 that updates the entry; a failure is logged.  One pass tries each due entry once, so a
-handler that keeps failing delays no other handler and no task (tasks never wait for it).
+handler that keeps failing (or hangs until its timeout) delays no other handler and no task:
+each handler is a lane of its own on a small thread pool (``send_due``).
 The same thread flushes the aggregate topic handlers whose interval ended
 (``alerts/topics.flush_aggregates``).
 """
 from __future__ import annotations
 
+import collections
 import logging
 import struct
 import threading
 import time
+from concurrent import futures
 
 import orjson
 
@@ -82,7 +85,7 @@ def default_deliver(handler, event, config=None):
 class OutboxSender:
     """Sends the outbox of an engine's store from a thread (``start``/``wake``/``stop``)."""
 
-    def __init__(self, engine, *, deliver=None, idle=1.0):
+    def __init__(self, engine, *, deliver=None, idle=1.0, settle=1.0, workers=8):
         self.engine = engine
         if deliver is None:
             from machstore.kapacitor import config
@@ -92,6 +95,11 @@ class OutboxSender:
         self.deliver = deliver
         self.idle = idle
         self.retry_at = {}      # entry key -> (monotonic time of the next try, current backoff)
+        self.settle = settle    # seconds a pass waits for the deliveries it started
+        self._pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kapacitor-deliver")
+        self._inflight = {}     # future -> (entry key, handler index, lane)
+        self._busy = set()      # lanes with a delivery running
+        self._open = {}         # entry key -> its tries of this round (see _harvest, _settle)
         self._wake = threading.Event()
         self._stop = False
         self._thread = None
@@ -108,6 +116,7 @@ class OutboxSender:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _run(self):
         from .alerts import topics
@@ -124,47 +133,118 @@ class OutboxSender:
             self._wake.clear()
 
     def send_due(self) -> float:
-        """Try every due entry once; return seconds until the next retry is due (idle if none)."""
+        """Try every due entry once; return seconds until the next retry is due (idle if none).
+
+        Each handler is a lane (its deliveries go one at a time, in outbox order, as through
+        Kapacitor's per-handler buffer); lanes run side by side on a thread pool, so a slow or
+        failing handler holds no other.  The pass waits up to ``settle`` seconds for what it
+        started; a delivery still running then is harvested by a later pass, and its entry
+        stays untouched (and is not retried) until every handler it started has finished.
+        """
         kdb = store.db(self.engine)
+        self._harvest(kdb, [f for f in list(self._inflight) if f.done()])
         with self.engine.env.begin() as txn:
             entries = pending(txn, kdb)
         now = time.monotonic()
         next_due = self.idle
+        work = {}   # lane -> deque of (entry key, handler index), oldest entry first
         for key, entry in entries:
             if self._stop:
                 break
-            due, backoff = self.retry_at.get(key, (0.0, 0.0))
+            if key in self._open:
+                continue        # a handler of it is still running since an earlier pass
+            due, _ = self.retry_at.get(key, (0.0, 0.0))
             if due > now:
                 next_due = min(next_due, due - now)
                 continue
-            owed, counts = [], {}
-            for handler in entry.get("handlers") or []:
-                kind = _kind(handler)
-                sent_failed = counts.setdefault(kind, [0, 0])
-                try:
-                    self.deliver(handler, entry["event"])
-                    sent_failed[0] += 1
-                except Exception as ex:  # noqa: BLE001 - a failed handler is retried, never lost
-                    log.warning("alert delivery failed: task=%s node=%s handler=%s err=%s",
-                                entry.get("task"), entry.get("node"), kind, ex)
-                    owed.append(handler)
-                    sent_failed[1] += 1
-            with self.engine.env.begin(write=True) as txn:
-                for kind, (sent, failed) in counts.items():
-                    count_delivery(txn, kdb, kind, sent=sent, failed=failed)
-                if txn.get(key, db=kdb) is None:
-                    pass
-                elif owed:
-                    txn.put(key, orjson.dumps({**entry, "handlers": owed}), db=kdb)
-                else:
-                    txn.delete(key, db=kdb)
-            if owed:
-                backoff = min(BACKOFF_MAX, backoff * 2 if backoff else BACKOFF_FIRST)
-                self.retry_at[key] = (time.monotonic() + backoff, backoff)
-                next_due = min(next_due, backoff)
-            else:
-                self.retry_at.pop(key, None)
+            handlers = entry.get("handlers") or []
+            self._open[key] = {"entry": entry, "left": len(handlers), "owed": [], "counts": {}, "failed": False}
+            for i, handler in enumerate(handlers):
+                work.setdefault(_lane(handler), collections.deque()).append((key, i))
+            if not handlers:
+                self._settle(kdb, key)
+        deadline = time.monotonic() + self.settle
+        while not self._stop:
+            for lane, queue in work.items():
+                if queue and lane not in self._busy:
+                    key, i = queue.popleft()
+                    entry = self._open[key]["entry"]
+                    fut = self._pool.submit(self.deliver, entry["handlers"][i], entry["event"])
+                    self._inflight[fut] = (key, i, lane)
+                    self._busy.add(lane)
+                    fut.add_done_callback(lambda _f: self._wake.set())
+            if not self._inflight:
+                break
+            done, _ = futures.wait(list(self._inflight), timeout=max(0.0, deadline - time.monotonic()),
+                                   return_when=futures.FIRST_COMPLETED)
+            if not done:
+                break
+            self._harvest(kdb, done)
+        for queue in work.values():      # not started this pass: still owed, tried next pass
+            for key, i in queue:
+                rec = self._open[key]
+                rec["owed"].append(rec["entry"]["handlers"][i])
+                rec["left"] -= 1
+                if rec["left"] == 0:
+                    self._settle(kdb, key)
+        if self._inflight or any(work.values()):
+            next_due = min(next_due, 0.05)
+        for key in self.retry_at:
+            due = self.retry_at[key][0] - time.monotonic()
+            if key not in self._open:
+                next_due = min(next_due, max(0.0, due))
         return next_due
+
+    def _harvest(self, kdb, done) -> None:
+        for fut in done:
+            key, i, lane = self._inflight.pop(fut)
+            self._busy.discard(lane)
+            rec = self._open[key]
+            entry = rec["entry"]
+            handler = entry["handlers"][i]
+            kind = _kind(handler)
+            counts = rec["counts"].setdefault(kind, [0, 0])
+            ex = fut.exception()
+            if ex is None:
+                counts[0] += 1
+            else:
+                log.warning("alert delivery failed: task=%s node=%s handler=%s err=%s",
+                            entry.get("task"), entry.get("node"), kind, ex)
+                counts[1] += 1
+                rec["owed"].append(handler)
+                rec["failed"] = True
+            rec["left"] -= 1
+            if rec["left"] == 0:
+                self._settle(kdb, key)
+
+    def _settle(self, kdb, key) -> None:
+        """Every handler of an entry finished this round of tries: store what is still owed."""
+        rec = self._open.pop(key)
+        entry, owed = rec["entry"], rec["owed"]
+        order = {id(h): n for n, h in enumerate(entry.get("handlers") or [])}
+        owed.sort(key=lambda h: order.get(id(h), 0))
+        if not rec["counts"] and len(owed) == len(order):
+            return              # nothing was tried (its lanes were busy): nothing to store
+        with self.engine.env.begin(write=True) as txn:
+            for kind, (sent, failed) in rec["counts"].items():
+                count_delivery(txn, kdb, kind, sent=sent, failed=failed)
+            if txn.get(key, db=kdb) is None:
+                pass
+            elif owed:
+                txn.put(key, orjson.dumps({**entry, "handlers": owed}), db=kdb)
+            else:
+                txn.delete(key, db=kdb)
+        if rec["failed"]:
+            _, backoff = self.retry_at.get(key, (0.0, 0.0))
+            backoff = min(BACKOFF_MAX, backoff * 2 if backoff else BACKOFF_FIRST)
+            self.retry_at[key] = (time.monotonic() + backoff, backoff)
+        elif not owed:
+            self.retry_at.pop(key, None)
+
+
+def _lane(handler) -> str:
+    """A handler's identity: its deliveries are made one at a time, in order."""
+    return orjson.dumps(handler, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def _kind(handler) -> str:
