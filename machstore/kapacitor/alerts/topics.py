@@ -21,9 +21,10 @@ Anonymous topics (``main:<task>:<node>``) carry the node's inline handlers; they
 while their task runs, closed (kept, hidden) when it stops, deleted with it.
 
 ``restart(engine, persist)`` is what an engine start does to topics (Kapacitor's restart):
-collected counters go back to 0, anonymous topics are closed until their task starts, OK
-event states are dropped (Kapacitor never persists them) or, with ``[alert] persist-topics =
-false``, every event state is dropped; topics with handlers exist again.
+collected counters go back to 0, every stored topic is open again (Kapacitor loads every
+persisted topic, the anonymous ones of disabled tasks included), OK event states are dropped
+(Kapacitor never persists them) or, with ``[alert] persist-topics = false``, every event state
+is dropped; topics with handlers exist again.
 """
 from __future__ import annotations
 
@@ -264,11 +265,8 @@ def restart(engine, persist: bool) -> None:
     """What an engine start does to topics (see the module docstring)."""
     kdb = store.db(engine)
     with engine.env.begin(write=True) as txn:
-        for key, raw in list(store.iter_prefix(txn, kdb, TOPIC)):
-            topic = key[len(TOPIC):].decode()
-            m = orjson.loads(raw)
-            anon = topic.startswith("main:")
-            store.put_json(txn, kdb, key, {"collected": 0, "open": bool(m.get("open", True)) and not anon})
+        for key, _ in list(store.iter_prefix(txn, kdb, TOPIC)):
+            store.put_json(txn, kdb, key, {"collected": 0, "open": True})
         for key, raw in list(store.iter_prefix(txn, kdb, EVENT)):
             if not persist or orjson.loads(raw).get("level") == level_name(OK):
                 txn.delete(key, db=kdb)
