@@ -215,17 +215,19 @@ class TopicTree:
     def _patch(self, req, resp, engine, topic, handler_id):
         old = self._existing(engine, topic, handler_id)
         raw = self._resource.body(req)
-        try:
+        try:   # jsonpatch.DecodePatch: a JSON array of operation objects
             ops = specs.go_json_value(raw)
-            if not isinstance(ops, list):
-                raise ValueError(  # noqa: TRY004 - Go json error text
-                    "json: cannot unmarshal " + ("object" if isinstance(ops, dict) else "value")
-                                 + " into Go value of type jsonpatch.Patch")
-            patch = jsonpatch.JsonPatch(ops)
-        except (ValueError, jsonpatch.JsonPatchException) as ex:
+            kind = specs.json_kind(ops)
+            if ops is not None and kind != "array":
+                raise ValueError(f"json: cannot unmarshal {kind} into Go value of type jsonpatch.Patch")
+            for op in ops or []:
+                if op is not None and not isinstance(op, dict):
+                    raise ValueError(f"json: cannot unmarshal {specs.json_kind(op)} into Go value of type "
+                                     "jsonpatch.Operation")
+        except ValueError as ex:
             raise ApiError(400, f"invalid patch json: {ex}") from None
-        try:
-            patched = patch.apply(specs.marshal(old))
+        try:   # Patch.Apply: the operations are checked as they are applied
+            patched = jsonpatch.JsonPatch([op or {} for op in ops or []]).apply(specs.marshal(old))
         except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException, KeyError, IndexError,
                 TypeError) as ex:
             raise ApiError(400, f"failed to apply patch: {ex}") from None

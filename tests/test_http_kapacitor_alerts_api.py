@@ -184,10 +184,14 @@ def test_error_texts_and_codes(server):
         'failed to create handler: cannot register handler, handler with ID "dup" already exists')
     err(api(server, "PUT", f"{h}/nosuch", {"id": "x", "kind": "tcp"}), 404, 'unknown handler: "nosuch"')
     err(api(server, "PATCH", f"{h}/nosuch", []), 404, 'unknown handler: "nosuch"')
-    err(api(server, "PATCH", f"{h}/dup", [{"op": "replace", "path": "/nope/x", "value": 1}]), 400,
-        api(server, "PATCH", f"{h}/dup", [{"op": "replace", "path": "/nope/x", "value": 1}]).json()["error"])
-    assert api(server, "PATCH", f"{h}/dup", [{"op": "replace", "path": "/nope/x", "value": 1}]).json()[
-        "error"].startswith("failed to apply patch: ")
+    err(api(server, "PATCH", f"{h}/dup", [1]), 400,
+        "invalid patch json: json: cannot unmarshal number into Go value of type jsonpatch.Operation")
+    err(api(server, "PATCH", f"{h}/dup", {"op": "add"}), 400,
+        "invalid patch json: json: cannot unmarshal object into Go value of type jsonpatch.Patch")
+    for bad in ([{"op": "replace", "path": "/nope/x", "value": 1}], [{"op": "bogus", "path": "/id"}]):
+        r = api(server, "PATCH", f"{h}/dup", bad)
+        assert r.status_code == 400 and r.json()["error"].startswith("failed to apply patch: "), r.text
+    assert ok(api(server, "PATCH", f"{h}/dup", raw=b"null"))["id"] == "dup"      # no operations
     err(api(server, "PATCH", f"{h}/dup", [{"op": "replace", "path": "/topic", "value": "other"}]), 500,
         "failed to update handler: cannot change topic in update")
     err(api(server, "GET", f"{TOPICS}/nosuch{t}"), 404, f'unknown topic: "nosuch{t}"')

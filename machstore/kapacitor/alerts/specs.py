@@ -69,6 +69,11 @@ def spec_from_value(value, topic: str, *, override: bool = True) -> dict:
     return spec
 
 
+def json_kind(value) -> str:
+    """The JSON kind Go's UnmarshalTypeError names (``number``, ``array``, ...)."""
+    return _JSON_KIND.get(type(value), "null" if value is None else "value")
+
+
 def go_json_value(raw: bytes):
     """The first JSON value of ``raw`` as Go's ``json.Decoder`` reads it; ``ValueError`` with
     Go's text for the common failures (``EOF``, ``unexpected EOF``, ``invalid character``)."""
@@ -209,5 +214,5 @@ def delete(engine, topic: str, handler_id: str) -> None:
         topics.delete_spec(txn, kdb, topic, handler_id)
 
 
-__all__ = ["SpecError", "build", "create", "decode_json", "delete", "get", "go_json_value", "listing", "marshal",
+__all__ = ["SpecError", "build", "create", "decode_json", "delete", "get", "go_json_value", "json_kind", "listing", "marshal",
            "spec_from_value", "update", "validate"]
