@@ -431,3 +431,26 @@ def test_topic_handler_kinds_send_what_kapacitor_sends(server, db, tmp_path, kin
             assert out.read_bytes() == AD_JSON + b"\n"
             if kind == "exec":
                 assert (tmp_path / "args").read_text() == "arg1 arg2 arg3\n"
+
+
+def test_alert_duration_across_restarts(make_server):
+    """TestServer_Alert_Duration: the anonymous topic's event keeps counting from its first
+    trigger across restarts."""
+    srv = make_server()
+    create_db(srv, "mydb")
+    topic = "main:testAlertHandlers:alert2"
+    with TCPSink() as sink:
+        script = ALERT.format(levels='.crit(lambda: "value" > 1.0)', extra=f".tcp('{sink.address}')")
+        create_task(srv, "testAlertHandlers", script, "mydb")
+        write(srv, "mydb", "alert value=2 0000000000")
+        events_of(sink, 1)
+        srv.restart()
+        assert wait_for(lambda: api(srv, "GET", f"{TOPICS}/{topic}/events").status_code == 200)
+        assert ok(api(srv, "GET", f"{TOPICS}/{topic}/events"))["events"] == [
+            event_json(topic, "id", "message", "details", "1970-01-01T00:00:00Z", "0s", "CRITICAL")]
+        write(srv, "mydb", "alert value=3 0000000001")
+        events_of(sink, 2)
+        srv.restart()
+        assert wait_for(lambda: api(srv, "GET", f"{TOPICS}/{topic}/events").status_code == 200)
+        assert ok(api(srv, "GET", f"{TOPICS}/{topic}/events/id")) == event_json(
+            topic, "id", "message", "details", "1970-01-01T00:00:01Z", "1s", "CRITICAL")
