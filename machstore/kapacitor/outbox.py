@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import queue
 import struct
 import threading
 import time
@@ -96,7 +97,7 @@ class OutboxSender:
         self.idle = idle
         self.retry_at = {}      # entry key -> (monotonic time of the next try, current backoff)
         self.settle = settle    # seconds a pass waits for the deliveries it started
-        self._pool = futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kapacitor-deliver")
+        self._pool = _DaemonPool(workers)
         self._inflight = {}     # future -> (entry key, handler index, lane)
         self._busy = set()      # lanes with a delivery running
         self._open = {}         # entry key -> its tries of this round (see _harvest, _settle)
@@ -116,7 +117,7 @@ class OutboxSender:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
 
     def _run(self):
         from .alerts import topics
@@ -165,9 +166,9 @@ class OutboxSender:
                 self._settle(kdb, key)
         deadline = time.monotonic() + self.settle
         while not self._stop:
-            for lane, queue in work.items():
-                if queue and lane not in self._busy:
-                    key, i = queue.popleft()
+            for lane, lane_work in work.items():
+                if lane_work and lane not in self._busy:
+                    key, i = lane_work.popleft()
                     entry = self._open[key]["entry"]
                     fut = self._pool.submit(self.deliver, entry["handlers"][i], entry["event"])
                     self._inflight[fut] = (key, i, lane)
@@ -180,8 +181,8 @@ class OutboxSender:
             if not done:
                 break
             self._harvest(kdb, done)
-        for queue in work.values():      # not started this pass: still owed, tried next pass
-            for key, i in queue:
+        for lane_work in work.values():  # not started this pass: still owed, tried next pass
+            for key, i in lane_work:
                 rec = self._open[key]
                 rec["owed"].append(rec["entry"]["handlers"][i])
                 rec["left"] -= 1
@@ -240,6 +241,46 @@ class OutboxSender:
             self.retry_at[key] = (time.monotonic() + backoff, backoff)
         elif not owed:
             self.retry_at.pop(key, None)
+
+
+class _DaemonPool:
+    """A few daemon threads running deliveries (``submit`` gives a ``concurrent.futures.Future``).
+
+    Not ``ThreadPoolExecutor``: its workers are joined at interpreter exit, so one delivery
+    hanging on a peer (an HTTP post without a timeout) would hold the engine process's exit.
+    """
+
+    def __init__(self, workers: int):
+        self._queue = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"kapacitor-deliver-{i}", daemon=True)
+                         for i in range(workers)]
+        self._started = False
+
+    def submit(self, fn, *args) -> futures.Future:
+        if not self._started:
+            self._started = True
+            for t in self._threads:
+                t.start()
+        fut = futures.Future()
+        self._queue.put((fut, fn, args))
+        return fut
+
+    def _work(self):
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            fut, fn, args = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as ex:  # noqa: BLE001 - the failure is the future's result
+                fut.set_exception(ex)
+
+    def shutdown(self):
+        for _ in self._threads:
+            self._queue.put(None)
 
 
 def _lane(handler) -> str:

@@ -106,9 +106,12 @@ class TaskMaster:
         stopped, statuses = [], {}
         fed_points = 0
         if not self.topics_restarted:
-            from . import config
-            topics.restart(self.engine, topics.persist_topics(config.view(self.engine)))
             self.topics_restarted = True
+            from . import config
+            try:
+                topics.restart(self.engine, topics.persist_topics(config.view(self.engine)))
+            except Exception:  # topics stay as stored; the tasks must still run
+                log.exception("alert topics could not be restarted")
         with self.engine.env.begin() as rtxn:
             if self.cursor is None:
                 self.cursor = store.read_u64(rtxn, self.kdb, store.CURSOR)
