@@ -324,10 +324,11 @@ class TaskMaster:
             store.put_json(txn, kdb, alert_key(topic, alert_id), state)
         for topic in ctx.opened:
             topics.ensure(txn, kdb, topic)
-        added = 0
+        added, batch = 0, topics.Batch()
         for node, topic, event, meta, handlers in ctx.collects:
-            added += topics.collect(txn, kdb, topic, event, meta, handlers, task=t.id, node=node,
+            added += topics.collect(txn, kdb, topic, event, meta, handlers, task=t.id, node=node, batch=batch,
                                     emit=lambda *entry: outbox.put(txn, kdb, *entry))
+        batch.finish(txn, kdb)
         for node, event, handlers in ctx.events:
             outbox.put(txn, kdb, t.id, node, event, handlers)
         return len(ctx.events) + added

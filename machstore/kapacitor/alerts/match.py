@@ -12,8 +12,8 @@ As in Kapacitor:
 * references (``"host"``) are the event's *tags* only: a name that is no tag is an
   evaluation error (``no tag exists for host``), logged, and the handler is skipped.
 
-The lambda is compiled (and checked) once with ``machstore.tick``'s lambdas; per event the
-five functions become literals of that event's values and the tags a one-row column set.
+The lambda is compiled (and checked) once with ``machstore.tick``'s lambdas, the five functions
+as references to pseudo fields; per event those fields and the tags are a one-row column set.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ import numpy as np
 
 from machstore.tick import ast as tick_ast
 from machstore.tick.errors import TickError
-from machstore.tick.expr import Binary, Call, Literal, Unary, from_ast
-from machstore.tick.lambda_types import BOOL, DURATION, INT, STRING, Duration, LambdaError
+from machstore.tick.expr import Binary, Call, Reference, Unary, calls, from_ast
+from machstore.tick.lambda_types import LambdaError
 from machstore.tick.lambdas import Lambda, PointColumns
 from machstore.tick.parser import parse_lambda
 
@@ -51,39 +51,76 @@ class Match:
             raise MatchError(f"invalid match expression: {ex}") from None
         _replace_identifiers(parsed)
         try:
-            self.node = from_ast(parsed)
-            Lambda(self.node)      # Kapacitor's NewExpression checks (constant operand types)
-        except LambdaError as ex:
+            self.lam = Lambda(_as_references(from_ast(parsed)))
+        except LambdaError as ex:   # Kapacitor's NewExpression checks (constant operand types)
             raise MatchError(f"invalid match expression: {ex}") from None
         self.text = text
+        self.tags = [r for r in self.lam.refs if not r.startswith(_PSEUDO)]
+        self.functions = [r[len(_PSEUDO):] for r in self.lam.refs if r.startswith(_PSEUDO)]
+        # Kapacitor keeps one expression per handler: stateful functions (count(), sigma()...)
+        # run on across events; a lambda without them and without now() is memoised by its inputs
+        self.state = self.lam.new_state()
+        self.memo = None if self.lam.stateful or "now" in calls(self.lam.node) else {}
 
     def matches(self, event: dict, meta: dict, previous_level: str) -> bool:
         """Whether the handler takes ``event`` (``meta``: ``name``, ``task``, ``tags``); an
         evaluation error is logged (as Kapacitor's diagnostic does) and counts as no match."""
-        values = {
-            "changed": Literal(BOOL, event["level"] != previous_level),
-            "level": Literal(INT, parse_level(event["level"])),
-            "name": Literal(STRING, meta.get("name", "")),
-            "taskName": Literal(STRING, meta.get("task", "")),
-            "alertDuration": Literal(DURATION, Duration(int(event.get("duration") or 0))),
-        }
         tags = meta.get("tags") or {}
+        for ref in self.tags:
+            if ref not in tags:
+                log.error("failed to evaluate match expression: no tag exists for %s", ref)
+                return False
+        key = None
+        if self.memo is not None:
+            key = (event["level"], previous_level, meta.get("name", ""), meta.get("task", ""),
+                   int(event.get("duration") or 0) if "alertDuration" in self.functions else 0,
+                   tuple(tags[k] for k in self.tags))
+            hit = self.memo.get(key)
+            if hit is not None:
+                return hit
+        values = {
+            "changed": lambda: np.array([event["level"] != previous_level]),
+            "level": lambda: np.array([parse_level(event["level"])], dtype=np.int64),
+            "name": lambda: np.array([meta.get("name", "")], dtype=object),
+            "taskName": lambda: np.array([meta.get("task", "")], dtype=object),
+            "alertDuration": lambda: np.array([int(event.get("duration") or 0)], dtype="timedelta64[ns]"),
+        }
+        cols = PointColumns(_ONE_TIME, fields={_PSEUDO + f: values[f]() for f in self.functions},
+                            tags={k: [tags[k]] for k in self.tags})
         try:
-            node = _bind(self.node, values)
-            lam = Lambda(node)
-            for ref in lam.refs:
-                if ref not in tags:
-                    raise LambdaError(f"no tag exists for {ref}")
-            cols = PointColumns(np.zeros(1, dtype=np.int64),
-                                tags={k: [tags[k]] for k in lam.refs})
-            result = lam.predicate(cols, lam.new_state())
+            result = self.lam.predicate(cols, self.state)
         except LambdaError as ex:
             log.error("failed to evaluate match expression: %s", ex)
             return False
         if result.errors is not None and result.errors[0] is not None:
             log.error("failed to evaluate match expression: %s", result.errors[0])
             return False
-        return bool(result.mask[0])
+        passed = bool(result.mask[0])
+        if key is not None:
+            if len(self.memo) >= 4096:
+                self.memo.clear()
+            self.memo[key] = passed
+        return passed
+
+
+# The match functions become references to one-row pseudo fields, so the lambda is compiled
+# once; no tag can be named so (line protocol keys cannot hold a NUL).
+_PSEUDO = "\0match:"
+_ONE_TIME = np.zeros(1, dtype=np.int64)
+
+
+def _as_references(node):
+    """``node`` with the match functions' zero-argument calls turned into pseudo references."""
+    kind = node.kind
+    if kind == "call":
+        if node.name in FUNCTIONS and not node.args:
+            return Reference(_PSEUDO + node.name)
+        return Call(node.name, tuple(_as_references(a) for a in node.args))
+    if kind == "unary":
+        return Unary(node.op, _as_references(node.operand))
+    if kind == "binary":
+        return Binary(node.op, _as_references(node.left), _as_references(node.right))
+    return node
 
 
 @functools.lru_cache(maxsize=512)
@@ -113,20 +150,6 @@ def _literal(ident):
 def _go_quote(s: str) -> str:
     from machstore.tick.gocompat import go_quote
     return go_quote(s)
-
-
-def _bind(node, values):
-    """``node`` with the match functions' zero-argument calls replaced by this event's values."""
-    kind = node.kind
-    if kind == "call":
-        if node.name in values and not node.args:
-            return values[node.name]
-        return Call(node.name, tuple(_bind(a, values) for a in node.args))
-    if kind == "unary":
-        return Unary(node.op, _bind(node.operand, values))
-    if kind == "binary":
-        return Binary(node.op, _bind(node.left, values), _bind(node.right, values))
-    return node
 
 
 __all__ = ["FUNCTIONS", "IDENTIFIERS", "Match", "MatchError", "compiled"]
