@@ -58,6 +58,14 @@ def test_match_functions_identifiers_and_tags():
     assert not Match('"host" == \'b\'').matches(ev, meta, "OK")
 
 
+def test_stateful_functions_run_on_across_events_of_one_handler():
+    m = Match("count() > 2")          # Kapacitor keeps one expression per handler
+    assert [m.matches(event(), {}, "OK") for _ in range(4)] == [False, False, True, True]
+    plain = Match("level() >= WARNING")
+    assert [plain.matches(event(level=lv), {}, "OK") for lv in ("OK", "CRITICAL", "OK", "WARNING")] == [
+        False, True, False, True]
+
+
 def test_match_reads_tags_only_and_logs_evaluation_errors(caplog):
     with caplog.at_level(logging.ERROR, logger="machstore.kapacitor.alerts"):
         assert not Match('"value" > 1').matches(event(), {"tags": {}}, "OK")
