@@ -19,6 +19,7 @@ from machstore.kapacitor import config as kconfig
 from machstore.kapacitor import gopath, store
 from machstore.kapacitor.alerts import specs, topics
 from machstore.kapacitor.alerts.levels import level_name
+from machstore.kapacitor.alerts.levels import parse_level as level_of
 from machstore.kapacitor.gojson import GoMap
 from machstore.tick.evaluate import format_duration
 from machstore.tick.gocompat import go_quote
@@ -166,7 +167,6 @@ class TopicTree:
             if not topics.exists(txn, kdb, topic):
                 raise ApiError(500, f"failed to get topic events: unknown topic {go_quote(topic)}")
             found = topics.events(txn, kdb, topic)
-        from machstore.kapacitor.alerts.levels import parse_level as level_of
         events = [_event(topic, i, s) for i, s in sorted(found.items()) if level_of(s["level"]) >= min_level]
         respond(resp, {"link": _link("self", topic, "events"), "topic": topic, "events": events})
 
