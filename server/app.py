@@ -19,6 +19,7 @@ from machstore.config import Settings
 from machstore.server import (
     influx,
     influx_query,
+    kapacitor_alerts,
     kapacitor_config,
     kapacitor_http,
     kapacitor_misc,
@@ -101,6 +102,7 @@ def create_app(engine_factory, settings=None):
     app.add_sink(kapacitor_config.ConfigSink(engine, settings), prefix="/kapacitor/v1/config/")
     app.add_sink(kapacitor_service_tests.ServiceTestSink(engine, settings),
                  prefix="/kapacitor/v1/service-tests/")
+    app.add_sink(kapacitor_alerts.TopicTree(engine, settings), prefix=kapacitor_alerts.TOPICS + "/")
     app.add_error_handler(Exception, _dispatch_error)
     app.add_error_handler(falcon.HTTPError, _dispatch_error)
     return app
@@ -141,6 +143,7 @@ def _kapacitor_routes(engine, settings):
         ("/kapacitor/v1/config/{section}", kapacitor_config.ConfigPath(engine, settings)),
         ("/kapacitor/v1/service-tests", kapacitor_service_tests.ServiceTests(engine, settings)),
         ("/kapacitor/v1/service-tests/{name}", kapacitor_service_tests.ServiceTest(engine, settings)),
+        ("/kapacitor/v1/alerts/topics", kapacitor_alerts.Topics(engine, settings)),
     ]
     return table
 

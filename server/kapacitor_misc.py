@@ -3,7 +3,9 @@
 ``/debug/vars`` is Go's expvar dump as Kapacitor publishes it (``server/vars``): top-level keys in
 alphabetical order, one per line, each value compact JSON; ``kapacitor`` holds one entry per
 statistic (``{"name", "tags", "values"}``) under a stable id: ``nodes`` per task node and ``edges``
-per task edge, read from the run status the engine process writes.  Telegraf's ``kapacitor``
+per task edge, read from the run status the engine process writes, ``topics`` per alert topic
+(tag ``id``, value ``collected``, as Kapacitor's) and machstore's ``alert_deliveries`` per handler
+kind (tag ``kind``, values ``sent`` and ``failed``: every delivery try of the outbox).  Telegraf's ``kapacitor``
 input reads ``cluster_id``, ``server_id``, ``host``, ``kapacitor``, ``memstats``,
 ``num_enabled_tasks``, ``num_subscriptions``, ``num_tasks`` and ``version`` from it.
 """
@@ -15,7 +17,8 @@ import socket
 import sys
 import uuid
 
-from machstore.kapacitor import store
+from machstore.kapacitor import outbox, store
+from machstore.kapacitor.alerts import topics
 from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
 from machstore.kapacitor.task_view import is_executing
@@ -70,7 +73,16 @@ class DebugVars(Resource):
         with engine.env.begin() as txn:
             records = store.list_tasks(txn, dbi)
             runs = {r["id"]: store.get_run_status(txn, dbi, r["id"]) for r in records}
+            topic_states = topics.states(txn, dbi, "", 0)
+            deliveries = outbox.delivery_counts(txn, dbi)
         stats = GoMap()
+        for topic, (_, collected) in topic_states.items():   # Kapacitor's "topics" statistic
+            stats[str(uuid.uuid5(_STAT_NS, f"topics/{topic}"))] = {
+                "name": "topics", "tags": GoMap({"id": topic}), "values": GoMap({"collected": collected})}
+        for kind, counts in deliveries.items():               # machstore's: alert deliveries per kind
+            stats[str(uuid.uuid5(_STAT_NS, f"alert_deliveries/{kind}"))] = {
+                "name": "alert_deliveries", "tags": GoMap({"kind": kind}),
+                "values": GoMap({"failed": counts["failed"], "sent": counts["sent"]})}
         for rec in records:
             run = runs[rec["id"]]
             if not is_executing(rec, run):

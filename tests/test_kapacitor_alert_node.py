@@ -59,7 +59,7 @@ def test_events_per_group_in_arrival_order_with_previous_levels():
         "url": "http://127.0.0.1:9/x", "endpoint": "", "headers": {}, "capture-response": False, "timeout": 0,
         "skip-ssl-verification": False}]]
     assert list(event) == ["id", "message", "details", "time", "duration", "level", "data", "previousLevel",
-                           "recoverable", "eventData"]
+                           "recoverable", "eventData", "topic"]
     assert event["eventData"] == {"name": "cpu", "taskName": "testStreamer", "category": "", "group": "host=A",
                                   "tags": {"host": "A", "type": "idle"}, "fields": {"value": 90.0}}
     assert event["data"] == {"series": [{"name": "cpu", "tags": {"host": "A", "type": "idle"},

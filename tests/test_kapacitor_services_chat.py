@@ -611,7 +611,9 @@ def test_mqtt_topic_handler_publishes_with_qos_and_retained(broker, subscriber):
     assert subscriber.wait(2) == [("test", b"message", False), ("test/testAlertHandlers", b"message", False)]
     late = Subscriber(broker.port, "test/#")  # retained: a later subscriber gets them
     try:
-        assert sorted(late.wait(2)) == [("test", b"message", True), ("test/testAlertHandlers", b"message", True)]
+        # NOTE: amqtt may hand a retained message twice to a subscription made while it still
+        # stores it; which messages are retained is the point here
+        assert sorted(set(late.wait(2))) == [("test", b"message", True), ("test/testAlertHandlers", b"message", True)]
     finally:
         late.close()
 

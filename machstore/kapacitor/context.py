@@ -39,6 +39,20 @@ class TaskContext:
         """``alert``: an event (Kapacitor's alert data) to deliver to the node's handlers."""
         raise NotImplementedError
 
+    def alert_collect(self, node_name: str, topic: str, event: dict, meta: dict, handlers: list) -> None:
+        """``alert``: collect an event into ``topic`` (Kapacitor's ``AlertService.Collect``).
+
+        ``handlers`` are the node's inline handlers (anonymous topic) or ``[]``; ``meta`` is
+        ``{"name", "task", "tags", "category"}`` (what topic handlers' ``match`` reads).  A
+        context that keeps no topics hands the inline handlers' event to ``alert_event``; the
+        task master's routes it through the topic and its API handlers at commit.
+        """
+        if handlers:
+            self.alert_event(node_name, event, handlers)
+
+    def open_topic(self, topic: str) -> None:
+        """The anonymous topic of an alert node with inline handlers exists while its task runs."""
+
     def http_post(self, node_name: str, request: dict) -> None:
         """``httpPost``: stage one POST, delivered after the round commits (like alert events).
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["malformed", "match"]
+__all__ = ["malformed", "match", "valid"]
 
 
 def match(pattern: str, name: str) -> bool:
@@ -22,6 +22,11 @@ def match(pattern: str, name: str) -> bool:
 def malformed(pattern: str) -> bool:
     """True for a pattern Go refuses (``path.ErrBadPattern``), which some callers report."""
     return _compile(pattern) is None
+
+
+def valid(pattern: str) -> bool:
+    """False for a malformed pattern (the alerts API reports it)."""
+    return not malformed(pattern)
 
 
 @functools.lru_cache(maxsize=256)

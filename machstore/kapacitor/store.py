@@ -15,6 +15,9 @@ Kapacitor ids, which cannot contain ``/``)::
     ctr/outbox             u64: the last outbox sequence number given out
     alert/<topic>\\0<id>    JSON last event state of an alert id in a topic (alerts/; read and
                            staged by storecontext.py's load/save_alert_state)
+    topic/<topic>, hspec/<topic>\\0<id>, aggbuf/<topic>\\0<id>
+                           alert topics, their API handler specs, aggregate buffers (alerts/topics.py)
+    dstat/<kind>           JSON {"sent", "failed"} deliveries per handler kind (outbox.py)
     assoc/<tmpl>/<task>    empty: the task was made from the template (templates.py)
     ids/cluster, ids/server  the UUIDs ``/debug/vars`` reports, made on first use
 

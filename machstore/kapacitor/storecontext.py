@@ -30,6 +30,7 @@ class StoreContext(TaskContext):
         self.engine = engine
         self.clock = clock
         self.read_txn = None    # the round's read snapshot while the master feeds (else None)
+        self.anon_topics = []   # the anonymous topics of the task's alert nodes (closed when it stops)
         self.clear()
 
     def clear(self):
@@ -37,11 +38,14 @@ class StoreContext(TaskContext):
         self.http = {}          # endpoint -> result, latest of the round
         self.events = []        # (node name, event, handlers)
         self.alert_states = {}  # (topic, id) -> state dict to store
+        self.collects = []      # (node name, topic, event, meta, inline handlers): alerts/topics.py
+        self.opened = []        # topics to open with the next commit
         self.creates = []       # (db, rp)
 
     @property
     def staged(self) -> bool:
-        return bool(self.writes or self.http or self.events or self.alert_states or self.creates)
+        return bool(self.writes or self.http or self.events or self.alert_states or self.creates
+                    or self.collects or self.opened)
 
     def now_ns(self) -> int:
         return self.clock()
@@ -57,6 +61,15 @@ class StoreContext(TaskContext):
 
     def alert_event(self, node_name, event, handlers):
         self.events.append((node_name, event, handlers))
+
+    def alert_collect(self, node_name, topic, event, meta, handlers):
+        """Staged; the task master routes it through ``topic`` at commit (``alerts/topics.py``)."""
+        self.collects.append((node_name, topic, event, meta, handlers))
+
+    def open_topic(self, topic):
+        if topic not in self.anon_topics:
+            self.anon_topics.append(topic)
+        self.opened.append(topic)
 
     def http_post(self, node_name, request):
         """Staged as an outbox entry like an alert event (posting.py sends it after the commit)."""

@@ -8,8 +8,12 @@ One ``round()`` (docs/kapacitor-runtime.md):
    chunk to the tasks whose ``dbrps`` hold its database and retention policy;
 2. ``graph.tick(now)`` for wall-clock driven nodes;
 3. ONE write transaction: the ``influxDBOut`` points (through ``Engine.write_lines_in``),
-   httpOut results, alert deliveries to the outbox, alert states, every touched task's
-   pickled state and run status, the new cursor and the compaction horizon.
+   httpOut results, alert states, alert events routed through their topics
+   (``alerts/topics.py``: topic handlers, publish, aggregate buffers, outbox entries), every
+   touched task's pickled state and run status, the new cursor and the compaction horizon.
+
+The first round of an engine process applies a restart to the alert topics
+(``topics.restart``: ``[alert] persist-topics``).
 
 State, outputs and cursor move together, so a crash leaves the store before or after a
 round: a committed write reaches a task once.  If the commit fails, every task is rebuilt
@@ -25,6 +29,7 @@ import time
 from machstore.errors import MachstoreError
 
 from . import deadman, outbox, store
+from .alerts import topics
 from .definitions import compile_task
 from .graph import TaskGraph
 from .lineformat import PRECISIONS, UnwritablePoint, to_lines
@@ -88,6 +93,8 @@ class TaskMaster:
         self.cursor = None                  # the committed stream cursor
         self.horizon_set = None             # whether the store holds a compaction horizon
         self.last_commit = 0.0              # monotonic time of the last round commit
+        self.topics_restarted = False       # topics.restart ran (first round of the process)
+        self.closing_topics = []            # anonymous topics of tasks that failed, closed at commit
 
     @property
     def active(self) -> bool:
@@ -99,6 +106,13 @@ class TaskMaster:
         now = self.clock()
         stopped, statuses = [], {}
         fed_points = 0
+        if not self.topics_restarted:
+            self.topics_restarted = True
+            from . import config
+            try:
+                topics.restart(self.engine, topics.persist_topics(config.view(self.engine)))
+            except Exception:  # topics stay as stored; the tasks must still run
+                log.exception("alert topics could not be restarted")
         with self.engine.env.begin() as rtxn:
             if self.cursor is None:
                 self.cursor = store.read_u64(rtxn, self.kdb, store.CURSOR)
@@ -143,6 +157,7 @@ class TaskMaster:
         self.last_commit = time.monotonic()
         for t in touched:
             t.dirty = False
+        self.closing_topics = []
         if deliveries and self.on_outbox is not None:
             self.on_outbox()
         return fed_points + len(touched) + len(stopped) + len(statuses)
@@ -242,6 +257,7 @@ class TaskMaster:
         except Exception as ex:  # one broken task must not stop the others
             log.exception("task %s stopped with an error", t.id)
             self.tasks.pop(t.id, None)
+            self.closing_topics += t.ctx.anon_topics
             self.failed[t.id] = t.stamp
             statuses[t.id] = _stopped_status(str(ex) or type(ex).__name__, t.graph.node_stats())
 
@@ -254,8 +270,12 @@ class TaskMaster:
         # after its writes' done() callbacks updated its nodes
         states = {t.id: self._state_blob(t) for t in touched if t.id in self.tasks and not t.ctx.writes}
         with self.engine.env.begin(write=True) as txn:
+            for topic in self.closing_topics:
+                topics.close(txn, kdb, topic)
             for t, defined in stopped:
-                self._put_outputs(txn, t)
+                deliveries += self._put_outputs(txn, t)
+                for topic in t.ctx.anon_topics:     # Kapacitor: CloseTopic, DeleteTopic with the task
+                    (topics.close if defined else topics.delete)(txn, kdb, topic)
                 for key, _ in store.iter_prefix(txn, kdb, b"http/" + t.id.encode() + b"/"):
                     txn.delete(key, db=kdb)
                 txn.delete(store.state_key(t.id), db=kdb)
@@ -266,6 +286,7 @@ class TaskMaster:
             for task_id, status in statuses.items():
                 if status is None:
                     txn.delete(store.run_key(task_id), db=kdb)
+                    topics.delete_task_topics(txn, kdb, task_id)
                     continue
                 txn.delete(store.state_key(task_id), db=kdb)
                 for key, _ in store.iter_prefix(txn, kdb, b"http/" + task_id.encode() + b"/"):
@@ -302,9 +323,16 @@ class TaskMaster:
             store.put_json(txn, kdb, store.http_key(t.id, endpoint), result)
         for (topic, alert_id), state in ctx.alert_states.items():
             store.put_json(txn, kdb, alert_key(topic, alert_id), state)
+        for topic in ctx.opened:
+            topics.ensure(txn, kdb, topic)
+        added, batch = 0, topics.Batch()
+        for node, topic, event, meta, handlers in ctx.collects:
+            added += topics.collect(txn, kdb, topic, event, meta, handlers, task=t.id, node=node, batch=batch,
+                                    emit=lambda *entry: outbox.put(txn, kdb, *entry))
+        batch.finish(txn, kdb)
         for node, event, handlers in ctx.events:
             outbox.put(txn, kdb, t.id, node, event, handlers)
-        return len(ctx.events)
+        return len(ctx.events) + added
 
 
 def write_points(engine, txn, db, rp, pts, precision) -> str | None:

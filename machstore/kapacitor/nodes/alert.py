@@ -6,8 +6,9 @@ Kapacitor's ``alert.go`` on columns (``alerts/`` holds the parts):
   once per chunk as masks) and ``AlertState`` decides which points trigger (history ring,
   ``flapping``, ``stateChangesOnly``, ``noRecoveries``); only triggering points cost a loop;
 * a triggering point renders ``.message()``/``.details()``, becomes an ``alert.Data`` event
-  and goes to the anonymous topic ``main:<task>:<node>`` (when the node has handlers: the
-  event is handed to ``ctx.alert_event`` with them) and to ``.topic(name)``; each topic keeps
+  and is collected (``ctx.alert_collect``) into the anonymous topic ``main:<task>:<node>``
+  (when the node has inline handlers, which go with it) and into ``.topic(name)`` (whose
+  handlers are the API's, ``alerts/topics.py``); each topic keeps
   the last event state per alert id in the store (``ctx.save_alert_state``), which gives the
   event's ``previousLevel`` and lets a new group (after a restart or a task reload) start
   from its stored level and trigger time, as ``restoreEventState`` does (kapacitor#744);
@@ -78,6 +79,8 @@ class AlertRuntime(NodeRuntime):
         self.level_tag, self.id_tag = p.get("LevelTag", ""), p.get("IdTag", "")
         self.level_field, self.id_field = p.get("LevelField", ""), p.get("IdField", "")
         self.message_field, self.duration_field = p.get("MessageField", ""), p.get("DurationField", "")
+        if self.has_anon_topic:
+            task.ctx.open_topic(self.anon_topic)
         self.groups = {}
         self._id_memo = {}
         for name in STATS:
@@ -174,19 +177,19 @@ class AlertRuntime(NodeRuntime):
                  "level": level_name(level)}
         targets = [(self.anon_topic, self.handlers)] if self.has_anon_topic else []
         if self.topic:
-            targets.append((self.topic, []))  # NOTE: a named topic's own handlers come with the topics API
+            targets.append((self.topic, []))  # the named topic's handlers are its API handler specs
+        meta = {"name": name, "task": self.task.task_id, "tags": dict(tags), "category": self.category}
+        data = event_data(name=name, task=self.task.task_id, category=self.category, group=group or "", tags=tags,
+                          fields=fields)
         for topic, handlers in targets:
             before = self.ctx.load_alert_state(topic, alert_id)
             previous = parse_level(before["level"]) if before else OK
             self.ctx.save_alert_state(topic, alert_id, state)
-            if handlers:
-                event = alert_data(id=alert_id, message=message, details=details, time=t, duration=duration,
-                                   level=level, row=row, previous_level=previous,
-                                   recoverable=not self.opts.no_recoveries,
-                                   event_data=event_data(
-                                       name=name, task=self.task.task_id, category=self.category,
-                                       group=group or "", tags=tags, fields=fields))
-                self.ctx.alert_event(self.name, event, list(handlers))
+            event = alert_data(id=alert_id, message=message, details=details, time=t, duration=duration,
+                               level=level, row=row, previous_level=previous,
+                               recoverable=not self.opts.no_recoveries, event_data=data)
+            event["topic"] = topic   # alert.Event's Topic (teams' title falls back to it); encode() leaves it out
+            self.ctx.alert_collect(self.name, topic, event, meta, list(handlers))
         return message
 
     # -- stream -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 | ``slack.py``, ``teams.py``, ``discord.py``, ``telegram.py``, ``pushover.py``, ``talk.py``, ``hipchat.py``, ``mqtt.py`` | the chat services of their names (helpers: ``webhook.py``, ``mapdecode.py``, ``svcutil.py``, ``eventinfo.py``) |
 | ``core_sections.py`` | ``[alert]``, ``[deadman]`` (sections without a handler) |
 | ``pagerduty.py``, ``pagerduty2.py``, ``opsgenie.py``, ``opsgenie2.py``, ``victorops.py``, ``alerta.py``, ``bigpanda.py`` | the incident services of the same names (``incident_common.py``: their HTTP and JSON; ``mapdecode.py``: mapstructure decoding; ``eventdata.py``: ``alert.EventData``/``TemplateData`` of an event) |
+| ``alertkinds.py`` | ``aggregate``, ``publish`` (topic routing, no outbox) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -29,6 +30,7 @@ _MODULES = (
     "victorops",
     "alerta",
     "bigpanda",
+    "alertkinds",
 )
 
 _BY_KIND: dict[str, Service] = {}
