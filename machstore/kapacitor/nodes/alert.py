@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from machstore.gotemplate import TemplateError
+from machstore.gotemplate.kapacitor import group_text
 
 from .. import services
 from ..alerts.event import AlertTemplates, alert_data
@@ -182,6 +183,9 @@ class AlertRuntime(NodeRuntime):
                 event = alert_data(id=alert_id, message=message, details=details, time=t, duration=duration,
                                    level=level, row=row, previous_level=previous,
                                    recoverable=not self.opts.no_recoveries)
+                # alert.EventData for the services' templates (services/templatedata.py); encode() leaves it out
+                event["eventData"] = {"name": name, "taskName": self.task.task_id, "category": self.category,
+                                      "group": group_text(group), "tags": dict(tags), "fields": dict(fields)}
                 self.ctx.alert_event(self.name, event, list(handlers))
         return message
 

@@ -4,6 +4,8 @@
 | --- | --- |
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
+| ``smtp.py``, ``sensu.py``, ``servicenow.py``, ``zenoss.py`` | ``smtp`` (email), ``sensu``, ``servicenow``, ``zenoss`` |
+| ``kafka.py`` | ``kafka``: refused (no broker can run here) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -17,6 +19,11 @@ from .base import ConfigView, DeliveryError, HandlerError, Section, Service, Sta
 
 _MODULES = (
     "local",
+    "smtp",
+    "sensu",
+    "servicenow",
+    "zenoss",
+    "kafka",
 )
 
 _BY_KIND: dict[str, Service] = {}
