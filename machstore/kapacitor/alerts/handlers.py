@@ -191,7 +191,25 @@ class _TemplateData:
         self.Time = gv.Time(_parse_time(event["time"]))
         self.Duration = gv.Duration(event["duration"])
         self.Level, self.PreviousLevel = event["level"], event["previousLevel"]
-        self.Data, self.Recoverable = event["data"], event["recoverable"]
+        self.Data, self.Recoverable = _Result(event["data"]), event["recoverable"]
+
+
+class _Result:
+    """``models.Result`` as a template sees it: ``.Series`` of rows with Name, Tags, Columns, Values."""
+
+    go_type = "models.Result"
+
+    def __init__(self, data):
+        self.Series = [_Row(r) for r in ((data or {}).get("series") or [])]
+
+
+class _Row:
+    go_type = "models.Row"
+
+    def __init__(self, row):
+        from machstore.gotemplate import values as gv
+        self.Name, self.Tags = row.get("name", ""), gv.StringMap(row.get("tags") or {})
+        self.Columns, self.Values = list(row.get("columns") or []), [list(v) for v in row.get("values") or []]
 
 
 def _parse_time(text: str) -> int:

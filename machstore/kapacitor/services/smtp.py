@@ -164,7 +164,9 @@ def _message(c: dict, to: list, subject: str, body: str) -> bytes:
                ("From", c.get("from") or ""), ("To", ", ".join(to)), ("Subject", _header_text(subject)),
                ("Content-Type", "text/html; charset=UTF-8"), ("Content-Transfer-Encoding", "quoted-printable")]
     head = "".join(f"{k}: {v}\r\n" for k, v in headers).encode()
-    return head + b"\r\n" + quopri.encodestring(body.encode())
+    # Go's quotedprintable.Writer ends lines with CRLF (smtplib sends bytes as they are)
+    encoded = quopri.encodestring(body.encode()).replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    return head + b"\r\n" + encoded
 
 
 def _header_text(text: str) -> str:
