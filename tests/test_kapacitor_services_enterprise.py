@@ -491,7 +491,8 @@ def test_stream_alert_zenoss_custom():
                            "message": "kapacitor/cpu/serverA is CRITICAL", "time": "1971-01-01 00:00:10 +0000 UTC",
                            "duration": "0s", "recoverable": True},
                   "ticks": 33}]}
-    assert got[0].body.startswith(b'{"action":"ScriptsRouter","method":"kapa_handler","data":[{"collector":"serverA",')
+    assert got[0].body.startswith(b'{"action":"ScriptsRouter","method":"kapa_handler","data":[{"collector":"serverA",'
+                                  b'"component":"","data":{"duration":"0s","id":"kapacitor/cpu/serverA","level":')
 
 
 def test_zenoss_errors_validation_and_service_test():

@@ -188,7 +188,7 @@ class _TemplateData:
     def __init__(self, event):
         from machstore.gotemplate import values as gv
         self.ID, self.Message, self.Details = event["id"], event["message"], event["details"]
-        self.Time = gv.Time(_parse_time(event["time"]))
+        self.Time = gv.Time(parse_time(event["time"]))
         self.Duration = gv.Duration(event["duration"])
         self.Level, self.PreviousLevel = event["level"], event["previousLevel"]
         self.Data, self.Recoverable = _Result(event["data"]), event["recoverable"]
@@ -212,7 +212,7 @@ class _Row:
         self.Columns, self.Values = list(row.get("columns") or []), [list(v) for v in row.get("values") or []]
 
 
-def _parse_time(text: str) -> int:
+def parse_time(text: str) -> int:
     """Unix ns of the event's RFC3339Nano UTC time (what ``alert_data`` wrote)."""
     base, _, frac = text.removesuffix("Z").partition(".")
     secs = int(_dt.datetime.fromisoformat(base).replace(tzinfo=_dt.UTC).timestamp())

@@ -55,7 +55,7 @@ class _DataInfo:
         self.Fields, self.Tags = dict(data["fields"]), gv.StringMap(data["tags"])
 
 
-def _cut(text: str, n: int) -> str:
+def cut(text: str, n: int) -> str:
     """Go's ``text[:min(n, len(text))]`` (a byte cut)."""
     b = text.encode()
     return text if len(b) <= n else b[:n].decode(errors="ignore")
@@ -95,13 +95,13 @@ def body(c: dict, alert_id: str, message: str, level: str, data: dict, o: dict) 
         for key, value in o["additional_info"].items():
             ai[key] = _render("additional_info." + key, value, info) if isinstance(value, str) else _go_sprint(value)
         additional = go_json(ai)[:-1]
-    record = {"source": _cut(o.get("source") or c.get("source") or "", USUAL_CUTOFF)}
+    record = {"source": cut(o.get("source") or c.get("source") or "", USUAL_CUTOFF)}
     for key, value, n in (("node", node, USUAL_CUTOFF), ("type", metric_type, USUAL_CUTOFF),
                           ("resource", resource, USUAL_CUTOFF), ("metric_name", metric_name, USUAL_CUTOFF),
                           ("message_key", message_key or alert_id, 1024),
                           ("severity", str(SEVERITY.get(level, 0)), None), ("description", message, 4000),
                           ("additional_info", additional, None)):
-        value = value if n is None else _cut(value, n)
+        value = value if n is None else cut(value, n)
         if value:
             record[key] = value
     return go_struct_json({"records": [record]})

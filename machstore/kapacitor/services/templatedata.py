@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from machstore.gotemplate import Template, TemplateError
 from machstore.gotemplate import values as gv
-from machstore.kapacitor.alerts.event import _enc
-from machstore.kapacitor.alerts.handlers import _parse_time
+from machstore.gotemplate.kapacitor import go_json
+from machstore.kapacitor.alerts.handlers import parse_time
 
 
 def event_data(event: dict) -> dict:
@@ -41,7 +41,7 @@ class TemplateData:
         d = event_data(event)
         self.ID, self.Message = event.get("id", ""), event.get("message", "")
         self.Level = event.get("level", "OK")
-        self.Time = gv.Time(_parse_time(event["time"]) if event.get("time") else 0)
+        self.Time = gv.Time(parse_time(event["time"]) if event.get("time") else 0)
         self.Duration = gv.Duration(event.get("duration") or 0)
         self.Details = event.get("details", "")
         self.Name, self.TaskName, self.Group = d["name"], d["taskName"], d["group"]
@@ -77,9 +77,16 @@ def execute_partial(tmpl: Template, data) -> str:
 
 def go_struct_json(obj: dict) -> bytes:
     """Go's ``json.Marshal`` of a struct given as an ordered dict (no trailing newline)."""
-    out: list = []
-    _enc(obj, out)
-    return "".join(out).encode()
+    return _struct(obj).encode()
+
+
+def _struct(v) -> str:
+    """Dicts in their own key order (struct fields), lists element-wise, leaves by ``go_json``."""
+    if isinstance(v, dict):
+        return "{" + ",".join(go_json(str(k))[:-1] + ":" + _struct(x) for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(_struct(x) for x in v) + "]"
+    return go_json(v)[:-1]
 
 
 __all__ = ["EventData", "TemplateData", "TemplateError", "event_data", "execute_partial", "go_struct_json", "parse"]

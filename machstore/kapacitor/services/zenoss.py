@@ -18,11 +18,12 @@ import json
 import urllib.parse
 
 from machstore.gotemplate import values as gv
-from machstore.kapacitor.alerts.handlers import _parse_time
+from machstore.gotemplate.kapacitor import go_json
+from machstore.kapacitor.alerts.handlers import parse_time
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .servicenow import _cut, post
+from .servicenow import cut, post
 from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
 
 DEFAULT_SEVERITY = {"ok": "Clear", "info": "Info", "warning": "Warning", "critical": "Critical"}
@@ -90,11 +91,11 @@ def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
     summary = r["Summary"] or state["message"]
     collector = r["Collector"] or c.get("collector", "")
     severity = _severity_map(c).get(_LEVEL_KEY.get(state["level"], ""))
-    event_data_map = {"summary": _cut(summary, 256), "device": r["Device"], "component": r["Component"],
+    event_data_map = {"summary": cut(summary, 256), "device": r["Device"], "component": r["Component"],
                       "severity": severity, "evclasskey": r["EventClassKey"], "evclass": r["EventClass"]}
     if collector:
         event_data_map["collector"] = collector
-    message = _cut(r["Message"], 4096)
+    message = cut(r["Message"], 4096)
     if message:
         event_data_map["message"] = message
     for key, value in (o.get("customField") or {}).items():
@@ -108,7 +109,8 @@ def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
         event_data_map[key] = value
     return go_struct_json({"action": o.get("action") or c.get("action", ""),
                            "method": o.get("method") or c.get("method", ""),
-                           "data": [dict(sorted(event_data_map.items()))],
+                           # a map[string]interface{}: Go marshals it (and maps inside it) with sorted keys
+                           "data": [json.loads(go_json(event_data_map))],
                            "type": o.get("type") or c.get("type", ""), "tid": int(o.get("tid") or c.get("tid") or 0)})
 
 
@@ -139,7 +141,7 @@ def _check(o, _config):
 def _deliver(o, event, config):
     c = config.element("zenoss") or dict(SECTION.defaults)
     state = {"id": event.get("id", ""), "message": event.get("message", ""), "details": event.get("details", ""),
-             "time": _parse_time(event["time"]) if event.get("time") else 0, "duration": event.get("duration", 0),
+             "time": parse_time(event["time"]) if event.get("time") else 0, "duration": event.get("duration", 0),
              "level": event.get("level", "OK")}
     alert(c, state, event_data(event), bool(event.get("recoverable")), o)
 
