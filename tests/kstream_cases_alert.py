@@ -1504,5 +1504,5 @@ stream
 # against local peers; kafka is refused there with its own text).
 ENTERPRISE = {r[0]: r[1] for r in REFUSED if r[0] in {
     "TestStream_AlertSensu", "TestStream_AlertServiceNow", "TestStream_AlertZenoss", "TestStream_AlertKafka",
-    "TestStream_AlertHTTPPostEndpoint"}}
+    "TestStream_AlertHTTPPostEndpoint", "TestStream_AlertSNMPTrap"}}
 REFUSED = [r for r in REFUSED if r[0] not in ENTERPRISE]

@@ -611,3 +611,103 @@ def test_kafka_is_refused_naming_the_handler():
     assert ".kafka()" in str(info.value) and "not supported by machstore" in str(info.value)
     with pytest.raises(HandlerError, match='^handler kind "kafka" is not supported by machstore'):
         services.service("kafka").decode({"cluster": "default", "topic": "t"})
+
+
+# -- snmptrap -------------------------------------------------------------------------------------
+class TrapReceiver:
+    """A UDP trap receiver decoding each datagram with pysnmp: (version, community, PDU type,
+    [(oid, value type, value)])."""
+
+    def __init__(self):
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.settimeout(5)
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def receive(self):
+        from pyasn1.codec.ber import decoder
+        from pysnmp.proto import api
+        v2c = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
+        data, _ = self._sock.recvfrom(65536)
+        msg, rest = decoder.decode(data, asn1Spec=v2c.Message())
+        assert rest == b""
+        pdu = v2c.apiMessage.get_pdu(msg)
+        binds = [(str(o.prettyPrint()), type(v).__name__, v.prettyPrint()) for o, v in v2c.apiTrapPDU.get_varbinds(pdu)]
+        return str(msg["version"].prettyPrint()), str(v2c.apiMessage.get_community(msg)), type(pdu).__name__, binds
+
+    def close(self):
+        self._sock.close()
+
+
+@pytest.fixture
+def receiver():
+    r = TrapReceiver()
+    yield r
+    r.close()
+
+
+def snmp_config(receiver, **options):
+    return StaticConfig({"snmptrap": {"enabled": True, "addr": receiver.address, "community": "test", **options}})
+
+
+def test_stream_alert_snmptrap(receiver):
+    """TestStream_AlertSNMPTrap: two v2c traps with sysUpTime 1000, the trap OID and typed data."""
+    run_and_deliver(ENTERPRISE["TestStream_AlertSNMPTrap"], snmp_config(receiver))
+    first, second = receiver.receive(), receiver.receive()
+    head = [("1.3.6.1.2.1.1.3.0", "TimeTicks", "1000")]
+    assert first == ("version-2c", "test", "SNMPv2TrapPDU", head + [
+        ("1.3.6.1.6.3.1.1.4.1.0", "ObjectIdentifier", "1.1.1"), ("1.1.1.2", "Counter64", "1"),
+        ("1.1.1.2", "OctetString", "SNMP ALERT"), ("1.1.1.2", "OctetString", "kapacitor/cpu/serverA is CRITICAL")])
+    assert second == ("version-2c", "test", "SNMPv2TrapPDU", head + [
+        ("1.3.6.1.6.3.1.1.4.1.0", "ObjectIdentifier", "1.1.2"), ("1.1.2.3", "Integer", "10"),
+        ("1.1.2.3", "Null", ""), ("1.1.2.3", "TimeTicks", "20000"), ("1.1.2.3", "OctetString", "here/cpu")])
+
+
+@pytest.mark.parametrize(("kind", "value", "text"), [
+    ("a", "1.2.3.4", "Snmptrap Datatype 'IP address' not supported"),
+    ("d", "1", "Snmptrap Datatype 'Decimal string' not supported"),
+    ("o", "1.1", "Snmptrap Datatype 'Object ID' not supported"),
+    ("u", "1", "Snmptrap Datatype 'Unsigned integer' not supported"),
+    ("x", "ff", "Snmptrap Datatype 'Hexadecimal string' not supported"),
+    ("q", "1", "Snmptrap Datatype not known: q"),
+    ("i", "ten", 'strconv.ParseInt: parsing "ten": invalid syntax'),
+])
+def test_snmptrap_refused_data_types_and_values(receiver, kind, value, text):
+    with pytest.raises(DeliveryError) as info:
+        services.deliver(["snmptrap", {"trap-oid": "1.1", "data-list": [{"oid": "1.1.1", "type": kind,
+                                                                         "value": value}]}],
+                         EVENT, snmp_config(receiver))
+    assert str(info.value) == text
+
+
+def test_snmptrap_wraps_integers_as_go_casts_them(receiver):
+    services.deliver(["snmptrap", {"trap-oid": "1.1", "data-list": [
+        {"oid": "1.2", "type": "i", "value": "4294967297"}, {"oid": "1.3", "type": "c", "value": "-1"}]}],
+        EVENT, snmp_config(receiver))
+    binds = receiver.receive()[3]
+    assert binds[2:] == [("1.2", "Integer", "1"), ("1.3", "Counter64", str(2**64 - 1))]
+
+
+def test_snmptrap_disabled_service_test_decode_and_validate(receiver):
+    svc = services.service("snmptrap")
+    with pytest.raises(DeliveryError, match="^service is not enabled$"):
+        svc.test(dict(svc.test_options), StaticConfig())
+    svc.test(dict(svc.test_options), snmp_config(receiver, community="c2"))
+    assert receiver.receive()[1:] == ("c2", "SNMPv2TrapPDU", [
+        ("1.3.6.1.2.1.1.3.0", "TimeTicks", "1000"), ("1.3.6.1.6.3.1.1.4.1.0", "ObjectIdentifier", "1.1.1.1"),
+        ("1.1.1.1.2", "OctetString", "test snmptrap message")])
+    assert svc.decode({"trap-oid": "1.1", "data-list": [{"oid": "1.2", "type": "s", "value": "v"}]}) == {
+        "trap-oid": "1.1", "data-list": [{"oid": "1.2", "type": "s", "value": "v"}]}
+    with pytest.raises(HandlerError, match=r"has invalid keys: kind"):
+        svc.decode({"data-list": [{"oid": "1.2", "kind": "s"}]})
+    with pytest.raises(ValueError, match="^must specify addr$"):
+        services.section_of("snmptrap").validate({"enabled": True, "addr": ""})
+    assert services.section_of("snmptrap").redacted == ("community",)
+    with pytest.raises(HandlerError, match="^failed to create SNMP handler: template: data:1: unclosed action"):
+        services.inline_handler("SNMPTrapHandler", {"TrapOid": "1.1", "DataList": [
+            {"oid": "1.2", "type": "s", "value": "{{ .X"}]}, StaticConfig())
+    with pytest.raises(DeliveryError, match='^invalid trap Oid "x.y"'):
+        services.deliver(["snmptrap", {"trap-oid": "x.y"}], EVENT, snmp_config(receiver))

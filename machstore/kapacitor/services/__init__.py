@@ -5,6 +5,7 @@
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
 | ``smtp.py``, ``sensu.py``, ``servicenow.py``, ``zenoss.py`` | ``smtp`` (email), ``sensu``, ``servicenow``, ``zenoss`` |
+| ``snmptrap.py`` | ``snmptrap`` (SNMPv2c traps over UDP, encoded by pysnmp) |
 | ``kafka.py`` | ``kafka``: refused (no broker can run here) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
@@ -23,6 +24,7 @@ _MODULES = (
     "sensu",
     "servicenow",
     "zenoss",
+    "snmptrap",
     "kafka",
 )
 
