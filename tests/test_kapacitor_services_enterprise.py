@@ -711,3 +711,57 @@ def test_snmptrap_disabled_service_test_decode_and_validate(receiver):
             {"oid": "1.2", "type": "s", "value": "{{ .X"}]}, StaticConfig())
     with pytest.raises(DeliveryError, match='^invalid trap Oid "x.y"'):
         services.deliver(["snmptrap", {"trap-oid": "x.y"}], EVENT, snmp_config(receiver))
+
+
+# -- httpPost nodes with .endpoint() --------------------------------------------------------------
+HTTPPOST_SRPL = (DATA / "TestStream_HttpPost.srpl").read_text()
+ROW_TEMPLATE = ('{{.Name}} host={{index .Tags "host"}} type={{index .Tags "type"}}'
+                '{{range .Values}} {{index . "time"}} {{index . "value"}}{{end}}')
+NODE_ENDPOINT = """
+stream
+    |from().measurement('cpu').where(lambda: "host" == 'serverA').groupBy('host')
+    |httpPost().endpoint('test').header('my', 'header')
+    |httpOut('TestStream_HttpPost')
+"""
+
+
+def post_node_requests(config, sink):
+    """Run NODE_ENDPOINT and send its staged POSTs as the outbox does (posting.py)."""
+    from machstore.kapacitor import posting
+    ctx, _ = run_stream(NODE_ENDPOINT, HTTPPOST_SRPL, ctx=_Ctx(config))
+    for _, request in ctx.posts:
+        handler = json.loads(json.dumps(posting.handler_of(request)))
+        posting.deliver(handler[1], posting.event_of(request))
+    return sink.wait(len(ctx.posts))
+
+
+def test_stream_httppost_endpoint_custom_body():
+    """TestStream_HttpPostEndpoint_CustomBody: the endpoint's row template is the body (no
+    Content-Type), the node's header is sent."""
+    with HTTPSink() as sink:
+        got = post_node_requests(httppost_config({"endpoint": "test", "url": sink.url + "/rows",
+                                                  "row-template": ROW_TEMPLATE}), sink)
+    assert [r.body.decode() for r in got] == [
+        f"cpu host=serverA type=idle 1971-01-01 00:00:0{i} +0000 UTC {v}"
+        for i, v in enumerate(["97.1", "92.6", "95.6", "93.1", "92.6", "95.8"])]
+    assert all(r.path == "/rows" and r.headers["My"] == "header" and "Content-Type" not in r.headers for r in got)
+
+
+def test_stream_httppost_endpoint_json_headers_and_basic_auth():
+    """TestStream_HttpPostEndpoint: the JSON result with the endpoint's URL, headers and auth."""
+    with HTTPSink() as sink:
+        got = post_node_requests(httppost_config({"endpoint": "test", "url": sink.url + "/{{ .Name }}",
+                                                  "headers": {"my": "endpoint", "x-extra": "e"},
+                                                  "basic-auth": {"username": "u", "password": "p"}}), sink)
+    assert len(got) == 6 and got[0].path == "/cpu"
+    assert got[0].body == (b'{"series":[{"name":"cpu","tags":{"host":"serverA","type":"idle"},'
+                           b'"columns":["time","value"],"values":[["1971-01-01T00:00:00Z",97.1]]}]}\n')
+    h = got[0].headers
+    assert h["My"] == "header" and h["X-Extra"] == "e" and h["Content-Type"] == "application/json"
+    assert h["Authorization"] == "Basic " + base64.b64encode(b"u:p").decode()
+
+
+def test_httppost_node_unknown_endpoint_refuses_the_task():
+    from machstore.kapacitor.nodes.httppost import HTTPPostConfigError
+    with pytest.raises(HTTPPostConfigError, match="^endpoint 'test' does not exist$"):
+        build(NODE_ENDPOINT, _Ctx(httppost_config({"endpoint": "other", "url": "http://127.0.0.1:9/"})))

@@ -121,6 +121,24 @@ def endpoint_templates(element: dict) -> tuple[Template, Template | None]:
     return url, alert
 
 
+def endpoint_row_templates(element: dict) -> tuple[Template, Template | None]:
+    """The URL and row templates of a ``[[httppost]]`` element (``TemplateError`` if bad,
+    ``ValueError`` if the row template file cannot be read)."""
+    url = _post_template(element.get("url") or "")
+    row = None
+    if element.get("row-template"):
+        row = _post_template(element["row-template"])
+    elif element.get("row-template-file"):
+        path = element["row-template-file"]
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as ex:
+            raise ValueError(f"failed to read template file \"{path}\": {ex}") from None
+        row = Template("body").parse(text)
+    return url, row
+
+
 def _post_config(opts, endpoint: dict | None = None) -> _Post:
     url, name = opts.get("URL", ""), opts.get("Endpoint", "")
     if not url and not name:
@@ -249,25 +267,27 @@ def _deliver_post(cfg: _Post, event: dict, body: bytes) -> None:
         for k in [k for k in headers if k.lower() == "content-type"]:
             headers.pop(k)
         headers["Content-Type"] = content_type
-    status, answer = _http_post(url, body, headers, cfg)
+    status, answer = http_post(url, body, headers, cfg.timeout, cfg.skip_verify)
     if status // 100 != 2:
         detail = answer.decode(errors="replace") if cfg.capture else \
             "unknown error, use .captureResponse() to capture the HTTP response"
         raise DeliveryError(f"POST returned non 2xx status code: {detail} code={status}")
 
 
-def _http_post(url: str, body: bytes, headers: dict, cfg: _Post) -> tuple[int, bytes]:
-    """POST with exactly ``headers`` (urllib would add a form Content-Type to a templated body)."""
+def http_post(url: str, body: bytes, headers: dict, timeout: float | None = None,
+              skip_verify: bool = False) -> tuple[int, bytes]:
+    """POST with exactly ``headers`` (urllib would add a form Content-Type to a templated body);
+    ``(status, response body)``, ``DeliveryError`` if no answer came."""
     parts = urllib.parse.urlsplit(url)
     try:
         if parts.scheme == "https":
             context = ssl.create_default_context()
-            if cfg.skip_verify:
+            if skip_verify:
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
-            conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=cfg.timeout, context=context)
+            conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=context)
         elif parts.scheme == "http":
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=cfg.timeout)
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
         else:
             raise ValueError(f"unsupported protocol scheme \"{parts.scheme}\"")
         try:
