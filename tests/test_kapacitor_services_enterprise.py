@@ -424,13 +424,13 @@ def test_servicenow_basic_auth_severities_and_errors():
 def test_servicenow_decode_check_validate_and_service_test():
     svc = services.service("servicenow")
     assert svc.decode({"node": "n", "MetricName": "m", "additional_info": {"a": 1}}) == {
-        "Node": "n", "MetricName": "m", "additional_info": {"a": 1}}
+        "node": "n", "metricname": "m", "additional_info": {"a": 1}}
     with pytest.raises(HandlerError) as info:
         svc.decode({"metric_name": "m"})
     assert str(info.value) == ("failed to decode options into *servicenow.HandlerConfig: 1 error(s) decoding:\n\n"
                                "* '' has invalid keys: metric_name")
     with pytest.raises(HandlerError, match="unclosed action"):
-        svc.check({"Node": "{{ .X"}, StaticConfig())
+        svc.check({"node": "{{ .X"}, StaticConfig())
     with pytest.raises(ValueError, match="^must specify events URL$"):
         services.section_of("servicenow").validate({"enabled": True, "url": ""})
     with HTTPSink() as sink:
@@ -510,7 +510,7 @@ def test_zenoss_errors_validation_and_service_test():
         svc.decode({"tid": "1"})
     assert str(info.value).endswith("* 'tid' expected type 'int64', got unconvertible type 'string', value: '1'")
     assert svc.decode({"tid": 2.0, "summary": "s", "customField": {"a": 1}}) == {
-        "tid": 2, "Summary": "s", "customField": {"a": 1}}
+        "tid": 2, "summary": "s", "customField": {"a": 1}}
     with HTTPSink() as sink:
         svc.test(dict(svc.test_options), zenoss_config(sink))
         body = sink.wait(1)[0].body

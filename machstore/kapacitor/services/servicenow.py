@@ -41,8 +41,8 @@ SECTION = Section("servicenow", {
     "username": "", "password": "", "global": False, "state-changes-only": False,
 }, redacted=("password",), validate=validate)
 
-_FIELDS = {"url": md.STRING, "username": md.STRING, "password": md.STRING, "source": md.STRING, "Node": md.STRING,
-           "Type": md.STRING, "Resource": md.STRING, "MetricName": md.STRING, "MessageKey": md.STRING,
+_FIELDS = {"url": md.STRING, "username": md.STRING, "password": md.STRING, "source": md.STRING, "node": md.STRING,
+           "type": md.STRING, "resource": md.STRING, "metricname": md.STRING, "messagekey": md.STRING,
            "additional_info": md.ANY_MAP}
 
 
@@ -84,11 +84,11 @@ def _go_sprint(v) -> str:
 def body(c: dict, alert_id: str, message: str, level: str, data: dict, o: dict) -> bytes:
     """``preparePost``'s JSON."""
     info = _DataInfo(alert_id, data)
-    node = _render("node", o.get("Node", ""), info)
-    metric_type = _render("type", o.get("Type", ""), info)
-    resource = _render("resource", o.get("Resource", ""), info)
-    metric_name = _render("metricName", o.get("MetricName", ""), info)
-    message_key = _render("messageKey", o.get("MessageKey", ""), info)
+    node = _render("node", o.get("node", ""), info)
+    metric_type = _render("type", o.get("type", ""), info)
+    resource = _render("resource", o.get("resource", ""), info)
+    metric_name = _render("metricName", o.get("metricname", ""), info)
+    message_key = _render("messageKey", o.get("messagekey", ""), info)
     additional = ""
     if o.get("additional_info"):
         ai = {}
@@ -142,9 +142,9 @@ def alert(c: dict, url: str, alert_id: str, message: str, level: str, data: dict
 
 
 def _from_tick(_t, f):
-    return {"url": f.get("URL", ""), "source": f.get("Source", ""), "Node": f.get("Node", ""),
-            "Type": f.get("Type", ""), "Resource": f.get("Resource", ""), "MetricName": f.get("MetricName", ""),
-            "MessageKey": f.get("MessageKey", ""), "additional_info": dict(f.get("AdditionalInfoMap") or {})}
+    return {"url": f.get("URL", ""), "source": f.get("Source", ""), "node": f.get("Node", ""),
+            "type": f.get("Type", ""), "resource": f.get("Resource", ""), "metricname": f.get("MetricName", ""),
+            "messagekey": f.get("MessageKey", ""), "additional_info": dict(f.get("AdditionalInfoMap") or {})}
 
 
 def _deliver(o, event, config):
@@ -155,9 +155,9 @@ def _deliver(o, event, config):
 
 def _test(o, config):
     c = config.element("servicenow") or dict(SECTION.defaults)
-    hc = {"source": o.get("source", ""), "Node": o.get("node", ""), "Type": o.get("type", ""),
-          "Resource": o.get("resource", ""), "MetricName": o.get("metric_name", ""),
-          "MessageKey": o.get("message_key", ""), "additional_info": o.get("additional_info") or {}}
+    hc = {"source": o.get("source", ""), "node": o.get("node", ""), "type": o.get("type", ""),
+          "resource": o.get("resource", ""), "metricname": o.get("metric_name", ""),
+          "messagekey": o.get("message_key", ""), "additional_info": o.get("additional_info") or {}}
     data = {"name": "", "taskName": "", "fields": {}, "tags": {}}
     alert(c, c.get("url", ""), o.get("alert_id", "1001"), o.get("message", ""), o.get("level", "CRITICAL"), data, hc)
 
@@ -165,7 +165,7 @@ def _test(o, config):
 def _check(o, _config):
     """Kapacitor parses these templates at each event and drops the event on a parse error;
     machstore refuses the handler instead, so a broken template never fails silently."""
-    templates = [o.get(k) for k in ("Node", "Type", "Resource", "MetricName", "MessageKey")]
+    templates = [o.get(k) for k in ("node", "type", "resource", "metricname", "messagekey")]
     templates += [v for v in (o.get("additional_info") or {}).values() if isinstance(v, str)]
     for text in templates:
         if text:

@@ -56,10 +56,12 @@ SECTION = Section("zenoss", {
     "state-changes-only": False,
 }, redacted=("password",), validate=validate)
 
-_FIELDS = {"action": md.STRING, "method": md.STRING, "type": md.STRING, "tid": md.INT64, "Summary": md.STRING,
-           "Device": md.STRING, "Component": md.STRING, "EventClassKey": md.STRING, "EventClass": md.STRING,
-           "Collector": md.STRING, "Message": md.STRING, "customField": md.ANY_MAP}
-_TEMPLATES = ("Summary", "Device", "Component", "EventClassKey", "EventClass", "Message", "Collector")
+_FIELDS = {"action": md.STRING, "method": md.STRING, "type": md.STRING, "tid": md.INT64, "summary": md.STRING,
+           "device": md.STRING, "component": md.STRING, "eventclasskey": md.STRING, "eventclass": md.STRING,
+           "collector": md.STRING, "message": md.STRING, "customField": md.ANY_MAP}
+_TEMPLATES = ("summary", "device", "component", "eventclasskey", "eventclass", "message", "collector")
+_GO_FIELDS = {"summary": "Summary", "device": "Device", "component": "Component", "eventclasskey": "EventClassKey",
+              "eventclass": "EventClass", "message": "Message", "collector": "Collector"}
 
 
 class _Info:
@@ -88,14 +90,14 @@ def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
     """``preparePost``'s JSON."""
     info = _Info(state, data, recoverable)
     r = {k: _render(k, o.get(k, ""), info) for k in _TEMPLATES}
-    summary = r["Summary"] or state["message"]
-    collector = r["Collector"] or c.get("collector", "")
+    summary = r["summary"] or state["message"]
+    collector = r["collector"] or c.get("collector", "")
     severity = _severity_map(c).get(_LEVEL_KEY.get(state["level"], ""))
-    event_data_map = {"summary": cut(summary, 256), "device": r["Device"], "component": r["Component"],
-                      "severity": severity, "evclasskey": r["EventClassKey"], "evclass": r["EventClass"]}
+    event_data_map = {"summary": cut(summary, 256), "device": r["device"], "component": r["component"],
+                      "severity": severity, "evclasskey": r["eventclasskey"], "evclass": r["eventclass"]}
     if collector:
         event_data_map["collector"] = collector
-    message = cut(r["Message"], 4096)
+    message = cut(r["message"], 4096)
     if message:
         event_data_map["message"] = message
     for key, value in (o.get("customField") or {}).items():
@@ -122,7 +124,7 @@ def alert(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> None:
 
 def _from_tick(_t, f):
     return {"action": f.get("Action", ""), "method": f.get("Method", ""), "type": f.get("Type", ""),
-            "tid": int(f.get("Tid") or 0), **{k: f.get(k, "") for k in _TEMPLATES},
+            "tid": int(f.get("Tid") or 0), **{k: f.get(_GO_FIELDS[k], "") for k in _TEMPLATES},
             "customField": dict(f.get("CustomFieldsMap") or {})}
 
 
@@ -149,9 +151,9 @@ def _deliver(o, event, config):
 def _test(o, config):
     c = config.element("zenoss") or dict(SECTION.defaults)
     hc = {"action": o.get("action", ""), "method": o.get("method", ""), "type": o.get("type", ""),
-          "tid": int(o.get("tid") or 0), "Summary": o.get("summary", ""), "Device": o.get("device", ""),
-          "Component": o.get("component", ""), "EventClassKey": o.get("eventclasskey", ""),
-          "EventClass": o.get("eventclass", ""), "Collector": o.get("collector", ""),
+          "tid": int(o.get("tid") or 0), "summary": o.get("summary", ""), "device": o.get("device", ""),
+          "component": o.get("component", ""), "eventclasskey": o.get("eventclasskey", ""),
+          "eventclass": o.get("eventclass", ""), "collector": o.get("collector", ""),
           "customField": o.get("custom_fields") or {}}
     state = {"id": o.get("alert_id", "1001"), "message": o.get("message", ""), "details": "", "time": 0,
              "duration": 0, "level": o.get("level", "CRITICAL")}
