@@ -253,7 +253,14 @@ def test_email_reuses_its_connection_and_closes_it_after_the_idle_timeout():
             time.sleep(0.02)
         assert peer.quits == [first["peer"]]
         services.deliver(["smtp", {"to": ["c@example.com"]}], EVENT, cfg)
-        assert peer.wait(3)[2]["peer"] != first["peer"]
+        third = peer.wait(3)[2]
+        assert third["peer"] != first["peer"]
+        # a config update (here the From address) closes the connection and dials a new one
+        services.deliver(["smtp", {"to": ["d@example.com"]}], EVENT,
+                         smtp_config(peer, **{"idle-timeout": "300ms", "from": "other@example.com"}))
+        fourth = peer.wait(4)[3]
+        assert fourth["peer"] != third["peer"] and fourth["from"] == "other@example.com"
+        assert third["peer"] in peer.quits
 
 
 def test_email_logs_in_with_the_sections_username_and_password():

@@ -5,8 +5,9 @@ headers gomail writes (``Mime-Version``, ``Date``, ``From``, ``To`` (addresses j
 ``", "``), ``Subject``, ``Content-Type: text/html; charset=UTF-8``, quoted-printable body) to
 the handler's ``to`` list plus its rendered ``to-field`` templates (over ``alert.EventData``),
 or to ``[smtp] to`` when that is empty.  As Kapacitor's single mailer goroutine does, one
-connection is kept per server config and reused by the next mail; it is closed (``QUIT``) once
-``idle-timeout`` passes without a mail, and replaced when the config changes (an override).
+connection is kept and reused by the next mail; it is closed (``QUIT``) once ``idle-timeout``
+passes without a mail, and replaced when any ``[smtp]`` option changes (an override), as
+Kapacitor's ``Update`` makes its mailer dial anew.
 Dialing: implicit TLS on port 465, otherwise ``STARTTLS`` when the server offers it (the
 certificate is not checked with ``no-verify``), then ``AUTH`` when a username is set.
 Unlike Kapacitor (which queues the mail and only logs a failed send) a failed send raises
@@ -15,6 +16,7 @@ Unlike Kapacitor (which queues the mail and only logs a failed send) a failed se
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import quopri
 import smtplib
@@ -130,7 +132,7 @@ class _Mailer:
                 self._close_locked()
 
     def send(self, c: dict, sender: str, to: list, message: bytes) -> None:
-        key = (c["host"], int(c["port"]), c.get("username"), c.get("password"), bool(c.get("no-verify")))
+        key = json.dumps(c, sort_keys=True, default=str)  # any config update replaces the connection
         idle = _idle_ns(c.get("idle-timeout") or "0s") / 1e9
         with self.lock:
             if self.key != key:
