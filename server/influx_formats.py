@@ -23,7 +23,7 @@ import orjson
 
 from machstore.influxql.resultrows import ColumnRows
 
-__all__ = ["wants_csv", "encode_json", "whole_results", "json_chunks", "encode_csv", "DEFAULT_CHUNK_SIZE"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "encode_csv", "encode_json", "json_chunks", "wants_csv", "whole_results"]
 
 DEFAULT_CHUNK_SIZE = 10000
 _HTML_ESCAPES = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))

@@ -37,7 +37,7 @@ from gunicorn.workers.sync import SyncWorker as _GunicornSync
 
 from machstore.server.access_log import redact_text
 
-__all__ = ["GeventWorker", "ThreadWorker", "SyncWorker", "CLASS_PATHS", "request_line_cap"]
+__all__ = ["CLASS_PATHS", "GeventWorker", "SyncWorker", "ThreadWorker", "request_line_cap"]
 
 # what gunicorn answers for each parse failure (everything else it refuses is a 400)
 _STATUS = {

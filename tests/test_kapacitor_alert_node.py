@@ -1,6 +1,7 @@
 """The alert node runtime in memory (machstore/kapacitor/nodes/alert.py): events, topics and
 their stored state across restarts (kapacitor#744), decorations, inhibition, batches, stats,
 refused handlers, and a state()/restore() round trip mid-stream."""
+import json
 import pickle
 
 import pytest
@@ -62,6 +63,7 @@ def test_events_per_group_in_arrival_order_with_previous_levels():
                            "recoverable", "eventData", "topic"]
     assert event["eventData"] == {"name": "cpu", "taskName": "testStreamer", "category": "", "group": "host=A",
                                   "tags": {"host": "A", "type": "idle"}, "fields": {"value": 90.0}}
+    assert json.loads(json.dumps(event["eventData"])) == event["eventData"]  # it travels through the outbox
     assert event["data"] == {"series": [{"name": "cpu", "tags": {"host": "A", "type": "idle"},
                                          "columns": ["time", "value"],
                                          "values": [["1971-01-01T00:00:00Z", 90.0]]}]}

@@ -148,7 +148,7 @@ def test_slack_errors_disabled_unknown_workspace_and_answers(sink):
     with pytest.raises(DeliveryError, match="^no slack configuration found$"):
         services.deliver(["slack", {}], ev, StaticConfig({"slack": []}))
     # the server's default config has one slack element, the default, disabled (server.NewConfig)
-    assert StaticConfig().elements("slack") == [{**slack.SLACK.defaults, "default": True}]
+    assert StaticConfig().elements("slack") == [{**slack.SLACK.plain_defaults, "default": True}]
     with pytest.raises(DeliveryError, match="^service is not enabled$"):
         services.deliver(["slack", {}], ev, StaticConfig())
     config = StaticConfig({"slack": [{"url": sink.url}]})
@@ -233,7 +233,7 @@ def test_slack_config_validation_texts():
     with pytest.raises(ValueError, match="^stateChangesOnly may only be assigned when the config is both "):
         many([{"workspace": "a", "default": True, "state-changes-only": True}, {"workspace": "b"}])
     assert slack.SLACK.redacted == ("url", "token") and slack.SLACK.element_key == "workspace"
-    assert slack.SLACK.defaults["username"] == "kapacitor"
+    assert slack.SLACK.plain_defaults["username"] == "kapacitor"
 
 
 def test_decode_errors_are_mapstructures():
@@ -304,7 +304,7 @@ def test_telegram_topic_handler_parse_mode_and_errors(sink):
 
 def test_telegram_config_validation():
     v = services.section_of("telegram").validate
-    assert services.section_of("telegram").defaults["url"] == "https://api.telegram.org/bot"
+    assert services.section_of("telegram").plain_defaults["url"] == "https://api.telegram.org/bot"
     v({"enabled": True, "url": "https://api.telegram.org/bot", "token": "t"})
     with pytest.raises(ValueError, match="^must specify url$"):
         v({"enabled": True, "url": "", "token": "t"})

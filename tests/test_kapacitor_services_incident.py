@@ -498,7 +498,7 @@ BP_TAGS = {"host": "localhost", "link": "http://localhost/bp"}
 
 
 def _bp_payload(config, tags, fields, attrs=None):
-    c = {**bigpanda.SECTION.defaults, **config, "enabled": True}
+    c = {**bigpanda.SECTION.plain_defaults, **config, "enabled": True}
     data = eventdata.EventData(name="test", tags=tags or {}, fields=fields or {})
     return bigpanda.payload(c, alert_id="id", message="message", details="details", level="OK",
                             unix_seconds=31536038, data=data, handler={}, attrs=attrs or {}).decode()
@@ -643,21 +643,21 @@ def test_topic_handler_options_round_trip():
 def test_config_validation_texts(section, options, want):
     sec = services.section_of(section)
     with pytest.raises(ValueError) as info:
-        sec.validate({**sec.defaults, **options})
+        sec.validate({**sec.plain_defaults, **options})
     assert str(info.value) == want
 
 
 def test_config_sections_defaults_and_redactions():
-    got = {name: (services.section_of(name).defaults, services.section_of(name).redacted) for name in ALL}
+    got = {name: (services.section_of(name).plain_defaults, services.section_of(name).redacted) for name in ALL}
     assert got == {
         "pagerduty": ({"enabled": False, "url": "https://events.pagerduty.com/generic/2010-04-15/create_event.json",
                        "service-key": "", "global": False}, ("service-key",)),
         "pagerduty2": ({"enabled": False, "url": "https://events.pagerduty.com/v2/enqueue", "routing-key": "",
                         "global": False}, ("routing-key",)),
-        "opsgenie": ({"enabled": False, "api-key": "", "teams": [], "recipients": [],
+        "opsgenie": ({"enabled": False, "api-key": "", "teams": None, "recipients": None,
                       "url": "https://api.opsgenie.com/v1/json/alert",
                       "recovery_url": "https://api.opsgenie.com/v1/json/alert/note", "global": False}, ("api-key",)),
-        "opsgenie2": ({"enabled": False, "api-key": "", "teams": [], "recipients": [],
+        "opsgenie2": ({"enabled": False, "api-key": "", "teams": None, "recipients": None,
                        "url": "https://api.opsgenie.com/v2/alerts", "recovery_action": "notes", "global": False,
                        "details": False}, ("api-key",)),
         "victorops": ({"enabled": False, "api-key": "", "routing-key": "",

@@ -21,7 +21,8 @@ def handler_of(request: dict) -> list:
     """The outbox handler entry of a staged request (everything but the body)."""
     return [KIND, {"url": request["url"], "headers": dict(request.get("headers") or {}),
                    "timeout_ns": int(request.get("timeout_ns") or 0),
-                   "capture_response": bool(request.get("capture_response"))}]
+                   "capture_response": bool(request.get("capture_response")),
+                   **({"exact_headers": True} if request.get("exact_headers") else {})}]
 
 
 def event_of(request: dict) -> dict:
@@ -31,6 +32,9 @@ def event_of(request: dict) -> dict:
 
 def deliver(options: dict, event: dict, *, task: str = "", node: str = "") -> None:
     """POST ``event["body"]``; failures are logged with Kapacitor's texts, never raised."""
+    if options.get("exact_headers"):  # a [[httppost]] row template: no Content-Type, as Kapacitor sends it
+        _deliver_exact(options, event, task, node)
+        return
     headers = {"Content-Type": "application/json", **options.get("headers", {})}
     req = urllib.request.Request(options["url"], data=event["body"].encode(), headers=headers, method="POST")
     timeout = options.get("timeout_ns", 0) / 1e9 or None
@@ -43,3 +47,18 @@ def deliver(options: dict, event: dict, *, task: str = "", node: str = "") -> No
         log.error("task=%s node=%s POST returned non 2xx status code: %s code=%d", task, node, detail, ex.code)
     except (OSError, ValueError) as ex:
         log.error("task=%s node=%s failed to POST data: %s", task, node, ex)
+
+
+def _deliver_exact(options: dict, event: dict, task: str, node: str) -> None:
+    """POST with exactly the request's headers (``alerts/handlers.http_post``)."""
+    from .alerts.handlers import DeliveryError, http_post
+    try:
+        status, answer = http_post(options["url"], event["body"].encode(), dict(options.get("headers") or {}),
+                                   options.get("timeout_ns", 0) / 1e9 or None)
+    except DeliveryError as ex:
+        log.error("task=%s node=%s failed to POST data: %s", task, node, str(ex).removeprefix("failed to POST alert data: "))
+        return
+    if status // 100 != 2:
+        detail = (answer.decode("utf-8", "replace") if options.get("capture_response")
+                  else "unknown error, use .captureResponse() to capture the HTTP response")
+        log.error("task=%s node=%s POST returned non 2xx status code: %s code=%d", task, node, detail, status)

@@ -10,18 +10,24 @@ dropped).  ``deliver(handler, event)`` sends one event (the ``alert.Data`` dict 
 ``services/httppost``) and raises ``DeliveryError`` on any failure: the task master's outbox
 keeps the event and retries (at least once), where Kapacitor logs the error and drops it.
 
-Configured ``[[httppost]]`` endpoints do not exist yet: ``.post().endpoint('name')`` without a
-URL is refused at task start with Kapacitor's text for an unknown endpoint.
+A post handler naming a configured ``[[httppost]]`` endpoint (``endpoint``: that element of
+the config, given by ``services/local.py``) posts to the endpoint's URL template with its
+headers, its basic auth and, when it has one, its alert template as the body (then without a
+``Content-Type``, as Kapacitor sends it); the handler's own headers are set over the
+endpoint's.  An unknown endpoint name falls back to the handler's URL, and without one the
+handler is refused with Kapacitor's text.
 """
 from __future__ import annotations
 
+import base64
 import datetime as _dt
+import http.client
+import logging
 import os
 import socket
 import ssl
 import subprocess
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass
 
 from machstore.gotemplate import Template, TemplateError
@@ -42,12 +48,14 @@ METHODS = {"AlertHTTPPostHandler": "post", "TcpHandler": "tcp", "EmailHandler": 
            "TeamsHandler": "teams", "ServiceNowHandler": "serviceNow", "ZenossHandler": "zenoss"}
 
 DEFAULT_LOG_MODE = 0o600
+log = logging.getLogger(__name__)
 
 
 
 
-def check(handler) -> None:
-    """Refuse ``handler`` as ``newAlertNode`` would, or because machstore does not run it yet."""
+def check(handler, endpoint: dict | None = None) -> None:
+    """Refuse ``handler`` as ``newAlertNode`` would, or because machstore does not run it yet.
+    ``endpoint``: the ``[[httppost]]`` element a post handler names, if configured."""
     kind, opts = handler
     if kind not in SUPPORTED:
         method = METHODS.get(kind, kind)
@@ -55,7 +63,7 @@ def check(handler) -> None:
     if kind == "LogHandler":
         _log_config(opts)
     elif kind == "AlertHTTPPostHandler":
-        _post_config(opts)
+        _post_config(opts, endpoint)
     elif kind == "ExecHandler" and not opts.get("Command"):
         raise HandlerError("exec handler needs a program")
 
@@ -84,14 +92,71 @@ class _Post:
     capture: bool
     timeout: float | None
     skip_verify: bool
+    endpoint_headers: dict = None
+    auth: tuple | None = None
+    alert_template: Template | None = None
 
 
-def _post_config(opts) -> _Post:
-    url, endpoint = opts.get("URL", ""), opts.get("Endpoint", "")
-    if not url and not endpoint:
+def _post_template(text: str) -> Template:
+    """``httppost.GetTemplate``: a ``body`` template with the ``json``/``jsonCompact`` helpers."""
+    from .event import DETAILS_FUNCS
+    return Template("body", funcs=DETAILS_FUNCS).parse(text)
+
+
+def endpoint_templates(element: dict) -> tuple[Template, Template | None]:
+    """The URL and alert templates of a ``[[httppost]]`` element (``TemplateError`` if bad)."""
+    url = _post_template(element.get("url") or "")
+    alert = None
+    if element.get("alert-template"):
+        alert = _post_template(element["alert-template"])
+    elif element.get("alert-template-file"):
+        path = element["alert-template-file"]
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as ex:
+            raise HandlerError(f"failed to get alert-template for endpoint \"{element.get('endpoint', '')}\": "
+                               f"failed to read template file \"{path}\": {ex}") from None
+        alert = Template("body").parse(text)
+    return url, alert
+
+
+def endpoint_row_templates(element: dict) -> tuple[Template, Template | None]:
+    """The URL and row templates of a ``[[httppost]]`` element (``TemplateError`` if bad,
+    ``ValueError`` if the row template file cannot be read)."""
+    url = _post_template(element.get("url") or "")
+    row = None
+    if element.get("row-template"):
+        row = _post_template(element["row-template"])
+    elif element.get("row-template-file"):
+        path = element["row-template-file"]
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as ex:
+            raise ValueError(f"failed to read template file \"{path}\": {ex}") from None
+        row = Template("body").parse(text)
+    return url, row
+
+
+def _post_config(opts, endpoint: dict | None = None) -> _Post:
+    url, name = opts.get("URL", ""), opts.get("Endpoint", "")
+    if not url and not name:
         raise HandlerError("Either URL or endpoint must be non-empty")
-    # NOTE: no [[httppost]] endpoint is configured yet, so every endpoint name is unknown:
-    # Kapacitor then posts to the URL if there is one, and refuses the handler if not.
+    timeout = opts.get("Timeout", 0)
+    timeout = timeout / 1e9 if timeout > 0 else None
+    headers = dict(opts.get("Headers") or {})
+    capture, skip = bool(opts.get("CaptureResponseFlag")), bool(opts.get("SkipSSLVerificationFlag"))
+    if endpoint is not None:
+        try:
+            url_tmpl, alert_tmpl = endpoint_templates(endpoint)
+        except TemplateError as ex:
+            raise HandlerError(f"failed to create HTTPPostService.Handler: failed to parse template: {ex}") from None
+        auth = endpoint.get("basic-auth") or {}
+        user, password = auth.get("username", ""), auth.get("password", "")
+        return _Post(url_tmpl, headers, capture, timeout, skip, dict(endpoint.get("headers") or {}),
+                     (user, password) if user and password else None, alert_tmpl)
+    # An endpoint name that is not configured: Kapacitor posts to the URL if there is one.
     if not url:
         raise HandlerError("failed to create HTTPPostService.Handler: "
                            "An appropriately formatted url must be specified if an endpoint is not specified")
@@ -99,21 +164,20 @@ def _post_config(opts) -> _Post:
         tmpl = Template("body").parse(url)
     except TemplateError as ex:
         raise HandlerError(f"failed to create HTTPPostService.Handler: failed to parse template: {ex}") from None
-    timeout = opts.get("Timeout", 0)
-    return _Post(tmpl, dict(opts.get("Headers") or {}), bool(opts.get("CaptureResponseFlag")),
-                 timeout / 1e9 if timeout > 0 else None, bool(opts.get("SkipSSLVerificationFlag")))
+    return _Post(tmpl, headers, capture, timeout, skip)
 
 
 # -- delivering --------------------------------------------------------------------------------
-def deliver(handler, event: dict) -> None:
-    """Send ``event`` to ``handler``; raise ``DeliveryError`` when it did not get there."""
+def deliver(handler, event: dict, endpoint: dict | None = None) -> None:
+    """Send ``event`` to ``handler``; raise ``DeliveryError`` when it did not get there.
+    ``endpoint``: the ``[[httppost]]`` element a post handler names, if configured."""
     kind, opts = handler
-    check(handler)
+    check(handler, endpoint)
     body = encode(event)
     if kind == "LogHandler":
         _deliver_log(opts, body)
     elif kind == "AlertHTTPPostHandler":
-        _deliver_post(_post_config(opts), event, body)
+        _deliver_post(_post_config(opts, endpoint), event, body)
     elif kind == "TcpHandler":
         _deliver_tcp(opts["Address"], body + b"\n")  # NOTE: Encode's newline, then tcpHandler's own
     else:
@@ -142,13 +206,31 @@ class _TemplateData:
     def __init__(self, event):
         from machstore.gotemplate import values as gv
         self.ID, self.Message, self.Details = event["id"], event["message"], event["details"]
-        self.Time = gv.Time(_parse_time(event["time"]))
+        self.Time = gv.Time(parse_time(event["time"]))
         self.Duration = gv.Duration(event["duration"])
         self.Level, self.PreviousLevel = event["level"], event["previousLevel"]
-        self.Data, self.Recoverable = event["data"], event["recoverable"]
+        self.Data, self.Recoverable = _Result(event["data"]), event["recoverable"]
 
 
-def _parse_time(text: str) -> int:
+class _Result:
+    """``models.Result`` as a template sees it: ``.Series`` of rows with Name, Tags, Columns, Values."""
+
+    go_type = "models.Result"
+
+    def __init__(self, data):
+        self.Series = [_Row(r) for r in ((data or {}).get("series") or [])]
+
+
+class _Row:
+    go_type = "models.Row"
+
+    def __init__(self, row):
+        from machstore.gotemplate import values as gv
+        self.Name, self.Tags = row.get("name", ""), gv.StringMap(row.get("tags") or {})
+        self.Columns, self.Values = list(row.get("columns") or []), [list(v) for v in row.get("values") or []]
+
+
+def parse_time(text: str) -> int:
     """Unix ns of the event's RFC3339Nano UTC time (what ``alert_data`` wrote)."""
     base, _, frac = text.removesuffix("Z").partition(".")
     secs = int(_dt.datetime.fromisoformat(base).replace(tzinfo=_dt.UTC).timestamp())
@@ -156,27 +238,66 @@ def _parse_time(text: str) -> int:
 
 
 def _deliver_post(cfg: _Post, event: dict, body: bytes) -> None:
+    data = _TemplateData(event)
+    content_type = "application/json"
+    if cfg.alert_template is not None:
+        try:
+            body = cfg.alert_template.execute(data).encode()
+        except TemplateError as ex:  # Kapacitor logs it and sends nothing for this event
+            log.error("failed to execute alert template: %s", ex)
+            return
+        content_type = None
     try:
-        url = cfg.url.execute(_TemplateData(event))
+        url = cfg.url.execute(data)
     except TemplateError as ex:
         raise DeliveryError(f"failed to create HTTP request: failed to execute url template: {ex}") from None
-    req = urllib.request.Request(url, data=body, method="POST")
-    for k, v in cfg.headers.items():
-        req.add_header(k, v)
-    req.add_header("Content-Type", "application/json")
-    context = None
-    if cfg.skip_verify:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    try:
-        with urllib.request.urlopen(req, timeout=cfg.timeout, context=context) as resp:
-            resp.read()
-    except urllib.error.HTTPError as ex:
-        detail = ex.read().decode(errors="replace") if cfg.capture else \
+    headers = {}
+    if cfg.auth is not None:
+        token = base64.b64encode(f"{cfg.auth[0]}:{cfg.auth[1]}".encode()).decode()
+        headers["Authorization"] = "Basic " + token
+    canon = {}
+    for k, v in list((cfg.endpoint_headers or {}).items()) + list(cfg.headers.items()):
+        # Go canonicalises header names: the handler's Set replaces the endpoint's Add
+        key = k.title() if k.isascii() else k
+        if key in canon:
+            headers.pop(canon[key])
+        canon[key] = k
+        headers[k] = v
+    if content_type:
+        for k in [k for k in headers if k.lower() == "content-type"]:
+            headers.pop(k)
+        headers["Content-Type"] = content_type
+    status, answer = http_post(url, body, headers, cfg.timeout, cfg.skip_verify)
+    if status // 100 != 2:
+        detail = answer.decode(errors="replace") if cfg.capture else \
             "unknown error, use .captureResponse() to capture the HTTP response"
-        raise DeliveryError(f"POST returned non 2xx status code: {detail} code={ex.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as ex:
+        raise DeliveryError(f"POST returned non 2xx status code: {detail} code={status}")
+
+
+def http_post(url: str, body: bytes, headers: dict, timeout: float | None = None,
+              skip_verify: bool = False) -> tuple[int, bytes]:
+    """POST with exactly ``headers`` (urllib would add a form Content-Type to a templated body);
+    ``(status, response body)``, ``DeliveryError`` if no answer came."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        if parts.scheme == "https":
+            context = ssl.create_default_context()
+            if skip_verify:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=context)
+        elif parts.scheme == "http":
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        else:
+            raise ValueError(f"unsupported protocol scheme \"{parts.scheme}\"")
+        try:
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            conn.request("POST", target, body=body, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
+    except (OSError, ValueError, http.client.HTTPException) as ex:
         raise DeliveryError(f"failed to POST alert data: {ex}") from None
 
 

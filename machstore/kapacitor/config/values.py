@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from machstore.kapacitor.services.base import Null
 from machstore.tick.evaluate import format_duration
 from machstore.tick.gocompat import go_quote
 
@@ -34,6 +35,8 @@ class OptionError(ValueError):
 
 def option_type(default) -> str:
     """The Go kind an option has, from its default (see the module docstring)."""
+    if isinstance(default, Null):
+        return default.kind
     if isinstance(default, bool):
         return "bool"
     if isinstance(default, int):
@@ -101,6 +104,8 @@ def _json_kind(value) -> str:
 
 def _element_default(default):
     """The default of a slice's elements or a map's values (strings unless the default shows otherwise)."""
+    if isinstance(default, Null):
+        return ""
     values = list(default.values()) if isinstance(default, dict) else list(default)
     return values[0] if values else ""
 
@@ -187,14 +192,16 @@ def from_file(default, value, where: str):
         return [from_file(inner, v, where) for v in value]
     if dst == "map":
         inner = _element_default(default)
-        if not default:
+        if not default or isinstance(default, Null):
             return dict(value)
         return {str(k): from_file(inner, v, where) for k, v in value.items()}
     return value
 
 
 def normalised_default(default):
-    """A default as the view shows it (durations in ``Duration.String()`` form)."""
+    """A default as the view shows it (durations in ``Duration.String()`` form, a ``Null`` as None)."""
+    if isinstance(default, Null):
+        return None
     if option_type(default) == "duration":
         return canonical_duration(default)
     if isinstance(default, tuple):

@@ -11,13 +11,18 @@ once, unchanged.
   the error logged for a non-2xx answer;
 * the URL is a Go template over ``{Name, Tags, Values}`` (``TestStream_HttpPost_URL_Template``).
 
-Refused when the task starts, with a clear error: ``.endpoint(name)`` (machstore has no
-``[[httppost]]`` endpoint configuration, so no name exists: Kapacitor's own error) and
-``.codeField()`` (the response code is only known after the round commits, when the point has
+``.endpoint(name)`` posts through that ``[[httppost]]`` element of the config: its URL template,
+its headers (the node's ``.header()`` set over them), its basic auth and, when it has one, its
+row template as the body (over ``{Name, Tags, Values}``, sent without a ``Content-Type`` as
+Kapacitor sends it).  The element is read again for every chunk, so a config override applies
+to a running task; an unknown name refuses the task with Kapacitor's text.
+
+Refused when the task starts, with a clear error: ``.codeField()`` (the response code is only known after the round commits, when the point has
 long left the node).
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 
 from machstore.gotemplate import StringMap, Template, TemplateError, Time
@@ -82,33 +87,75 @@ class HTTPPostRuntime(GroupedRuntime):
         super().__init__(pnode, task)
         p = self.props
         endpoints = p.get("Endpoints") or []
-        if endpoints:
-            raise HTTPPostConfigError(f"endpoint '{endpoints[0]}' does not exist")
+        self.endpoint_name = endpoints[0] if endpoints else None
+        self.endpoint = None
+        if self.endpoint_name is not None:
+            self._load_endpoint()
         if p.get("CodeField"):
             raise HTTPPostConfigError("httpPost .codeField() is not supported by machstore: posts are delivered "
                                       "after the round commits, so no response code exists while the point flows")
         url = (p.get("URLs") or [""])[0]
-        try:
-            self.url = Template("body", funcs={"json": go_json, "jsonCompact": _json_compact}).parse(url)
-        except TemplateError as ex:
-            raise HTTPPostConfigError(f"error in url templating: {ex}") from ex
-        headers = {"Content-Type": "application/json"}
-        for k, v in (p.get("Headers") or {}).items():
-            headers[canonical_header_key(k)] = v
-        self.headers = headers
+        self.url = None
+        if self.endpoint is None:
+            try:
+                self.url = Template("body", funcs={"json": go_json, "jsonCompact": _json_compact}).parse(url)
+            except TemplateError as ex:
+                raise HTTPPostConfigError(f"error in url templating: {ex}") from ex
+        self.node_headers = {canonical_header_key(k): v for k, v in (p.get("Headers") or {}).items()}
         self.timeout = p.get("Timeout", 0)
         self.capture = bool(p.get("CaptureResponseFlag"))
 
-    def _post(self, row: dict, times: list) -> None:
+    def _load_endpoint(self) -> None:
+        """The named ``[[httppost]]`` element, parsed once per change of its options."""
+        element = self.ctx.kapacitor_config.element("httppost", self.endpoint_name)
+        if element is None:
+            if self.endpoint is None:
+                raise HTTPPostConfigError(f"endpoint '{self.endpoint_name}' does not exist")
+            return  # removed while running: Kapacitor's closed endpoint; the last one is kept
+        if self.endpoint is not None and self.endpoint[0] == element:
+            return
+        from ..alerts.handlers import endpoint_row_templates
         try:
-            url = self.url.execute(mapped_row(row, times))
+            url, row = endpoint_row_templates(element)
+        except (TemplateError, ValueError) as ex:
+            raise HTTPPostConfigError(f"endpoint '{self.endpoint_name}': {ex}") from None
+        headers = {canonical_header_key(k): v for k, v in (element.get("headers") or {}).items()}
+        auth = element.get("basic-auth") or {}
+        if auth.get("username") and auth.get("password"):
+            token = base64.b64encode(f"{auth['username']}:{auth['password']}".encode()).decode()
+            headers["Authorization"] = "Basic " + token
+        self.endpoint = (dict(element), url, row, headers)
+
+    def _post(self, row: dict, times: list) -> None:
+        url_tmpl, row_tmpl, headers = self.url, None, {}
+        if self.endpoint is not None:
+            _, url_tmpl, row_tmpl, headers = self.endpoint
+            headers = dict(headers)
+        mr = mapped_row(row, times)
+        if row_tmpl is not None:
+            try:
+                body = row_tmpl.execute(mr).encode()
+            except TemplateError as ex:
+                self.error(f"failed to POST data: failed to execute template: {ex}")
+                return
+        else:
+            body = result_body(row)
+            headers["Content-Type"] = "application/json"
+        try:
+            url = url_tmpl.execute(mr)
         except TemplateError as ex:
             self.error(f"failed to POST data: failed to marshal row data json: failed to execute url template: {ex}")
             return
-        self.ctx.http_post(self.name, {"url": url, "body": result_body(row), "headers": dict(self.headers),
-                                       "timeout_ns": self.timeout, "capture_response": self.capture})
+        headers.update(self.node_headers)
+        request = {"url": url, "body": body, "headers": headers, "timeout_ns": self.timeout,
+                   "capture_response": self.capture}
+        if row_tmpl is not None:
+            request["exact_headers"] = True
+        self.ctx.http_post(self.name, request)
 
     def points(self, pts, port):
+        if self.endpoint_name is not None:
+            self._load_endpoint()
         for group, _ in pts.groups():
             self.group_state(group)
         for i in range(pts.n):
@@ -116,6 +163,8 @@ class HTTPPostRuntime(GroupedRuntime):
         self.emit_points(pts)
 
     def batch(self, b, port):
+        if self.endpoint_name is not None:
+            self._load_endpoint()
         self.group_state(b.group)
         self._post(batch_row(b), [int(t) for t in b.points.time])
         self.emit_batch(b)

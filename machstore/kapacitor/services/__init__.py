@@ -8,6 +8,9 @@
 | ``core_sections.py`` | ``[alert]``, ``[deadman]`` (sections without a handler) |
 | ``pagerduty.py``, ``pagerduty2.py``, ``opsgenie.py``, ``opsgenie2.py``, ``victorops.py``, ``alerta.py``, ``bigpanda.py`` | the incident services of the same names (``incident_common.py``: their HTTP and JSON; ``mapdecode.py``: mapstructure decoding; ``eventdata.py``: ``alert.EventData``/``TemplateData`` of an event) |
 | ``alertkinds.py`` | ``aggregate``, ``publish`` (topic routing, no outbox) |
+| ``smtp.py``, ``sensu.py``, ``servicenow.py``, ``zenoss.py`` | ``smtp`` (email), ``sensu``, ``servicenow``, ``zenoss`` |
+| ``snmptrap.py`` | ``snmptrap`` (SNMPv2c traps over UDP, encoded by pysnmp) |
+| ``kafka.py`` | ``kafka``: refused (no broker can run here) |
 
 Every service module defines ``SERVICES`` (a list of ``base.Service``) and may define
 ``SECTIONS`` (extra config sections without a handler).  ``_MODULES`` lists them; add one
@@ -31,6 +34,12 @@ _MODULES = (
     "alerta",
     "bigpanda",
     "alertkinds",
+    "smtp",
+    "sensu",
+    "servicenow",
+    "zenoss",
+    "snmptrap",
+    "kafka",
 )
 
 _BY_KIND: dict[str, Service] = {}

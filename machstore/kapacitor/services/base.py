@@ -36,6 +36,14 @@ class DeliveryError(Exception):
 
 
 @dataclass(frozen=True)
+class Null:
+    """The default of an option whose Go zero value is a nil map or slice (``kind``: ``"map"``
+    or ``"slice"``): the config API shows it as ``null`` until it is set."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
 class Section:
     """A config section as Kapacitor defines it (its ``Config`` struct and ``NewConfig()``).
 
@@ -57,6 +65,11 @@ class Section:
     validate: Callable[[dict], None] | None = None
     initial: tuple = ()
     overridable: bool = True
+
+    @property
+    def plain_defaults(self) -> dict:
+        """``defaults`` with every ``Null`` as None (what a handler reads)."""
+        return {k: (None if isinstance(v, Null) else v) for k, v in self.defaults.items()}
 
     @property
     def is_list(self) -> bool:
@@ -108,9 +121,9 @@ class StaticConfig(ConfigView):
         if sec is None:
             return [dict(e) for e in _as_list(given)]
         if sec.is_list:
-            return [{**sec.defaults, **e} for e in (_as_list(given) if given is not None else sec.initial)]
+            return [{**sec.plain_defaults, **e} for e in (_as_list(given) if given is not None else sec.initial)]
         first = _as_list(given)[0] if given else {}
-        return [{**sec.defaults, **first}]
+        return [{**sec.plain_defaults, **first}]
 
 
 def _as_list(given) -> list:

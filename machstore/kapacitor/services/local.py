@@ -8,9 +8,13 @@ skip-ssl-verification}``.
 """
 from __future__ import annotations
 
+import os
+import urllib.parse
+
+from machstore.gotemplate import TemplateError
 from machstore.kapacitor.alerts import handlers as h
 
-from .base import HandlerError, Service
+from .base import HandlerError, Null, Section, Service
 
 
 def _strict(options: dict, kinds: dict) -> dict:
@@ -76,12 +80,59 @@ def _post_fields(o):
             "SkipSSLVerificationFlag": o.get("skip-ssl-verification", False)}
 
 
-def _post_check(o, _c):
-    h.check(("AlertHTTPPostHandler", _post_fields(o)))
+def _endpoint(o, config) -> dict | None:
+    """The ``[[httppost]]`` element the handler names, read at each use (overrides apply)."""
+    name = o.get("endpoint", "")
+    if not name or config is None:
+        return None
+    return config.element("httppost", name)
 
 
-def _post_deliver(o, event, _c):
-    h.deliver(("AlertHTTPPostHandler", _post_fields(o)), event)
+def _post_check(o, c):
+    h.check(("AlertHTTPPostHandler", _post_fields(o)), _endpoint(o, c))
+
+
+def _post_deliver(o, event, c):
+    h.deliver(("AlertHTTPPostHandler", _post_fields(o)), event, _endpoint(o, c))
+
+
+def _httppost_validate(c: dict) -> None:
+    """``httppost.Config.Validate``."""
+    if not c.get("endpoint"):
+        raise ValueError("must specify endpoint name")
+    url = c.get("url") or ""
+    if not url:
+        raise ValueError("must specify url")
+    try:
+        tmpl, _ = h.endpoint_templates({"url": url})
+        executed = tmpl.execute(None)
+    except TemplateError as ex:
+        raise ValueError(f'invalid URL template syntax "{url}": failed to parse template: {ex}') from None
+    if url == executed and not urllib.parse.urlsplit(url).scheme and " " in url:
+        raise ValueError(f'invalid URL "{url}": parse "{url}": invalid character " " in URL')
+    if c.get("alert-template") and c.get("alert-template-file"):
+        raise ValueError("must specify only one of alert-template and alert-template-file")
+    if c.get("alert-template-file") and not os.path.isabs(c["alert-template-file"]):
+        raise ValueError("must use an absolute path for alert-template-file")
+    if c.get("row-template") and c.get("row-template-file"):
+        raise ValueError("must specify only one of row-template and row-template-file")
+    if c.get("row-template-file") and not os.path.isabs(c["row-template-file"]):
+        raise ValueError("must use an absolute path for row-template-file")
+
+
+HTTPPOST = Section("httppost", {
+    "endpoint": "example", "url": "http://example.com", "headers": Null("map"),
+    "basic-auth": {"username": "", "password": ""}, "alert-template": "", "alert-template-file": "",
+    "row-template": "", "row-template-file": "",
+}, redacted=("basic-auth",), element_key="endpoint", validate=_httppost_validate)
+
+
+def _post_test(o, _c):
+    """``httppost.Service.Test``: an empty ``alert.Data`` JSON to the given URL with its headers."""
+    event = {"id": "", "message": "", "details": "", "time": "0001-01-01T00:00:00Z", "duration": 0, "level": "OK",
+             "data": {"series": None}, "previousLevel": "OK", "recoverable": False}
+    opts = {"URL": o.get("url", ""), "Endpoint": "", "Headers": dict(o.get("headers") or {}), "Timeout": 0}
+    h.deliver(("AlertHTTPPostHandler", opts), event)
 
 
 SERVICES = [
@@ -91,8 +142,10 @@ SERVICES = [
             lambda o: _strict(o, {"address": str}), _tcp_deliver),
     Service("exec", None, ("ExecHandler",), _exec_from_tick, lambda o: _strict(o, {"prog": str, "args": list}),
             _exec_deliver, check=_exec_check),
-    Service("post", None, ("AlertHTTPPostHandler",), _post_from_tick,
+    Service("post", HTTPPOST, ("AlertHTTPPostHandler",), _post_from_tick,
             lambda o: _strict(o, {"url": str, "endpoint": str, "headers": dict, "capture-response": bool,
                                   "timeout": int, "skip-ssl-verification": bool}),
-            _post_deliver, check=_post_check),
+            _post_deliver, check=_post_check, test=_post_test,
+            test_options={"endpoint": "example", "url": "http://localhost:3000/", "headers": {"Auth": "secret"},
+                          "timeout": 0}),
 ]

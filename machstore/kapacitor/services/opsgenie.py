@@ -13,7 +13,7 @@ from machstore.kapacitor.gojson import GoMap
 
 from . import eventdata
 from . import incident_common as ic
-from .base import DeliveryError, Section, Service
+from .base import DeliveryError, Null, Section, Service
 from .structdecode import decode
 
 DEFAULT_URL = "https://api.opsgenie.com/v1/json/alert"
@@ -32,7 +32,7 @@ def _validate(c: dict) -> None:
         raise ValueError("api-key cannot be empty")
 
 
-SECTION = Section("opsgenie", {"enabled": False, "api-key": "", "teams": [], "recipients": [], "url": DEFAULT_URL,
+SECTION = Section("opsgenie", {"enabled": False, "api-key": "", "teams": Null("slice"), "recipients": Null("slice"), "url": DEFAULT_URL,
                                "recovery_url": DEFAULT_RECOVERY_URL, "global": False},
                   redacted=("api-key",), validate=_validate)
 

@@ -25,7 +25,7 @@ from machstore.kapacitor.gojson import GoMap
 
 from . import eventdata
 from . import incident_common as ic
-from .base import DeliveryError, Section, Service
+from .base import DeliveryError, Null, Section, Service
 from .pagerduty import parse_level
 from .structdecode import decode
 
@@ -45,7 +45,7 @@ def _validate(c: dict) -> None:
         raise ValueError("api-key cannot be empty")
 
 
-SECTION = Section("opsgenie2", {"enabled": False, "api-key": "", "teams": [], "recipients": [], "url": DEFAULT_URL,
+SECTION = Section("opsgenie2", {"enabled": False, "api-key": "", "teams": Null("slice"), "recipients": Null("slice"), "url": DEFAULT_URL,
                                 "recovery_action": DEFAULT_RECOVERY_ACTION, "global": False, "details": False},
                   redacted=("api-key",), validate=_validate)
 
