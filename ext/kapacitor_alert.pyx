@@ -80,7 +80,7 @@ def alert_scan(const int64_t[::1] row_slot, const int8_t[::1] top, const uint8_t
         raise ValueError("alert_scan: slots, levels and times disagree")
     if keep.shape[0] != 4 or has_keep.shape[0] != 4 or (keep.shape[1] != n and keep.shape[1] != 0):
         raise ValueError("alert_scan: keep must be (4, rows) or (4, 0) and has_keep 4 flags")
-    if keep.shape[1] == 0 and (has_keep[0] or has_keep[1] or has_keep[2] or has_keep[3]):
+    if n and keep.shape[1] == 0 and (has_keep[0] or has_keep[1] or has_keep[2] or has_keep[3]):
         raise ValueError("alert_scan: has_keep without a keep matrix")
     if H < 2:
         raise ValueError("alert_scan: history must be >= 2")

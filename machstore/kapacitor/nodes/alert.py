@@ -261,7 +261,8 @@ class AlertRuntime(NodeRuntime):
             return top, None
         if not any(errors is not None and np.not_equal(errors, None).any() for _, errors in keep.values()):
             return top, {level: kept for level, (kept, _) in keep.items()}
-        return self._in_arrival_order(pts, row_slot, lambda j, cur: rules.group_levels((top, keep), np.array([j]), cur)[0])
+        return self._in_arrival_order(pts, row_slot,
+                                      lambda j, cur: rules.group_levels((top, keep), np.array([j]), cur)[0]), None
 
     def _levels_in_arrival_order(self, pts, row_slot) -> np.ndarray:
         """Levels with stateful level lambdas: one expression serves every group (alert.go), so
