@@ -8,9 +8,11 @@ Run::
 Data: 10,000 hosts (``.groupBy('host')``), 100 epochs of one point per host (1,000,000
 points) cut into writes of 5,000 points, each write with its own series table (as the write
 path builds one).  ``value`` is a random walk per host (steps of N(0, 1), kept in [0, 100],
-starting below 80), so a host crosses a threshold now and then: about 0.3% of the points
+starting below 80), so a host crosses a threshold now and then: about 0.1% of the points
 change level, the shape of a monitored fleet rather than of noise.  Events are collected in
-memory (``MemoryContext``), never delivered.  Cases:
+memory (``MemoryContext``), never delivered.  The first epoch (the chunks that make the
+10,000 groups) is fed before the timing; each case reports its best of 5 rounds (the VM is
+shared).  Cases:
 
 * ``from-only``: ``from().groupBy('host')`` alone, the cost of getting points to the alert;
 * ``sco``: ``.warn(value > 90).crit(value > 97).stateChangesOnly()`` (the issue's case);
@@ -117,7 +119,7 @@ class _Report:
             return
         tr = terminalreporter
         base = RESULTS.get("numpy", (None, None))[0]
-        tr.write_sep("-", f"from|alert, {HOSTS:,} groups: points/s (median round)")
+        tr.write_sep("-", f"from|alert, {HOSTS:,} groups: points/s (best of 5 rounds)")
         tr.write_line(f"{'case':<24}{'points/s':>14}{'x numpy':>10}{'events':>10}")
         for name in ("numpy", *CASES, "sco (alert node alone)"):
             if name in RESULTS:
@@ -135,9 +137,9 @@ def test_numpy_baseline(benchmark):
     chunks = data()[WARMUP:]
     hosts = host_codes(chunks)
     n = sum(c.n for c in chunks)
-    changes = benchmark.pedantic(numpy_pass, args=(chunks, hosts), rounds=3, iterations=1)
+    changes = benchmark.pedantic(numpy_pass, args=(chunks, hosts), rounds=5, iterations=1)
     assert changes > 0
-    RESULTS["numpy"] = (n / benchmark.stats.stats.median, None)
+    RESULTS["numpy"] = (n / benchmark.stats.stats.min, None)
     benchmark.extra_info["points_per_s"] = RESULTS["numpy"][0]
 
 
@@ -159,13 +161,13 @@ def test_alert_points_per_second(benchmark, name):
             graph.feed(c)
         return graph
 
-    graph = benchmark.pedantic(run, setup=setup, rounds=3, iterations=1)
+    graph = benchmark.pedantic(run, setup=setup, rounds=5, iterations=1)
     stats = graph.node_stats()
     assert stats["from1"]["collected"] == n + sum(c.n for c in chunks[:WARMUP])
     events = stats.get("alert2", {}).get("alerts_triggered")
     if name != "from-only":
         assert events, "the data must trigger alerts"
-    RESULTS[name] = (n / benchmark.stats.stats.median, events)
+    RESULTS[name] = (n / benchmark.stats.stats.min, events)
     benchmark.extra_info.update({"points_per_s": RESULTS[name][0], "events": events})
 
 
@@ -194,8 +196,8 @@ def test_alert_node_alone(benchmark):
             node.receive_points(c, 0)
         return node
 
-    node = benchmark.pedantic(run, setup=setup, rounds=3, iterations=1)
+    node = benchmark.pedantic(run, setup=setup, rounds=5, iterations=1)
     events = node.stats.counters["alerts_triggered"]
     assert events and node.stats.cardinality == HOSTS
-    RESULTS["sco (alert node alone)"] = (n / benchmark.stats.stats.median, events)
+    RESULTS["sco (alert node alone)"] = (n / benchmark.stats.stats.min, events)
     benchmark.extra_info.update({"points_per_s": RESULTS["sco (alert node alone)"][0], "events": events})

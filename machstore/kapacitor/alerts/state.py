@@ -9,10 +9,11 @@ level is not OK or changed (a recovery).  ``triggered`` records the trigger time
 the first-trigger time when the previous level was OK; an event's duration is last minus
 first trigger time.
 
-Without flapping, a stream chunk is decided with columns: the changed flags come from the
-level column shifted by one, and only the points that may trigger (level not OK, or changed)
-are looked at one by one.  With flapping the ring's weighted change percentage moves with
-every point, so those chunks go point by point.
+A node keeps the states of all its groups in one ``StateTable`` (arrays, a row per group) that
+the chunk kernel (``alerts/kernel.py``) updates in place; an ``AlertState`` is a view on one
+row, which batches, restores and tests use one event at a time.  ``AlertState.stream`` (one
+group's chunk: columns without flapping, point by point with it) is the per-group path the
+kernel replaced, kept as a second reference the kernel is tested against.
 
 Times are int nanoseconds; ``None`` is Go's zero time (year 1), so a duration measured from it
 saturates at Go's largest duration, as ``time.Time.Sub`` does.

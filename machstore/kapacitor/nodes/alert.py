@@ -2,9 +2,11 @@
 
 Kapacitor's ``alert.go`` on columns (``alerts/`` holds the parts):
 
-* per group, the level of each point comes from ``LevelRules`` (the level expressions run
-  once per chunk as masks) and ``AlertState`` decides which points trigger (history ring,
-  ``flapping``, ``stateChangesOnly``, ``noRecoveries``); only triggering points cost a loop;
+* the level of each point comes from ``LevelRules`` (the level and reset expressions run once
+  per chunk as masks) and one kernel pass over the chunk (``alerts/kernel.py``, every group's
+  ``AlertState`` held in one ``StateTable``) applies the reset rule and decides which points
+  trigger (history ring, ``flapping``, ``stateChangesOnly``, ``noRecoveries``); only new groups
+  and triggering points cost Python work;
 * a triggering point renders ``.message()``/``.details()``, becomes an ``alert.Data`` event
   and goes to the anonymous topic ``main:<task>:<node>`` (when the node has handlers: the
   event is handed to ``ctx.alert_event`` with them) and to ``.topic(name)``; each topic keeps
