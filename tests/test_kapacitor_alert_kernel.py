@@ -191,3 +191,20 @@ def test_reset_errors_are_logged_and_chunks_match_point_by_point():
     assert [(i, lvl) for i, lvl, *_ in _events(ctx)] == [("A", "WARNING"), ("B", "WARNING"), ("A", "WARNING"),
                                                          ("B", "OK"), ("A", "OK"), ("B", "WARNING"),
                                                          ("B", "WARNING")]
+
+
+def test_states_made_alone_share_nurseries_and_move_into_a_table_intact():
+    from machstore.kapacitor.alerts.state import NURSERY_SLOTS
+    opts = AlertOptions(history=3, use_flapping=True, flap_low=0.1, flap_high=0.2)
+    states = [AlertState(opts) for _ in range(NURSERY_SLOTS + 10)]
+    assert states[0].table is not states[-1].table  # a full nursery is replaced
+    for k, s in enumerate(states[:50]):
+        s.restore_event(k * S, CRITICAL if k % 2 else WARNING, (k - 1) * S)
+    before = [s.to_dict() for s in states]
+    table = StateTable(3, capacity=1)
+    for s in states:
+        table.adopt(s)
+    assert table.used == len(states) and all(s.table is table for s in states)
+    assert [s.to_dict() for s in states] == before
+    states[7].batch(OK, 100 * S)  # a view on its new slot: the table changes
+    assert table.hist[states[7].slot].tolist() == states[7].history and states[7].level == OK

@@ -20,6 +20,7 @@ saturates at Go's largest duration, as ``time.Time.Sub`` does.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,17 +127,21 @@ class StateTable:
         state.table, state.slot = self, slot
 
 
-_NURSERIES = {}  # history size -> the StateTable new states start in
+_LOCAL = threading.local()  # .nurseries: history size -> the StateTable new states start in
 NURSERY_SLOTS = 4096
 
 
 def _nursery(history: int) -> StateTable:
     """A shared table for states made on their own (a node's table adopts them later).  PERF:
     one table of 4096 slots instead of 8 arrays per state; a full one is replaced, and lives
-    on only while some state still points into it."""
-    table = _NURSERIES.get(history)
+    on only while some state still points into it.  One per thread: slots are handed out
+    without a lock."""
+    nurseries = getattr(_LOCAL, "nurseries", None)
+    if nurseries is None:
+        nurseries = _LOCAL.nurseries = {}
+    table = nurseries.get(history)
     if table is None or table.used == NURSERY_SLOTS:
-        table = _NURSERIES[history] = StateTable(history, capacity=NURSERY_SLOTS)
+        table = nurseries[history] = StateTable(history, capacity=NURSERY_SLOTS)
     return table
 
 
