@@ -208,3 +208,22 @@ def test_states_made_alone_share_nurseries_and_move_into_a_table_intact():
     assert [s.to_dict() for s in states] == before
     states[7].batch(OK, 100 * S)  # a view on its new slot: the table changes
     assert table.hist[states[7].slot].tolist() == states[7].history and states[7].level == OK
+
+
+def test_an_id_template_failing_on_a_quiet_point_of_a_known_group_stops_the_task():
+    """Kapacitor renders the id of every point (alertState.Point), not only of triggering ones."""
+    from kapacitor_harness import build
+
+    from machstore.kapacitor.nodes.alert import AlertError
+    from machstore.kapacitor.replay import read_srpl, to_chunks
+    script = ("stream|from().measurement('cpu').groupBy('dc')|alert()"
+              ".id('{{ if eq (index .Tags \"host\") \"bad\" }}{{ .Nope }}{{ end }}x')"
+              ".crit(lambda: \"value\" > 80).post('http://127.0.0.1:9/')")
+    ctx, graph = build(script)
+    chunks = to_chunks(read_srpl("".join(f"dbname\nrpname\ncpu,dc=x,host={h} value=1 {t:010d}\n"
+                                         for t, h in enumerate(["good", "good", "bad"], 1))))
+    graph.feed(chunks[0])
+    graph.feed(chunks[1])
+    with pytest.raises(AlertError, match="can't evaluate field Nope"):
+        graph.feed(chunks[2])
+    assert ctx.events == []

@@ -220,8 +220,9 @@ class AlertRuntime(NodeRuntime):
             self.emit_points(self._decorate(pts, sent))
 
     def _row_slots(self, pts) -> np.ndarray:
-        """Each row's group slot in the node's state table; new groups are made (``_new_group``,
-        in order of their first row) and every group's state is moved into the table."""
+        """Each row's group slot in the node's state table; the alert id of each series seen for
+        the first time is rendered, new groups are made (``_new_group``, in order of their first
+        row) and every group's state is moved into the table."""
         groups = self.groups
         cache = self._series_slot
         if cache is None or self._seen[0] is not groups or self._seen[1] != len(groups) or len(cache) > 200_000:
@@ -238,7 +239,12 @@ class AlertRuntime(NodeRuntime):
             table = self._table
             missing = np.flatnonzero(row_slot < 0)
             _, first = np.unique(pts.sid[missing], return_index=True)
-            for j in np.sort(missing[first]).tolist():
+            first = missing[first]  # the first row of each series not seen yet, in series order
+            for j in first.tolist():
+                # Kapacitor renders the id of every point: a template failing on any of them stops
+                # the task.  It depends only on the series, so once per series is enough.
+                self._series_id(series[pts.sid[j]])
+            for j in np.sort(first).tolist():
                 sid = int(pts.sid[j])
                 s = series[sid]
                 g = groups.get(s.group)
