@@ -227,3 +227,18 @@ def test_an_id_template_failing_on_a_quiet_point_of_a_known_group_stops_the_task
     with pytest.raises(AlertError, match="can't evaluate field Nope"):
         graph.feed(chunks[2])
     assert ctx.events == []
+
+
+def test_bulk_to_dicts_is_to_dict():
+    opts = AlertOptions(history=4, use_flapping=True, flap_low=0.1, flap_high=0.2)
+    states = [AlertState(opts) for _ in range(30)]
+    for k, s in enumerate(states[:20]):
+        s.restore_event(k * S, CRITICAL, (k - 1) * S)
+        s.batch([OK, WARNING, CRITICAL][k % 3], (k + 5) * S)
+    mixed = AlertState.to_dicts(states[:3] + [AlertState(AlertOptions(history=4))])  # two tables
+    table = StateTable(4)
+    for s in states:
+        table.adopt(s)
+    want = [s.to_dict() for s in states]
+    assert AlertState.to_dicts(states) == want and mixed[:3] == want[:3]
+    assert {type(v) for d in AlertState.to_dicts(states) for v in (d["first"], d["last"])} == {int, type(None)}

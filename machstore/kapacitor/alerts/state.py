@@ -117,6 +117,15 @@ class StateTable:
         self.used += 1
         return self.used - 1
 
+    def to_dicts(self, slots) -> list[dict]:
+        """``AlertState.to_dict`` of many slots at once (a task's state is saved every round)."""
+        slots = np.asarray(slots, dtype=np.int64)
+        times = lambda a: [None if v == NOTSET else v for v in a[slots].tolist()]
+        return [{"history": h, "idx": i, "flapping": f, "first": a, "last": b, "inhibited": inh}
+                for h, i, f, a, b, inh in zip(self.hist[slots].tolist(), self.idx[slots].tolist(),
+                                              self.flapping[slots].astype(bool).tolist(), times(self.first),
+                                              times(self.last), self.inhibited[slots].astype(bool).tolist())]
+
     def adopt(self, state: AlertState) -> None:
         """Move ``state`` into a new slot of this table (its values copied; it keeps working)."""
         if state.table is self:
@@ -327,6 +336,13 @@ class AlertState:
     def to_dict(self) -> dict:
         return {"history": list(self.history), "idx": self.idx, "flapping": self.flapping,
                 "first": self.first, "last": self.last, "inhibited": self.inhibited}
+
+    @staticmethod
+    def to_dicts(states: list) -> list[dict]:
+        """``to_dict`` of many states; PERF: in bulk for those that share a table."""
+        if states and all(st.table is states[0].table for st in states):
+            return states[0].table.to_dicts([st.slot for st in states])
+        return [st.to_dict() for st in states]
 
     @classmethod
     def from_dict(cls, opts: AlertOptions, d: dict) -> AlertState:

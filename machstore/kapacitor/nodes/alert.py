@@ -357,7 +357,9 @@ class AlertRuntime(NodeRuntime):
 
     # -- state --------------------------------------------------------------------------------------
     def state(self):
-        return {"groups": {g: {"state": grp.state.to_dict(), "tags": grp.tags} for g, grp in self.groups.items()},
+        items = list(self.groups.items())
+        dicts = AlertState.to_dicts([grp.state for _, grp in items])
+        return {"groups": {g: {"state": d, "tags": grp.tags} for (g, grp), d in zip(items, dicts)},
                 "rules": self.rules.state()}
 
     def restore(self, state):
