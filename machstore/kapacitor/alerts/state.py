@@ -9,16 +9,18 @@ level is not OK or changed (a recovery).  ``triggered`` records the trigger time
 the first-trigger time when the previous level was OK; an event's duration is last minus
 first trigger time.
 
-Without flapping, a stream chunk is decided with columns: the changed flags come from the
-level column shifted by one, and only the points that may trigger (level not OK, or changed)
-are looked at one by one.  With flapping the ring's weighted change percentage moves with
-every point, so those chunks go point by point.
+A node keeps the states of all its groups in one ``StateTable`` (arrays, a row per group) that
+the chunk kernel (``alerts/kernel.py``) updates in place; an ``AlertState`` is a view on one
+row, which batches, restores and tests use one event at a time.  ``AlertState.stream`` (one
+group's chunk: columns without flapping, point by point with it) is the per-group path the
+kernel replaced, kept as a second reference the kernel is tested against.
 
 Times are int nanoseconds; ``None`` is Go's zero time (year 1), so a duration measured from it
 saturates at Go's largest duration, as ``time.Time.Sub`` does.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,35 +78,150 @@ class Trigger:
     send: bool
 
 
+NOTSET = -(2**63)  # Go's zero time in a state table (never a point time: InfluxDB's minimum is this + 2)
+
+
+class StateTable:
+    """The alert states of many groups as arrays, one row (slot) per group.
+
+    This is what the chunk kernel (``alerts/kernel.py``) reads and updates in place: the history
+    ring (``hist``, ``idx`` its newest slot), flapping, changed, expired and inhibited flags, and
+    the first/last trigger times (``NOTSET`` for Go's zero time).  Slots are handed out by
+    ``new_slot`` and never reused; ``AlertState`` objects are views on one slot.
+    """
+
+    def __init__(self, history: int, capacity: int = 8):
+        self.history = history
+        self.used = 0
+        self.hist = np.zeros((capacity, history), dtype=np.int8)
+        self.idx = np.zeros(capacity, dtype=np.int64)
+        self.flapping = np.zeros(capacity, dtype=np.uint8)
+        self.changed = np.zeros(capacity, dtype=np.uint8)
+        self.expired = np.zeros(capacity, dtype=np.uint8)
+        self.inhibited = np.zeros(capacity, dtype=np.uint8)
+        self.first = np.full(capacity, NOTSET, dtype=np.int64)
+        self.last = np.full(capacity, NOTSET, dtype=np.int64)
+
+    _ARRAYS = ("hist", "idx", "flapping", "changed", "expired", "inhibited", "first", "last")
+
+    def new_slot(self) -> int:
+        """A fresh slot (the state of a group that never saw a point), growing the arrays by doubling."""
+        if self.used == len(self.idx):
+            cap = max(8, 2 * len(self.idx))
+            for name in self._ARRAYS:
+                old = getattr(self, name)
+                fill = NOTSET if name in ("first", "last") else 0
+                new = np.full((cap, *old.shape[1:]), fill, dtype=old.dtype)
+                new[:len(old)] = old
+                setattr(self, name, new)
+        self.used += 1
+        return self.used - 1
+
+    def to_dicts(self, slots) -> list[dict]:
+        """``AlertState.to_dict`` of many slots at once (a task's state is saved every round)."""
+        slots = np.asarray(slots, dtype=np.int64)
+        times = lambda a: [None if v == NOTSET else v for v in a[slots].tolist()]
+        return [{"history": h, "idx": i, "flapping": f, "first": a, "last": b, "inhibited": inh}
+                for h, i, f, a, b, inh in zip(self.hist[slots].tolist(), self.idx[slots].tolist(),
+                                              self.flapping[slots].astype(bool).tolist(), times(self.first),
+                                              times(self.last), self.inhibited[slots].astype(bool).tolist())]
+
+    def adopt(self, state: AlertState) -> None:
+        """Move ``state`` into a new slot of this table (its values copied; it keeps working)."""
+        if state.table is self:
+            return
+        slot = self.new_slot()
+        for name in self._ARRAYS:
+            getattr(self, name)[slot] = getattr(state.table, name)[state.slot]
+        state.table, state.slot = self, slot
+
+
+_LOCAL = threading.local()  # .nurseries: history size -> the StateTable new states start in
+NURSERY_SLOTS = 4096
+
+
+def _nursery(history: int) -> StateTable:
+    """A shared table for states made on their own (a node's table adopts them later).  PERF:
+    one table of 4096 slots instead of 8 arrays per state; a full one is replaced, and lives
+    on only while some state still points into it.  One per thread: slots are handed out
+    without a lock."""
+    nurseries = getattr(_LOCAL, "nurseries", None)
+    if nurseries is None:
+        nurseries = _LOCAL.nurseries = {}
+    table = nurseries.get(history)
+    if table is None or table.used == NURSERY_SLOTS:
+        table = nurseries[history] = StateTable(history, capacity=NURSERY_SLOTS)
+    return table
+
+
+def _time_property(name):
+    def get(self):
+        v = int(getattr(self.table, name)[self.slot])
+        return None if v == NOTSET else v
+
+    def set_(self, value):
+        getattr(self.table, name)[self.slot] = NOTSET if value is None else value
+    return property(get, set_)
+
+
+def _flag_property(name):
+    def get(self):
+        return bool(getattr(self.table, name)[self.slot])
+
+    def set_(self, value):
+        getattr(self.table, name)[self.slot] = bool(value)
+    return property(get, set_)
+
+
 class AlertState:
-    """``alertState`` of one group (see the module docstring)."""
+    """``alertState`` of one group (see the module docstring): a view on one slot of a
+    ``StateTable`` (its own one-slot table until a node's table adopts it)."""
 
-    __slots__ = ("changed", "expired", "first", "flapping", "history", "idx", "inhibited", "last", "opts")
+    __slots__ = ("opts", "slot", "table")
 
-    def __init__(self, opts: AlertOptions):
+    def __init__(self, opts: AlertOptions, table: StateTable | None = None):
         self.opts = opts
-        self.history = [OK] * opts.history
-        self.idx = 0
-        self.flapping = False
-        self.changed = False
-        self.expired = False
-        self.first = None   # firstTriggered (None: zero time)
-        self.last = None    # lastTriggered
-        self.inhibited = False
+        self.table = table if table is not None else _nursery(opts.history)
+        self.slot = self.table.new_slot()
+
+    first = _time_property("first")      # firstTriggered (None: zero time)
+    last = _time_property("last")        # lastTriggered
+    flapping = _flag_property("flapping")
+    changed = _flag_property("changed")
+    expired = _flag_property("expired")
+    inhibited = _flag_property("inhibited")
+
+    @property
+    def history(self) -> list:
+        """The ring as a list (a copy); assigning a list replaces it."""
+        return self.table.hist[self.slot].tolist()
+
+    @history.setter
+    def history(self, levels) -> None:
+        self.table.hist[self.slot] = levels
+
+    @property
+    def idx(self) -> int:
+        return int(self.table.idx[self.slot])
+
+    @idx.setter
+    def idx(self, value) -> None:
+        self.table.idx[self.slot] = value
 
     # -- alertState's methods ----------------------------------------------------------------
     @property
     def level(self) -> int:
         """``currentLevel``: the newest level of the ring."""
-        return self.history[self.idx]
+        return int(self.table.hist[self.slot, self.idx])
 
     def previous(self) -> int:
-        return self.history[self.idx - 1]  # idx 0 wraps to the last slot, as alert.go's p == -1
+        return int(self.table.hist[self.slot, self.idx - 1])  # idx 0 wraps to the last slot, as alert.go's p == -1
 
     def add_event(self, t: int, level: int) -> None:
-        self.changed = self.history[self.idx] != level
-        self.idx = (self.idx + 1) % len(self.history)
-        self.history[self.idx] = level
+        ring = self.table.hist[self.slot]
+        self.changed = int(ring[self.idx]) != level
+        self.idx = (self.idx + 1) % len(ring)
+        ring[self.idx] = level
         self._update_flapping()
         self._update_expired(t)
 
@@ -112,7 +229,7 @@ class AlertState:
         self.last = t
         if self.previous() == OK:
             self.first = t
-        self.inhibited = self.history[self.idx] != OK
+        self.inhibited = self.level != OK
 
     def duration(self) -> int:
         return sub(self.last, self.first)
@@ -150,7 +267,8 @@ class AlertState:
 
     def _push(self, levels) -> None:
         """Push many levels onto the ring (only the last ``history`` matter)."""
-        hist, n = self.history, len(self.history)
+        hist = self.table.hist[self.slot]
+        n = len(hist)
         start = max(0, len(levels) - n)
         for k in range(start, len(levels)):
             hist[(self.idx + 1 + k) % n] = int(levels[k])
@@ -218,6 +336,13 @@ class AlertState:
     def to_dict(self) -> dict:
         return {"history": list(self.history), "idx": self.idx, "flapping": self.flapping,
                 "first": self.first, "last": self.last, "inhibited": self.inhibited}
+
+    @staticmethod
+    def to_dicts(states: list) -> list[dict]:
+        """``to_dict`` of many states; PERF: in bulk for those that share a table."""
+        if states and all(st.table is states[0].table for st in states):
+            return states[0].table.to_dicts([st.slot for st in states])
+        return [st.to_dict() for st in states]
 
     @classmethod
     def from_dict(cls, opts: AlertOptions, d: dict) -> AlertState:

@@ -2,9 +2,11 @@
 
 Kapacitor's ``alert.go`` on columns (``alerts/`` holds the parts):
 
-* per group, the level of each point comes from ``LevelRules`` (the level expressions run
-  once per chunk as masks) and ``AlertState`` decides which points trigger (history ring,
-  ``flapping``, ``stateChangesOnly``, ``noRecoveries``); only triggering points cost a loop;
+* the level of each point comes from ``LevelRules`` (the level and reset expressions run once
+  per chunk as masks) and one kernel pass over the chunk (``alerts/kernel.py``, every group's
+  ``AlertState`` held in one ``StateTable``) applies the reset rule and decides which points
+  trigger (history ring, ``flapping``, ``stateChangesOnly``, ``noRecoveries``); only new groups
+  and triggering points cost Python work;
 * a triggering point renders ``.message()``/``.details()``, becomes an ``alert.Data`` event
   and is collected (``ctx.alert_collect``) into the anonymous topic ``main:<task>:<node>``
   (when the node has inline handlers, which go with it) and into ``.topic(name)`` (whose
@@ -22,14 +24,17 @@ yet fail the task with "not supported yet".
 """
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
 from machstore.gotemplate import TemplateError
 
 from .. import services
+from ..alerts import kernel
 from ..alerts.event import AlertTemplates, alert_data
 from ..alerts.levels import CRITICAL, INFO, OK, WARNING, LevelRules, level_name, parse_level
-from ..alerts.state import AlertOptions, AlertState
+from ..alerts.state import AlertOptions, AlertState, StateTable
 from ..node import NodeRuntime, runtime_for
 from ..points import Batch, Points, Series, column
 from ..rows import batch_row, point_row
@@ -145,20 +150,16 @@ class AlertRuntime(NodeRuntime):
         except TemplateError as ex:  # a template error stops the task, as in Kapacitor
             raise AlertError(str(ex)) from None
 
-    def _series_ids(self, pts: Points) -> list:
-        """The alert id of each series of ``pts`` (indexed like ``pts.series``), memoised: an id
-        depends only on the name, group and tags."""
+    def _series_id(self, s: Series) -> str:
+        """The alert id of series ``s``, memoised: an id depends only on the name, group and tags."""
         memo = self._id_memo
-        out = []
-        for s in pts.series:
-            key = (s.name, s.group, tuple(sorted(s.tags.items())))
-            alert_id = memo.get(key)
-            if alert_id is None:
-                if len(memo) > 100_000:
-                    memo.clear()
-                alert_id = memo[key] = self._render_id(s.name, s.group, s.tags)
-            out.append(alert_id)
-        return out
+        key = (s.name, s.group, tuple(sorted(s.tags.items())))
+        alert_id = memo.get(key)
+        if alert_id is None:
+            if len(memo) > 100_000:
+                memo.clear()
+            alert_id = memo[key] = self._render_id(s.name, s.group, s.tags)
+        return alert_id
 
     def _handle(self, *, alert_id, name, group, tags, fields, level, t, duration, row):
         """Render and send one event (``AlertNode.event`` + ``handleEvent``); return its message."""
@@ -193,52 +194,109 @@ class AlertRuntime(NodeRuntime):
         return message
 
     # -- stream -----------------------------------------------------------------------------------
+    # PERF: every group's AlertState lives in one StateTable (made by the first chunk), and each
+    # Series seen (from() hands on the same Series objects chunk after chunk) is mapped to its
+    # group's slot once; the map is valid while ``groups`` is the same dict with as many groups
+    # (restore replaces it, delete_group shrinks it; points() alone adds to it on streams).
+    _table = None
+    _series_slot = None
+    _seen = (None, -1)
+
     def points(self, pts, port):
-        ids = self._series_ids(pts)
-        split = _group_rows(pts)
-        for group, rows in split:
-            if group not in self.groups:
-                first = pts.series_of(rows[0])
-                self._new_group(group, first.group_tags(), ids[pts.sid[rows[0]]], int(pts.time[rows[0]]))
-        if self.rules.stateful:
-            levels_of = self._levels_in_arrival_order(pts, split)
-        else:
-            prepared = self.rules.prepare(pts)
-            levels_of = {group: self.rules.group_levels(prepared, rows, self.groups[group].state.level)
-                         for group, rows in split}
-        triggers = []  # (row index in pts, group, Trigger)
-        for group, rows in split:
-            state = self.groups[group].state
-            triggers += [(int(rows[tr.i]), group, tr) for tr in state.stream(levels_of[group], pts.time[rows])]
-        if not triggers:
+        """One chunk: levels as columns, then one kernel pass over the rows of every group
+        (``alerts/kernel.py``); Python only for new groups and for the rows that trigger."""
+        if not pts.n:
             return
-        # events leave in arrival order, whatever their group (topics are shared by alert ids)
-        triggers.sort(key=lambda x: x[0])
+        row_slot = self._row_slots(pts)
+        levels, keep = self._chunk_levels(pts, row_slot)
+        rows, lv, durations, send = kernel.scan(row_slot, levels, pts.time, self._table, self.opts, keep)
+        # the kernel gives the triggering rows in arrival order, whatever their group: events leave
+        # in that order (topics are shared by alert ids)
         sent = []  # (row index in pts, level, id, message, duration)
-        for j, group, tr in triggers:
-            self._set_inhibitors(group, tr.level != OK)
-            if not tr.send:
-                continue
+        for j, level, duration, send_it in zip(rows.tolist(), lv.tolist(), durations.tolist(), send.tolist()):
             s = pts.series_of(j)
-            alert_id = ids[pts.sid[j]]
-            message = self._handle(alert_id=alert_id, name=s.name, group=group, tags=s.tags,
-                                   fields=pts.row_fields(j), level=tr.level, t=tr.time,
-                                   duration=tr.duration, row=point_row(pts, j))
-            sent.append((j, tr.level, alert_id, message, tr.duration))
+            self._set_inhibitors(s.group, level != OK)
+            if not send_it:
+                continue
+            alert_id = self._series_id(s)
+            message = self._handle(alert_id=alert_id, name=s.name, group=s.group, tags=s.tags,
+                                   fields=pts.row_fields(j), level=level, t=int(pts.time[j]),
+                                   duration=duration, row=point_row(pts, j))
+            sent.append((j, level, alert_id, message, duration))
         if sent:
             self.emit_points(self._decorate(pts, sent))
 
-    def _levels_in_arrival_order(self, pts, split) -> dict:
+    def _row_slots(self, pts) -> np.ndarray:
+        """Each row's group slot in the node's state table; the alert id of each series seen for
+        the first time is rendered, new groups are made (``_new_group``, in order of their first
+        row) and every group's state is moved into the table."""
+        groups = self.groups
+        cache = self._series_slot
+        if cache is None or self._seen[0] is not groups or self._seen[1] != len(groups) or len(cache) > 200_000:
+            cache = self._series_slot = {}
+            table = self._table
+            if table is None or table.used > 2 * len(groups) + 1024:  # most slots are of groups now gone
+                table = self._table = StateTable(self.opts.history, capacity=max(8, len(groups)))
+            for g in groups.values():
+                table.adopt(g.state)
+        series = pts.series
+        ser_slot = np.fromiter(map(cache.get, series, repeat(-1, len(series))), dtype=np.int64, count=len(series))
+        row_slot = ser_slot[pts.sid]
+        if row_slot.min() < 0:
+            table = self._table
+            missing = np.flatnonzero(row_slot < 0)
+            _, first = np.unique(pts.sid[missing], return_index=True)
+            first = missing[first]  # the first row of each series not seen yet, in series order
+            for j in first.tolist():
+                # Kapacitor renders the id of every point: a template failing on any of them stops
+                # the task.  It depends only on the series, so once per series is enough.
+                self._series_id(series[pts.sid[j]])
+            for j in np.sort(first).tolist():
+                sid = int(pts.sid[j])
+                s = series[sid]
+                g = groups.get(s.group)
+                if g is None:
+                    g = self._new_group(s.group, s.group_tags(), self._series_id(s), int(pts.time[j]))
+                table.adopt(g.state)
+                ser_slot[sid] = cache[s] = g.state.slot
+            row_slot = ser_slot[pts.sid]
+        self._seen = (groups, len(groups))
+        return row_slot
+
+    def _chunk_levels(self, pts, row_slot):
+        """``(levels, keep)`` for the kernel: each row's highest true level and, per level with
+        a reset expression, where that expression is false (the kernel applies the reset rule).
+        Stateful lambdas, and reset expressions that failed on some rows (their errors are
+        logged where Kapacitor evaluates them), are decided here point by point."""
+        rules = self.rules
+        if rules.stateful:
+            return self._levels_in_arrival_order(pts, row_slot), None
+        top, keep = rules.prepare(pts)
+        if keep is None:
+            return top, None
+        if not any(errors is not None and np.not_equal(errors, None).any() for _, errors in keep.values()):
+            return top, {level: kept for level, (kept, _) in keep.items()}
+        return self._in_arrival_order(pts, row_slot,
+                                      lambda j, cur: rules.group_levels((top, keep), np.array([j]), cur)[0]), None
+
+    def _levels_in_arrival_order(self, pts, row_slot) -> np.ndarray:
         """Levels with stateful level lambdas: one expression serves every group (alert.go), so
         points are decided in arrival order across groups, each from its group's last level."""
-        group_of = np.empty(pts.n, dtype=np.int64)
-        for k, (_, rows) in enumerate(split):
-            group_of[rows] = k
-        current = [self.groups[group].state.level for group, _ in split]
+        return self._in_arrival_order(pts, row_slot,
+                                      lambda j, cur: self.rules.stream_levels(pts.take(np.array([j])), cur)[0])
+
+    def _in_arrival_order(self, pts, row_slot, level_of) -> np.ndarray:
+        """``level_of(row, current level of its group)`` row by row, each group's current level
+        starting from its state and following the levels decided."""
+        table = self._table
+        current = {}
         levels = np.empty(pts.n, dtype=np.int8)
-        for j, k in enumerate(group_of.tolist()):
-            current[k] = levels[j] = self.rules.stream_levels(pts.take(np.array([j])), current[k])[0]
-        return {group: levels[rows] for group, rows in split}
+        for j, slot in enumerate(row_slot.tolist()):
+            cur = current.get(slot)
+            if cur is None:
+                cur = int(table.hist[slot, table.idx[slot]])
+            current[slot] = levels[j] = level_of(j, cur)
+        return levels
 
     def _decorate(self, pts: Points, sent: list) -> Points:
         """The sent rows of ``pts`` with the event's level/id tags and fields added."""
@@ -306,7 +364,9 @@ class AlertRuntime(NodeRuntime):
 
     # -- state --------------------------------------------------------------------------------------
     def state(self):
-        return {"groups": {g: {"state": grp.state.to_dict(), "tags": grp.tags} for g, grp in self.groups.items()},
+        items = list(self.groups.items())
+        dicts = AlertState.to_dicts([grp.state for _, grp in items])
+        return {"groups": {g: {"state": d, "tags": grp.tags} for (g, grp), d in zip(items, dicts)},
                 "rules": self.rules.state()}
 
     def restore(self, state):
@@ -320,27 +380,6 @@ class AlertRuntime(NodeRuntime):
                                         {k: g.tags.get(k, "") for k in names}, g.state.inhibited)
         self.rules.restore(state.get("rules"))
         self.stats.cardinality = len(self.groups)
-
-
-def _group_rows(pts: Points):
-    """``[(group id, row indices)]`` in order of first appearance, rows in arrival order.
-
-    PERF: one stable argsort of the per-row group codes, split where the code changes.
-    """
-    if not pts.n:
-        return []
-    groups = {}
-    codes = np.empty(len(pts.series), dtype=np.int64)
-    for j, s in enumerate(pts.series):
-        codes[j] = groups.setdefault(s.group, len(groups))
-    if len(groups) == 1:
-        return [(pts.series[0].group, np.arange(pts.n))]
-    names = list(groups)
-    row_code = codes[pts.sid]
-    order = np.argsort(row_code, kind="stable")
-    parts = np.split(order, np.flatnonzero(np.diff(row_code[order])) + 1)
-    parts.sort(key=lambda part: part[0])  # stable sort: a part's first row is its earliest
-    return [(names[int(row_code[part[0]])], part) for part in parts]
 
 
 __all__ = ["AlertError", "AlertRuntime"]
