@@ -161,7 +161,7 @@ class OutboxSender:
             handlers = entry.get("handlers") or []
             self._open[key] = {"entry": entry, "left": len(handlers), "owed": [], "counts": {}, "failed": False}
             for i, handler in enumerate(handlers):
-                work.setdefault(_lane(handler), collections.deque()).append((key, i))
+                work.setdefault(_lane(entry, handler), collections.deque()).append((key, i))
             if not handlers:
                 self._settle(kdb, key)
         deadline = time.monotonic() + self.settle
@@ -283,8 +283,12 @@ class _DaemonPool:
             self._queue.put(None)
 
 
-def _lane(handler) -> str:
-    """A handler's identity: its deliveries are made one at a time, in order."""
+def _lane(entry, handler) -> str:
+    """A handler's identity: its deliveries are made one at a time, in order.  An ``httpPost``
+    node's requests share one lane per node whatever their URL (a URL template makes one per
+    group): Kapacitor's node posts them one after the other."""
+    if handler[0] == posting.KIND:
+        return f"{posting.KIND}\0{entry.get('task', '')}\0{entry.get('node', '')}"
     return orjson.dumps(handler, option=orjson.OPT_SORT_KEYS).decode()
 
 
