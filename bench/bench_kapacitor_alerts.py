@@ -75,10 +75,13 @@ def data() -> list:
         rows_h.append(np.arange(HOSTS))
         rows_v.append(value.copy())
     t, h, v = np.concatenate(rows_t), np.concatenate(rows_h), np.concatenate(rows_v)
+    # one Series object per host across chunks, as the engine's stream hands them
+    # (machstore/kapacitor/stream.py keeps the Series of a series id)
+    host_series = [Series.make("cpu", tg) for tg in tags]
     for a in range(0, len(t), CHUNK):
         hosts = h[a:a + CHUNK]
         present, sid = np.unique(hosts, return_inverse=True)
-        series = [Series.make("cpu", tags[k]) for k in present.tolist()]
+        series = [host_series[k] for k in present.tolist()]
         _DATA.append(Points(t[a:a + CHUNK].copy(), sid.astype(np.int32), series,
                             {"value": Field(v[a:a + CHUNK].copy(), np.ones(len(hosts), bool))}, "db", "rp"))
     # NOTE: the bench's input (a Series and a tags dict per point) is kept out of the collector's

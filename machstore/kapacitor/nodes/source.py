@@ -65,8 +65,14 @@ class FromRuntime(NodeRuntime):
         # content, not identity: every chunk brings new Series objects for the same series, and
         # handing the same output Series on lets the nodes below memoise per series too
         self._series_memo = {}
+        self._object_memo = {}
 
     def _map_series(self, s):
+        # PERF: by the Series object first (identity hash: the stream hands the same object for
+        # a series across chunks), then by its name and tags (a new object for a known series)
+        out = self._object_memo.get(s, False)
+        if out is not False:
+            return out
         key = (s.name, tuple(s.tags), tuple(s.tags.values()))
         out = self._series_memo.get(key, False)
         if out is False:
@@ -77,6 +83,9 @@ class FromRuntime(NodeRuntime):
             if len(self._series_memo) > 100_000:
                 self._series_memo.clear()
             self._series_memo[key] = out
+        if len(self._object_memo) > 100_000:
+            self._object_memo.clear()
+        self._object_memo[s] = out
         return out
 
     def points(self, pts, port):
