@@ -61,9 +61,9 @@ class FromRuntime(NodeRuntime):
         self.by_name = bool(p.get("GroupByMeasurementFlag"))
         self.where = compile_lambda(p["Lambda"]) if p.get("Lambda") is not None else None
         self.where_state = self.where.new_state() if self.where is not None else None
-        # (name, tags) of an input Series -> output Series or None (filtered out).  PERF: keyed by
-        # content, not identity: every chunk brings new Series objects for the same series, and
-        # handing the same output Series on lets the nodes below memoise per series too
+        # input Series -> output Series or None (filtered out), by object (the stream shares one
+        # per series id) and by (name, tags) (other sources make new objects per chunk); handing
+        # the same output Series on lets the nodes below memoise per series too
         self._series_memo = {}
         self._object_memo = {}
 
