@@ -58,7 +58,18 @@ class Routes(Resource):
             methods = out.setdefault(pattern, [])
             methods += [m for m in ("GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS")
                         if hasattr(res, "on_" + m.lower()) and m not in methods]
+        for pattern, methods in SUBTREE_ROUTES.items():
+            out.setdefault(pattern, []).extend(m for m in methods if m not in out[pattern])
         respond(resp, out)
+
+
+# The subtrees served by sinks rather than route templates, with the methods Kapacitor's services
+# register on them (services/alert/api.go, services/config, services/servicetest).
+SUBTREE_ROUTES = {
+    "/kapacitor/v1/alerts/topics/": ("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"),
+    "/kapacitor/v1/config/": ("GET", "POST"),
+    "/kapacitor/v1/service-tests/": ("GET", "POST"),
+}
 
 
 class DebugVars(Resource):

@@ -28,6 +28,10 @@ def test_routes(server):
     assert set(routes["/kapacitor/v1/templates/"]) >= {"GET", "PATCH", "DELETE"}
     assert set(routes["/kapacitor/v1/write"]) >= {"POST"}
     assert routes["/kapacitor/v1/ping"][0] == "GET"
+    assert set(routes["/kapacitor/v1/alerts/topics"]) >= {"GET"}
+    assert set(routes["/kapacitor/v1/alerts/topics/"]) == {"GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"}
+    assert set(routes["/kapacitor/v1/config/"]) >= {"GET", "POST"}
+    assert set(routes["/kapacitor/v1/service-tests/"]) >= {"GET", "POST"}
     assert resp.text.startswith("{\n    ")
 
 
