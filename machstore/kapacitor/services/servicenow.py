@@ -22,7 +22,7 @@ import urllib.request
 
 from machstore.gotemplate.kapacitor import go_json
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
 from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
 
@@ -41,9 +41,9 @@ SECTION = Section("servicenow", {
     "username": "", "password": "", "global": False, "state-changes-only": False,
 }, redacted=("password",), validate=validate)
 
-_FIELDS = {"url": md.STRING, "username": md.STRING, "password": md.STRING, "source": md.STRING, "node": md.STRING,
-           "type": md.STRING, "resource": md.STRING, "metricname": md.STRING, "messagekey": md.STRING,
-           "additional_info": md.ANY_MAP}
+_FIELDS = {"url": "string", "username": "string", "password": "string", "source": "string", "node": "string",
+           "type": "string", "resource": "string", "metricname": "string", "messagekey": "string",
+           "additional_info": "map"}
 
 
 class _DataInfo:
@@ -177,7 +177,7 @@ def _check(o, _config):
 
 SERVICES = [
     Service("servicenow", SECTION, ("ServiceNowHandler",), _from_tick,
-            lambda o: md.decode(o, "*servicenow.HandlerConfig", _FIELDS), _deliver, check=_check, test=_test,
+            lambda o: md.decode(o, _FIELDS, "servicenow.HandlerConfig"), _deliver, check=_check, test=_test,
             test_options={"alert_id": "1001", "message": "test servicenow message", "level": "CRITICAL",
                           "source": "Kapacitor", "node": "", "type": "", "resource": "", "metric_name": "",
                           "message_key": "", "additional_info": {}},

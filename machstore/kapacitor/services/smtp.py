@@ -26,7 +26,7 @@ import time
 
 from machstore.tick.gocompat import GoError, parse_influxql_duration
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Null, Section, Service
 from .templatedata import EventData, TemplateError, parse
 
@@ -235,7 +235,7 @@ def _test(o, config):
 
 SERVICES = [
     Service("smtp", SECTION, ("EmailHandler",), _from_tick,
-            lambda o: md.decode(o, "*smtp.HandlerConfig", {"to": md.STRINGS, "to-field": md.STRINGS}),
+            lambda o: md.decode(o, {"to": "[]string", "to-field": "[]string"}, "smtp.HandlerConfig"),
             _deliver, check=_check, test=_test,
             test_options={"to": None, "subject": "test subject", "body": "test body"}, global_handler=True),
 ]

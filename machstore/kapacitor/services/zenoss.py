@@ -21,7 +21,7 @@ from machstore.gotemplate import values as gv
 from machstore.gotemplate.kapacitor import go_json
 from machstore.kapacitor.alerts.handlers import parse_time
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
 from .servicenow import cut, post
 from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
@@ -56,9 +56,9 @@ SECTION = Section("zenoss", {
     "state-changes-only": False,
 }, redacted=("password",), validate=validate)
 
-_FIELDS = {"action": md.STRING, "method": md.STRING, "type": md.STRING, "tid": md.INT64, "summary": md.STRING,
-           "device": md.STRING, "component": md.STRING, "eventclasskey": md.STRING, "eventclass": md.STRING,
-           "collector": md.STRING, "message": md.STRING, "customField": md.ANY_MAP}
+_FIELDS = {"action": "string", "method": "string", "type": "string", "tid": "int64", "summary": "string",
+           "device": "string", "component": "string", "eventclasskey": "string", "eventclass": "string",
+           "collector": "string", "message": "string", "customField": "map"}
 _TEMPLATES = ("summary", "device", "component", "eventclasskey", "eventclass", "message", "collector")
 _GO_FIELDS = {"summary": "Summary", "device": "Device", "component": "Component", "eventclasskey": "EventClassKey",
               "eventclass": "EventClass", "message": "Message", "collector": "Collector"}
@@ -162,7 +162,7 @@ def _test(o, config):
 
 SERVICES = [
     Service("zenoss", SECTION, ("ZenossHandler",), _from_tick,
-            lambda o: md.decode(o, "*zenoss.HandlerConfig", _FIELDS), _deliver, check=_check, test=_test,
+            lambda o: md.decode(o, _FIELDS, "zenoss.HandlerConfig"), _deliver, check=_check, test=_test,
             test_options={"alert_id": "1001", "level": "CRITICAL", "message": "test zenoss message",
                           "action": "EventsRouter", "method": "add_event", "type": "rpc", "tid": 1, "summary": "",
                           "device": "", "component": "", "eventclasskey": "", "eventclass": "",
