@@ -18,7 +18,7 @@ from machstore.gotemplate.kapacitor import go_json
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Null, Section, Service
-from .templatedata import TemplateData, TemplateError, parse
+from .eventdata import TemplateData, TemplateError, parse
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,8 @@ from machstore.gotemplate.kapacitor import go_json
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
+from .eventdata import TemplateError, as_dict, execute_partial, parse
+from .svcutil import go_struct_json
 
 SEVERITY = {"OK": 5, "INFO": 5, "WARNING": 4, "CRITICAL": 1}
 USUAL_CUTOFF = 100
@@ -150,7 +151,7 @@ def _from_tick(_t, f):
 def _deliver(o, event, config):
     c = config.element("servicenow") or dict(SECTION.defaults)
     alert(c, o.get("url", ""), event.get("id", ""), event.get("message", ""), event.get("level", "OK"),
-          event_data(event), o)
+          as_dict(event), o)
 
 
 def _test(o, config):

@@ -28,7 +28,7 @@ from machstore.tick.gocompat import GoError, parse_influxql_duration
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Null, Section, Service
-from .templatedata import EventData, TemplateError, parse
+from .eventdata import EventDataView, TemplateError, parse
 
 log = logging.getLogger(__name__)
 NO_RECIPIENTS = "not sending email, no recipients defined"
@@ -213,7 +213,7 @@ def _check(o, _config):
 def _deliver(o, event, config):
     c = config.element("smtp") or dict(SECTION.defaults)
     to = list(o.get("to") or [])
-    data = EventData(event)
+    data = EventDataView(event)
     for tmpl in _templates(o):
         try:
             addr = tmpl.execute(data)

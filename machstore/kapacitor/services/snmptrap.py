@@ -21,7 +21,7 @@ from pysnmp.proto import api
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .templatedata import TemplateData, TemplateError, parse
+from .eventdata import TemplateData, TemplateError, parse
 
 log = logging.getLogger(__name__)
 _V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]

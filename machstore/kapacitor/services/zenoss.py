@@ -23,8 +23,9 @@ from machstore.kapacitor.alerts.handlers import parse_time
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
+from .eventdata import TemplateError, as_dict, execute_partial, parse
 from .servicenow import cut, post
-from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
+from .svcutil import go_struct_json
 
 DEFAULT_SEVERITY = {"ok": "Clear", "info": "Info", "warning": "Warning", "critical": "Critical"}
 _LEVEL_KEY = {"OK": "ok", "INFO": "info", "WARNING": "warning", "CRITICAL": "critical"}
@@ -145,7 +146,7 @@ def _deliver(o, event, config):
     state = {"id": event.get("id", ""), "message": event.get("message", ""), "details": event.get("details", ""),
              "time": parse_time(event["time"]) if event.get("time") else 0, "duration": event.get("duration", 0),
              "level": event.get("level", "OK")}
-    alert(c, state, event_data(event), bool(event.get("recoverable")), o)
+    alert(c, state, as_dict(event), bool(event.get("recoverable")), o)
 
 
 def _test(o, config):
