@@ -15,10 +15,6 @@ response. code: <code> content: <body>``.
 from __future__ import annotations
 
 import base64
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from machstore.gotemplate.kapacitor import go_json
 
@@ -26,6 +22,7 @@ from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
 from .eventdata import TemplateError, as_dict, execute_partial, parse
 from .svcutil import go_struct_json
+from .webhook import json_error_field, request
 
 SEVERITY = {"OK": 5, "INFO": 5, "WARNING": 4, "CRITICAL": 1}
 USUAL_CUTOFF = 100
@@ -110,29 +107,15 @@ def body(c: dict, alert_id: str, message: str, level: str, data: dict, o: dict) 
 
 def post(c: dict, url: str, payload: bytes, what: str) -> None:
     """POST a JSON body with the section's basic auth; Kapacitor's error for a non-200 answer."""
-    req = urllib.request.Request(url, data=payload, method="POST")
-    req.add_header("Content-Type", "application/json")
+    headers = {"Content-Type": "application/json"}
     if c.get("username") and c.get("password"):
         token = base64.b64encode(f"{c['username']}:{c['password']}".encode()).decode()
-        req.add_header("Authorization", "Basic " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            resp.read()
-            return
-    except urllib.error.HTTPError as ex:
-        code, text = ex.code, ex.read()
-    except (urllib.error.URLError, OSError, ValueError) as ex:
-        raise DeliveryError(f'Post "{url}": {getattr(ex, "reason", ex)}') from None
+        headers["Authorization"] = "Basic " + token
+    code, text = request("POST", url, payload, headers)
     if code == 200:
         return
-    error = f"failed to understand {what} response. code: {code} content: {text.decode(errors='replace')}"
-    try:
-        decoded = json.loads(text)
-        if isinstance(decoded, dict) and isinstance(decoded.get("error"), str):
-            error = decoded["error"]
-    except ValueError:
-        pass
-    raise DeliveryError(error)
+    default = f"failed to understand {what} response. code: {code} content: {text.decode(errors='replace')}"
+    raise DeliveryError(json_error_field(text, default))
 
 
 def alert(c: dict, url: str, alert_id: str, message: str, level: str, data: dict, o: dict) -> None:
