@@ -15,7 +15,6 @@ bigpanda) share: their JSON bodies, the request, the service's answer, URL check
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -93,29 +92,5 @@ def join_path(url: str, *parts: str) -> str:
     return urllib.parse.urlunsplit((p.scheme, p.netloc, clean, p.query, p.fragment))
 
 
-_UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
-          "h": 3600 * 10**9}
-_DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)([a-z\u00b5\u03bc]+)")
-
-
-def parse_duration(text: str) -> int:
-    """Go's ``time.ParseDuration`` (``"24h0m0s"``, ``"1.5h"``, ``"-3s"``) in ns; ``ValueError``."""
-    s = text
-    neg = s.startswith("-")
-    s = s[1:] if s[:1] in "+-" and s else s
-    if s == "0":
-        return 0
-    if not s:
-        raise ValueError(f"time: invalid duration {go_quote(text)}")
-    total, pos = 0.0, 0
-    while pos < len(s):
-        m = _DURATION.match(s, pos)
-        if not m or m.group(1) in ("", ".") or m.group(2) not in _UNITS:
-            raise ValueError(f"time: invalid duration {go_quote(text)}")
-        total += float(m.group(1)) * _UNITS[m.group(2)]
-        pos = m.end()
-    return -int(total) if neg else int(total)
-
-
-__all__ = ["TIMEOUT", "answer_text", "body", "check_url", "client_url", "enabled", "go_quote", "join_path", "parse_duration", "send",
+__all__ = ["TIMEOUT", "answer_text", "body", "check_url", "client_url", "enabled", "go_quote", "join_path", "send",
            "url_error"]
