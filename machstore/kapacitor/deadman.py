@@ -13,6 +13,7 @@ Kapacitor's defaults (``deadman.NewConfig()``), the ``[deadman]`` section's defa
 """
 from __future__ import annotations
 
+from machstore.kapacitor import config
 from machstore.kapacitor.config.values import parse_duration
 from machstore.kapacitor.services.core_sections import SECTIONS
 
@@ -25,6 +26,13 @@ def settings(view) -> dict:
     merged = {**DEFAULTS, **(element or {})}
     return {"id": str(merged["id"]), "message": str(merged["message"]), "global": bool(merged["global"]),
             "threshold": float(merged["threshold"]), "interval": duration_ns(merged["interval"])}
+
+
+def of_engine(engine) -> dict:
+    """``settings`` of the server's effective config (``config.view(engine)``): what every
+    compile of a task (validation, DOT, stats, the task master) builds its pipeline with, as
+    Kapacitor's task store validates and renders tasks with its deadman service."""
+    return settings(config.view(engine))
 
 
 def duration_ns(value) -> int:
