@@ -176,6 +176,17 @@ def execute_partial(tmpl: Template, data) -> str:
         return ""
 
 
+def render_partial(name: str, text: str, data) -> str:
+    """An option's template (``""`` for none) parsed and run as servicenow and zenoss do:
+    ``execute_partial``'s text; a parse error fails the delivery with Go's text."""
+    if not text:
+        return ""
+    try:
+        return execute_partial(parse(name, text), data)
+    except TemplateError as ex:
+        raise DeliveryError(str(ex)) from None
+
+
 class AlertaEventData:
     """Alerta's ``eventData``: what its ``event`` template executes on (fewer fields)."""
 
@@ -186,5 +197,5 @@ class AlertaEventData:
 
 
 __all__ = ["EMPTY_RESULT", "EVENT_DATA_KEY", "TOPIC_KEY", "AlertaEventData", "EventData", "EventDataView",
-           "TemplateData", "TemplateError", "as_dict", "event_data", "execute_partial", "of", "parse", "result",
+           "TemplateData", "TemplateError", "as_dict", "event_data", "execute_partial", "of", "parse", "render_partial", "result",
            "rfc3339_seconds", "topic", "unix_nano"]

@@ -20,7 +20,7 @@ from machstore.gotemplate.kapacitor import go_json
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .eventdata import TemplateError, as_dict, execute_partial, parse
+from .eventdata import TemplateError, as_dict, parse, render_partial
 from .svcutil import go_struct_json
 from .webhook import json_error_field, request
 
@@ -59,15 +59,6 @@ def cut(text: str, n: int) -> str:
     return text if len(b) <= n else b[:n].decode(errors="ignore")
 
 
-def _render(name, text, info):
-    if not text:
-        return ""
-    try:
-        return execute_partial(parse(name, text), info)
-    except TemplateError as ex:
-        raise DeliveryError(str(ex)) from None
-
-
 def _go_sprint(v) -> str:
     """``fmt.Sprintf("%v", v)`` of a decoded option value."""
     if isinstance(v, bool):
@@ -82,16 +73,16 @@ def _go_sprint(v) -> str:
 def body(c: dict, alert_id: str, message: str, level: str, data: dict, o: dict) -> bytes:
     """``preparePost``'s JSON."""
     info = _DataInfo(alert_id, data)
-    node = _render("node", o.get("node", ""), info)
-    metric_type = _render("type", o.get("type", ""), info)
-    resource = _render("resource", o.get("resource", ""), info)
-    metric_name = _render("metricName", o.get("metricname", ""), info)
-    message_key = _render("messageKey", o.get("messagekey", ""), info)
+    node = render_partial("node", o.get("node", ""), info)
+    metric_type = render_partial("type", o.get("type", ""), info)
+    resource = render_partial("resource", o.get("resource", ""), info)
+    metric_name = render_partial("metricName", o.get("metricname", ""), info)
+    message_key = render_partial("messageKey", o.get("messagekey", ""), info)
     additional = ""
     if o.get("additional_info"):
         ai = {}
         for key, value in o["additional_info"].items():
-            ai[key] = _render("additional_info." + key, value, info) if isinstance(value, str) else _go_sprint(value)
+            ai[key] = render_partial("additional_info." + key, value, info) if isinstance(value, str) else _go_sprint(value)
         additional = go_json(ai)[:-1]
     record = {"source": cut(o.get("source") or c.get("source") or "", USUAL_CUTOFF)}
     for key, value, n in (("node", node, USUAL_CUTOFF), ("type", metric_type, USUAL_CUTOFF),

@@ -23,7 +23,7 @@ from machstore.kapacitor.alerts.handlers import parse_time
 
 from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .eventdata import TemplateError, as_dict, execute_partial, parse
+from .eventdata import TemplateError, as_dict, parse, render_partial
 from .servicenow import cut, post
 from .svcutil import go_struct_json
 
@@ -78,19 +78,10 @@ class _Info:
         self.Level, self.Recoverable, self.Tags = state["level"], recoverable, gv.StringMap(data["tags"])
 
 
-def _render(name, text, info):
-    if not text:
-        return ""
-    try:
-        return execute_partial(parse(name, text), info)
-    except TemplateError as ex:
-        raise DeliveryError(str(ex)) from None
-
-
 def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
     """``preparePost``'s JSON."""
     info = _Info(state, data, recoverable)
-    r = {k: _render(k, o.get(k, ""), info) for k in _TEMPLATES}
+    r = {k: render_partial(k, o.get(k, ""), info) for k in _TEMPLATES}
     summary = r["summary"] or state["message"]
     collector = r["collector"] or c.get("collector", "")
     severity = _severity_map(c).get(_LEVEL_KEY.get(state["level"], ""))
@@ -103,7 +94,7 @@ def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
         event_data_map["message"] = message
     for key, value in (o.get("customField") or {}).items():
         if isinstance(value, str):
-            value = _render("customData." + key, value, info)
+            value = render_partial("customData." + key, value, info)
             if value.startswith(("{", "[")):
                 try:
                     value = json.loads(value)
