@@ -17,7 +17,7 @@ import socket
 import sys
 import uuid
 
-from machstore.kapacitor import outbox, store
+from machstore.kapacitor import deadman, outbox, store
 from machstore.kapacitor.alerts import topics
 from machstore.kapacitor.definitions import InvalidTask, compile_task, decode_body
 from machstore.kapacitor.gojson import GoMap, dumps
@@ -80,6 +80,7 @@ class DebugVars(Resource):
         engine = self.engine()
         dbi = store.db(engine)
         cluster_id, server_id = _server_ids(engine, dbi)
+        dm = deadman.of_engine(engine)
         host = socket.gethostname()
         with engine.env.begin() as txn:
             records = store.list_tasks(txn, dbi)
@@ -98,7 +99,7 @@ class DebugVars(Resource):
             run = runs[rec["id"]]
             if not is_executing(rec, run):
                 continue
-            stats.update(_task_stats(rec, run, cluster_id, server_id, host))
+            stats.update(_task_stats(rec, run, cluster_id, server_id, host, dm))
         values = {
             "cluster_id": cluster_id,
             "cmdline": sys.argv,
@@ -137,9 +138,9 @@ def _server_ids(engine, dbi) -> tuple[str, str]:
     return bytes(cluster).decode(), bytes(server).decode()
 
 
-def _task_stats(rec, run, cluster_id, server_id, host) -> dict:
+def _task_stats(rec, run, cluster_id, server_id, host, dm) -> dict:
     try:
-        pipeline = compile_task(rec["script"], rec["type"], rec.get("vars") or {}).pipeline
+        pipeline = compile_task(rec["script"], rec["type"], rec.get("vars") or {}, deadman=dm).pipeline
     except InvalidTask:
         return {}
     nodes = run.get("nodes") or {}

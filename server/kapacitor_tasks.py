@@ -5,7 +5,7 @@ like); errors go through the family's one renderer (``kapacitor_http.ApiFamily``
 """
 from __future__ import annotations
 
-from machstore.kapacitor import tasks
+from machstore.kapacitor import deadman, tasks
 from machstore.kapacitor.definitions import TaskStoreError
 from machstore.kapacitor.task_view import TASK_FIELDS, task_fields, task_json
 
@@ -32,13 +32,14 @@ class Tasks(Resource):
         offset = query_int(req, "offset", 0)
         limit = query_int(req, "limit", tasks.DEFAULT_LIMIT)
         found = tasks.listing(self.engine(), pattern, offset, limit)
-        respond(resp, {"tasks": [task_fields(rec, run, fields, script_format=script_format, dot_view=dot_view)
-                                 for rec, run in found]})
+        dm = deadman.of_engine(self.engine())
+        respond(resp, {"tasks": [task_fields(rec, run, fields, script_format=script_format, dot_view=dot_view,
+                                             deadman=dm) for rec, run in found]})
 
     def on_post(self, req, resp):
         self.authenticate(req)
         record = tasks.create(self.engine(), self.body(req))
-        respond(resp, task_json(record, None))
+        respond(resp, task_json(record, None, deadman=deadman.of_engine(self.engine())))
 
 
 class Task(Resource):
@@ -51,14 +52,15 @@ class Task(Resource):
         script_format, dot_view = _views(req)
         if req.get_param("replay-id"):
             raise TaskStoreError(f"no running replay with ID: {req.get_param('replay-id')}")
-        respond(resp, task_json(record, run, script_format=script_format, dot_view=dot_view))
+        respond(resp, task_json(record, run, script_format=script_format, dot_view=dot_view,
+                                deadman=deadman.of_engine(self.engine())))
 
     def on_patch(self, req, resp, task_id):
         self.authenticate(req)
         _require_id(task_id)
         record = tasks.update(self.engine(), task_id, self.body(req))
         _, run = tasks.get(self.engine(), record["id"])
-        respond(resp, task_json(record, run))
+        respond(resp, task_json(record, run, deadman=deadman.of_engine(self.engine())))
 
     def on_delete(self, req, resp, task_id):
         self.authenticate(req)

@@ -379,6 +379,18 @@ def test_discord_topic_handler_title_template_timestamp_and_204(sink):
         services.inline_handler("DiscordHandler", {"EmbedTitle": "{{ if }}"}, config)
 
 
+def test_discord_title_sees_task_name_and_group_of_event_data(sink):
+    """The embed title executes on alert.TemplateData built from the event's ``eventData``
+    (services/eventdata.py), so TaskName and Group are the task's, not empty."""
+    sink.status, sink.response = 204, b""
+    config = StaticConfig({"discord": [{"enabled": True, "url": sink.url + "/d"}]})
+    data = {"name": "cpu", "taskName": "t1", "category": "", "group": "host=serverA", "tags": {"host": "serverA"},
+            "fields": {"value": 10.0}}
+    services.deliver(["discord", {"embed-title": "{{ .TaskName }} {{ .Group }} {{ .Name }}"}],
+                     event(eventData=data, topic="main:t1:alert2"), config)
+    assert json.loads(sink.wait(1)[0].body)["embeds"][0]["title"] == "t1 host=serverA cpu"
+
+
 def test_discord_validation():
     v = discord.DISCORD.validate
     with pytest.raises(ValueError, match="^Must specify the Discord channel webhook URL$"):
@@ -604,7 +616,8 @@ def test_mqtt_topic_handler_publishes_with_qos_and_retained(broker, subscriber):
     for topic in ("test", "test/{{.TaskName}}"):
         opts = svc.decode({"topic": topic, "qos": "at-least-once", "retained": True})
         svc.check(opts, config)
-        services.deliver(["mqtt", opts], event(taskName="testAlertHandlers"), config)
+        data = {"name": "cpu", "taskName": "testAlertHandlers", "category": "", "group": "", "tags": {}, "fields": {}}
+        services.deliver(["mqtt", opts], event(eventData=data), config)
     got = broker.wait(2)
     assert [(p.client_id, p.topic, p.payload, p.qos, p.retain) for p in got] == [
         ("test", "test", b"message", 1, True), ("test", "test/testAlertHandlers", b"message", 1, True)]

@@ -7,22 +7,17 @@ with ``global = true`` every task gets ``deadman(threshold, interval)`` on its s
 (``pipeline.createPipelineAndVars``).  :func:`settings` reads the section from a
 ``ConfigView`` (the task master's, so overrides apply to tasks started after them) into the
 dict ``machstore.tick.evaluate.Evaluator`` takes; a config without the section has
-Kapacitor's defaults (``deadman.NewConfig()``).
+Kapacitor's defaults (``deadman.NewConfig()``), the ``[deadman]`` section's defaults of
+``services/core_sections.py`` (one table), and durations are read by
+``config/values.parse_duration`` (one Go ``time.ParseDuration``).
 """
 from __future__ import annotations
 
-import re
+from machstore.kapacitor import config
+from machstore.kapacitor.config.values import parse_duration
+from machstore.kapacitor.services.core_sections import SECTIONS
 
-from machstore.tick.gocompat import go_quote
-
-DEFAULTS = {
-    "interval": "10s",
-    "threshold": 0.0,
-    "id": "{{ .Group }}:NODE_NAME for task '{{ .TaskName }}'",
-    "message": ('{{ .ID }} is {{ if eq .Level "OK" }}alive{{ else }}dead{{ end }}: '
-                '{{ index .Fields "emitted" | printf "%0.3f" }} points/INTERVAL.'),
-    "global": False,
-}
+DEFAULTS = next(s for s in SECTIONS if s.name == "deadman").defaults
 
 
 def settings(view) -> dict:
@@ -33,9 +28,11 @@ def settings(view) -> dict:
             "threshold": float(merged["threshold"]), "interval": duration_ns(merged["interval"])}
 
 
-_UNITS = {"ns": 1, "us": 10**3, "µs": 10**3, "μs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
-          "h": 3600 * 10**9}
-_PART = re.compile(r"(\d*)(?:\.(\d*))?([^\d.]*)")
+def of_engine(engine) -> dict:
+    """``settings`` of the server's effective config (``config.view(engine)``): what every
+    compile of a task (validation, DOT, stats, the task master) builds its pipeline with, as
+    Kapacitor's task store validates and renders tasks with its deadman service."""
+    return settings(config.view(engine))
 
 
 def duration_ns(value) -> int:
@@ -43,26 +40,4 @@ def duration_ns(value) -> int:
     nanoseconds as a number) in nanoseconds; ValueError with Go's text if it is not one."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = str(value)
-    quoted = go_quote(text)
-    body, sign = text, 1
-    if body[:1] in ("+", "-"):
-        sign, body = (-1 if body[0] == "-" else 1), body[1:]
-    if body == "0":
-        return 0
-    if not body:
-        raise ValueError(f"time: invalid duration {quoted}")
-    pos, total = 0, 0
-    while pos < len(body):
-        m = _PART.match(body, pos)
-        whole, frac, unit = m.group(1), m.group(2), m.group(3)
-        if not whole and not frac:
-            raise ValueError(f"time: invalid duration {quoted}")
-        if not unit:
-            raise ValueError(f"time: missing unit in duration {quoted}")
-        if unit not in _UNITS:
-            raise ValueError(f"time: unknown unit {go_quote(unit)} in duration {quoted}")
-        size = _UNITS[unit]
-        total += int(whole or "0") * size + (int(frac) * size // 10 ** len(frac) if frac else 0)
-        pos = m.end()
-    return sign * total
+    return parse_duration(str(value))

@@ -104,17 +104,20 @@ def _client_var(v: dict) -> dict:
 class _Compiled:
     """The pipeline of a record, built once per rendering (or the error that prevents it)."""
 
-    def __init__(self, record):
+    def __init__(self, record, deadman=None):
         try:
-            self.pipeline = compile_task(record["script"], record["type"], record.get("vars") or {}).pipeline
+            self.pipeline = compile_task(record["script"], record["type"], record.get("vars") or {},
+                                         deadman=deadman).pipeline
             self.error = None
         except InvalidTask as ex:
             self.pipeline, self.error = None, str(ex)
 
 
-def task_json(record: dict, run: dict | None, *, script_format="formatted", dot_view="attributes") -> dict:
-    """One task (``GET /tasks/<id>``, and the answer of POST and PATCH)."""
-    compiled = _Compiled(record)
+def task_json(record: dict, run: dict | None, *, script_format="formatted", dot_view="attributes",
+              deadman: dict | None = None) -> dict:
+    """One task (``GET /tasks/<id>``, and the answer of POST and PATCH); ``deadman``: the
+    ``[deadman]`` settings (``deadman.of_engine``) its pipeline is built with."""
+    compiled = _Compiled(record, deadman)
     executing = is_executing(record, run)
     dot = "" if compiled.pipeline is None else _dot(record, run, compiled.pipeline, dot_view == "labels")
     error = compiled.error if compiled.error is not None else (run or {}).get("error", "")
@@ -138,7 +141,7 @@ def task_json(record: dict, run: dict | None, *, script_format="formatted", dot_
 
 
 def task_fields(record: dict, run: dict | None, fields, *, script_format="formatted",
-                dot_view="attributes") -> GoMap:
+                dot_view="attributes", deadman: dict | None = None) -> GoMap:
     """One task of ``GET /tasks``: only ``fields`` (plus id and link), keys sorted."""
     executing = is_executing(record, run)
     compiled = None
@@ -157,11 +160,11 @@ def task_fields(record: dict, run: dict | None, fields, *, script_format="format
         elif name == "executing":
             value = executing
         elif name == "dot":
-            compiled = compiled or _Compiled(record)
+            compiled = compiled or _Compiled(record, deadman)
             value = None if compiled.pipeline is None else _dot(record, run, compiled.pipeline,
                                                                 dot_view == "labels")
         elif name == "stats":
-            compiled = compiled or _Compiled(record)
+            compiled = compiled or _Compiled(record, deadman)
             value = _stats(run, compiled.pipeline) if executing and compiled.pipeline is not None else None
         elif name == "error":
             value = (run or {}).get("error", "")

@@ -17,7 +17,7 @@ import uuid
 
 from machstore.tick.evaluate import dbrps_of, task_type_of
 
-from . import gopath, store
+from . import deadman, gopath, store
 from .definitions import (
     InvalidTask,
     TaskStoreError,
@@ -36,9 +36,9 @@ DEFAULT_LIMIT = 100
 _RUNTIME_KEYS = ("type", "script", "vars", "dbrps", "status")
 
 
-def _check(script: str, task_type: str, stored_vars: dict) -> None:
+def _check(script: str, task_type: str, stored_vars: dict, dm: dict) -> None:
     try:
-        compile_task(script, task_type, stored_vars)
+        compile_task(script, task_type, stored_vars, deadman=dm)
     except InvalidTask as ex:
         raise TaskStoreError(f"invalid TICKscript: {ex}") from None
 
@@ -55,6 +55,7 @@ def create(engine, raw: bytes) -> dict:
     opts = task_options(decode_body(raw))
     task_id = opts["id"] or str(uuid.uuid4())
     check_new_id("task", task_id)
+    dm = deadman.of_engine(engine)  # read before the write transaction
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         if store.get_task(txn, dbi, task_id) is not None:
@@ -72,7 +73,7 @@ def create(engine, raw: bytes) -> dict:
         stored_vars = service_vars(opts["vars"])
         program = parse_program(script)
         task_type = _program_type(program)
-        _check(script, task_type, stored_vars)
+        _check(script, task_type, stored_vars, dm)
         now = now_text()
         implicit = dbrps_of(program)
         if not implicit and not opts["dbrps"]:
@@ -95,6 +96,7 @@ def create(engine, raw: bytes) -> dict:
 def update(engine, task_id: str, raw: bytes) -> dict:
     """``PATCH /tasks/<id>``: change what the body names and return the new record."""
     opts = task_options(decode_body(raw))
+    dm = deadman.of_engine(engine)  # read before the write transaction
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         original = store.get_task(txn, dbi, task_id) if storable(task_id) else None
@@ -136,7 +138,7 @@ def update(engine, task_id: str, raw: bytes) -> dict:
         if opts["vars"]:
             updated["vars"] = service_vars(opts["vars"])
         updated["type"] = _program_type(program)
-        _check(updated["script"], updated["type"], updated["vars"])
+        _check(updated["script"], updated["type"], updated["vars"], dm)
         now = now_text()
         updated["modified"] = now
         if status_changed and updated["status"] == "enabled":
@@ -233,14 +235,14 @@ def http_out(engine, task_id: str, endpoint: str) -> bytes:
         record = store.get_task(txn, dbi, task_id)
         run = store.get_run_status(txn, dbi, task_id) if record else None
         result = store.get_http_out(txn, dbi, task_id, endpoint) if record else None
-    if record is None or not is_executing(record, run) or endpoint not in _endpoints(record):
+    if record is None or not is_executing(record, run) or endpoint not in _endpoints(record, deadman.of_engine(engine)):
         raise TaskStoreError("no task exists", 404)
     return result if result is not None else _NULL_RESULT
 
 
-def _endpoints(record: dict) -> set[str]:
+def _endpoints(record: dict, dm: dict) -> set[str]:
     try:
-        pipeline = compile_task(record["script"], record["type"], record.get("vars") or {}).pipeline
+        pipeline = compile_task(record["script"], record["type"], record.get("vars") or {}, deadman=dm).pipeline
     except InvalidTask:
         return set()
     return {n.props.get("Endpoint") for n in pipeline.sorted() if n.spec.go == "HTTPOutNode"}

@@ -13,7 +13,7 @@ import uuid
 
 from machstore.tick.evaluate import dbrps_of, task_type_of
 
-from . import store
+from . import deadman, store
 from .definitions import (
     InvalidTask,
     TaskStoreError,
@@ -62,6 +62,7 @@ def create(engine, raw: bytes) -> dict:
 def update(engine, template_id: str, raw: bytes) -> dict:
     """``PATCH /templates/<id>``: change the template and every task made from it."""
     opts = template_options(decode_body(raw))
+    dm = deadman.of_engine(engine)  # read before the write transaction
     dbi = store.db(engine)
     with engine.env.begin(write=True) as txn:
         original = store.get_template(txn, dbi, template_id) if storable(template_id) else None
@@ -86,13 +87,13 @@ def update(engine, template_id: str, raw: bytes) -> dict:
             for tid in task_ids:
                 txn.delete(store.assoc_key(original["id"], tid), db=dbi)
         store.put_json(txn, dbi, store.template_key(updated["id"]), updated)
-        failure = _update_tasks(txn, dbi, original, updated, task_ids, counter)
+        failure = _update_tasks(txn, dbi, original, updated, task_ids, counter, dm)
     if failure:
         raise TaskStoreError(failure, 500)
     return updated
 
 
-def _update_tasks(txn, dbi, old: dict, new: dict, task_ids: list[str], counter: int) -> str | None:
+def _update_tasks(txn, dbi, old: dict, new: dict, task_ids: list[str], counter: int, dm: dict) -> str | None:
     """Rewrite the associated tasks; on the first failure roll back those rewritten (the failing
     one included) as Kapacitor does, and return the error text."""
     old_dbrps = dbrps_of(parse_program(old["script"]))
@@ -112,18 +113,18 @@ def _update_tasks(txn, dbi, old: dict, new: dict, task_ids: list[str], counter: 
             task["dbrps"] = new_dbrps
         _save(txn, dbi, task, original, counter)
         if task["status"] == "enabled":
-            problem = _start_problem(task)
+            problem = _start_problem(task, dm)
             if problem:
                 _rollback(txn, dbi, old, done, old_dbrps, counter)
                 return f"error reloading associated task {tid}: {problem}"
     return None
 
 
-def _start_problem(task: dict) -> str:
+def _start_problem(task: dict, dm: dict) -> str:
     """Why ``startTask`` would refuse an enabled task ('' when it would start): its pipeline
     does not build, or it has no dbrps (``TaskMaster.StartTask``'s text, sic)."""
     try:
-        compile_task(task["script"], task["type"], task.get("vars") or {})
+        compile_task(task["script"], task["type"], task.get("vars") or {}, deadman=dm)
     except InvalidTask as ex:
         return str(ex)
     return "" if task["dbrps"] else "task does contain any dbrps"

@@ -13,6 +13,15 @@
 of every registered section, cached per process and rebuilt when the store's ``ctr/config``
 moved, so that one read of a counter is the cost of a call on every delivery and an override is
 seen by the next delivery of every process.
+
+``EffectiveConfig.kapacitor_url`` is Kapacitor's ``HTTPDService.URL()``
+(``http://<listen address>/kapacitor/v1``), which pagerduty and pagerduty2 send as
+``client_url``: built from the address given to ``set_listen_address`` (the server's first
+``settings.bind``) by the process that knows it.  NOTE: today no process calls it: the engine
+process (which delivers) is started with ``--data``/``--map-size``... and the config file's
+sections, not the bind addresses, so ``kapacitor_url`` is ``""`` there, which is what Kapacitor
+sends without an HTTP listener.  Wiring: ``config.set_listen_address(settings.bind[0])`` in the
+engine process's start and in ``server/app.create_app``.
 """
 from __future__ import annotations
 
@@ -29,11 +38,36 @@ from .effective import OverrideError, apply_overrides, base_sections
 log = logging.getLogger("machstore.kapacitor.config")
 
 
+_LISTEN = {"address": ""}
+
+
+def set_listen_address(address: str) -> None:
+    """The server's first bind address (``HOST:PORT``; ``unix:PATH`` has no URL) for
+    ``kapacitor_url`` in this process."""
+    _LISTEN["address"] = str(address or "")
+
+
+def listen_url(address: str) -> str:
+    """``"http://" + ln.Addr().String() + "/kapacitor/v1"`` of a bind address; ``""`` for none or a
+    unix socket.  An empty host listens on every address: Go prints ``[::]``."""
+    if not address or address.startswith("unix:"):
+        return ""
+    host, sep, port = address.rpartition(":")
+    if not sep:
+        return ""
+    return f"http://{host or '[::]'}:{port}/kapacitor/v1"
+
+
 class EffectiveConfig(ConfigView):
     """A resolved config: ``{section: [element options, ...]}`` (see ``effective.py``)."""
 
     def __init__(self, sections: dict):
         self.sections = sections
+
+    @property
+    def kapacitor_url(self) -> str:
+        """Kapacitor's own API URL (see the module docstring); read at each use."""
+        return listen_url(_LISTEN["address"])
 
     def elements(self, section):
         return [dict(e) for e in self.sections.get(section, ())]
@@ -78,4 +112,4 @@ def view(engine=None) -> ConfigView:
     return result
 
 
-__all__ = ["EffectiveConfig", "OverrideError", "resolve", "view"]
+__all__ = ["EffectiveConfig", "OverrideError", "listen_url", "resolve", "set_listen_address", "view"]

@@ -3,10 +3,12 @@
 | module | kinds |
 | --- | --- |
 | ``base.py`` | ``Service``, ``Section``, ``ConfigView``/``StaticConfig``, the two errors |
+| ``mapdecode.py`` | every kind's topic-handler options decoded as Kapacitor's mapstructure does, with its texts |
+| ``eventdata.py`` | every service's ``alert.EventData``/``TemplateData`` of an event (its ``eventData`` and ``topic``) |
 | ``local.py`` | ``log``, ``post`` (``[[httppost]]``), ``tcp``, ``exec`` |
-| ``slack.py``, ``teams.py``, ``discord.py``, ``telegram.py``, ``pushover.py``, ``talk.py``, ``hipchat.py``, ``mqtt.py`` | the chat services of their names (helpers: ``webhook.py``, ``mapdecode.py``, ``svcutil.py``, ``eventinfo.py``) |
+| ``slack.py``, ``teams.py``, ``discord.py``, ``telegram.py``, ``pushover.py``, ``talk.py``, ``hipchat.py``, ``mqtt.py`` | the chat services of their names (helpers: ``webhook.py``, ``svcutil.py``) |
 | ``core_sections.py`` | ``[alert]``, ``[deadman]`` (sections without a handler) |
-| ``pagerduty.py``, ``pagerduty2.py``, ``opsgenie.py``, ``opsgenie2.py``, ``victorops.py``, ``alerta.py``, ``bigpanda.py`` | the incident services of the same names (``incident_common.py``: their HTTP and JSON; ``mapdecode.py``: mapstructure decoding; ``eventdata.py``: ``alert.EventData``/``TemplateData`` of an event) |
+| ``pagerduty.py``, ``pagerduty2.py``, ``opsgenie.py``, ``opsgenie2.py``, ``victorops.py``, ``alerta.py``, ``bigpanda.py`` | the incident services of the same names (``incident_common.py``: their HTTP and JSON) |
 | ``alertkinds.py`` | ``aggregate``, ``publish`` (topic routing, no outbox) |
 | ``smtp.py``, ``sensu.py``, ``servicenow.py``, ``zenoss.py`` | ``smtp`` (email), ``sensu``, ``servicenow``, ``zenoss`` |
 | ``snmptrap.py`` | ``snmptrap`` (SNMPv2c traps over UDP, encoded by pysnmp) |

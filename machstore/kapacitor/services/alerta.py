@@ -20,12 +20,13 @@ from __future__ import annotations
 import logging
 
 from machstore.gotemplate import Template, TemplateError
+from machstore.kapacitor.config.values import parse_duration
 from machstore.kapacitor.gojson import GoMap
 
 from . import eventdata
 from . import incident_common as ic
 from .base import DeliveryError, HandlerError, Section, Service
-from .structdecode import decode
+from .mapdecode import decode
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ TEST_OPTIONS = {"resource": "testResource", "event": "testEvent", "environment":
 
 def _test(o, config):
     try:
-        timeout = ic.parse_duration(str(o.get("timeout", "")))
+        timeout = parse_duration(str(o.get("timeout", "")))
     except ValueError:
         timeout = 0   # Kapacitor ignores the parse error: time.ParseDuration's zero
     alert(config, token="", token_prefix="", resource=o.get("resource", ""), event=o.get("event", ""),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from machstore.gotemplate import Template, TemplateError
 
-from . import eventinfo, mapdecode, svcutil
+from . import eventdata, mapdecode, svcutil
 from .base import DeliveryError, HandlerError, Section, Service
 from .webhook import GoMap, go_body, post, tls_context
 
@@ -46,7 +46,7 @@ def alert(config, workspace: str, message: str, username: str, avatar_url: str, 
     if not c.get("enabled"):
         raise DeliveryError("service is not enabled")
     embed = {"color": COLORS.get(level, 0x7A65F2), "title": embed_title, "description": message,
-             "timestamp": eventinfo.rfc3339_seconds(time_text) if c.get("timestamp") else ""}
+             "timestamp": eventdata.rfc3339_seconds(time_text) if c.get("timestamp") else ""}
     body = go_body(GoMap(username=username or c.get("username", ""), avatar_url=avatar_url or c.get("avatar-url", ""),
                          embeds=[embed]))
     status, answer = post(c.get("url", ""), body, "application/json", tls=tls_context(c))
@@ -77,7 +77,7 @@ def _check(o, _config):
 
 def _deliver(o, event, config):
     try:
-        title = _title_template(mapdecode.text(o, "embed-title")).execute(eventinfo.template_data(event))
+        title = _title_template(mapdecode.text(o, "embed-title")).execute(eventdata.TemplateData(event))
     except TemplateError as ex:
         raise DeliveryError(f"failed to evaluate embedTitle template: {ex}") from None
     alert(config, mapdecode.text(o, "workspace"), event["message"], mapdecode.text(o, "username"),

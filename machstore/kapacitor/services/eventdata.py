@@ -12,6 +12,14 @@ rest under ``EVENT_DATA_KEY`` (``eventData``: ``{"name", "taskName", "category",
 "tags", "fields"}``), a key ``encode`` does not write.  ``of(event)`` reads it back; for an
 event stored without it (an outbox written before it existed) the name, tags and fields come
 from the event's first result row, and the task name, category and group are empty.
+
+This is the one module every service reads an event's ``EventData``/``TemplateData`` from
+(chat, incident and enterprise services alike): ``TemplateData(event)`` for handler templates
+(mqtt's topic, discord's embed title, alerta, pagerduty2 links, sensu, snmptrap...),
+``EventDataView(event)`` for those executed on ``alert.EventData`` (email's to-templates),
+``as_dict(event)`` for services that render it themselves (servicenow, zenoss), ``topic(event)``
+for the topic the event was published to (teams' title), plus ``parse``/``execute_partial``
+for the services' own templates.
 """
 from __future__ import annotations
 
@@ -19,11 +27,12 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from machstore.gotemplate import Duration, StringMap, Time
+from machstore.gotemplate import Duration, StringMap, Template, TemplateError, Time
 
 from .base import DeliveryError
 
 EVENT_DATA_KEY = "eventData"
+TOPIC_KEY = "topic"
 
 
 def event_data(*, name: str, task: str, category: str, group: str, tags: dict, fields: dict) -> dict:
@@ -114,13 +123,68 @@ class TemplateData:
     def __init__(self, event: dict):
         data = of(event)
         # the Go struct's field order (``{{ . }}`` prints them in it)
-        self.ID, self.Message, self.Level = event["id"], event["message"], event["level"]
-        self.Time = Time(unix_nano(event["time"]))
-        self.Duration = Duration(int(event["duration"]))
-        self.Details = event["details"]
+        self.ID, self.Message, self.Level = event.get("id", ""), event.get("message", ""), event.get("level", "OK")
+        self.Time = Time(unix_nano(event["time"]) if event.get("time") else 0)
+        self.Duration = Duration(int(event.get("duration") or 0))
+        self.Details = event.get("details", "")
         self.Name, self.TaskName, self.Group = data.name, data.task_name, data.group
         self.Tags = StringMap(data.tags)
         self.Fields = dict(data.fields)
+
+
+class EventDataView:
+    """``alert.EventData`` as a template sees it (email's to-templates execute on it)."""
+
+    go_type = "alert.EventData"
+
+    def __init__(self, event: dict):
+        d = of(event)
+        self.Name, self.TaskName, self.Category, self.Group = d.name, d.task_name, d.category, d.group
+        self.Tags, self.Fields = StringMap(d.tags), dict(d.fields)
+        self.Recoverable = bool(event.get("recoverable"))
+
+
+def as_dict(event: dict) -> dict:
+    """``EventData`` of an event as the JSON-able dict ``event_data`` builds."""
+    d = of(event)
+    return {"name": d.name, "taskName": d.task_name, "category": d.category, "group": d.group,
+            "tags": dict(d.tags), "fields": dict(d.fields)}
+
+
+def topic(event: dict) -> str:
+    """The topic the event was published to (``alert.Event.Topic``), ``""`` for none."""
+    return str(event.get(TOPIC_KEY) or "")
+
+
+def rfc3339_seconds(text: str) -> str:
+    """Go's ``t.Format(time.RFC3339)`` of the event time: whole seconds, ``Z``."""
+    return text.removesuffix("Z").partition(".")[0] + "Z"
+
+
+def parse(name: str, text: str) -> Template:
+    """A Go ``text/template`` named ``name``; ``TemplateError`` with Go's text if it does not parse."""
+    return Template(name).parse(text)
+
+
+def execute_partial(tmpl: Template, data) -> str:
+    """What Go's ``Execute`` wrote into its buffer.  Where Kapacitor ignores the execution error
+    (servicenow, zenoss) the text written before the failing action stays; machstore's executor
+    does not keep partial output, so a failing template gives ``""`` there."""
+    try:
+        return tmpl.execute(data)
+    except TemplateError:
+        return ""
+
+
+def render_partial(name: str, text: str, data) -> str:
+    """An option's template (``""`` for none) parsed and run as servicenow and zenoss do:
+    ``execute_partial``'s text; a parse error fails the delivery with Go's text."""
+    if not text:
+        return ""
+    try:
+        return execute_partial(parse(name, text), data)
+    except TemplateError as ex:
+        raise DeliveryError(str(ex)) from None
 
 
 class AlertaEventData:
@@ -132,5 +196,6 @@ class AlertaEventData:
         self.ID, self.Name, self.TaskName, self.Group, self.Tags = td.ID, td.Name, td.TaskName, td.Group, td.Tags
 
 
-__all__ = ["EMPTY_RESULT", "EVENT_DATA_KEY", "AlertaEventData", "EventData", "TemplateData", "event_data", "of",
-           "result", "unix_nano"]
+__all__ = ["EMPTY_RESULT", "EVENT_DATA_KEY", "TOPIC_KEY", "AlertaEventData", "EventData", "EventDataView",
+           "TemplateData", "TemplateError", "as_dict", "event_data", "execute_partial", "of", "parse", "render_partial", "result",
+           "rfc3339_seconds", "topic", "unix_nano"]

@@ -3,8 +3,7 @@ bigpanda) share: their JSON bodies, the request, the service's answer, URL check
 
 * ``body(value)``: the bytes of Go's ``json.NewEncoder(&buf).Encode(value)``; maps are
   ``GoMap`` (keys sorted), structs plain dicts in field order; a trailing newline.
-* ``send``: one request with ``urllib``; the status and body of any HTTP answer, a
-  ``DeliveryError`` with Go's ``net/http`` text shape when there is none.
+* ``send``: one request through ``webhook.request`` (the one HTTP sender of the services).
 * ``answer_text``: Kapacitor's way of reading an error answer: a default text, replaced by the
   JSON body's field when it decodes.
 * ``enabled``: the section's element, or ``DeliveryError("service is not enabled")``.
@@ -16,8 +15,6 @@ bigpanda) share: their JSON bodies, the request, the service's answer, URL check
 from __future__ import annotations
 
 import json
-import re
-import ssl
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,8 +22,7 @@ import urllib.request
 from machstore.kapacitor import gojson
 
 from .base import ConfigView, DeliveryError
-
-TIMEOUT = 30.0   # seconds; Go's default client has none, a stuck peer must not hold the outbox forever
+from .webhook import TIMEOUT, go_path_join, go_quote, request, tls_context
 
 
 def body(value) -> bytes:
@@ -34,24 +30,9 @@ def body(value) -> bytes:
 
 
 def send(method: str, url: str, data: bytes, headers: dict, *, skip_verify: bool = False) -> tuple[int, bytes]:
-    """``(status, body)`` of the answer to one request; ``DeliveryError`` when none came."""
-    req = urllib.request.Request(url, data=data, method=method)
-    for k, v in headers.items():
-        req.add_header(k, v)
-    context = None
-    if skip_verify:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT, context=context) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as ex:
-        return ex.code, ex.read()
-    except urllib.error.URLError as ex:
-        raise DeliveryError(f'{method.title()} "{url}": {ex.reason}') from None
-    except (OSError, ValueError) as ex:
-        raise DeliveryError(f'{method.title()} "{url}": {ex}') from None
+    """``(status, body)`` of the answer to one request (``webhook.request``: Go's client);
+    ``DeliveryError`` when none came."""
+    return request(method, url, data, headers, tls=tls_context({"insecure-skip-verify": skip_verify}))
 
 
 def answer_text(data: bytes, key: str, default: str):
@@ -77,23 +58,6 @@ def client_url(config: ConfigView) -> str:
     return str(getattr(config, "kapacitor_url", "") or "")
 
 
-_QUOTE_ESC = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
-              "\\": "\\\\", '"': '\\"'}
-
-
-def go_quote(s: str) -> str:
-    """Go's ``%q`` of a string (``strconv.Quote``)."""
-    out = []
-    for ch in s:
-        if ch in _QUOTE_ESC:
-            out.append(_QUOTE_ESC[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        elif not ch.isprintable() and ch != " ":
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def url_error(u: str) -> str | None:
@@ -124,53 +88,9 @@ def join_path(url: str, *parts: str) -> str:
     p = urllib.parse.urlsplit(url)
     segments = [s for s in [p.path, *parts] if s]
     joined = "/".join(segments)
-    clean = _clean("/" + joined if not joined.startswith("/") and p.netloc else joined)
+    clean = go_path_join("/" + joined if not joined.startswith("/") and p.netloc else joined)
     return urllib.parse.urlunsplit((p.scheme, p.netloc, clean, p.query, p.fragment))
 
 
-_UNITS = {"ns": 1, "us": 10**3, "\u00b5s": 10**3, "\u03bcs": 10**3, "ms": 10**6, "s": 10**9, "m": 60 * 10**9,
-          "h": 3600 * 10**9}
-_DURATION = re.compile(r"([0-9]*(?:\.[0-9]*)?)([a-z\u00b5\u03bc]+)")
-
-
-def parse_duration(text: str) -> int:
-    """Go's ``time.ParseDuration`` (``"24h0m0s"``, ``"1.5h"``, ``"-3s"``) in ns; ``ValueError``."""
-    s = text
-    neg = s.startswith("-")
-    s = s[1:] if s[:1] in "+-" and s else s
-    if s == "0":
-        return 0
-    if not s:
-        raise ValueError(f"time: invalid duration {go_quote(text)}")
-    total, pos = 0.0, 0
-    while pos < len(s):
-        m = _DURATION.match(s, pos)
-        if not m or m.group(1) in ("", ".") or m.group(2) not in _UNITS:
-            raise ValueError(f"time: invalid duration {go_quote(text)}")
-        total += float(m.group(1)) * _UNITS[m.group(2)]
-        pos = m.end()
-    return -int(total) if neg else int(total)
-
-
-def _clean(path: str) -> str:
-    """Go's ``path.Clean`` (no empty result: ``path.Join`` of nothing is ``""``)."""
-    if not path:
-        return ""
-    rooted = path.startswith("/")
-    out: list[str] = []
-    for seg in path.split("/"):
-        if seg in ("", "."):
-            continue
-        if seg == "..":
-            if out and out[-1] != "..":
-                out.pop()
-            elif not rooted:
-                out.append("..")
-            continue
-        out.append(seg)
-    text = "/".join(out)
-    return ("/" + text) if rooted else (text or ".")
-
-
-__all__ = ["TIMEOUT", "answer_text", "body", "check_url", "client_url", "enabled", "go_quote", "join_path", "parse_duration", "send",
+__all__ = ["TIMEOUT", "answer_text", "body", "check_url", "client_url", "enabled", "go_quote", "join_path", "send",
            "url_error"]

@@ -15,19 +15,12 @@ from machstore.gotemplate import TemplateError
 from machstore.kapacitor.alerts import handlers as h
 
 from .base import HandlerError, Null, Section, Service
+from .mapdecode import Uint, decode
 
 
-def _strict(options: dict, kinds: dict) -> dict:
-    """mapstructure's ``ErrorUnused`` decode: unknown keys and wrong types are refused."""
-    out = {}
-    for key, value in (options or {}).items():
-        want = kinds.get(key)
-        if want is None:
-            raise HandlerError(f"failed to decode options: '' has invalid keys: {key}")
-        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise HandlerError(f"failed to decode options: '{key}' expected type '{want.__name__}'")
-        out[key] = value
-    return out
+def _decoder(fields: dict, struct: str):
+    """The kind's ``decodeOptions`` (``mapdecode``: mapstructure's texts, ``*alert.TCPHandlerConfig``...)."""
+    return lambda o: decode(o, fields, struct)
 
 
 # -- log ------------------------------------------------------------------------------------------
@@ -136,15 +129,16 @@ def _post_test(o, _c):
 
 
 SERVICES = [
-    Service("log", None, ("LogHandler",), _log_from_tick, lambda o: _strict(o, {"path": str, "mode": int}),
+    Service("log", None, ("LogHandler",), _log_from_tick, _decoder({"path": "string", "mode": Uint("fs.FileMode")}, "alert.LogHandlerConfig"),
             _log_deliver, check=_log_check),
     Service("tcp", None, ("TcpHandler",), lambda _t, f: {"address": f.get("Address", "")},
-            lambda o: _strict(o, {"address": str}), _tcp_deliver),
-    Service("exec", None, ("ExecHandler",), _exec_from_tick, lambda o: _strict(o, {"prog": str, "args": list}),
+            _decoder({"address": "string"}, "alert.TCPHandlerConfig"), _tcp_deliver),
+    Service("exec", None, ("ExecHandler",), _exec_from_tick, _decoder({"prog": "string", "args": "[]string"}, "alert.ExecHandlerConfig"),
             _exec_deliver, check=_exec_check),
     Service("post", HTTPPOST, ("AlertHTTPPostHandler",), _post_from_tick,
-            lambda o: _strict(o, {"url": str, "endpoint": str, "headers": dict, "capture-response": bool,
-                                  "timeout": int, "skip-ssl-verification": bool}),
+            _decoder({"url": "string", "endpoint": "string", "headers": "map[string]string",
+                      "capture-response": "bool", "timeout": "duration", "skip-ssl-verification": "bool"},
+                     "httppost.HandlerConfig"),
             _post_deliver, check=_post_check, test=_post_test,
             test_options={"endpoint": "example", "url": "http://localhost:3000/", "headers": {"Auth": "secret"},
                           "timeout": 0}),

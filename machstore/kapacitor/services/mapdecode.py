@@ -1,6 +1,6 @@
 """Topic-handler options decoded as Kapacitor decodes them, with its error texts.
 
-Kapacitor turns a topic handler's ``options`` (JSON) into the service's ``HandlerConfig`` with
+Kapacitor turns a topic handler's ``options`` (JSON) into the kind's ``HandlerConfig`` with
 ``mapstructure`` (v1.4.1, ``ErrorUnused``, a hook that feeds strings to ``UnmarshalText``;
 ``services/alert/service.go`` ``decodeOptions``).  A bad handler is refused with::
 
@@ -8,11 +8,23 @@ Kapacitor turns a topic handler's ``options`` (JSON) into the service's ``Handle
 
     * '' has invalid keys: foo
 
-``decode(options, fields, struct)`` checks ``options`` against ``fields`` (option name ->
-kind: ``"string"``, ``"bool"``, ``"int"``, or a ``TextKind`` for a ``TextUnmarshaler`` type such
-as mqtt's QoS) and returns them under their canonical names (mapstructure also matches a key
-case-insensitively: ``"Channel"`` sets ``channel``), values as given.  JSON ``null`` leaves a
-field at its zero value, as mapstructure does.
+This is the one decoder every service uses.  ``decode(options, fields, struct)`` checks
+``options`` against ``fields`` (mapstructure key -> kind) and returns them under their
+canonical keys.  Kinds, named as mapstructure names the Go types in its errors:
+
+* ``"string"``, ``"bool"``;
+* integers: ``"int"``, ``"int64"``, ``"duration"`` (``time.Duration``) take a JSON number
+  (its integer part, as Go converts a float64), never a string; ``Uint(go_type)`` also
+  refuses a negative number (``cannot parse 'mode', -1.000000 overflows uint``);
+* ``TextKind(go_type, parse)``: an unsigned Go type with ``UnmarshalText`` (mqtt's QoS): a
+  string goes through ``parse``, a number as for ``Uint``; the value is kept as given;
+* ``"[]string"``, ``"map"`` (``map[string]interface {}``), ``"map[string]string"``;
+* ``Struct(go_type, fields)``: a list of structs with their own keys (``[]pagerduty2.LinkTemplate``).
+
+Keys match exactly, else case-insensitively (mapstructure's ``EqualFold`` fallback; untagged Go
+fields are given under their lower-case names).  A JSON ``null`` leaves the field unset, as
+mapstructure leaves the Go field at its default: the key is left out of the result so the
+service's own default applies (inside lists and string maps it is the element's zero value).
 """
 from __future__ import annotations
 
@@ -33,6 +45,25 @@ class TextKind:
     parse: Callable[[str], int]
 
 
+@dataclass(frozen=True)
+class Uint:
+    """An unsigned integer Go type without ``UnmarshalText`` (``fs.FileMode``)."""
+
+    go_type: str
+
+
+@dataclass(frozen=True)
+class Struct:
+    """A ``[]<go_type>`` of structs with their own ``mapstructure`` keys (``fields``)."""
+
+    go_type: str
+    fields: dict
+
+
+_INTS = {"int": "int", "int64": "int64", "duration": "time.Duration"}
+_SCALARS = {"string": "string", "bool": "bool", **_INTS}
+
+
 def go_type(value) -> str:
     """The Go type ``encoding/json`` gives a decoded JSON value (``interface{}``)."""
     if isinstance(value, bool):
@@ -46,6 +77,11 @@ def go_type(value) -> str:
     if isinstance(value, dict):
         return "map[string]interface {}"
     return type(value).__name__
+
+
+def _kind(value) -> str:
+    """Go's ``reflect.Kind`` name of a decoded JSON value."""
+    return {"[]interface {}": "slice", "map[string]interface {}": "map"}.get(go_type(value), go_type(value))
 
 
 def go_v(value) -> str:
@@ -69,49 +105,96 @@ def _unconvertible(name, want, value) -> str:
     return f"'{name}' expected type '{want}', got unconvertible type '{go_type(value)}', value: '{go_v(value)}'"
 
 
-def _field_error(name: str, kind, value) -> str | None:
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_ZERO = {"string": "", "bool": False, "int": 0, "int64": 0, "duration": 0, "[]string": [], "map": {},
+         "map[string]string": {}}
+
+
+def _zero(kind):
+    if isinstance(kind, Struct):
+        return []
+    if isinstance(kind, TextKind | Uint):
+        return 0
+    return _ZERO[kind]
+
+
+def _value(name: str, kind, value, errors: list):
+    """``value`` decoded as ``kind`` (see the module docstring); errors appended to ``errors``."""
     if value is None:
-        return None
+        return _zero(kind)
     if kind == "string":
-        return None if isinstance(value, str) else _unconvertible(name, "string", value)
-    if kind == "bool":
-        return None if isinstance(value, bool) else _unconvertible(name, "bool", value)
-    if kind == "int":
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return None
-        return _unconvertible(name, "int", value)
-    if isinstance(kind, TextKind):
         if isinstance(value, str):
+            return value
+    elif kind == "bool":
+        if isinstance(value, bool):
+            return value
+    elif isinstance(kind, str) and kind in _INTS:
+        if _is_number(value):
+            return int(value)
+    elif isinstance(kind, TextKind | Uint):
+        if isinstance(kind, TextKind) and isinstance(value, str):
             try:
                 kind.parse(value)
             except ValueError as ex:
-                return f"error decoding '{name}': {ex}"
-            return None
-        if isinstance(value, int | float) and not isinstance(value, bool):
+                errors.append(f"error decoding '{name}': {ex}")
+            return value
+        if _is_number(value):
             if value < 0:
-                return f"cannot parse '{name}', {float(value):f} overflows uint"
-            return None
-        return _unconvertible(name, kind.go_type, value)
-    raise TypeError(f"unknown option kind {kind!r}")
+                errors.append(f"cannot parse '{name}', {float(value):f} overflows uint")
+                return 0
+            return value if isinstance(kind, TextKind) else int(value)
+        errors.append(_unconvertible(name, kind.go_type, value))
+        return 0
+    elif kind == "[]string" or isinstance(kind, Struct):
+        if not isinstance(value, list):
+            errors.append(f"'{name}': source data must be an array or slice, got {_kind(value)}")
+            return []
+        if kind == "[]string":
+            return [_value(f"{name}[{i}]", "string", v, errors) for i, v in enumerate(value)]
+        return [_struct(f"{name}[{i}]", kind.fields, v, errors) for i, v in enumerate(value)]
+    elif kind in ("map", "map[string]string"):
+        if not isinstance(value, dict):
+            errors.append(f"'{name}' expected a map, got '{_kind(value)}'")
+            return {}
+        if kind == "map":
+            return dict(value)
+        return {str(k): _value(f"{name}[{k}]", "string", v, errors) for k, v in value.items()}
+    else:
+        raise TypeError(f"unknown option kind {kind!r}")
+    errors.append(_unconvertible(name, _SCALARS[kind], value))
+    return _zero(kind)
 
 
-def decode(options: dict | None, fields: dict, struct: str) -> dict:
-    """``options`` checked against ``fields`` (see the module docstring); ``HandlerError``
-    with mapstructure's text wrapped as Kapacitor wraps it when they do not fit."""
-    options = dict(options or {})
-    errors, out, used = [], {}, set()
-    for name, kind in fields.items():
-        key = name if name in options else next((k for k in options if k.lower() == name.lower()), None)
+def _struct(name: str, fields: dict, data, errors: list) -> dict:
+    """A map decoded into a struct of ``fields``: exact keys first, then case-insensitive ones;
+    the keys no field took are reported as mapstructure's ``has invalid keys``."""
+    if not isinstance(data, dict):
+        errors.append(f"'{name}' expected a map, got '{_kind(data)}'")
+        return {}
+    out, used = {}, set()
+    for field, kind in fields.items():
+        key = field if field in data else next((k for k in data if str(k).lower() == field.lower()
+                                                and k not in used), None)
         if key is None:
             continue
         used.add(key)
-        out[name] = options[key]
-        err = _field_error(name, kind, options[key])
-        if err is not None:
-            errors.append(err)
-    unused = sorted(k for k in options if k not in used)
+        if data[key] is not None:
+            out[field] = _value(f"{name}.{field}" if name else field, kind, data[key], errors)
+    unused = sorted(str(k) for k in data if k not in used)
     if unused:
-        errors.append(f"'' has invalid keys: {', '.join(unused)}")
+        errors.append(f"'{name}' has invalid keys: {', '.join(unused)}")
+    return out
+
+
+def decode(options: dict | None, fields: dict, struct: str) -> dict:
+    """``options`` checked against ``fields`` (see the module docstring) for the Go type
+    ``struct`` (``"slack.HandlerConfig"``); ``HandlerError`` with mapstructure's text wrapped as
+    Kapacitor wraps it (``%T`` of a pointer) when they do not fit."""
+    errors: list[str] = []
+    out = _struct("", fields, options if options is not None else {}, errors)
     if errors:
         points = "\n".join(sorted(f"* {e}" for e in errors))
         raise HandlerError(f"failed to decode options into *{struct}: {len(errors)} error(s) decoding:\n\n{points}")

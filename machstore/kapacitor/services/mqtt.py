@@ -21,7 +21,7 @@ import urllib.parse
 
 from machstore.gotemplate import Template, TemplateError
 
-from . import eventinfo, mapdecode, svcutil
+from . import eventdata, mapdecode, svcutil
 from .base import DeliveryError, HandlerError, Section, Service
 from .webhook import go_quote, tls_context
 
@@ -192,7 +192,7 @@ def _check(o, _config):
 
 def _deliver(o, event, config):
     try:
-        topic = _topic_template(mapdecode.text(o, "topic")).execute(eventinfo.template_data(event))
+        topic = _topic_template(mapdecode.text(o, "topic")).execute(eventdata.TemplateData(event))
     except TemplateError as ex:
         raise DeliveryError(f"failed to create MQTT topic from template: {ex}") from None
     alert(config, mapdecode.text(o, "broker-name"), topic, qos_level(o.get("qos")), mapdecode.flag(o, "retained"),

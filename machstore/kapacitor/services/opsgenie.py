@@ -14,7 +14,7 @@ from machstore.kapacitor.gojson import GoMap
 from . import eventdata
 from . import incident_common as ic
 from .base import DeliveryError, Null, Section, Service
-from .structdecode import decode
+from .mapdecode import decode
 
 DEFAULT_URL = "https://api.opsgenie.com/v1/json/alert"
 DEFAULT_RECOVERY_URL = "https://api.opsgenie.com/v1/json/alert/note"

@@ -26,8 +26,8 @@ from machstore.kapacitor.gojson import GoMap
 from . import eventdata
 from . import incident_common as ic
 from .base import DeliveryError, Null, Section, Service
+from .mapdecode import decode
 from .pagerduty import parse_level
-from .structdecode import decode
 
 DEFAULT_URL = "https://api.opsgenie.com/v2/alerts"
 DEFAULT_RECOVERY_ACTION = "notes"

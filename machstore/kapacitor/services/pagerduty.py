@@ -17,7 +17,7 @@ from machstore.kapacitor.gojson import GoMap
 
 from . import incident_common as ic
 from .base import DeliveryError, Section, Service
-from .structdecode import decode
+from .mapdecode import decode
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from machstore.kapacitor.gojson import GoMap
 from . import eventdata
 from . import incident_common as ic
 from .base import DeliveryError, HandlerError, Section, Service
+from .mapdecode import Struct, decode
 from .pagerduty import parse_level
-from .structdecode import Struct, decode
 
 log = logging.getLogger(__name__)
 

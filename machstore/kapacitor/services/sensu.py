@@ -16,9 +16,9 @@ import socket
 
 from machstore.gotemplate.kapacitor import go_json
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Null, Section, Service
-from .templatedata import TemplateData, TemplateError, parse
+from .eventdata import TemplateData, TemplateError, parse
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +112,7 @@ def _test(o, config):
 
 SERVICES = [
     Service("sensu", SECTION, ("SensuHandler",), _from_tick,
-            lambda o: md.decode(o, "*sensu.HandlerConfig",
-                                {"source": md.STRING, "handlers": md.STRINGS, "metadata": md.ANY_MAP}),
+            lambda o: md.decode(o, {"source": "string", "handlers": "[]string", "metadata": "map"}, "sensu.HandlerConfig"),
             _deliver, check=_check, test=_test,
             test_options={"name": "testName", "source": "Kapacitor", "output": "testOutput", "handlers": [],
                           "metadata": {}, "level": "CRITICAL"}),

@@ -15,16 +15,14 @@ response. code: <code> content: <body>``.
 from __future__ import annotations
 
 import base64
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 
 from machstore.gotemplate.kapacitor import go_json
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
+from .eventdata import TemplateError, as_dict, parse, render_partial
+from .svcutil import go_struct_json
+from .webhook import json_error_field, request
 
 SEVERITY = {"OK": 5, "INFO": 5, "WARNING": 4, "CRITICAL": 1}
 USUAL_CUTOFF = 100
@@ -41,9 +39,9 @@ SECTION = Section("servicenow", {
     "username": "", "password": "", "global": False, "state-changes-only": False,
 }, redacted=("password",), validate=validate)
 
-_FIELDS = {"url": md.STRING, "username": md.STRING, "password": md.STRING, "source": md.STRING, "node": md.STRING,
-           "type": md.STRING, "resource": md.STRING, "metricname": md.STRING, "messagekey": md.STRING,
-           "additional_info": md.ANY_MAP}
+_FIELDS = {"url": "string", "username": "string", "password": "string", "source": "string", "node": "string",
+           "type": "string", "resource": "string", "metricname": "string", "messagekey": "string",
+           "additional_info": "map"}
 
 
 class _DataInfo:
@@ -61,15 +59,6 @@ def cut(text: str, n: int) -> str:
     return text if len(b) <= n else b[:n].decode(errors="ignore")
 
 
-def _render(name, text, info):
-    if not text:
-        return ""
-    try:
-        return execute_partial(parse(name, text), info)
-    except TemplateError as ex:
-        raise DeliveryError(str(ex)) from None
-
-
 def _go_sprint(v) -> str:
     """``fmt.Sprintf("%v", v)`` of a decoded option value."""
     if isinstance(v, bool):
@@ -84,16 +73,16 @@ def _go_sprint(v) -> str:
 def body(c: dict, alert_id: str, message: str, level: str, data: dict, o: dict) -> bytes:
     """``preparePost``'s JSON."""
     info = _DataInfo(alert_id, data)
-    node = _render("node", o.get("node", ""), info)
-    metric_type = _render("type", o.get("type", ""), info)
-    resource = _render("resource", o.get("resource", ""), info)
-    metric_name = _render("metricName", o.get("metricname", ""), info)
-    message_key = _render("messageKey", o.get("messagekey", ""), info)
+    node = render_partial("node", o.get("node", ""), info)
+    metric_type = render_partial("type", o.get("type", ""), info)
+    resource = render_partial("resource", o.get("resource", ""), info)
+    metric_name = render_partial("metricName", o.get("metricname", ""), info)
+    message_key = render_partial("messageKey", o.get("messagekey", ""), info)
     additional = ""
     if o.get("additional_info"):
         ai = {}
         for key, value in o["additional_info"].items():
-            ai[key] = _render("additional_info." + key, value, info) if isinstance(value, str) else _go_sprint(value)
+            ai[key] = render_partial("additional_info." + key, value, info) if isinstance(value, str) else _go_sprint(value)
         additional = go_json(ai)[:-1]
     record = {"source": cut(o.get("source") or c.get("source") or "", USUAL_CUTOFF)}
     for key, value, n in (("node", node, USUAL_CUTOFF), ("type", metric_type, USUAL_CUTOFF),
@@ -109,29 +98,15 @@ def body(c: dict, alert_id: str, message: str, level: str, data: dict, o: dict) 
 
 def post(c: dict, url: str, payload: bytes, what: str) -> None:
     """POST a JSON body with the section's basic auth; Kapacitor's error for a non-200 answer."""
-    req = urllib.request.Request(url, data=payload, method="POST")
-    req.add_header("Content-Type", "application/json")
+    headers = {"Content-Type": "application/json"}
     if c.get("username") and c.get("password"):
         token = base64.b64encode(f"{c['username']}:{c['password']}".encode()).decode()
-        req.add_header("Authorization", "Basic " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            resp.read()
-            return
-    except urllib.error.HTTPError as ex:
-        code, text = ex.code, ex.read()
-    except (urllib.error.URLError, OSError, ValueError) as ex:
-        raise DeliveryError(f'Post "{url}": {getattr(ex, "reason", ex)}') from None
+        headers["Authorization"] = "Basic " + token
+    code, text = request("POST", url, payload, headers)
     if code == 200:
         return
-    error = f"failed to understand {what} response. code: {code} content: {text.decode(errors='replace')}"
-    try:
-        decoded = json.loads(text)
-        if isinstance(decoded, dict) and isinstance(decoded.get("error"), str):
-            error = decoded["error"]
-    except ValueError:
-        pass
-    raise DeliveryError(error)
+    default = f"failed to understand {what} response. code: {code} content: {text.decode(errors='replace')}"
+    raise DeliveryError(json_error_field(text, default))
 
 
 def alert(c: dict, url: str, alert_id: str, message: str, level: str, data: dict, o: dict) -> None:
@@ -150,7 +125,7 @@ def _from_tick(_t, f):
 def _deliver(o, event, config):
     c = config.element("servicenow") or dict(SECTION.defaults)
     alert(c, o.get("url", ""), event.get("id", ""), event.get("message", ""), event.get("level", "OK"),
-          event_data(event), o)
+          as_dict(event), o)
 
 
 def _test(o, config):
@@ -177,7 +152,7 @@ def _check(o, _config):
 
 SERVICES = [
     Service("servicenow", SECTION, ("ServiceNowHandler",), _from_tick,
-            lambda o: md.decode(o, "*servicenow.HandlerConfig", _FIELDS), _deliver, check=_check, test=_test,
+            lambda o: md.decode(o, _FIELDS, "servicenow.HandlerConfig"), _deliver, check=_check, test=_test,
             test_options={"alert_id": "1001", "message": "test servicenow message", "level": "CRITICAL",
                           "source": "Kapacitor", "node": "", "type": "", "resource": "", "metric_name": "",
                           "message_key": "", "additional_info": {}},

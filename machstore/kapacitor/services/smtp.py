@@ -26,9 +26,9 @@ import time
 
 from machstore.tick.gocompat import GoError, parse_influxql_duration
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Null, Section, Service
-from .templatedata import EventData, TemplateError, parse
+from .eventdata import EventDataView, TemplateError, parse
 
 log = logging.getLogger(__name__)
 NO_RECIPIENTS = "not sending email, no recipients defined"
@@ -213,7 +213,7 @@ def _check(o, _config):
 def _deliver(o, event, config):
     c = config.element("smtp") or dict(SECTION.defaults)
     to = list(o.get("to") or [])
-    data = EventData(event)
+    data = EventDataView(event)
     for tmpl in _templates(o):
         try:
             addr = tmpl.execute(data)
@@ -235,7 +235,7 @@ def _test(o, config):
 
 SERVICES = [
     Service("smtp", SECTION, ("EmailHandler",), _from_tick,
-            lambda o: md.decode(o, "*smtp.HandlerConfig", {"to": md.STRINGS, "to-field": md.STRINGS}),
+            lambda o: md.decode(o, {"to": "[]string", "to-field": "[]string"}, "smtp.HandlerConfig"),
             _deliver, check=_check, test=_test,
             test_options={"to": None, "subject": "test subject", "body": "test body"}, global_handler=True),
 ]

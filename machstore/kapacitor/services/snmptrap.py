@@ -19,9 +19,9 @@ from pyasn1.codec.ber import encoder
 from pyasn1.error import PyAsn1Error
 from pysnmp.proto import api
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
-from .templatedata import TemplateData, TemplateError, parse
+from .eventdata import TemplateData, TemplateError, parse
 
 log = logging.getLogger(__name__)
 _V2C = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
@@ -112,21 +112,7 @@ def trap(c: dict, trap_oid: str, data: list) -> None:
 
 
 # -- the handler ----------------------------------------------------------------------------------
-def _data_list(name, v, errors):
-    """mapstructure's decode of ``[]snmptrap.Data`` (``oid``, ``type``, ``value`` strings)."""
-    if not isinstance(v, list):
-        errors.append(f"'{name}': source data must be an array or slice, got {type(v).__name__}")
-        return None
-    out = []
-    for i, item in enumerate(v):
-        if not isinstance(item, dict):
-            errors.append(f"'{name}[{i}]' expected a map, got '{type(item).__name__}'")
-            continue
-        try:
-            out.append(md.decode(item, "snmptrap.Data", {"oid": md.STRING, "type": md.STRING, "value": md.STRING}))
-        except HandlerError as ex:
-            errors.append(f"'{name}[{i}]': {ex}")
-    return out
+_DATA = md.Struct("snmptrap.Data", {"oid": "string", "type": "string", "value": "string"})
 
 
 def _from_tick(_t, f):
@@ -170,7 +156,7 @@ def _test(o, config):
 
 SERVICES = [
     Service("snmptrap", SECTION, ("SNMPTrapHandler",), _from_tick,
-            lambda o: md.decode(o, "*snmptrap.HandlerConfig", {"trap-oid": md.STRING, "data-list": _data_list}),
+            lambda o: md.decode(o, {"trap-oid": "string", "data-list": _DATA}, "snmptrap.HandlerConfig"),
             _deliver, check=_check, test=_test,
             test_options={"trap-oid": "1.1.1.1",
                           "data-list": [{"oid": "1.1.1.1.2", "type": "s", "value": "test snmptrap message"}]}),

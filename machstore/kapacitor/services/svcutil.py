@@ -9,9 +9,13 @@
   request (``json.Unmarshal`` over ``TestOptions()``: given keys replace defaults, unknown keys
   are ignored);
 * ``answer_error(service, status, body)``: the text of a non-success answer as the services
-  that read ``{"error": ...}`` build it.
+  that read ``{"error": ...}`` build it;
+* ``go_struct_json(obj)``: Go's ``json.Marshal`` of a struct given as an ordered dict
+  (servicenow's and zenoss's bodies).
 """
 from __future__ import annotations
+
+from machstore.gotemplate.kapacitor import go_json
 
 from .base import DeliveryError, HandlerError
 from .webhook import go_quote, go_url_error, json_error_field
@@ -152,3 +156,17 @@ def _go_rune(ch: str) -> str:
     if ch == '"':
         return "'\"'"
     return "'" + ch + "'"
+
+
+def go_struct_json(obj: dict) -> bytes:
+    """Go's ``json.Marshal`` of a struct given as an ordered dict (no trailing newline)."""
+    return _struct(obj).encode()
+
+
+def _struct(v) -> str:
+    """Dicts in their own key order (struct fields), lists element-wise, leaves by ``go_json``."""
+    if isinstance(v, dict):
+        return "{" + ",".join(go_json(str(k))[:-1] + ":" + _struct(x) for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(_struct(x) for x in v) + "]"
+    return go_json(v)[:-1]

@@ -9,7 +9,7 @@ without either), the summary ``title - message`` cut to 70 bytes plus ``...``, t
 """
 from __future__ import annotations
 
-from . import mapdecode, svcutil
+from . import eventdata, mapdecode, svcutil
 from .base import DeliveryError, Section, Service
 from .webhook import go_body, go_url_error, post
 
@@ -65,7 +65,7 @@ def alert(config, channel_url: str, alert_topic: str, alert_id: str, message: st
 
 
 def _deliver(o, event, config):
-    alert(config, mapdecode.text(o, "channel-url"), event.get("topic", ""), event["id"], event["message"],
+    alert(config, mapdecode.text(o, "channel-url"), eventdata.topic(event), event["id"], event["message"],
           event["level"])
 
 

@@ -17,7 +17,7 @@ from machstore.kapacitor.gojson import GoMap
 from . import eventdata
 from . import incident_common as ic
 from .base import DeliveryError, Section, Service
-from .structdecode import decode
+from .mapdecode import decode
 
 DEFAULT_URL = "https://alert.victorops.com/integrations/generic/20131114/alert"
 

@@ -37,17 +37,20 @@ def go_body(value, *, newline: bool = True) -> bytes:
     return dumps(value, pretty=False) + (b"\n" if newline else b"")
 
 
+_QUOTE_ESC = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+              "\\": "\\\\", '"': '\\"'}
+
+
 def go_quote(s: str) -> str:
-    """Go's ``%q`` (``strconv.Quote``) of a string."""
+    """Go's ``%q`` of a string (``strconv.Quote``)."""
     out = []
     for ch in s:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch in "\a\b\f\n\r\t\v":
-            out.append({"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-                        "\v": "\\v"}[ch])
+        if ch in _QUOTE_ESC:
+            out.append(_QUOTE_ESC[ch])
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append(f"\\x{ord(ch):02x}")
+        elif not ch.isprintable() and ch != " ":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
@@ -134,15 +137,24 @@ def tls_context(element: dict) -> ssl.SSLContext | None:
 def post(url: str, body: bytes, content_type: str, *, headers: dict | None = None,
          tls: ssl.SSLContext | None = None, timeout: float = TIMEOUT) -> tuple[int, bytes]:
     """POST ``body`` to ``url`` as Go's client does; ``(status, answer body)``."""
+    return request("POST", url, body, {"Content-Type": content_type, **(headers or {})}, tls=tls, timeout=timeout)
+
+
+def request(method: str, url: str, body: bytes, headers: dict, *, tls: ssl.SSLContext | None = None,
+            timeout: float = TIMEOUT) -> tuple[int, bytes]:
+    """One request with ``body`` as Go's ``http.Client`` sends it (its header set, sorted);
+    ``(status, answer body)`` of any HTTP answer, ``DeliveryError`` with Go's ``<Method> "<url>":
+    <why>`` when none came.  Every service that speaks HTTP sends through here."""
+    verb = method.title()
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https"):
-        raise DeliveryError(f"Post {go_quote(url)}: unsupported protocol scheme {go_quote(parts.scheme)}")
+        raise DeliveryError(f"{verb} {go_quote(url)}: unsupported protocol scheme {go_quote(parts.scheme)}")
     if not parts.hostname:
-        raise DeliveryError(f"Post {go_quote(url)}: http: no Host in request URL")
+        raise DeliveryError(f"{verb} {go_quote(url)}: http: no Host in request URL")
     try:
         port = parts.port
     except ValueError:
-        raise DeliveryError(f"Post {go_quote(url)}: invalid port") from None
+        raise DeliveryError(f"{verb} {go_quote(url)}: invalid port") from None
     if parts.scheme == "https":
         conn = http.client.HTTPSConnection(parts.hostname, port, timeout=timeout,
                                            context=tls or ssl.create_default_context())
@@ -150,11 +162,11 @@ def post(url: str, body: bytes, content_type: str, *, headers: dict | None = Non
         conn = http.client.HTTPConnection(parts.hostname, port, timeout=timeout)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        conn.putrequest("POST", target, skip_host=True, skip_accept_encoding=True)
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", parts.netloc.rpartition("@")[2])
         conn.putheader("User-Agent", "Go-http-client/1.1")
         conn.putheader("Content-Length", str(len(body)))
-        for k, v in sorted({"Content-Type": content_type, **(headers or {})}.items()):  # Header.Write sorts
+        for k, v in sorted(headers.items()):  # Header.Write sorts
             conn.putheader(k, v)
         conn.putheader("Accept-Encoding", "gzip")
         conn.endheaders(body)
@@ -164,7 +176,7 @@ def post(url: str, body: bytes, content_type: str, *, headers: dict | None = Non
             answer = gzip.decompress(answer)
         return resp.status, answer
     except (OSError, http.client.HTTPException, EOFError) as ex:
-        raise DeliveryError(f"Post {go_quote(url)}: {ex}") from None
+        raise DeliveryError(f"{verb} {go_quote(url)}: {ex}") from None
     finally:
         conn.close()
 

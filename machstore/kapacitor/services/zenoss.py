@@ -21,10 +21,11 @@ from machstore.gotemplate import values as gv
 from machstore.gotemplate.kapacitor import go_json
 from machstore.kapacitor.alerts.handlers import parse_time
 
-from . import optiondecode as md
+from . import mapdecode as md
 from .base import DeliveryError, HandlerError, Section, Service
+from .eventdata import TemplateError, as_dict, parse, render_partial
 from .servicenow import cut, post
-from .templatedata import TemplateError, event_data, execute_partial, go_struct_json, parse
+from .svcutil import go_struct_json
 
 DEFAULT_SEVERITY = {"ok": "Clear", "info": "Info", "warning": "Warning", "critical": "Critical"}
 _LEVEL_KEY = {"OK": "ok", "INFO": "info", "WARNING": "warning", "CRITICAL": "critical"}
@@ -56,9 +57,9 @@ SECTION = Section("zenoss", {
     "state-changes-only": False,
 }, redacted=("password",), validate=validate)
 
-_FIELDS = {"action": md.STRING, "method": md.STRING, "type": md.STRING, "tid": md.INT64, "summary": md.STRING,
-           "device": md.STRING, "component": md.STRING, "eventclasskey": md.STRING, "eventclass": md.STRING,
-           "collector": md.STRING, "message": md.STRING, "customField": md.ANY_MAP}
+_FIELDS = {"action": "string", "method": "string", "type": "string", "tid": "int64", "summary": "string",
+           "device": "string", "component": "string", "eventclasskey": "string", "eventclass": "string",
+           "collector": "string", "message": "string", "customField": "map"}
 _TEMPLATES = ("summary", "device", "component", "eventclasskey", "eventclass", "message", "collector")
 _GO_FIELDS = {"summary": "Summary", "device": "Device", "component": "Component", "eventclasskey": "EventClassKey",
               "eventclass": "EventClass", "message": "Message", "collector": "Collector"}
@@ -77,19 +78,10 @@ class _Info:
         self.Level, self.Recoverable, self.Tags = state["level"], recoverable, gv.StringMap(data["tags"])
 
 
-def _render(name, text, info):
-    if not text:
-        return ""
-    try:
-        return execute_partial(parse(name, text), info)
-    except TemplateError as ex:
-        raise DeliveryError(str(ex)) from None
-
-
 def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
     """``preparePost``'s JSON."""
     info = _Info(state, data, recoverable)
-    r = {k: _render(k, o.get(k, ""), info) for k in _TEMPLATES}
+    r = {k: render_partial(k, o.get(k, ""), info) for k in _TEMPLATES}
     summary = r["summary"] or state["message"]
     collector = r["collector"] or c.get("collector", "")
     severity = _severity_map(c).get(_LEVEL_KEY.get(state["level"], ""))
@@ -102,7 +94,7 @@ def body(c: dict, state: dict, data: dict, recoverable: bool, o: dict) -> bytes:
         event_data_map["message"] = message
     for key, value in (o.get("customField") or {}).items():
         if isinstance(value, str):
-            value = _render("customData." + key, value, info)
+            value = render_partial("customData." + key, value, info)
             if value.startswith(("{", "[")):
                 try:
                     value = json.loads(value)
@@ -145,7 +137,7 @@ def _deliver(o, event, config):
     state = {"id": event.get("id", ""), "message": event.get("message", ""), "details": event.get("details", ""),
              "time": parse_time(event["time"]) if event.get("time") else 0, "duration": event.get("duration", 0),
              "level": event.get("level", "OK")}
-    alert(c, state, event_data(event), bool(event.get("recoverable")), o)
+    alert(c, state, as_dict(event), bool(event.get("recoverable")), o)
 
 
 def _test(o, config):
@@ -162,7 +154,7 @@ def _test(o, config):
 
 SERVICES = [
     Service("zenoss", SECTION, ("ZenossHandler",), _from_tick,
-            lambda o: md.decode(o, "*zenoss.HandlerConfig", _FIELDS), _deliver, check=_check, test=_test,
+            lambda o: md.decode(o, _FIELDS, "zenoss.HandlerConfig"), _deliver, check=_check, test=_test,
             test_options={"alert_id": "1001", "level": "CRITICAL", "message": "test zenoss message",
                           "action": "EventsRouter", "method": "add_event", "type": "rpc", "tid": 1, "summary": "",
                           "device": "", "component": "", "eventclasskey": "", "eventclass": "",
