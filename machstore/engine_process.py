@@ -103,6 +103,7 @@ class EngineLoop:
 
 
 SECTIONS_ENV = "MACHSTORE_KAPACITOR_SECTIONS"
+LISTEN_ENV = "MACHSTORE_KAPACITOR_LISTEN"   # the address alert handlers name as Kapacitor's URL
 
 
 def environment(settings):
@@ -110,7 +111,9 @@ def environment(settings):
 
     NOTE: not in argv, which every user of the machine can read (``ps``): they hold secrets.
     """
-    return {**os.environ, SECTIONS_ENV: json.dumps(settings.kapacitor_sections)}
+    from machstore.kapacitor.config import kapacitor_address
+    return {**os.environ, SECTIONS_ENV: json.dumps(settings.kapacitor_sections),
+            LISTEN_ENV: kapacitor_address(settings.bind)}
 
 
 def command_line(settings, *, parent_pid=None, ready_fd=None):
@@ -291,6 +294,7 @@ def main(argv=None):
         # every process reads the config file's Kapacitor sections from the store (docs/kapacitor-config.md);
         # the first view loads the service registry now, not when the first task starts
         install_file_sections(engine, json.loads(os.environ.pop(SECTIONS_ENV, "") or "{}"))
+        kapacitor_config.set_listen_address(os.environ.pop(LISTEN_ENV, ""))
         kapacitor_config.view(engine)
         jobs = []
         if not args.no_continuous_queries:

@@ -89,6 +89,8 @@ def create_app(engine_factory, settings=None):
     ``settings`` is a :class:`machstore.config.Settings` (defaults if omitted).
     """
     settings = settings if settings is not None else Settings()
+    from machstore.kapacitor.config import kapacitor_address, set_listen_address
+    set_listen_address(kapacitor_address(settings.bind))   # Kapacitor's own URL in alerts (client_url)
     engine = LazyEngine(engine_factory)
     app = falcon.App(middleware=[_CommonHeaders(settings), _RequestLineLimit(settings)])
     app.req_options.keep_blank_qs_values = True

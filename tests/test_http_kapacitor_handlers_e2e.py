@@ -104,6 +104,7 @@ stream
     assert got[0].path == "/v2/enqueue"
     assert (pd["routing_key"], pd["event_action"], pd["dedup_key"]) == ("rk-topic", "trigger", "cpu-a")
     assert pd["payload"]["severity"] == "critical" and pd["payload"]["source"] == "a"   # the host tag
+    assert (pd["client"], pd["client_url"]) == ("kapacitor", srv.url + "/kapacitor/v1")
 
     topic = kapa(srv, "GET", "/alerts/topics/ops").json()
     assert (topic["id"], topic["level"], topic["collected"]) == ("ops", "CRITICAL", 1)

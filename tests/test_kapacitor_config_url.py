@@ -25,3 +25,10 @@ def test_no_address_gives_empty_url(listen):
 def test_bind_address_gives_kapacitors_url(listen, bind, url):
     listen(bind)
     assert incident_common.client_url(config.view()) == url
+
+
+def test_kapacitor_address_prefers_kapacitors_port():
+    from machstore.kapacitor.config import kapacitor_address
+    assert kapacitor_address(["127.0.0.1:5657", "127.0.0.1:9092"]) == "127.0.0.1:9092"
+    assert kapacitor_address(["0.0.0.0:8080"]) == "0.0.0.0:8080"
+    assert kapacitor_address([]) == ""

@@ -47,6 +47,15 @@ def set_listen_address(address: str) -> None:
     _LISTEN["address"] = str(address or "")
 
 
+def kapacitor_address(binds) -> str:
+    """The bind address Kapacitor clients use: the first on Kapacitor's port 9092, else the first."""
+    binds = [str(b) for b in (binds or [])]
+    for b in binds:
+        if b.rpartition(":")[2] == "9092":
+            return b
+    return binds[0] if binds else ""
+
+
 def listen_url(address: str) -> str:
     """``"http://" + ln.Addr().String() + "/kapacitor/v1"`` of a bind address; ``""`` for none or a
     unix socket.  An empty host listens on every address: Go prints ``[::]``."""
