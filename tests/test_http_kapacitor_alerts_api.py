@@ -174,7 +174,7 @@ def test_error_texts_and_codes(server):
     err(api(server, "POST", h, raw=b'{"id": 5}'), 400,
         "invalid handler json: json: cannot unmarshal number into Go struct field HandlerSpec.id of type string")
     err(api(server, "POST", h, {"id": "a", "kind": "aggregate", "options": {"interval": "1s", "foo": 1}}), 500,
-        "failed to create handler: failed to decode options into alert.AggregateHandlerConfig: 2 error(s) "
+        "failed to create handler: failed to decode options into *alert.AggregateHandlerConfig: 2 error(s) "
         "decoding:\n\n* '' has invalid keys: foo\n* 'interval' expected type 'time.Duration', got unconvertible "
         "type 'string', value: '1s'")
     err(api(server, "POST", h, {"id": "m", "kind": "tcp", "options": {"address": "x:1"}, "match": "FOO == 1"}), 500,

@@ -89,7 +89,7 @@ def test_aggregate_options_decode_as_mapstructure():
     assert c == {"id": "x", "interval": 100_000_000, "topic": "t", "message": aggregate.DEFAULT_MESSAGE}
     with pytest.raises(aggregate.OptionsError) as ex:
         aggregate.decode_aggregate({"interval": True})
-    assert str(ex.value) == ("failed to decode options into alert.AggregateHandlerConfig: 1 error(s) decoding:\n\n"
+    assert str(ex.value) == ("failed to decode options into *alert.AggregateHandlerConfig: 1 error(s) decoding:\n\n"
                              "* 'interval' expected type 'time.Duration', got unconvertible type 'bool', value: 'true'")
     with pytest.raises(aggregate.OptionsError, match="failed to evaluate message template"):
         aggregate.decode_aggregate({"interval": 1, "message": "{{ .Nope }}"})
