@@ -101,8 +101,10 @@ def create_app(engine_factory, settings=None):
     app.add_sink(kapacitor_misc.NotFound(), prefix="/kapacitor/")
     for kind in ("task", "template"):   # later sinks win over the catch-all above
         app.add_sink(kapacitor_misc.SubtreeSink(engine, settings, kind), prefix=f"/kapacitor/v1/{kind}s/")
-    app.add_sink(kapacitor_config.ConfigSink(engine, settings), prefix="/kapacitor/v1/config/")
-    app.add_sink(kapacitor_service_tests.ServiceTestSink(engine, settings),
+    # paths under these subtrees that no route template takes
+    app.add_sink(kapacitor_http.ResourceSink(kapacitor_config.ConfigPath(engine, settings)),
+                 prefix="/kapacitor/v1/config/")
+    app.add_sink(kapacitor_http.ResourceSink(kapacitor_service_tests.ServiceTest(engine, settings)),
                  prefix="/kapacitor/v1/service-tests/")
     app.add_sink(kapacitor_alerts.TopicTree(engine, settings), prefix=kapacitor_alerts.TOPICS + "/")
     app.add_error_handler(Exception, _dispatch_error)

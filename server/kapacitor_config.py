@@ -2,7 +2,7 @@
 
 ``Config`` answers the exact path.  The ``/config/...`` subtree is answered by ``ConfigPath``:
 it is routed at ``/config/{section}`` (so ``/:routes`` lists ``/kapacitor/v1/config/`` with
-GET and POST, as Kapacitor does) and serves, through ``ConfigSink``, every other path under
+GET and POST, as Kapacitor does) and serves, through a ``ResourceSink`` (server/app.py), every other path under
 it (a trailing ``/``, ``section/element``), as Kapacitor's ``/config/`` handler takes the rest
 of the path.  Only GET and POST are routed under ``/config/``, as in Kapacitor.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from machstore.kapacitor.config import api
 
-from .kapacitor_http import API, JSON, ApiError, Resource
+from .kapacitor_http import JSON, ApiError, Resource
 
 
 def _answer(resp, body: bytes) -> None:
@@ -51,22 +51,3 @@ class ConfigPath(Resource):
         resp.content_type = JSON
         resp.data = b""
 
-
-class ConfigSink:
-    """The paths under ``/kapacitor/v1/config/`` no route takes, served by ``ConfigPath``."""
-
-    family = API
-
-    def __init__(self, engine, settings):
-        self._path = ConfigPath(engine, settings)
-
-    def __call__(self, req, resp, **kwargs):
-        req.context.family = API   # sinks get no process_resource call
-        try:
-            handler = {"GET": self._path.on_get, "POST": self._path.on_post,
-                       "OPTIONS": self._path.on_options}.get(req.method)
-            if handler is None:
-                raise ApiError(404, "Not Found")
-            handler(req, resp)
-        except Exception as ex:  # noqa: BLE001 - rendered as the family renders every error
-            API.render_error(req, resp, ex)

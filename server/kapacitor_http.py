@@ -137,6 +137,27 @@ class Resource:
         resp.data = b""
 
 
+class ResourceSink:
+    """Serves a subtree no route template can take (``/config/<section>/<element>``) with one
+    resource's ``on_<method>``.  Sinks get no ``process_resource`` call, so the family is set
+    here and every error is rendered as the family renders it; other methods: 404."""
+
+    family = API
+
+    def __init__(self, resource, methods=("GET", "POST", "OPTIONS")):
+        self._resource = resource
+        self._methods = tuple(methods)
+
+    def __call__(self, req, resp, **kwargs):
+        req.context.family = API
+        try:
+            if req.method not in self._methods:
+                raise ApiError(404, "Not Found")
+            getattr(self._resource, "on_" + req.method.lower())(req, resp)
+        except Exception as ex:  # noqa: BLE001 - rendered as the family renders every error
+            API.render_error(req, resp, ex)
+
+
 def preview_rewrite(req) -> None:
     """``/kapacitor/v1preview/...`` is served as ``/kapacitor/v1/...`` (Kapacitor's rewritePreview)."""
     if req.path.startswith(PREVIEW + "/"):

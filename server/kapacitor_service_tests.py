@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from machstore.kapacitor.config import api, servicetests
 
-from .kapacitor_http import API, JSON, ApiError, Resource
+from .kapacitor_http import JSON, ApiError, Resource
 
 
 def _answer(resp, body: bytes) -> None:
@@ -42,22 +42,3 @@ class ServiceTest(Resource):
         except api.ConfigApiError as ex:
             raise ApiError(ex.status, ex.message) from None
 
-
-class ServiceTestSink:
-    """The paths under ``/kapacitor/v1/service-tests/`` no route takes, served by ``ServiceTest``."""
-
-    family = API
-
-    def __init__(self, engine, settings):
-        self._test = ServiceTest(engine, settings)
-
-    def __call__(self, req, resp, **kwargs):
-        req.context.family = API   # sinks get no process_resource call
-        try:
-            handler = {"GET": self._test.on_get, "POST": self._test.on_post,
-                       "OPTIONS": self._test.on_options}.get(req.method)
-            if handler is None:
-                raise ApiError(404, "Not Found")
-            handler(req, resp)
-        except Exception as ex:  # noqa: BLE001 - rendered as the family renders every error
-            API.render_error(req, resp, ex)
