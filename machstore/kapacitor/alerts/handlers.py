@@ -103,40 +103,37 @@ def _post_template(text: str) -> Template:
     return Template("body", funcs=DETAILS_FUNCS).parse(text)
 
 
+def _element_template(element: dict, kind: str) -> Template | None:
+    """An element's ``<kind>-template`` text, else the contents of its ``<kind>-template-file``
+    (``ValueError`` if the file cannot be read), else None (``kind``: ``alert`` or ``row``)."""
+    if element.get(f"{kind}-template"):
+        return _post_template(element[f"{kind}-template"])
+    path = element.get(f"{kind}-template-file")
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as ex:
+        raise ValueError(f"failed to read template file \"{path}\": {ex}") from None
+    return Template("body").parse(text)
+
+
 def endpoint_templates(element: dict) -> tuple[Template, Template | None]:
     """The URL and alert templates of a ``[[httppost]]`` element (``TemplateError`` if bad)."""
     url = _post_template(element.get("url") or "")
-    alert = None
-    if element.get("alert-template"):
-        alert = _post_template(element["alert-template"])
-    elif element.get("alert-template-file"):
-        path = element["alert-template-file"]
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except OSError as ex:
-            raise HandlerError(f"failed to get alert-template for endpoint \"{element.get('endpoint', '')}\": "
-                               f"failed to read template file \"{path}\": {ex}") from None
-        alert = Template("body").parse(text)
+    try:
+        alert = _element_template(element, "alert")
+    except ValueError as ex:
+        raise HandlerError(f"failed to get alert-template for endpoint \"{element.get('endpoint', '')}\": "
+                           f"{ex}") from None
     return url, alert
 
 
 def endpoint_row_templates(element: dict) -> tuple[Template, Template | None]:
     """The URL and row templates of a ``[[httppost]]`` element (``TemplateError`` if bad,
     ``ValueError`` if the row template file cannot be read)."""
-    url = _post_template(element.get("url") or "")
-    row = None
-    if element.get("row-template"):
-        row = _post_template(element["row-template"])
-    elif element.get("row-template-file"):
-        path = element["row-template-file"]
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except OSError as ex:
-            raise ValueError(f"failed to read template file \"{path}\": {ex}") from None
-        row = Template("body").parse(text)
-    return url, row
+    return _post_template(element.get("url") or ""), _element_template(element, "row")
 
 
 def _post_config(opts, endpoint: dict | None = None) -> _Post:
