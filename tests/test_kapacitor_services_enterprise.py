@@ -772,3 +772,20 @@ def test_httppost_node_unknown_endpoint_refuses_the_task():
     from machstore.kapacitor.nodes.httppost import HTTPPostConfigError
     with pytest.raises(HTTPPostConfigError, match="^endpoint 'test' does not exist$"):
         build(NODE_ENDPOINT, _Ctx(httppost_config({"endpoint": "other", "url": "http://127.0.0.1:9/"})))
+
+
+def test_httppost_template_files_are_read_and_a_missing_one_is_named(tmp_path):
+    from machstore.kapacitor.alerts.handlers import endpoint_row_templates, endpoint_templates
+    alert_file, row_file = tmp_path / "alert.tmpl", tmp_path / "row.tmpl"
+    alert_file.write_text("{{ .Message }}!")
+    row_file.write_text("rows")
+    _url, alert = endpoint_templates({"endpoint": "e", "url": "http://x", "alert-template-file": str(alert_file)})
+    assert alert is not None and alert.execute({"Message": "hi"}) == "hi!"
+    _url, row = endpoint_row_templates({"url": "http://x", "row-template-file": str(row_file)})
+    assert row is not None and row.execute({}) == "rows"
+    missing = tmp_path / "nope.tmpl"
+    with pytest.raises(HandlerError, match=f'^failed to get alert-template for endpoint "e": failed to read template '
+                                           f'file "{missing}": '):
+        endpoint_templates({"endpoint": "e", "url": "http://x", "alert-template-file": str(missing)})
+    with pytest.raises(ValueError, match=f'^failed to read template file "{missing}"'):
+        endpoint_row_templates({"url": "http://x", "row-template-file": str(missing)})
