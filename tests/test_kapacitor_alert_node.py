@@ -8,17 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kapacitor_harness import build, run_stream
-from kstream_cases_alert import NODE_STATS, REFUSED
+from kstream_cases_alert import NODE_STATS
 
-from machstore.kapacitor import services
-from machstore.kapacitor.alerts.handlers import METHODS, HandlerError, check
+from machstore.kapacitor.alerts.handlers import HandlerError
 from machstore.kapacitor.context import MemoryContext
-from machstore.kapacitor.node import UnsupportedNode
 from machstore.kapacitor.nodes.alert import AlertError
 from machstore.kapacitor.points import Batch, Dimensions, Points, Series
 from machstore.kapacitor.replay import read_srpl, to_chunks
-from machstore.tick import parse
-from machstore.tick.evaluate import evaluate, task_type_of
 
 SRPL = "".join(f"dbname\nrpname\ncpu,host={h},type=idle value={v} {t:010d}\n"
                for t, h, v in [(1, "A", 90), (2, "B", 10), (3, "A", 95), (4, "B", 91), (5, "A", 10),
@@ -215,40 +211,6 @@ stream
     for node, want in NODE_STATS["TestStream_AlertCardinality"].items():
         assert {k: v for k, v in got[node].items() if k != "avg_exec_time_ns"} == \
             {k: v for k, v in want.items() if k != "avg_exec_time_ns"}, node
-
-
-def _still_refused(case):
-    """A REFUSED case whose handler has a service now runs (tests of that service restate it)."""
-    if case[2] == "post":  # refused for its missing URL, not for its kind
-        return True
-    go_type = next((t for t, m in METHODS.items() if m == case[2]), None)
-    return go_type is None or services.service_for_type(go_type) is None
-
-
-STILL_REFUSED = [case for case in REFUSED if _still_refused(case)]
-
-
-@pytest.mark.parametrize(("name", "script", "method"), STILL_REFUSED, ids=[r[0] for r in STILL_REFUSED])
-def test_handlers_machstore_does_not_run_refuse_the_task(name, script, method):
-    prog = parse(script)
-    alert = next(pn for pn in evaluate(prog, task_type_of(prog)).pipeline.sorted() if pn.spec.go == "AlertNode")
-    with pytest.raises(HandlerError) as info:
-        for handler in alert.props["handlers"]:
-            check(handler)
-    text = str(info.value)
-    try:
-        build(script)
-    except HandlerError as ex:
-        assert str(ex) == text
-    except UnsupportedNode:
-        pass  # window/count not in this tree yet: the handler check above is what the node runs
-    else:
-        pytest.fail("task started")
-    if method == "post":
-        assert text == ("failed to create HTTPPostService.Handler: "
-                        "An appropriately formatted url must be specified if an endpoint is not specified")
-    else:
-        assert f".{method}()" in text and "not supported yet" in text
 
 
 def test_bad_flapping_thresholds_and_log_paths_refuse_the_task():
