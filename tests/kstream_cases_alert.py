@@ -9,9 +9,10 @@ The exec case runs Kapacitor's ``/bin/my-script``: an in-memory run never execut
 an end-to-end runner must substitute a program of its own.
 
 ``NODE_STATS``: Kapacitor's expected node statistics of the cardinality cases (its
-``avg_exec_time_ns`` of 0 comes from a fake clock and is not compared).  ``REFUSED``: the
-handler tests whose handlers machstore does not run yet: the task must fail to start with
-"not supported yet" (Kapacitor's expectation there is the handler's own request).
+``avg_exec_time_ns`` of 0 comes from a fake clock and is not compared).  ``HANDLER_CASES``
+(``ENTERPRISE`` by name): the scripts of Kapacitor's sensu, servicenow, zenoss, snmptrap,
+httppost-endpoint and kafka handler tests, run against local peers by
+tests/test_kapacitor_services_enterprise.py.
 """
 from kstream_cases import StreamCase
 
