@@ -287,7 +287,7 @@ def _lane(entry, handler) -> str:
     """A handler's identity: its deliveries are made one at a time, in order.  An ``httpPost``
     node's requests share one lane per node whatever their URL (a URL template makes one per
     group): Kapacitor's node posts them one after the other."""
-    if handler[0] == posting.KIND:
+    if _kind(handler) == posting.KIND:
         return f"{posting.KIND}\0{entry.get('task', '')}\0{entry.get('node', '')}"
     return orjson.dumps(handler, option=orjson.OPT_SORT_KEYS).decode()
 
