@@ -318,7 +318,7 @@ def _drain(req):
             _discard(req.bounded_stream, _DRAIN_LIMIT)
         elif "chunked" in (req.get_header("Transfer-Encoding") or "").lower():
             _discard(req.stream, _DRAIN_LIMIT)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a client that went away still gets its answer attempted
         log.debug("could not drain the request body", exc_info=True)
 
 
