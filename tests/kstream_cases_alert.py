@@ -1049,6 +1049,26 @@ NODE_STATS = {
     },
 }
 
+# What Kapacitor's TestStream_Alert<Handler> scripts share: the head up to alert() and the levels
+# (the handler tests of tests/test_kapacitor_services_*.py add their own id and handlers)
+HANDLER_HEAD = """
+stream
+	|from()
+		.measurement('cpu')
+		.where(lambda: "host" == 'serverA')
+		.groupBy('host')
+	|window()
+		.period(10s)
+		.every(10s)
+	|count('value')
+	|alert()
+"""
+HANDLER_LEVELS = """
+		.info(lambda: "count" > 6.0)
+		.warn(lambda: "count" > 7.0)
+		.crit(lambda: "count" > 8.0)
+"""
+
 # Kapacitor's handler cases restated against local peers by tests/test_kapacitor_services_enterprise.py
 # (kafka is refused there with its own text): (Kapacitor test name, script, handler method)
 HANDLER_CASES = [

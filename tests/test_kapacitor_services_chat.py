@@ -17,6 +17,7 @@ import urllib.parse
 import pytest
 from alert_sinks import HTTPSink
 from kapacitor_harness import run_stream
+from kstream_cases_alert import HANDLER_HEAD, HANDLER_LEVELS
 from mqtt_peer import Broker, Subscriber
 
 from machstore.kapacitor import services
@@ -73,22 +74,7 @@ def stream_and_deliver(script, config):
     return ctx
 
 
-STREAM_HEAD = """
-stream
-	|from()
-		.measurement('cpu')
-		.where(lambda: "host" == 'serverA')
-		.groupBy('host')
-	|window()
-		.period(10s)
-		.every(10s)
-	|count('value')
-	|alert()
-		.id('kapacitor/{{ .Name }}/{{ index .Tags "host" }}')
-		.info(lambda: "count" > 6.0)
-		.warn(lambda: "count" > 7.0)
-		.crit(lambda: "count" > 8.0)
-"""
+STREAM_HEAD = HANDLER_HEAD + "\t\t.id('kapacitor/{{ .Name }}/{{ index .Tags \"host\" }}')" + HANDLER_LEVELS
 
 
 @pytest.fixture

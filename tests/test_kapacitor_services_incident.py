@@ -20,6 +20,7 @@ import pytest
 from alert_sinks import HTTPSink
 from kapacitor_harness import build, run_stream
 from kstream_cases import DATA
+from kstream_cases_alert import HANDLER_HEAD, HANDLER_LEVELS
 
 from machstore.kapacitor import services
 from machstore.kapacitor.context import MemoryContext
@@ -29,23 +30,7 @@ from machstore.kapacitor.services.base import DeliveryError, HandlerError
 
 SRPL = (DATA / "TestStream_Alert.srpl").read_text()
 RECOVERY_SRPL = "".join(f"dbname\nrpname\ncpu,type=idle,host=serverA v={v} {t:010d}\n" for t, v in [(1, 2), (2, 0), (3, 0)])
-HEAD = """
-stream
-    |from()
-        .measurement('cpu')
-        .where(lambda: "host" == 'serverA')
-        .groupBy('host')
-    |window()
-        .period(10s)
-        .every(10s)
-    |count('value')
-    |alert()
-"""
-LEVELS = """
-        .info(lambda: "count" > 6.0)
-        .warn(lambda: "count" > 7.0)
-        .crit(lambda: "count" > 8.0)
-"""
+HEAD, LEVELS = HANDLER_HEAD, HANDLER_LEVELS
 RESULT_TEXT = ('{"series":[{"name":"cpu","tags":{"host":"serverA"},"columns":["time","count"],'
                '"values":[["1971-01-01T00:00:10Z",10]]}]}')
 RESULT = json.loads(RESULT_TEXT)
