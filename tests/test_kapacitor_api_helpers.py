@@ -90,3 +90,18 @@ def test_vars_service_errors(var, message):
     with pytest.raises(task_vars.VarError) as info:
         task_vars.to_service(task_vars.decode({"v": var}))
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("raw", "text"), [
+    (b"", "EOF"), (b"  \n", "EOF"), (b'{"a": 1}', None), (b"[1, 2] trailing", None),
+    (b'{"a": 1', "unexpected EOF"), (b'{"a": "x', "unexpected EOF"), (b"tru", "unexpected EOF"),
+    (b"nul1", "invalid character '1' in literal null (expecting 'l')"),
+    (b"x", "invalid character 'x' looking for beginning of value"),
+    (b"{'a': 1}", "invalid character '\\'' looking for beginning of object key string"),
+    (b'{"a" 1}', "invalid character '1' after object key"),
+    (b'{"a": "[", "b": 1 "c"}', "invalid character '\"' after object key:value pair"),
+    (b'{"a": [1 2]}', "invalid character '2' after array element"),
+])
+def test_decoder_error_is_gos_json_decoder_text(raw, text):
+    from machstore.kapacitor.gojson import decoder_error
+    assert decoder_error(raw) == text

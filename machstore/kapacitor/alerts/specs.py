@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from machstore.kapacitor import services, store
+from machstore.kapacitor.gojson import decoder_error
 from machstore.tick.gocompat import go_quote
 
 from . import topics
@@ -76,52 +77,13 @@ def json_kind(value) -> str:
 
 def go_json_value(raw: bytes):
     """The first JSON value of ``raw`` as Go's ``json.Decoder`` reads it; ``ValueError`` with
-    Go's text for the common failures (``EOF``, ``unexpected EOF``, ``invalid character``)."""
+    Go's text when it is not JSON (``gojson.decoder_error``)."""
+    problem = decoder_error(raw)
+    if problem is not None:
+        raise ValueError(problem)
     text = raw.decode("utf-8", errors="replace")
-    start = len(text) - len(text.lstrip(" \t\r\n"))
-    if start == len(text):
-        raise ValueError("EOF")
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text, start)
-    except json.JSONDecodeError as ex:
-        if ex.pos >= len(text.rstrip(" \t\r\n")):
-            raise ValueError("unexpected EOF") from None
-        ch = text[ex.pos]
-        context = "looking for beginning of value"
-        if "Expecting property name" in ex.msg:
-            context = "looking for beginning of object key string"
-        elif "Expecting ':'" in ex.msg:
-            context = "after object key"
-        elif "Expecting ',' delimiter" in ex.msg:
-            context = "after object key:value pair" if _inside_object(text, ex.pos) else "after array element"
-        raise ValueError(f"invalid character {_go_char(ch)} {context}") from None
+    value, _ = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip(" \t\r\n")))
     return value
-
-
-def _inside_object(text, pos) -> bool:
-    depth = []
-    in_str = esc = False
-    for ch in text[:pos]:
-        if in_str:
-            esc = not esc and ch == "\\"
-            if ch == '"' and not esc:
-                in_str = False
-            continue
-        if ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth.append(ch)
-        elif ch in "]}" and depth:
-            depth.pop()
-    return bool(depth) and depth[-1] == "{"
-
-
-def _go_char(ch: str) -> str:
-    if ch == "'":
-        return "'\\''"
-    if ch == '"':
-        return "'\"'"
-    return "'" + ch + "'"
 
 
 def marshal(spec: dict) -> dict:

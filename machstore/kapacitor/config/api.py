@@ -18,7 +18,8 @@ import json
 import re
 
 from machstore.kapacitor import services, store
-from machstore.kapacitor.gojson import GoMap, dumps
+from machstore.kapacitor.definitions import field
+from machstore.kapacitor.gojson import GoMap, decoder_error, dumps
 from machstore.tick.gocompat import go_quote
 
 from . import records
@@ -114,57 +115,9 @@ _GO_TYPE = {bool: "bool", str: "string", int: "float64", float: "float64", list:
             dict: "map[string]interface {}", type(None): "<nil>"}
 
 
-def decode_error(raw: bytes) -> str | None:
-    """Go's ``json.Decoder.Decode`` error text for a body that is not JSON (None if it is)."""
-    text = raw.decode("utf-8", errors="replace")
-    start = len(text) - len(text.lstrip(" \t\r\n"))
-    if start == len(text):
-        return "EOF"
-    try:
-        json.JSONDecoder().raw_decode(text, start)
-    except json.JSONDecodeError as ex:
-        if ex.pos >= len(text) or ex.msg.startswith("Unterminated"):
-            return "unexpected EOF"
-        ch = text[ex.pos]
-        shown = _go_char(ch)
-        for literal in ("null", "true", "false"):
-            if ch == literal[0]:
-                rest = text[ex.pos:ex.pos + len(literal)]
-                for i, c in enumerate(rest):
-                    if c != literal[i]:
-                        return f"invalid character {_go_char(c)} in literal {literal} (expecting {_go_char(literal[i])})"
-                return "unexpected EOF"
-        if ex.msg.startswith("Expecting property name"):
-            return f"invalid character {shown} looking for beginning of object key string"
-        if ex.msg.startswith("Expecting ':'"):
-            return f"invalid character {shown} after object key"
-        if ex.msg.startswith("Expecting ','"):
-            inner = text[:ex.pos].rstrip()
-            depth_obj = inner.rfind("{") > inner.rfind("[")
-            return f"invalid character {shown} after {'object key:value pair' if depth_obj else 'array element'}"
-        return f"invalid character {shown} looking for beginning of value"
-    return None
-
-
-def _go_char(ch: str) -> str:
-    """Go's ``quoteChar``: ``'x'``, ``'\\''`` for a quote."""
-    return "'\\''" if ch == "'" else f"'{ch}'"
-
-
-def go_field(obj: dict, name: str):
-    """Go's field match: the exact key, else a case-insensitive one (the last wins)."""
-    if name in obj:
-        return obj[name]
-    found = None
-    for k, v in obj.items():
-        if k.lower() == name:
-            found = v
-    return found
-
-
 def decode_action(raw: bytes) -> dict:
     """The ``updateAction`` of a body: ``{"set", "delete", "add", "remove"}``; ConfigApiError."""
-    problem = decode_error(raw)
+    problem = decoder_error(raw)
     if problem is None:
         text = raw.decode("utf-8", errors="replace")
         value, _ = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip(" \t\r\n")))
@@ -177,7 +130,7 @@ def decode_action(raw: bytes) -> dict:
         raise ConfigApiError(400, f"failed to decode JSON:{problem}")
     action, problem = {}, None
     for name, kind in (("set", dict), ("delete", list), ("add", dict), ("remove", list)):
-        got = go_field(value, name)
+        got = field(value, name)
         if got is None:
             action[name] = kind()
             continue

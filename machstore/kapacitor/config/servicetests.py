@@ -17,8 +17,10 @@ import json
 from machstore.kapacitor import gopath, services
 from machstore.kapacitor.services.base import DeliveryError, HandlerError
 
+from ..definitions import field
+from ..gojson import decoder_error
 from . import view
-from .api import ConfigApiError, decode_error, encode, go_field
+from .api import ConfigApiError, encode
 
 BASE = "/kapacitor/v1/service-tests"
 
@@ -109,7 +111,7 @@ def _fits(default, value) -> bool:
 
 def decode_options(defaults: dict, raw: bytes) -> dict:
     """The test options: the body's values over ``defaults``; ConfigApiError with Go's text."""
-    problem = decode_error(raw)
+    problem = decoder_error(raw)
     if problem is None:
         text = raw.decode("utf-8", errors="replace")
         body, _ = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip(" \t\r\n")))
@@ -120,7 +122,7 @@ def decode_options(defaults: dict, raw: bytes) -> dict:
     out = copy.deepcopy(defaults)
     body = body or {}
     for key, default in defaults.items():
-        value = body[key] if key in body else go_field(body, key.lower())
+        value = body[key] if key in body else field(body, key.lower())
         if value is None:
             continue
         if not _fits(default, value):
